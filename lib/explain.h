@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Rendering kills: the `explain --json` contract and the human paragraph. */
+#ifndef OOMGUARD_EXPLAIN_H
+#define OOMGUARD_EXPLAIN_H
+
+#include "oomlog.h"
+
+#include <stdio.h>
+
+/* One JSON object (one line, newline-terminated) per kill. */
+int explain_write_json(FILE *out, const struct oom_kill *k);
+
+/* One short paragraph saying what happened and what to change. */
+int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
+                       size_t total);
+
+/* Copy s into buf (cap bytes) replacing invalid UTF-8 and control bytes
+ * with '?'. Returns the length written. */
+size_t explain_sanitize(const char *s, char *buf, size_t cap);
+
+#endif

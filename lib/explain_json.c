@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+#include "explain.h"
+
+#include <errno.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+static void yajl_gen_freep(yajl_gen *g)
+{
+        if (*g)
+                yajl_gen_free(*g);
+}
+#define _cleanup_yajl_ __attribute__((cleanup(yajl_gen_freep)))
+
+static bool utf8_seq(const unsigned char *s, size_t *len)
+{
+        unsigned char c = s[0];
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
+                             : (c >> 3) == 30   ? 4 : 0;
+        if (n == 0 || (n == 2 && c < 0xc2))
+                return false;
+        for (size_t i = 1; i < n; i++)
+                if ((s[i] & 0xc0) != 0x80)
+                        return false;
+        *len = n;
+        return true;
+}
+
+size_t explain_sanitize(const char *s, char *buf, size_t cap)
+{
+        size_t o = 0;
+        const unsigned char *u = (const unsigned char *)s;
+        while (*u && o + 4 < cap) {
+                size_t n;
+                if (*u < 0x20 || *u == 0x7f || !utf8_seq(u, &n)) {
+                        buf[o++] = '?';
+                        u++;
+                        continue;
+                }
+                memcpy(buf + o, u, n);
+                o += n;
+                u += n;
+        }
+        buf[o] = '\0';
+        return o;
+}
+
+static void key(yajl_gen g, const char *k)
+{
+        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+static void str(yajl_gen g, const char *k, const char *v)
+{
+        char buf[8192];
+        key(g, k);
+        if (!v || !*v) {
+                yajl_gen_null(g);
+                return;
+        }
+        size_t n = explain_sanitize(v, buf, sizeof(buf));
+        yajl_gen_string(g, (const unsigned char *)buf, n);
+}
+
+static void num(yajl_gen g, const char *k, int64_t v)
+{
+        key(g, k);
+        if (v == OG_NONE)
+                yajl_gen_null(g);
+        else
+                yajl_gen_integer(g, v);
+}
+
+static void stats(yajl_gen g, const struct oom_kill *k)
+{
+        key(g, "memcg_stats");
+        if (k->n_stats == 0) {
+                yajl_gen_null(g);
+                return;
+        }
+        yajl_gen_map_open(g);
+        for (size_t i = 0; i < k->n_stats; i++)
+                num(g, k->stats[i].key, k->stats[i].value);
+        yajl_gen_map_close(g);
+}
+
+int explain_write_json(FILE *out, const struct oom_kill *k)
+{
+        _cleanup_yajl_ yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return -ENOMEM;
+        yajl_gen_map_open(g);
+        str(g, "scope", oom_scope_name(k->scope));
+        str(g, "constraint", k->constraint);
+        str(g, "oom_memcg", k->oom_memcg);
+        str(g, "task_memcg", k->task_memcg);
+        num(g, "victim_pid", k->victim_pid);
+        str(g, "victim_comm", k->victim_comm);
+        num(g, "victim_uid", k->victim_uid);
+        num(g, "total_vm_kb", k->total_vm_kb);
+        num(g, "anon_rss_kb", k->anon_rss_kb);
+        num(g, "file_rss_kb", k->file_rss_kb);
+        num(g, "shmem_rss_kb", k->shmem_rss_kb);
+        num(g, "oom_score_adj", k->oom_score_adj);
+        str(g, "container_id", k->container_id);
+        str(g, "pod_uid", k->pod_uid);
+        str(g, "invoker_comm", k->invoker_comm);
+        num(g, "invoker_pid", k->invoker_pid);
+        str(g, "gfp_mask", k->gfp_mask);
+        num(g, "order", k->order);
+        num(g, "memcg_usage_kb", k->memcg_usage_kb);
+        num(g, "memcg_limit_kb", k->memcg_limit_kb);
+        num(g, "memcg_failcnt", k->memcg_failcnt);
+        num(g, "swap_usage_kb", k->swap_usage_kb);
+        num(g, "swap_limit_kb", k->swap_limit_kb);
+        num(g, "memsw_usage_kb", k->memsw_usage_kb);
+        num(g, "memsw_limit_kb", k->memsw_limit_kb);
+        stats(g, k);
+        str(g, "timestamp", k->timestamp);
+        yajl_gen_map_close(g);
+        const unsigned char *buf;
+        size_t len;
+        if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+                return -EINVAL;
+        if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
+                return -EIO;
+        return 0;
+}

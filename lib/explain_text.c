@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* The human paragraph: what happened, in the operator's terms, and what to
+ * change. Everything said is read off the kill record. */
+#include "explain.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#define UNLIMITED_KB (INT64_C(1) << 50) /* the kernel prints ~2^53 kB */
+
+static void size_kb(char *buf, size_t n, int64_t kb)
+{
+        if (kb == OG_NONE)
+                snprintf(buf, n, "an unknown amount");
+        else if (kb >= UNLIMITED_KB)
+                snprintf(buf, n, "unlimited");
+        else if (kb >= 1024 * 1024)
+                snprintf(buf, n, "%.1f GiB", (double)kb / (1024.0 * 1024.0));
+        else if (kb >= 1024)
+                snprintf(buf, n, "%.0f MiB", (double)kb / 1024.0);
+        else
+                snprintf(buf, n, "%" PRId64 " KiB", kb);
+}
+
+static const char *clean(const char *s, char *buf, size_t n)
+{
+        if (!s || !*s)
+                return "?";
+        explain_sanitize(s, buf, n);
+        return buf;
+}
+
+static void who(FILE *out, const struct oom_kill *k)
+{
+        char c[256];
+        if ((k->flags & OOM_KILL_PARTIAL) ||
+            (k->victim_pid == OG_NONE && !k->victim_comm)) {
+                fputs("A process (the log does not show which)", out);
+        } else {
+                fprintf(out, "%s", clean(k->victim_comm, c, sizeof(c)));
+                if (k->victim_pid != OG_NONE)
+                        fprintf(out, " (pid %" PRId64 ")", k->victim_pid);
+        }
+        if (k->container_id[0])
+                fprintf(out, " in container %.12s", k->container_id);
+        if (k->pod_uid[0])
+                fprintf(out, " of pod %s", k->pod_uid);
+        else if (!k->container_id[0] && k->task_memcg)
+                fprintf(out, " in cgroup %s", clean(k->task_memcg, c, sizeof(c)));
+}
+
+static void usage_of(FILE *out, const struct oom_kill *k)
+{
+        char u[32], l[32];
+        if (k->memcg_usage_kb == OG_NONE)
+                return;
+        size_kb(u, sizeof(u), k->memcg_usage_kb);
+        size_kb(l, sizeof(l), k->memcg_limit_kb);
+        fprintf(out, " It used %s of a %s limit", u, l);
+        if (k->memsw_limit_kb != OG_NONE && k->memsw_limit_kb < UNLIMITED_KB &&
+            k->memsw_usage_kb >= k->memsw_limit_kb &&
+            k->memcg_usage_kb < k->memcg_limit_kb) {
+                size_kb(l, sizeof(l), k->memsw_limit_kb);
+                fprintf(out, "; the memory+swap limit of %s was the one reached", l);
+        }
+        fputs(".", out);
+}
+
+static int64_t stat_of(const struct oom_kill *k, const char *v2, const char *v1)
+{
+        for (size_t i = 0; i < k->n_stats; i++) {
+                if (!k->stats_in_kb && strcmp(k->stats[i].key, v2) == 0)
+                        return k->stats[i].value / 1024;
+                if (k->stats_in_kb && strcmp(k->stats[i].key, v1) == 0)
+                        return k->stats[i].value;
+        }
+        return OG_NONE;
+}
+
+static void page_cache(FILE *out, const struct oom_kill *k)
+{
+        int64_t file = stat_of(k, "file", "cache_kb");
+        int64_t dirty = stat_of(k, "file_dirty", "dirty_kb");
+        int64_t wb = stat_of(k, "file_writeback", "writeback_kb");
+        if (file == OG_NONE || k->memcg_usage_kb == OG_NONE ||
+            k->memcg_usage_kb <= 0 || file * 2 < k->memcg_usage_kb)
+                return;
+        char f[32], d[32], w[32];
+        size_kb(f, sizeof(f), file);
+        size_kb(d, sizeof(d), dirty == OG_NONE ? 0 : dirty);
+        size_kb(w, sizeof(w), wb == OG_NONE ? 0 : wb);
+        fprintf(out, " Most of that was page cache (%s, of it %s dirty and %s "
+                     "under writeback): a writer filled the cgroup faster than "
+                     "storage drained it; bound its dirty pages rather than "
+                     "only raising the limit.", f, d, w);
+}
+
+static void what(FILE *out, const struct oom_kill *k)
+{
+        char c[512];
+        switch (k->scope) {
+        case OOM_SCOPE_MEMCG:
+                fprintf(out, " was killed because its own cgroup's memory limit "
+                             "was reached (%s).", clean(k->oom_memcg, c, sizeof(c)));
+                usage_of(out, k);
+                page_cache(out, k);
+                fputs(" Fix: raise this container's memory limit above its "
+                      "peak, or make the program use less.", out);
+                break;
+        case OOM_SCOPE_ANCESTOR:
+                fprintf(out, " was killed because a parent cgroup's memory limit "
+                             "was reached (%s), not its own.",
+                        clean(k->oom_memcg, c, sizeof(c)));
+                usage_of(out, k);
+                page_cache(out, k);
+                fputs(" Fix: raise the parent's limit (the pod or slice), or "
+                      "lower what its other members use; raising only this "
+                      "container's limit will not help.", out);
+                break;
+        case OOM_SCOPE_MEMCG_UNRESOLVED:
+                fputs(" was killed because a memory cgroup hit its limit (not "
+                      "because the host ran out); the log does not say which "
+                      "cgroup. Fix: compare the container's and its pod's "
+                      "limits with its peak usage.", out);
+                break;
+        case OOM_SCOPE_GLOBAL:
+                fputs(" was killed because the whole host ran out of memory (a "
+                      "global OOM); no cgroup limit was reached, this process "
+                      "was merely the kernel's choice of victim.", out);
+                fputs(" Fix: give the host more memory or put limits on the "
+                      "workloads that grow; check which processes are "
+                      "protected by a negative oom_score_adj.", out);
+                break;
+        case OOM_SCOPE_CPUSET:
+                fputs(" was killed because the memory nodes its cpuset allows ran "
+                      "out, though other nodes may have had memory. Fix: widen "
+                      "cpuset.mems or move the workload.", out);
+                break;
+        case OOM_SCOPE_MEMPOLICY:
+                fputs(" was killed because its NUMA memory policy bound it to "
+                      "nodes that ran out. Fix: relax the policy (preferred or "
+                      "interleave instead of bind).", out);
+                break;
+        case OOM_SCOPE_UNKNOWN:
+                fputs(" was killed by the OOM killer; the log does not show "
+                      "whether a cgroup limit or the host ran out.", out);
+                break;
+        }
+}
+
+int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
+                       size_t total)
+{
+        char ts[128], rss[32];
+        fprintf(out, "Kill %zu of %zu", index + 1, total);
+        if (k->timestamp)
+                fprintf(out, " at %s", clean(k->timestamp, ts, sizeof(ts)));
+        fprintf(out, " [%s]: ", oom_scope_name(k->scope));
+        who(out, k);
+        what(out, k);
+        if (k->anon_rss_kb != OG_NONE) {
+                size_kb(rss, sizeof(rss), k->anon_rss_kb);
+                fprintf(out, " It held %s of anonymous memory", rss);
+                if (k->oom_score_adj != OG_NONE)
+                        fprintf(out, " (oom_score_adj %" PRId64 ")", k->oom_score_adj);
+                fputs(".", out);
+        }
+        if (k->flags & OOM_KILL_SCOPE_INFERRED)
+                fputs(" (Scope inferred from the kills printed next to it.)", out);
+        if (k->flags & OOM_KILL_REAPER_ONLY)
+                fputs(" (Seen only in an oom_reaper line.)", out);
+        if (fputs("\n\n", out) == EOF)
+                return -EIO;
+        return 0;
+}

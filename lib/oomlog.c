@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/* Physical lines -> kernel messages: drops what other programs wrote, joins
+ * lines that copy-paste, mail and terminals wrapped, splits /dev/kmsg
+ * records that hold several lines. */
+#define _GNU_SOURCE
+#include "oomlog-int.h"
+
+#include "logline.h"
+#include "scan.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define TS_MAX 80
+
+struct oomlog *oomlog_new(void)
+{
+        struct oomlog *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        p->pending = malloc(OOMLOG_MAX_MSG + TS_MAX + 1);
+        p->scratch = malloc(OOMLOG_MAX_MSG + 1);
+        if (!p->pending || !p->scratch) {
+                oomlog_free(p);
+                return NULL;
+        }
+        return p;
+}
+
+void oomlog_free(struct oomlog *p)
+{
+        if (!p)
+                return;
+        for (size_t i = 0; i < p->n_evs; i++)
+                oomev_free(p->evs[i]);
+        free(p->evs);
+        for (size_t i = 0; i < p->n_kills; i++) {
+                struct oom_kill *k = &p->kills[i].k;
+                free(k->constraint), free(k->oom_memcg), free(k->task_memcg);
+                free(k->victim_comm), free(k->invoker_comm), free(k->gfp_mask);
+                free(k->stats), free(k->timestamp);
+        }
+        free(p->kills);
+        free(p->pending_cpu.comm);
+        free(p->pending);
+        free(p->scratch);
+        free(p);
+}
+
+/* The timestamp text lives after the message area of the pending buffer. */
+static char *ts_slot(struct oomlog *p) { return p->pending + OOMLOG_MAX_MSG + 1; }
+
+static void flush_pending(struct oomlog *p)
+{
+        if (!p->pending_active)
+                return;
+        p->pending_active = false;
+        p->pending[p->pending_len] = '\0';
+        oomev_handle(p, p->pending, p->pending_len, &p->pending_when,
+                     p->pending_bare);
+}
+
+static void start_pending(struct oomlog *p, const char *m, size_t n,
+                          const struct when *w, bool bare)
+{
+        flush_pending(p);
+        if (n > OOMLOG_MAX_MSG)
+                n = OOMLOG_MAX_MSG;
+        memcpy(p->pending, m, n);
+        p->pending_len = n;
+        p->pending_active = true;
+        p->pending_bare = bare;
+        p->pending_when = *w;
+        size_t tn = w->ts_len < TS_MAX - 1 ? w->ts_len : TS_MAX - 1;
+        if (w->ts)
+                memcpy(ts_slot(p), w->ts, tn);
+        p->pending_when.ts = w->ts ? ts_slot(p) : NULL;
+        p->pending_when.ts_len = w->ts ? tn : 0;
+}
+
+static void append_pending(struct oomlog *p, const char *m, size_t n)
+{
+        size_t room = OOMLOG_MAX_MSG - p->pending_len;
+        if (n > room)
+                n = room;
+        memcpy(p->pending + p->pending_len, m, n);
+        p->pending_len += n;
+}
+
+/* A bare line that is a message of its own, not the tail of a wrapped one. */
+static bool starts_message(const char *m, size_t n)
+{
+        static const char *const starts[] = {
+                "Call Trace", "Hardware name", "Mem-Info", "RIP:", "Code:",
+                "RSP:", "RAX:", "RDX:", "RBP:", "R10:", "R13:", "<TASK>",
+                "</TASK>", "<IRQ>", "</IRQ>", "[<", "Node ", "lowmem_reserve",
+                "Free swap", "Total swap", "Swap cache", "Workqueue:",
+                "Kernel panic", "active_anon:", "Unreclaimable", "pagecache",
+                "oom-kill", "Out of memory", "Killed", "Memory cgroup",
+        };
+        if (n == 0 || om_classify(m, n, true, true) != OM_NONE)
+                return true;
+        for (size_t i = 0; i < ARRAY_SIZE(starts); i++)
+                if (og_startswith(m, n, starts[i]))
+                        return true;
+        return false;
+}
+
+/* The pending message is visibly cut and wants the next line. */
+static bool pending_incomplete(const struct oomlog *p)
+{
+        if (!p->pending_active)
+                return false;
+        size_t n = scan_rtrim(p->pending, p->pending_len);
+        if (n >= 9 && memcmp(p->pending + n - 9, "stats for", 9) == 0)
+                return true;
+        enum om_kind k = om_classify(p->pending, p->pending_len, false, false);
+        if (k != OM_SUMMARY && k != OM_KILLED)
+                return false;
+        char last = p->pending[p->pending_len - 1];
+        return last == ',' || last == ' ';
+}
+
+static int hexval(char c)
+{
+        if (scan_is_digit(c))
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* /dev/kmsg escapes newlines and control bytes as \xNN: one record can hold
+ * a whole multi-line dump (v2 memory.stat). */
+static void feed_kmsg_escaped(struct oomlog *p, const char *m, size_t n,
+                              const struct when *w)
+{
+        size_t o = 0;
+        for (size_t i = 0; i < n && o < OOMLOG_MAX_MSG; i++) {
+                int hi, lo;
+                if (m[i] == '\\' && i + 3 < n && m[i + 1] == 'x' &&
+                    (hi = hexval(m[i + 2])) >= 0 && (lo = hexval(m[i + 3])) >= 0) {
+                        p->scratch[o++] = (char)(hi * 16 + lo);
+                        i += 3;
+                } else {
+                        p->scratch[o++] = m[i];
+                }
+        }
+        const char *s = p->scratch, *end = p->scratch + o;
+        while (s <= end) {
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                if (e > s || !nl)
+                        start_pending(p, s, (size_t)(e - s), w, false);
+                if (!nl)
+                        break;
+                s = nl + 1;
+        }
+}
+
+/* "...", "[...]", "…": where whoever pasted the log cut lines out. */
+static bool is_elision(const char *m, size_t n)
+{
+        n = scan_rtrim(m, n);
+        return (n == 3 && memcmp(m, "...", 3) == 0) ||
+               (n == 5 && memcmp(m, "[...]", 5) == 0) ||
+               (n == 3 && memcmp(m, "\xe2\x80\xa6", 3) == 0);
+}
+
+static void feed_bare(struct oomlog *p, const struct logline *ll,
+                      const struct when *w)
+{
+        const char *m = ll->msg;
+        size_t n = ll->msg_len;
+        if ((n == 0 && !ll->indented) || is_elision(m, n)) { /* ends a wrap */
+                flush_pending(p);
+                p->join_ok = false;
+                return;
+        }
+        if (p->pending_active && !ll->indented &&
+            (p->join_ok || pending_incomplete(p)) && !starts_message(m, n)) {
+                append_pending(p, m, n);
+                return;
+        }
+        if (!ll->indented && om_classify(m, n, false, false) == OM_NONE) {
+                const char *a = om_find_anchor(m, n); /* unknown wrapper */
+                if (a) {
+                        n -= (size_t)(a - m);
+                        m = a;
+                }
+        }
+        start_pending(p, m, n, w, true);
+}
+
+int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
+{
+        if (p->error)
+                return p->error;
+        p->stats.lines++;
+        if (len > OOMLOG_MAX_MSG) {
+                len = OOMLOG_MAX_MSG;
+                p->stats.long_lines++;
+        }
+        if (p->last_kmsg && logline_is_kmsg_dict(line, len))
+                return 0;
+        struct logline ll;
+        logline_parse(line, len, &ll);
+        struct when w = {ll.mono, ll.wall, ll.ts, ll.ts_len};
+        switch (ll.source) {
+        case LOGLINE_OTHER:
+                p->stats.other_lines++;
+                flush_pending(p);
+                p->join_ok = false;
+                p->last_kmsg = ll.kmsg;
+                break;
+        case LOGLINE_KERNEL:
+                p->stats.kernel_lines++;
+                p->last_kmsg = ll.kmsg;
+                if (ll.kmsg && memmem(ll.msg, ll.msg_len, "\\x", 2))
+                        feed_kmsg_escaped(p, ll.msg, ll.msg_len, &w);
+                else
+                        start_pending(p, ll.msg, ll.msg_len, &w, false);
+                p->join_ok = true;
+                break;
+        case LOGLINE_BARE:
+                feed_bare(p, &ll, &w);
+                break;
+        }
+        return p->error;
+}
+
+int oomlog_finish(struct oomlog *p, struct oomlog_result *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        flush_pending(p);
+        int r = p->error ? p->error : oomfinal_run(p, ret);
+        if (r < 0)
+                oomlog_result_free(ret);
+        oomlog_free(p);
+        return r;
+}
+
+/* Table exports (Kibana, Loki, spreadsheets) list newest first. */
+static bool newest_first(const char *buf, size_t len)
+{
+        size_t inc = 0, dec = 0, seen = 0;
+        double prev = -1;
+        int kind = 0; /* 1 uptime, 2 wall clock: never compare across */
+        for (const char *s = buf, *end = buf + len; s < end && seen < 20000;) {
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                struct logline ll;
+                logline_parse(s, (size_t)(e - s) < 512 ? (size_t)(e - s) : 512, &ll);
+                s = nl ? nl + 1 : end;
+                if (ll.source == LOGLINE_OTHER)
+                        continue;
+                double t = -1;
+                if (ll.mono >= 0 && kind != 2)
+                        t = ll.mono, kind = 1;
+                else if (ll.wall >= 0 && kind != 1)
+                        t = ll.wall, kind = 2;
+                if (t < 0)
+                        continue;
+                seen++;
+                if (prev >= 0 && t < prev)
+                        dec++;
+                else if (prev >= 0 && t > prev)
+                        inc++;
+                prev = t;
+        }
+        return dec >= 3 && dec > 2 * inc;
+}
+
+int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
+                 struct og_error *err)
+{
+        struct oomlog *p = oomlog_new();
+        memset(ret, 0, sizeof(*ret));
+        if (!p)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        bool rev = newest_first(buf, len);
+        p->stats.reversed = rev;
+        if (!rev) {
+                for (const char *s = buf, *end = buf + len; s < end;) {
+                        const char *nl = memchr(s, '\n', (size_t)(end - s));
+                        const char *e = nl ? nl : end;
+                        oomlog_feed_line(p, s, (size_t)(e - s));
+                        s = nl ? nl + 1 : end;
+                }
+        } else {
+                const char *end = buf + len;
+                while (end > buf) {
+                        const char *nl = memrchr(buf, '\n', (size_t)(end - buf));
+                        const char *s = nl ? nl + 1 : buf;
+                        if (s < end || nl)
+                                oomlog_feed_line(p, s, (size_t)(end - s));
+                        end = nl ? nl : buf;
+                }
+        }
+        int r = oomlog_finish(p, ret);
+        if (r < 0)
+                return og_error_set(err, r, "parsing the log: %s", strerror(-r));
+        return 0;
+}

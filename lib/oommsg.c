@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "oommsg.h"
+
+#include "scan.h"
+#include "util.h"
+
+#include <string.h>
+
+#define STARTS(m, n, lit) og_startswith(m, n, lit)
+
+static struct span span_of(const char *b, const char *e)
+{
+        return (struct span){b, (size_t)(e - b)};
+}
+
+struct span om_trim_value(struct span v)
+{
+        for (;;) {
+                size_t n0 = v.n;
+                v.n = scan_rtrim(v.p, v.n);
+                if (v.n >= 3 && memcmp(v.p + v.n - 3, "...", 3) == 0)
+                        v.n -= 3;
+                else if (v.n >= 3 && memcmp(v.p + v.n - 3, "\xe2\x80\xa6", 3) == 0)
+                        v.n -= 3; /* U+2026, journalctl's ellipsis */
+                else if (v.n >= 1 && v.p[v.n - 1] == '>')
+                        v.n -= 1; /* less -S marks a cut line with '>' */
+                if (v.n == n0)
+                        return v;
+        }
+}
+
+/* Integer right after the first occurrence of key; OG_NONE if absent. */
+static int64_t int_after(const char *m, size_t n, const char *key)
+{
+        struct scan s = scan_make(m, n);
+        const char *k = scan_find(&s, key);
+        if (!k)
+                return OG_NONE;
+        s.p = k + strlen(key);
+        scan_skip_spaces(&s);
+        int64_t v;
+        return scan_i64(&s, &v) ? v : OG_NONE;
+}
+
+static bool is_stat_line(const char *m, size_t n)
+{
+        size_t i = 0;
+        while (i < n && ((m[i] >= 'a' && m[i] <= 'z') || m[i] == '_' ||
+                         scan_is_digit(m[i])))
+                i++;
+        if (i == 0 || i >= n || m[i] != ' ' || scan_is_digit(m[0]))
+                return false;
+        i++;
+        if (i < n && m[i] == '-')
+                i++;
+        size_t d = i;
+        while (i < n && scan_is_digit(m[i]))
+                i++;
+        return i > d && scan_rtrim(m + i, n - i) == 0;
+}
+
+static enum om_kind classify_upper(const char *m, size_t n)
+{
+        switch (m[0]) {
+        case 'K':
+                if (STARTS(m, n, "Killed process"))
+                        return OM_KILLED;
+                if (STARTS(m, n, "Kill process"))
+                        return OM_SACRIFICE;
+                break;
+        case 'M':
+                if (STARTS(m, n, "Memory cgroup out of memory"))
+                        return memmem(m, n, "Killed process", 14) ? OM_KILLED
+                                                                  : OM_SACRIFICE;
+                if (STARTS(m, n, "Memory cgroup stats for"))
+                        return OM_STATS;
+                break;
+        case 'O':
+                if (!STARTS(m, n, "Out of memory"))
+                        break;
+                if (STARTS(m, n, "Out of memory and no killable"))
+                        return OM_NO_VICTIM;
+                if (memmem(m, n, "Killed process", 14))
+                        return OM_KILLED;
+                if (memmem(m, n, "Kill process", 12))
+                        return OM_SACRIFICE;
+                break;
+        case 'T':
+                if (STARTS(m, n, "Task in "))
+                        return OM_TASK_IN;
+                if (STARTS(m, n, "Tasks state"))
+                        return OM_TASKS_STATE;
+                if (STARTS(m, n, "Tasks in ") &&
+                    memmem(m, n, "memory.oom.group", 16))
+                        return OM_GROUP;
+                break;
+        case 'C':
+                if (STARTS(m, n, "CPU: "))
+                        return OM_CPU;
+                break;
+        case 'P':
+                if (STARTS(m, n, "Pid: "))
+                        return OM_CPU;
+                break;
+        }
+        return OM_NONE;
+}
+
+static enum om_kind classify_lower(const char *m, size_t n)
+{
+        switch (m[0]) {
+        case 'o':
+                if (STARTS(m, n, "oom-kill:"))
+                        return OM_SUMMARY;
+                if (STARTS(m, n, "oom_reaper: reaped process"))
+                        return OM_REAPED;
+                break;
+        case 'm':
+                if (STARTS(m, n, "memory: usage"))
+                        return OM_MEMORY;
+                if (STARTS(m, n, "memory+swap: usage"))
+                        return OM_MEMSW;
+                break;
+        case 's':
+                if (STARTS(m, n, "swap: usage"))
+                        return OM_SWAP;
+                break;
+        case 'k':
+                if (STARTS(m, n, "kmem: usage"))
+                        return OM_KMEM;
+                break;
+        case '[': {
+                struct scan s = scan_make(m + 1, n - 1);
+                scan_skip_spaces(&s);
+                if (scan_lit(&s, "pid"))
+                        return OM_TABLE_HDR;
+                size_t d = scan_digits(&s);
+                if (d > 0 && d < scan_left(&s) && s.p[d] == ']')
+                        return OM_TABLE_ROW;
+                break;
+        }
+        }
+        return OM_NONE;
+}
+
+enum om_kind om_classify(const char *m, size_t n, bool want_cpuset,
+                         bool want_stat)
+{
+        if (n == 0)
+                return OM_NONE;
+        enum om_kind k = (m[0] >= 'A' && m[0] <= 'Z') ? classify_upper(m, n)
+                                                      : classify_lower(m, n);
+        if (k != OM_NONE)
+                return k;
+        if (want_stat && is_stat_line(m, n))
+                return OM_STAT;
+        if (memmem(m, n, " invoked oom-killer:", 20))
+                return OM_INVOKED;
+        if (want_cpuset && memmem(m, n, " cpuset=", 8) &&
+            memmem(m, n, " mems_allowed=", 14))
+                return OM_CPUSET;
+        return OM_NONE;
+}
+
+/* Value of "key=" running to the next ',' (or the end). */
+static struct span comma_value(const char *m, size_t n, const char *key)
+{
+        struct scan s = scan_make(m, n);
+        const char *k = scan_find(&s, key);
+        if (!k)
+                return (struct span){NULL, 0};
+        const char *b = k + strlen(key);
+        const char *e = memchr(b, ',', (size_t)(m + n - b));
+        return om_trim_value(span_of(b, e ? e : m + n));
+}
+
+bool om_parse_invoked(const char *m, size_t n, struct om_invoked *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        const char *k = memmem(m, n, " invoked oom-killer:", 20);
+        if (!k)
+                return false;
+        ret->comm = span_of(m, k);
+        const char *rest = k + 20;
+        size_t rn = (size_t)(m + n - rest);
+        ret->gfp_mask = comma_value(rest, rn, "gfp_mask=");
+        ret->order = int_after(rest, rn, "order=");
+        ret->oom_score_adj = int_after(rest, rn, "oom_score_adj=");
+        return true;
+}
+
+/* comm in "Comm: X Tainted: ..." / "comm: X Not tainted ..." may hold blanks */
+static struct span comm_until_taint(const char *b, const char *end)
+{
+        static const char *const stops[] = {" Not tainted", " Tainted:",
+                                            " Kdump:", " ("};
+        const char *e = end;
+        for (size_t i = 0; i < ARRAY_SIZE(stops); i++) {
+                const char *q = memmem(b, (size_t)(end - b), stops[i],
+                                       strlen(stops[i]));
+                if (q && q < e)
+                        e = q;
+        }
+        return om_trim_value(span_of(b, e));
+}
+
+bool om_parse_cpu(const char *m, size_t n, struct om_cpu *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        ret->pid = OG_NONE;
+        struct scan s = scan_make(m, n);
+        const char *c;
+        if (STARTS(m, n, "Pid: ")) { /* 3.2: "Pid: 9247, comm: apache2 ..." */
+                ret->pid = int_after(m, n, "Pid: ");
+                c = scan_find(&s, ", comm: ");
+                if (c)
+                        ret->comm = comm_until_taint(c + 8, m + n);
+                return ret->pid != OG_NONE;
+        }
+        ret->pid = int_after(m, n, " PID: ");
+        c = scan_find(&s, " Comm: ");
+        if (c)
+                ret->comm = comm_until_taint(c + 7, m + n);
+        return ret->pid != OG_NONE && c;
+}
+
+bool om_parse_cpuset(const char *m, size_t n, struct om_cpuset *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        const char *c = memmem(m, n, " cpuset=", 8);
+        if (!c)
+                return false;
+        ret->comm = span_of(m, c);
+        const char *b = c + 8;
+        const char *e = memmem(b, (size_t)(m + n - b), " mems_allowed=", 14);
+        ret->cpuset = om_trim_value(span_of(b, e ? e : m + n));
+        return true;
+}
+
+bool om_parse_task_in(const char *m, size_t n, struct om_task_in *ret)
+{
+        static const char mid[] = " killed as a result of limit of ";
+        memset(ret, 0, sizeof(*ret));
+        if (!STARTS(m, n, "Task in "))
+                return false;
+        const char *b = m + 8;
+        const char *k = memmem(b, (size_t)(m + n - b), mid, sizeof(mid) - 1);
+        if (!k) { /* cut before the limit: the task's memcg may be partial */
+                ret->task_memcg = om_trim_value(span_of(b, m + n));
+                return true;
+        }
+        ret->task_memcg = om_trim_value(span_of(b, k));
+        ret->oom_memcg = om_trim_value(span_of(k + sizeof(mid) - 1, m + n));
+        return true;
+}
+
+bool om_parse_counter(const char *m, size_t n, struct om_counter *ret)
+{
+        ret->usage_kb = int_after(m, n, "usage ");
+        ret->limit_kb = int_after(m, n, "limit ");
+        ret->failcnt = int_after(m, n, "failcnt ");
+        return ret->usage_kb != OG_NONE;
+}
+
+bool om_parse_stats(const char *m, size_t n, struct om_stats *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        if (!STARTS(m, n, "Memory cgroup stats for"))
+                return false;
+        struct scan s = scan_make(m + 23, n - 23);
+        scan_skip_spaces(&s);
+        const char *sep = scan_find(&s, ": ");
+        if (sep && scan_rtrim(sep + 2, (size_t)(s.end - sep - 2)) > 0) {
+                ret->path = span_of(s.p, sep);
+                ret->inline_kv = span_of(sep + 2, s.end);
+                ret->single_line = true;
+                return true;
+        }
+        struct span p = om_trim_value(span_of(s.p, s.end));
+        if (p.n > 0 && p.p[p.n - 1] == ':')
+                p.n--;
+        ret->path = om_trim_value(p);
+        return true;
+}
+
+bool om_next_inline_stat(struct span *rest, struct om_stat *ret)
+{
+        struct scan s = scan_make(rest->p, rest->n);
+        for (;;) {
+                scan_skip_spaces(&s);
+                if (s.p >= s.end)
+                        return false;
+                const char *b = s.p;
+                while (s.p < s.end && !scan_is_space(*s.p) && *s.p != ':')
+                        s.p++;
+                const char *e = s.p;
+                bool ok = scan_char(&s, ':') && scan_i64(&s, &ret->value);
+                while (s.p < s.end && !scan_is_space(*s.p))
+                        s.p++; /* the "KB" unit, or garbage */
+                rest->p = s.p;
+                rest->n = scan_left(&s);
+                if (ok && e > b) {
+                        ret->key = span_of(b, e);
+                        return true;
+                }
+        }
+}
+
+bool om_parse_stat(const char *m, size_t n, struct om_stat *ret)
+{
+        if (!is_stat_line(m, n))
+                return false;
+        const char *sp = memchr(m, ' ', n);
+        ret->key = span_of(m, sp);
+        struct scan s = scan_make(sp + 1, (size_t)(m + n - sp - 1));
+        return scan_i64(&s, &ret->value);
+}
+
+/* Summary keys in print order; a value runs to the next ",key". */
+static const char *const summary_keys[] = {
+        ",nodemask=", ",cpuset=",    ",mems_allowed=", ",global_oom",
+        ",oom_memcg=", ",task_memcg=", ",task=",        ",pid=",
+        ",uid=",
+};
+
+static struct span summary_value(const char *m, size_t n, const char *key,
+                                 bool to_last_pid)
+{
+        struct scan s = scan_make(m, n);
+        const char *k = scan_find(&s, key);
+        if (!k)
+                return (struct span){NULL, 0};
+        const char *b = k + strlen(key), *e = m + n;
+        struct scan rest = scan_make(b, (size_t)(m + n - b));
+        if (to_last_pid) { /* a comm may hold commas: run to the last ",pid=" */
+                const char *q = scan_rfind(&rest, ",pid=");
+                return om_trim_value(span_of(b, q ? q : e));
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(summary_keys); i++) {
+                const char *q = scan_find(&rest, summary_keys[i]);
+                if (q && q < e)
+                        e = q;
+        }
+        return om_trim_value(span_of(b, e));
+}
+
+bool om_parse_summary(const char *m, size_t n, struct om_summary *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        if (!STARTS(m, n, "oom-kill:"))
+                return false;
+        ret->constraint = summary_value(m, n, "oom-kill:constraint=", false);
+        ret->cpuset = summary_value(m, n, ",cpuset=", false);
+        ret->oom_memcg = summary_value(m, n, ",oom_memcg=", false);
+        ret->task_memcg = summary_value(m, n, ",task_memcg=", false);
+        ret->task = summary_value(m, n, ",task=", true);
+        ret->global_oom = memmem(m, n, ",global_oom", 11) != NULL;
+        ret->pid = int_after(m, n, ",pid=");
+        ret->uid = int_after(m, n, ",uid=");
+        if (ret->task.p) { /* the last ",pid=" is the real one */
+                struct scan s = scan_make(m, n);
+                const char *q = scan_rfind(&s, ",pid=");
+                ret->pid = q ? int_after(q, (size_t)(m + n - q), ",pid=") : OG_NONE;
+        }
+        return true;
+}
+
+static enum om_origin origin_of(const char *m, const char *k)
+{
+        size_t n = (size_t)(k - m);
+        if (memmem(m, n, "Memory cgroup", 13))
+                return OM_ORIGIN_MEMCG;
+        if (memmem(m, n, "Out of memory", 13))
+                return OM_ORIGIN_GLOBAL;
+        return OM_ORIGIN_UNKNOWN;
+}
+
+/* "N (comm)<stop>" where comm may hold blanks, brackets or parentheses. */
+static bool pid_and_comm(struct scan *s, const char *const *stops,
+                         size_t nstops, int64_t *pid, struct span *comm)
+{
+        scan_skip_spaces(s);
+        if (!scan_i64(s, pid))
+                return false;
+        scan_skip_spaces(s);
+        if (!scan_char(s, '('))
+                return true;
+        const char *e = NULL;
+        for (size_t i = 0; i < nstops && !e; i++)
+                e = scan_find(s, stops[i]);
+        if (!e)
+                e = scan_rfind(s, ")");
+        *comm = span_of(s->p, e ? e : s->end);
+        if (!e)
+                *comm = om_trim_value(*comm);
+        s->p = e ? e : s->end;
+        return true;
+}
+
+bool om_parse_sacrifice(const char *m, size_t n, enum om_origin *origin,
+                        int64_t *pid, struct span *comm)
+{
+        static const char *const stops[] = {") score "};
+        const char *k = memmem(m, n, "Kill process", 12);
+        *pid = OG_NONE;
+        *comm = (struct span){NULL, 0};
+        if (!k)
+                return false;
+        *origin = origin_of(m, k);
+        struct scan s = scan_make(k + 12, (size_t)(m + n - k - 12));
+        pid_and_comm(&s, stops, ARRAY_SIZE(stops), pid, comm);
+        return true;
+}
+
+bool om_parse_killed(const char *m, size_t n, struct om_killed *ret)
+{
+        static const char *const stops[] = {") total-vm:", "), UID", ") vsz:"};
+        const char *k = memmem(m, n, "Killed process", 14);
+        memset(ret, 0, sizeof(*ret));
+        ret->pid = ret->uid = ret->total_vm_kb = ret->anon_rss_kb = OG_NONE;
+        ret->file_rss_kb = ret->shmem_rss_kb = ret->oom_score_adj = OG_NONE;
+        if (!k)
+                return false;
+        ret->origin = origin_of(m, k);
+        struct scan s = scan_make(k + 14, (size_t)(m + n - k - 14));
+        pid_and_comm(&s, stops, ARRAY_SIZE(stops), &ret->pid, &ret->comm);
+        const char *r = s.p;
+        size_t rn = scan_left(&s);
+        ret->total_vm_kb = int_after(r, rn, "total-vm:");
+        if (ret->total_vm_kb == OG_NONE)
+                ret->total_vm_kb = int_after(r, rn, "vsz:");
+        ret->anon_rss_kb = int_after(r, rn, "anon-rss:");
+        ret->file_rss_kb = int_after(r, rn, "file-rss:");
+        ret->shmem_rss_kb = int_after(r, rn, "shmem-rss:");
+        ret->uid = int_after(r, rn, "UID:");
+        if (ret->uid == OG_NONE)
+                ret->uid = int_after(r, rn, "UID ");
+        ret->oom_score_adj = int_after(r, rn, "oom_score_adj:");
+        return true;
+}
+
+bool om_parse_group(const char *m, size_t n, struct om_group *ret)
+{
+        static const char tail[] = " are going to be killed";
+        if (!STARTS(m, n, "Tasks in "))
+                return false;
+        const char *e = memmem(m, n, tail, sizeof(tail) - 1);
+        ret->memcg = om_trim_value(span_of(m + 9, e ? e : m + n));
+        return true;
+}
+
+bool om_parse_reaped(const char *m, size_t n, int64_t *pid, struct span *comm)
+{
+        static const char *const stops[] = {"), now "};
+        static const char lit[] = "oom_reaper: reaped process";
+        *pid = OG_NONE;
+        *comm = (struct span){NULL, 0};
+        if (!STARTS(m, n, lit))
+                return false;
+        struct scan s = scan_make(m + sizeof(lit) - 1, n - (sizeof(lit) - 1));
+        return pid_and_comm(&s, stops, ARRAY_SIZE(stops), pid, comm);
+}
+
+void om_parse_table_header(const char *m, size_t n, struct om_table_layout *ret)
+{
+        static const char *const names[OM_COL_MAX] = {
+                "uid", "tgid", "total_vm", "rss", "rss_anon", "rss_file",
+                "rss_shmem", "oom_score_adj"};
+        memset(ret->col, -1, sizeof(ret->col));
+        ret->ncols = 0;
+        const char *close = memchr(m, ']', n);
+        if (!close)
+                return;
+        struct scan s = scan_make(close + 1, (size_t)(m + n - close - 1));
+        for (int idx = 0; idx < OM_TABLE_MAX_COLS; idx++) {
+                scan_skip_spaces(&s);
+                const char *b = s.p;
+                while (s.p < s.end && !scan_is_space(*s.p))
+                        s.p++;
+                size_t len = (size_t)(s.p - b);
+                if (len == 0 || (len == 4 && memcmp(b, "name", 4) == 0))
+                        break;
+                for (int c = 0; c < OM_COL_MAX; c++)
+                        if (strlen(names[c]) == len && memcmp(names[c], b, len) == 0)
+                                ret->col[c] = (int8_t)idx;
+                ret->ncols = idx + 1;
+        }
+}
+
+/* Numbers of a row; the name is whatever follows the last number. */
+static int row_numbers(struct scan *s, int64_t *v, int max)
+{
+        int k = 0;
+        while (k < max) {
+                struct scan t = *s;
+                if (!scan_skip_spaces(&t) || !scan_i64(&t, &v[k]))
+                        break;
+                if (t.p < t.end && !scan_is_space(*t.p))
+                        break; /* a name that starts with digits */
+                *s = t;
+                k++;
+        }
+        return k;
+}
+
+bool om_parse_table_row(const char *m, size_t n,
+                        const struct om_table_layout *layout, struct om_row *ret)
+{
+        int64_t v[OM_TABLE_MAX_COLS];
+        struct scan s = scan_make(m, n);
+        for (int c = 0; c < OM_COL_MAX; c++)
+                ret->v[c] = OG_NONE;
+        ret->name = (struct span){NULL, 0};
+        if (!scan_char(&s, '['))
+                return false;
+        scan_skip_spaces(&s);
+        if (!scan_i64(&s, &ret->pid) || !scan_char(&s, ']'))
+                return false;
+        int k = row_numbers(&s, v, OM_TABLE_MAX_COLS);
+        scan_skip_spaces(&s);
+        ret->name = om_trim_value(span_of(s.p, s.end));
+        if (layout && layout->ncols > 0) {
+                for (int c = 0; c < OM_COL_MAX; c++)
+                        if (layout->col[c] >= 0 && layout->col[c] < k)
+                                ret->v[c] = v[layout->col[c]];
+                return true;
+        }
+        /* No header seen: every layout since 3.x starts uid tgid total_vm
+         * rss and ends oom_score_adj name. */
+        for (int c = 0; c <= OM_COL_RSS && c < k; c++)
+                ret->v[c] = v[c];
+        if (k >= 5 && ret->name.n > 0)
+                ret->v[OM_COL_ADJ] = v[k - 1];
+        return true;
+}
+
+const char *om_find_anchor(const char *m, size_t n)
+{
+        static const char *const anchors[] = {
+                "oom-kill:constraint=", "Memory cgroup out of memory",
+                "Out of memory",        "Killed process ",
+                "Task in /",            "Tasks in /",
+                "oom_reaper: reaped",   "Memory cgroup stats for",
+                "memory: usage ",       "memory+swap: usage ",
+        };
+        const char *best = NULL;
+        for (size_t i = 0; i < ARRAY_SIZE(anchors); i++) {
+                const char *q = memmem(m, n, anchors[i], strlen(anchors[i]));
+                if (q && (!best || q < best) &&
+                    (q == m || !(scan_is_alpha(q[-1]) || scan_is_digit(q[-1]))))
+                        best = q;
+        }
+        const char *inv = memmem(m, n, " invoked oom-killer:", 20);
+        if (inv && (!best || inv < best)) {
+                const char *b = inv;
+                while (b > m && !scan_is_space(b[-1]) && b[-1] != '"' &&
+                       b[-1] != '\t')
+                        b--;
+                best = b;
+        }
+        return best;
+}
