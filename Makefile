@@ -65,8 +65,12 @@ check-corpus: $(BUILD)/tests/test_corpus
 	$(BUILD)/tests/test_corpus tests/corpus/kernel-logs tests/corpus/extra \
 		$(wildcard $(SHARED_CORPUS))
 
-check-live: $(BUILD)/oomguard
-	OOMGUARD=$(BUILD)/oomguard bash tests/live/run.sh
+$(BUILD)/tests/oomguard-hog: tests/live/hog.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+
+check-live: $(BUILD)/oomguard $(BUILD)/tests/oomguard-hog
+	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
 
 asan:
 	$(MAKE) BUILD=build/asan CC=clang \

@@ -49,6 +49,7 @@ void oomev_free(struct ev *e)
         free(e->stats);
         free(e->rows);
         free(e->group_memcg);
+        free(e->sum_oom);
         free(e);
 }
 
@@ -389,8 +390,11 @@ static void on_summary(struct oomlog *p, const char *m, size_t n,
         ki->global_oom = s.global_oom;
         ki->k.flags |= OOM_KILL_CONSTRAINT_PRINTED;
         set_str(p, &ki->k.constraint, s.constraint);
-        if (!s.global_oom)
+        if (!s.global_oom) {
                 set_str(p, &ki->k.oom_memcg, s.oom_memcg);
+                if (ki->ev && !ki->ev->sum_oom && s.oom_memcg.p)
+                        ki->ev->sum_oom = oomlog_span_dup(p, s.oom_memcg);
+        }
         set_str(p, &ki->k.task_memcg, s.task_memcg);
         set_str(p, &ki->k.victim_comm, s.task);
         if (ki->k.victim_pid == OG_NONE)
@@ -468,6 +472,8 @@ static void on_killed(struct oomlog *p, const char *m, size_t n,
                 return;
         struct kill_int *ki = recent_kill(p, kd.pid);
         if (ki) { /* paired by pid: summary first, or a repeated line */
+                if (!ki->has_killed && ki->ev)
+                        ki->ev->n_killed++;
                 fill_killed(p, ki, &kd, w);
                 return;
         }
@@ -482,7 +488,7 @@ static void on_killed(struct oomlog *p, const char *m, size_t n,
         if (!ki) {
                 if (!(ki = oomev_new_kill(p, e, w)))
                         return;
-                if (e->group_memcg && e->n_killed > 0) {
+                if (e->group_memcg && e->n_kills > 1) {
                         ki->k.flags |= OOM_KILL_GROUP;
                         ki->k.task_memcg = strdup(e->group_memcg);
                 }

@@ -97,8 +97,8 @@ static void fill_paths(struct oomlog *p, struct kill_int *ki, const struct ev *e
         struct oom_kill *k = &ki->k;
         if (ki->global_oom || ki->origin != OM_ORIGIN_MEMCG)
                 return;
-        if (!k->oom_memcg && e->ti_oom)
-                k->oom_memcg = dup_or_null(p, e->ti_oom);
+        if (!k->oom_memcg && (e->sum_oom || e->ti_oom))
+                k->oom_memcg = dup_or_null(p, e->sum_oom ? e->sum_oom : e->ti_oom);
         if (!k->task_memcg && e->ti_task)
                 k->task_memcg = dup_or_null(p, e->ti_task);
         if (k->oom_memcg || !e->stats_path)
@@ -267,7 +267,8 @@ int oomfinal_run(struct oomlog *p, struct oomlog_result *ret)
         for (size_t i = 0; i < p->n_kills; i++)
                 from_event(p, &p->kills[i], p->kills[i].ev);
         /* keep creation order for ties: qsort is not stable */
-        qsort(p->kills, p->n_kills, sizeof(*p->kills), by_order);
+        if (p->n_kills > 1)
+                qsort(p->kills, p->n_kills, sizeof(*p->kills), by_order);
         infer_from_burst(p->kills, p->n_kills);
         for (size_t i = 0; i < p->n_kills; i++)
                 classify(p, &p->kills[i]);

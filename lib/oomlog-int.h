@@ -53,6 +53,7 @@ struct ev {
         enum om_origin origin;
         bool sacrifice, has_summary, no_victim;
         char *group_memcg;
+        char *sum_oom; /* oom_memcg of the event's summary line */
         size_t n_kills, n_killed; /* kills attached, with a Killed line */
 };
 

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Live tests against this machine's kernel: real memcg OOMs in cgroups this
+# script creates under its own cgroup (removed on exit), read back through
+# `oomguard explain --kmsg`; fake OOM records written to /dev/kmsg that must
+# never become kills; and the command line's contract.
+set -uo pipefail
+OOMGUARD=${OOMGUARD:-build/oomguard}
+HOG=${HOG:-build/tests/oomguard-hog}
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+field() { # field JSON KEY -> value (strings unquoted, null as "null")
+        python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"
+}
+
+tmp=$(mktemp -d)
+created=()
+cleanup() {
+        local i
+        for ((i = ${#created[@]} - 1; i >= 0; i--)); do rmdir "${created[$i]}" 2>/dev/null; done
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# ---- command line contract ------------------------------------------------
+"$OOMGUARD" explain --help >"$tmp/help" 2>&1
+check "explain --help exits 0 and documents --json" "[ \$? -eq 0 ] && grep -q -- --json '$tmp/help'"
+"$OOMGUARD" explain --bogus >/dev/null 2>"$tmp/err"; rc=$?
+check "an unknown option is a usage error (exit 2)" "[ $rc -eq 2 ]"
+"$OOMGUARD" explain /nonexistent/kern.log >/dev/null 2>"$tmp/err"; rc=$?
+check "a missing file exits 1 naming the file" "[ $rc -eq 1 ] && grep -q /nonexistent/kern.log '$tmp/err'"
+"$OOMGUARD" frobnicate >/dev/null 2>&1; rc=$?
+check "an unknown command exits 2" "[ $rc -eq 2 ]"
+sample=tests/corpus/kernel-logs/032.log
+a=$("$OOMGUARD" explain --json "$sample"); b=$("$OOMGUARD" explain --json <"$sample"); c=$("$OOMGUARD" explain --json - <"$sample")
+check "file, stdin and '-' give the same kills" "[ -n \"\$a\" ] && [ \"\$a\" = \"\$b\" ] && [ \"\$a\" = \"\$c\" ]"
+n=$("$OOMGUARD" explain --json "$sample" "$sample" | wc -l)
+check "several files are all read" "[ $n -eq 2 ]"
+"$OOMGUARD" explain tests/corpus/kernel-logs/052.log >"$tmp/out"; rc=$?
+check "a log without kills says so and exits 0" "[ $rc -eq 0 ] && grep -q 'no OOM kill found' '$tmp/out'"
+
+# ---- the live kernel ------------------------------------------------------
+if [ "$(id -u)" != 0 ] || [ ! -r /dev/kmsg ]; then
+        echo "live kernel tests need root and /dev/kmsg"
+        echo "$pass passed, $((fail + 1)) failed"
+        exit 1
+fi
+
+# Where memory cgroups live here (v1 controller or v2 unified).
+memroot="" rel=""
+if [ -d /sys/fs/cgroup/memory ] && grep -q ':memory:' /proc/self/cgroup; then
+        memroot=/sys/fs/cgroup/memory
+        rel=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
+        limit_file=memory.limit_in_bytes
+elif grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+        memroot=/sys/fs/cgroup
+        rel=$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)
+        limit_file=memory.max
+fi
+rel=${rel%/}
+
+# kmsg_kill PID -> the JSON kill for PID from the live kernel log ("" if none)
+kmsg_kill() {
+        local i out
+        for i in 1 2 3 4 5 6 7 8 9 10; do # the kernel may print a moment late
+                out=$("$OOMGUARD" explain --kmsg --json | grep "\"victim_pid\":$1,")
+                [ -n "$out" ] && { echo "$out" | tail -n 1; return; }
+                sleep 0.2
+        done
+}
+
+# run_hog CGROUP_DIR -> pid of a hog started inside it, after it died
+run_hog() {
+        ( echo $BASHPID >"$1/cgroup.procs" && exec "$HOG" 512 ) 2>/dev/null &
+        local pid=$!
+        wait "$pid"
+        echo "$pid $?"
+}
+
+if [ -z "$memroot" ]; then
+        bad "no memory cgroup controller found for the live OOM tests"
+else
+        base="$memroot$rel/oomguard-test-$$"
+        mkdir "$base" && created+=("$base")
+        # The container's own limit.
+        own="$base/own"; mkdir "$own" && created+=("$own")
+        echo $((32 << 20)) >"$own/$limit_file"
+        read -r pid status < <(run_hog "$own")
+        check "the hog in a 32 MiB memcg was SIGKILLed (status $status)" "[ $status -eq 137 ]"
+        k=$(kmsg_kill "$pid")
+        check "explain --kmsg reports the real kill of pid $pid" "[ -n '$k' ]"
+        if [ -n "$k" ]; then
+                check "scope memcg for its own limit" "[ '$(field "$k" scope)' = memcg ]"
+                check "oom_memcg is the cgroup the test made" "[ '$(field "$k" oom_memcg)' = '$rel/oomguard-test-$$/own' ]"
+                check "task_memcg is the same cgroup" "[ '$(field "$k" task_memcg)' = '$rel/oomguard-test-$$/own' ]"
+                check "victim_comm is the hog" "[ '$(field "$k" victim_comm)' = oomguard-hog ]"
+                check "the limit is reported as 32 MiB" "[ '$(field "$k" memcg_limit_kb)' = 32768 ]"
+                check "constraint CONSTRAINT_MEMCG as printed" "[ '$(field "$k" constraint)' = CONSTRAINT_MEMCG ]"
+        fi
+        "$OOMGUARD" explain --kmsg >"$tmp/human"
+        check "the human paragraph names the container's own limit" "grep -q \"(pid $pid).*own cgroup's memory limit\" '$tmp/human'"
+
+        # A parent's limit: the child has none of its own.
+        parent="$base/pod"; child="$parent/ctr"
+        mkdir "$parent" && created+=("$parent")
+        echo $((32 << 20)) >"$parent/$limit_file"
+        mkdir "$child" && created+=("$child")
+        read -r pid status < <(run_hog "$child")
+        k=$(kmsg_kill "$pid")
+        check "a parent's limit gives scope ancestor-memcg" "[ -n '$k' ] && [ '$(field "$k" scope)' = ancestor-memcg ]"
+        check "oom_memcg is the parent, task_memcg the child" "[ '$(field "$k" oom_memcg)' = '$rel/oomguard-test-$$/pod' ] && [ '$(field "$k" task_memcg)' = '$rel/oomguard-test-$$/pod/ctr' ]"
+fi
+
+# A process writing fake OOM records into /dev/kmsg must never make a kill.
+fake=$((4000000 + RANDOM))
+printf 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/fake,task_memcg=/fake,task=fake,pid=%d,uid=0\n' $fake >/dev/kmsg
+printf '<0>Memory cgroup out of memory: Killed process %d (fake) total-vm:1kB, anon-rss:1kB\n' $fake >/dev/kmsg
+printf 'oom_reaper: reaped process %d (fake), now anon-rss:0kB\n' $fake >/dev/kmsg
+check "the fake records are in the kernel log, as user records" "dmesg -x | grep -q \"^user .*pid=$fake\""
+out=$("$OOMGUARD" explain --kmsg --json)
+check "fake records written to /dev/kmsg never become kills" "! grep -q ':$fake,' <<<\"\$out\""
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs every NNN.log of the given corpus folders through the parser and
+ * compares each kill with the NNN.json ground truth: every labelled kill
+ * that has a pid is found with the labelled scope, victim_comm, task_memcg,
+ * oom_memcg and container_id (and constraint where the kernel printed it);
+ * no kill is invented; the number of kills matches. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <dirent.h>
+#include <yajl/yajl_tree.h>
+
+struct corpus_case {
+        char log[4096], json[4096];
+};
+
+static const char *jstr(yajl_val obj, const char *key)
+{
+        const char *path[] = {key, NULL};
+        yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+        return v && YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+}
+
+static bool jint(yajl_val obj, const char *key, int64_t *ret)
+{
+        const char *path[] = {key, NULL};
+        yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+        if (!v || !YAJL_IS_INTEGER(v))
+                return false;
+        *ret = YAJL_GET_INTEGER(v);
+        return true;
+}
+
+static int failures;
+
+static void check_str(const char *name, int64_t pid, const char *field,
+                      const char *want, const char *got)
+{
+        if (got && !*got)
+                got = NULL;
+        if ((!want && !got) || (want && got && strcmp(want, got) == 0))
+                return;
+        print_error("%s pid %lld %s: got %s, want %s\n", name, (long long)pid,
+                    field, got ? got : "null", want ? want : "null");
+        failures++;
+}
+
+static bool scope_ok(yajl_val lk, const struct oom_kill *k)
+{
+        const char *want = jstr(lk, "scope");
+        if (want && strcmp(want, oom_scope_name(k->scope)) == 0)
+                return true;
+        return false;
+}
+
+static bool alternative_ok(yajl_val doc, const struct oom_kill *k)
+{
+        const char *path[] = {"scope_alternatives_acceptable", NULL};
+        yajl_val alt = yajl_tree_get(doc, path, yajl_t_array);
+        for (size_t i = 0; alt && i < YAJL_GET_ARRAY(alt)->len; i++) {
+                const char *v = YAJL_GET_STRING(YAJL_GET_ARRAY(alt)->values[i]);
+                if (v && strcmp(v, oom_scope_name(k->scope)) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static void check_kill(const char *name, yajl_val doc, yajl_val lk,
+                       const struct oom_kill *k, int64_t pid)
+{
+        if (!scope_ok(lk, k) && !alternative_ok(doc, k)) {
+                print_error("%s pid %lld scope: got %s, want %s\n", name,
+                            (long long)pid, oom_scope_name(k->scope),
+                            jstr(lk, "scope"));
+                failures++;
+        }
+        check_str(name, pid, "victim_comm", jstr(lk, "victim_comm"), k->victim_comm);
+        check_str(name, pid, "task_memcg", jstr(lk, "task_memcg"), k->task_memcg);
+        check_str(name, pid, "oom_memcg", jstr(lk, "oom_memcg"), k->oom_memcg);
+        check_str(name, pid, "container_id", jstr(lk, "container_id"),
+                  k->container_id);
+        const char *basis = jstr(lk, "constraint_basis");
+        if (basis && strstr(basis, "oom-kill:"))
+                check_str(name, pid, "constraint", jstr(lk, "constraint"),
+                          k->constraint);
+}
+
+static void run_case(void **state)
+{
+        const struct corpus_case *c = *state;
+        const char *name = strrchr(c->log, '/') + 1;
+        char errbuf[256];
+        _cleanup_free_ char *json = read_file(c->json, NULL);
+        size_t len = 0;
+        _cleanup_free_ char *log = read_file(c->log, &len);
+        assert_non_null(json);
+        assert_non_null(log);
+        yajl_val doc = yajl_tree_parse(json, errbuf, sizeof(errbuf));
+        if (!doc)
+                fail_msg("%s: %s", c->json, errbuf);
+        const char *kp[] = {"kills", NULL};
+        yajl_val kills = yajl_tree_get(doc, kp, yajl_t_array);
+        assert_non_null(kills);
+        struct oomlog_result r;
+        assert_int_equal(oomlog_parse(log, len, &r, NULL), 0);
+        failures = 0;
+        size_t labelled = YAJL_GET_ARRAY(kills)->len;
+        for (size_t i = 0; i < labelled; i++) {
+                yajl_val lk = YAJL_GET_ARRAY(kills)->values[i];
+                int64_t pid;
+                if (!jint(lk, "victim_pid", &pid))
+                        continue; /* partial: victim not visible */
+                const struct oom_kill *k = kill_by_pid(&r, pid);
+                if (!k) {
+                        print_error("%s: labelled kill of pid %lld not reported\n",
+                                    name, (long long)pid);
+                        failures++;
+                        continue;
+                }
+                check_kill(name, doc, lk, k, pid);
+        }
+        if (r.n_kills != labelled) {
+                print_error("%s: %zu kills reported, %zu labelled\n", name,
+                            r.n_kills, labelled);
+                failures++;
+        }
+        oomlog_result_free(&r);
+        yajl_tree_free(doc);
+        assert_int_equal(failures, 0);
+}
+
+static int cmp_case(const void *a, const void *b)
+{
+        return strcmp(((const struct corpus_case *)a)->log,
+                      ((const struct corpus_case *)b)->log);
+}
+
+static size_t collect(const char *dir, struct corpus_case **cases, size_t n)
+{
+        DIR *d = opendir(dir);
+        if (!d) {
+                fprintf(stderr, "test_corpus: cannot open %s\n", dir);
+                exit(2);
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                size_t l = strlen(de->d_name);
+                if (l < 5 || strcmp(de->d_name + l - 4, ".log") != 0)
+                        continue;
+                struct corpus_case c;
+                snprintf(c.log, sizeof(c.log), "%s/%s", dir, de->d_name);
+                snprintf(c.json, sizeof(c.json), "%s/%.*s.json", dir,
+                         (int)(l - 4), de->d_name);
+                if (access(c.json, R_OK) != 0)
+                        continue;
+                *cases = realloc(*cases, (n + 1) * sizeof(**cases));
+                assert_non_null(*cases);
+                (*cases)[n++] = c;
+        }
+        closedir(d);
+        return n;
+}
+
+int main(int argc, char **argv)
+{
+        if (argc < 2) {
+                fprintf(stderr, "usage: test_corpus DIR...\n");
+                return 2;
+        }
+        struct corpus_case *cases = NULL;
+        size_t n = 0;
+        for (int i = 1; i < argc; i++)
+                n = collect(argv[i], &cases, n);
+        if (n == 0) {
+                fprintf(stderr, "test_corpus: no NNN.log with NNN.json found\n");
+                return 2;
+        }
+        qsort(cases, n, sizeof(*cases), cmp_case);
+        struct CMUnitTest *tests = calloc(n, sizeof(*tests));
+        for (size_t i = 0; i < n; i++) {
+                tests[i].name = cases[i].log;
+                tests[i].test_func = run_case;
+                tests[i].initial_state = &cases[i];
+        }
+        int rc = _cmocka_run_group_tests("corpus", tests, n, NULL, NULL);
+        free(tests);
+        free(cases);
+        return rc;
+}

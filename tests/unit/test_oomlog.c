@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+/* Grouping messages into kills: the situations real logs put the parser in,
+ * and inputs meant to break it. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include "explain.h"
+
+#include <yajl/yajl_tree.h>
+
+#define CID "3fc28fa1c647ceede9f6b340d0b16c9f1f663698972d22a52e296f291638e014"
+#define POD "kubepods-burstable-poda8697f49_441d_4d4f_90d2_6d8e1fa3bbe7.slice"
+
+static void test_interleaved_pairs_by_pid(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/k/" POD ",task_memcg=/k/" POD "/c-" CID ".scope,task=node,pid=100,uid=0\n"
+                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/k/" POD "/c-" CID ".scope,task_memcg=/k/" POD "/c-" CID ".scope,task=py,pid=200,uid=0\n"
+                "Memory cgroup out of memory: Killed process 100 (node) total-vm:10kB, anon-rss:5kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:893\n"
+                "Memory cgroup out of memory: Killed process 200 (py) total-vm:20kB, anon-rss:6kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:7\n");
+        assert_int_equal(r.n_kills, 2);
+        const struct oom_kill *a = kill_by_pid(&r, 100), *b = kill_by_pid(&r, 200);
+        assert_int_equal(a->scope, OOM_SCOPE_ANCESTOR);
+        assert_int_equal(a->anon_rss_kb, 5);
+        assert_int_equal(a->oom_score_adj, 893);
+        assert_int_equal(b->scope, OOM_SCOPE_MEMCG);
+        assert_int_equal(b->anon_rss_kb, 6);
+        assert_string_equal(b->container_id, CID);
+        assert_string_equal(a->pod_uid, "a8697f49-441d-4d4f-90d2-6d8e1fa3bbe7");
+        oomlog_result_free(&r);
+}
+
+static void test_oom_group(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[10.0] app invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+                "[10.1] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/k/p.slice,task_memcg=/k/p.slice/c.scope,task=app,pid=11,uid=0\n"
+                "[10.2] Memory cgroup out of memory: Killed process 11 (app) total-vm:9kB, anon-rss:8kB\n"
+                "[10.2] Tasks in /k/p.slice/c.scope are going to be killed due to memory.oom.group set\n"
+                "[10.2] Memory cgroup out of memory: Killed process 11 (app) total-vm:9kB, anon-rss:8kB\n"
+                "[10.2] Memory cgroup out of memory: Killed process 12 (helper) total-vm:3kB, anon-rss:1kB\n"
+                "[10.2] Memory cgroup out of memory: Killed process 13 (sh) total-vm:2kB, anon-rss:1kB\n");
+        assert_int_equal(r.n_kills, 3);
+        for (int64_t pid = 11; pid <= 13; pid++) {
+                const struct oom_kill *k = kill_by_pid(&r, pid);
+                assert_non_null(k);
+                assert_string_equal(k->task_memcg, "/k/p.slice/c.scope");
+                assert_string_equal(k->oom_memcg, "/k/p.slice");
+                assert_int_equal(k->scope, OOM_SCOPE_ANCESTOR);
+                assert_int_equal(!!(k->flags & OOM_KILL_GROUP), pid != 11);
+        }
+        oomlog_result_free(&r);
+}
+
+static void test_no_victim_and_orphans(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[5.0] tee invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+                "[5.0] memory: usage 2048kB, limit 1024kB, failcnt 0\n"
+                "[5.0] Memory cgroup stats for /x:\n"
+                "[5.0] anon 100\n"
+                "[5.0] Out of memory and no killable processes...\n"
+                "[9.0] java invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n");
+        assert_int_equal(r.n_kills, 0);
+        assert_int_equal(r.stats.invocations, 2);
+        assert_int_equal(r.stats.orphan_invocations, 2);
+        oomlog_result_free(&r);
+}
+
+static void test_kmsg_user_facility_never_kills(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "12,100,5000000,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/x,task_memcg=/x,task=fake,pid=4242,uid=0\n"
+                "14,101,5000001,-;Memory cgroup out of memory: Killed process 4242 (fake) total-vm:1kB\n"
+                "13,102,5000002,-;oom_reaper: reaped process 4242 (fake), now anon-rss:0kB\n");
+        assert_int_equal(r.n_kills, 0);
+        assert_int_equal(r.stats.other_lines, 3);
+        oomlog_result_free(&r);
+}
+
+static void test_kmsg_escaped_multiline(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "6,1,1000000,-;memory: usage 1024kB, limit 1024kB, failcnt 3\n"
+                "6,2,1000001,-;Memory cgroup stats for /t:\\x0aanon 1048576\\x0afile 4096\\x0afile_dirty 0\n"
+                " SUBSYSTEM=memory\n"
+                "6,3,1000002,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),\n"
+                "oom_memcg=/t,task_memcg=/t,task=a,pid=9,uid=0\n"
+                "3,4,1000003,-;Memory cgroup out of memory: Killed process 9 (a) total-vm:9kB, anon-rss:8kB\n");
+        assert_int_equal(r.n_kills, 1);
+        const struct oom_kill *k = &r.kills[0];
+        assert_int_equal(k->scope, OOM_SCOPE_MEMCG);
+        assert_string_equal(k->task_memcg, "/t");
+        assert_int_equal(k->n_stats, 3);
+        assert_string_equal(k->stats[0].key, "anon");
+        assert_int_equal(k->stats[0].value, 1048576);
+        assert_int_equal(k->memcg_failcnt, 3);
+        oomlog_result_free(&r);
+}
+
+static void test_newest_first(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[200.3] Killed process 20 (b) total-vm:2kB, anon-rss:2kB\n"
+                "[200.2] Memory cgroup out of memory: Kill process 20 (b) score 1 or sacrifice child\n"
+                "[200.1] Task in /q/b killed as a result of limit of /q\n"
+                "[200.0] b invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
+                "[100.3] Killed process 10 (a) total-vm:1kB, anon-rss:1kB\n"
+                "[100.2] Memory cgroup out of memory: Kill process 10 (a) score 1 or sacrifice child\n"
+                "[100.1] Task in /q/a killed as a result of limit of /q/a\n"
+                "[100.0] a invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n");
+        assert_true(r.stats.reversed);
+        assert_int_equal(r.n_kills, 2);
+        assert_int_equal(r.kills[0].victim_pid, 10); /* log order: oldest first */
+        assert_int_equal(r.kills[0].scope, OOM_SCOPE_MEMCG);
+        assert_int_equal(r.kills[1].scope, OOM_SCOPE_ANCESTOR);
+        assert_string_equal(r.kills[1].invoker_comm, "b");
+        oomlog_result_free(&r);
+}
+
+static void test_wrapped_lines(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[   65.470256] \n"
+                "oom-kill:constraint=CONSTRAINT_CPUSET,nodemask=(null),cpuset=test,mems_allowed=0,global_oom,task_memcg=/u/s.scope,task=mk,pid=1968,uid=0\n"
+                "Apr  4 09:08:53 debian kernel: [   65.481992] Out of memory: Killed \n"
+                "process 1968 (mk) total-vm:2099436kB, anon-rss:1971712kB, \n"
+                "file-rss:1024kB, shmem-rss:0kB, UID:0 pgtables:3904kB oom_score_adj:0\n"
+                "[ 70.0] Task in /w killed as a result of limit of /w\n"
+                "[ 70.0] Memory cgroup stats for /w: cache:0KB rss:512000KB inactive_anon:256056KB a\n"
+                "ctive_anon:255920KB inactive_file:0KB\n"
+                "[ 70.0] Memory cgroup out of memory: Kill process 77 (w) score 941 or sacrifice child\n"
+                "[ 70.0] Killed process 77 (w) total-vm:2539084kB, anon-rss:510612kB, file-rss:824kB\n");
+        assert_int_equal(r.n_kills, 2);
+        const struct oom_kill *a = kill_by_pid(&r, 1968), *b = kill_by_pid(&r, 77);
+        assert_int_equal(a->scope, OOM_SCOPE_CPUSET);
+        assert_int_equal(a->file_rss_kb, 1024);
+        assert_int_equal(a->oom_score_adj, 0);
+        assert_int_equal(b->scope, OOM_SCOPE_MEMCG);
+        bool found = false;
+        for (size_t i = 0; i < b->n_stats; i++)
+                found |= strcmp(b->stats[i].key, "active_anon_kb") == 0 &&
+                         b->stats[i].value == 255920;
+        assert_true(found);
+        oomlog_result_free(&r);
+}
+
+static void test_burst_inference(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "Aug 16 20:29:54 h kernel: Killed process 1 (t), UID 0, total-vm:7kB, anon-rss:1kB\n"
+                "Aug 16 20:29:54 h kernel: Memory cgroup out of memory: Kill process 2 (t) score 0 or sacrifice child\n"
+                "Aug 16 20:29:54 h kernel: Killed process 2 (t), UID 0, total-vm:7kB, anon-rss:1kB\n"
+                "Aug 16 23:00:00 h kernel: Killed process 3 (t), UID 0, total-vm:7kB, anon-rss:1kB\n");
+        assert_int_equal(r.n_kills, 3);
+        assert_int_equal(kill_by_pid(&r, 1)->scope, OOM_SCOPE_MEMCG_UNRESOLVED);
+        assert_true(kill_by_pid(&r, 1)->flags & OOM_KILL_SCOPE_INFERRED);
+        assert_int_equal(kill_by_pid(&r, 2)->scope, OOM_SCOPE_MEMCG_UNRESOLVED);
+        assert_int_equal(kill_by_pid(&r, 3)->scope, OOM_SCOPE_UNKNOWN);
+        assert_null(kill_by_pid(&r, 3)->constraint);
+        oomlog_result_free(&r);
+}
+
+static void test_reaper_and_partial(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[1.0] oom_reaper: reaped process 55 (lost), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB\n"
+                "[500.0] Task in /1037/uid killed as a result of limit of /1037\n"
+                "[500.0] memory: usage 102400kB, limit 102400kB, failcnt 736\n");
+        assert_int_equal(r.n_kills, 2);
+        assert_int_equal(r.kills[0].victim_pid, 55);
+        assert_true(r.kills[0].reaped);
+        assert_true(r.kills[0].flags & OOM_KILL_REAPER_ONLY);
+        assert_true(r.kills[1].victim_pid == OG_NONE);
+        assert_true(r.kills[1].flags & OOM_KILL_PARTIAL);
+        assert_int_equal(r.kills[1].scope, OOM_SCOPE_ANCESTOR);
+        assert_int_equal(r.kills[1].memcg_limit_kb, 102400);
+        oomlog_result_free(&r);
+}
+
+static void test_event_gap_splits(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[41066.5] firefox invoked oom-killer: gfp_mask=0x2400040, order=0, oom_score_adj=0\n"
+                "[41107.8] Task in /lxc/a/s killed as a result of limit of /lxc/a\n"
+                "[41107.8] Memory cgroup out of memory: Kill process 3 (x) score 1 or sacrifice child\n"
+                "[41107.8] Killed process 3 (x) total-vm:1kB, anon-rss:1kB\n");
+        assert_int_equal(r.n_kills, 1);
+        assert_null(r.kills[0].invoker_comm); /* 41 s apart: another OOM */
+        assert_int_equal(r.stats.orphan_invocations, 1);
+        oomlog_result_free(&r);
+}
+
+static void test_decoys(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "Oct 12 19:00:20 n kernel: [8523.3] Memory cgroup out of memory: Killed process 9 (s) total-vm:1kB, anon-rss:1kB\n"
+                "Oct 12 19:00:20 n node-problem-detector[3240]: Message:Memory cgroup out of memory: Killed process 9 (s)\n"
+                "Oct 12 19:00:21 n containerd[1]: msg=\"shim reaped\" id=abc\n"
+                "Oct 12 19:00:22 n dockerd[2]: Killed process 77 (evil) total-vm:1kB\n"
+                "Oct 12 19:00:22 n kernel: [8524.0] Xorg: page allocation failure: order:0, mode:0x0, nodemask=(null),cpuset=/,mems_allowed=0\n");
+        assert_int_equal(r.n_kills, 1);
+        assert_int_equal(r.kills[0].victim_pid, 9);
+        oomlog_result_free(&r);
+}
+
+static void test_hostile_inputs(void **state)
+{
+        (void)state;
+        size_t big = 10u << 20;
+        char *buf = malloc(big + 64);
+        assert_non_null(buf);
+        /* a 10 MB line that starts like a kill */
+        int n = snprintf(buf, 64, "Killed process 5 (x) total-vm:1kB ");
+        memset(buf + n, 'A', big - (size_t)n);
+        struct oomlog_result r;
+        assert_int_equal(oomlog_parse(buf, big, &r, NULL), 0);
+        assert_int_equal(r.n_kills, 1);
+        assert_int_equal(r.stats.long_lines, 1);
+        oomlog_result_free(&r);
+        /* NUL bytes everywhere, and binary garbage from a fixed seed */
+        memset(buf, 0, big);
+        assert_int_equal(oomlog_parse(buf, 1u << 20, &r, NULL), 0);
+        assert_int_equal(r.n_kills, 0);
+        oomlog_result_free(&r);
+        uint32_t x = 12345;
+        for (size_t i = 0; i < big; i++) {
+                x = x * 1103515245u + 12345u;
+                buf[i] = (char)(x >> 16);
+        }
+        assert_int_equal(oomlog_parse(buf, big, &r, NULL), 0);
+        oomlog_result_free(&r);
+        /* NULs inside a kill line: the text before the NUL still counts */
+        const char nul[] = "[1.0] Killed process 8 (a\0b) total-vm:1kB\n";
+        assert_int_equal(oomlog_parse(nul, sizeof(nul) - 1, &r, NULL), 0);
+        assert_int_equal(r.n_kills, 1);
+        oomlog_result_free(&r);
+        free(buf);
+}
+
+static void test_many_kills_bounded(void **state)
+{
+        (void)state;
+        size_t n = 200000, cap = n * 64;
+        char *buf = malloc(cap), *p = buf;
+        for (size_t i = 0; i < n; i++)
+                p += sprintf(p, "[%zu.0] Killed process %zu (k) total-vm:1kB\n", i, i + 1);
+        struct oomlog_result r;
+        assert_int_equal(oomlog_parse(buf, (size_t)(p - buf), &r, NULL), 0);
+        assert_int_equal(r.n_kills, n);
+        assert_int_equal(r.kills[n - 1].victim_pid, (int64_t)n);
+        oomlog_result_free(&r);
+        free(buf);
+}
+
+static void test_streaming_equals_buffer(void **state)
+{
+        (void)state;
+        const char *log =
+                "[1.0] a invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=5\n"
+                "[1.0] CPU: 0 PID: 42 Comm: a Not tainted 4.4.0 #1\n"
+                "[1.0] Task in /d/x killed as a result of limit of /d/x\n"
+                "[1.0] Memory cgroup out of memory: Kill process 42 (a) score 1 or sacrifice child\n"
+                "[1.0] Killed process 42 (a) total-vm:1kB, anon-rss:1kB\n";
+        struct oomlog *p = oomlog_new();
+        for (const char *s = log; *s;) {
+                const char *nl = strchr(s, '\n');
+                assert_int_equal(oomlog_feed_line(p, s, (size_t)(nl - s)), 0);
+                s = nl + 1;
+        }
+        struct oomlog_result a, b = parse_str(log);
+        assert_int_equal(oomlog_finish(p, &a), 0);
+        assert_int_equal(a.n_kills, 1);
+        assert_int_equal(b.n_kills, 1);
+        assert_int_equal(a.kills[0].oom_score_adj, 5); /* invoker == victim */
+        assert_int_equal(a.kills[0].invoker_pid, 42);
+        assert_int_equal(a.kills[0].scope, b.kills[0].scope);
+        assert_string_equal(a.kills[0].oom_memcg, b.kills[0].oom_memcg);
+        oomlog_result_free(&a);
+        oomlog_result_free(&b);
+}
+
+static const char *const contract[] = {
+        "scope", "constraint", "oom_memcg", "task_memcg", "victim_pid",
+        "victim_comm", "victim_uid", "total_vm_kb", "anon_rss_kb",
+        "file_rss_kb", "shmem_rss_kb", "oom_score_adj", "container_id",
+        "pod_uid", "invoker_comm", "invoker_pid", "gfp_mask", "order",
+        "memcg_usage_kb", "memcg_limit_kb", "memcg_failcnt", "swap_usage_kb",
+        "swap_limit_kb", "memsw_usage_kb", "memsw_limit_kb", "memcg_stats",
+        "timestamp",
+};
+
+static void test_json_contract(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[3.5] Memory cgroup out of memory: Killed process 7 (bad\xff\x01name) total-vm:1kB, anon-rss:2kB\n");
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        assert_int_equal(explain_write_json(f, &r.kills[0]), 0);
+        fclose(f);
+        char err[128];
+        yajl_val doc = yajl_tree_parse(out, err, sizeof(err));
+        assert_non_null(doc);
+        assert_true(YAJL_IS_OBJECT(doc));
+        assert_int_equal(YAJL_GET_OBJECT(doc)->len, sizeof(contract) / sizeof(contract[0]));
+        for (size_t i = 0; i < sizeof(contract) / sizeof(contract[0]); i++)
+                assert_string_equal(YAJL_GET_OBJECT(doc)->keys[i], contract[i]);
+        const char *p1[] = {"victim_comm", NULL}, *p2[] = {"oom_memcg", NULL},
+                   *p3[] = {"scope", NULL}, *p4[] = {"timestamp", NULL};
+        assert_string_equal(YAJL_GET_STRING(yajl_tree_get(doc, p1, yajl_t_string)), "bad??name");
+        assert_true(YAJL_IS_NULL(yajl_tree_get(doc, p2, yajl_t_any)));
+        assert_string_equal(YAJL_GET_STRING(yajl_tree_get(doc, p3, yajl_t_string)), "memcg-unresolved");
+        assert_string_equal(YAJL_GET_STRING(yajl_tree_get(doc, p4, yajl_t_string)), "3.5");
+        yajl_tree_free(doc);
+        free(out);
+        oomlog_result_free(&r);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_interleaved_pairs_by_pid),
+                cmocka_unit_test(test_oom_group),
+                cmocka_unit_test(test_no_victim_and_orphans),
+                cmocka_unit_test(test_kmsg_user_facility_never_kills),
+                cmocka_unit_test(test_kmsg_escaped_multiline),
+                cmocka_unit_test(test_newest_first),
+                cmocka_unit_test(test_wrapped_lines),
+                cmocka_unit_test(test_burst_inference),
+                cmocka_unit_test(test_reaper_and_partial),
+                cmocka_unit_test(test_event_gap_splits),
+                cmocka_unit_test(test_decoys),
+                cmocka_unit_test(test_hostile_inputs),
+                cmocka_unit_test(test_many_kills_bounded),
+                cmocka_unit_test(test_streaming_equals_buffer),
+                cmocka_unit_test(test_json_contract),
+        };
+        return cmocka_run_group_tests_name("oomlog", tests, NULL, NULL);
+}
