@@ -1,5 +1,6 @@
 # oomguard — build, test, install.
 #   make            build/oomguard
+#   make demo       explain real OOM logs (the main job)
 #   make check      unit, corpus and live-kernel tests
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz       libFuzzer over the log parser (FUZZ_SECONDS, default 60)
@@ -38,6 +39,9 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/oomguard
+
+demo: $(BUILD)/oomguard
+	OOMGUARD=$(BUILD)/oomguard bash tests/demo.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -103,7 +107,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check check-unit check-corpus check-live asan fuzz bench install \
+.PHONY: all demo check check-unit check-corpus check-live asan fuzz bench install \
 	uninstall clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define UNLIMITED_KB (INT64_C(1) << 50) /* the kernel prints ~2^53 kB */
@@ -154,7 +155,10 @@ int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
 {
         char ts[128], rss[32];
         fprintf(out, "Kill %zu of %zu", index + 1, total);
-        if (k->timestamp)
+        if (k->timestamp && k->timestamp[strspn(k->timestamp, "0123456789")] == '\0')
+                fprintf(out, " at %.6f s after boot", /* a kmsg record's usec */
+                        (double)strtoll(k->timestamp, NULL, 10) / 1e6);
+        else if (k->timestamp)
                 fprintf(out, " at %s", clean(k->timestamp, ts, sizeof(ts)));
         fprintf(out, " [%s]: ", oom_scope_name(k->scope));
         who(out, k);

@@ -40,8 +40,13 @@ static bool parse_kmsg_header(struct scan *s, struct logline *l)
         struct scan t = *s;
         int64_t pri, seq, usec;
         if (!scan_i64(&t, &pri) || !scan_char(&t, ',') ||
-            !scan_i64(&t, &seq) || !scan_char(&t, ',') ||
-            !scan_i64(&t, &usec) || !scan_char(&t, ','))
+            !scan_i64(&t, &seq) || !scan_char(&t, ','))
+                return false;
+        const char *u = t.p;
+        if (!scan_i64(&t, &usec))
+                return false;
+        const char *u_end = t.p;
+        if (!scan_char(&t, ','))
                 return false;
         const char *semi = memchr(t.p, ';', scan_left(&t) < 64 ? scan_left(&t) : 64);
         if (!semi || pri < 0 || seq < 0 || usec < 0)
@@ -52,8 +57,8 @@ static bool parse_kmsg_header(struct scan *s, struct logline *l)
         l->kmsg = true;
         l->source = (pri >> 3) == 0 ? LOGLINE_KERNEL : LOGLINE_OTHER;
         l->mono = (double)usec / 1e6;
-        l->ts = s->p;
-        l->ts_len = (size_t)(semi - s->p);
+        l->ts = u; /* the usec field, as printed */
+        l->ts_len = (size_t)(u_end - u);
         s->p = semi + 1;
         return true;
 }
