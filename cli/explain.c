@@ -57,10 +57,8 @@ static int print_result(const struct oomlog_result *r, struct opts *o,
                         return e;
         }
         if (!o->json && r->n_kills == 0)
-                printf("%s: no OOM kill found (%zu lines, %zu from the kernel, "
-                       "%zu OOM invocations without a visible kill).\n",
-                       name, r->stats.lines, r->stats.kernel_lines,
-                       r->stats.orphan_invocations);
+                printf("%s: no OOM kill found (%zu OOM invocations without a "
+                       "visible kill).\n", name, r->stats.orphan_invocations);
         return 0;
 }
 

@@ -14,7 +14,7 @@ static const char *const facilities[] = {
         "news",  "uucp",   "cron",   "authpriv", "ftp",  "local0", "local1",
         "local2", "local3", "local4", "local5", "local6", "local7",
 };
-static const char *const levels[] = {"emerg", "alert", "crit",   "err",
+static const char *const levels[] = {"emerg", "alert", "crit", "err", "warning",
                                      "warn",  "notice", "info", "debug"};
 
 static bool word_in(const char *w, size_t n, const char *const *set,
@@ -159,10 +159,11 @@ static enum bracket classify_bracket(const char *c, size_t n)
                 t.p += scan_digits(&t);
                 return scan_left(&t) == 0 ? BR_SECONDS : BR_NONE;
         }
-        if (t.p < t.end && (*t.p == 'T' || *t.p == 'C')) {
+        if (t.p + 1 < t.end && (*t.p == 'T' || *t.p == 'C') &&
+            scan_is_digit(t.p[1])) { /* printk caller id; not "Thu", "Tue" */
                 t.p++;
                 size_t k = scan_digits(&t);
-                return k > 0 && k == scan_left(&t) ? BR_CALLER : BR_NONE;
+                return k == scan_left(&t) ? BR_CALLER : BR_NONE;
         }
         bool colon = memchr(c, ':', n) != NULL, digit = false;
         for (size_t i = 0; i < n; i++)

@@ -117,6 +117,13 @@ static bool ev_done(const struct ev *e)
                e->has_summary;
 }
 
+bool oomev_idle(const struct oomlog *p)
+{
+        if (p->quiet < 32)
+                return false;
+        return !p->cur || ev_done(p->cur) || p->quiet > 512;
+}
+
 static bool ev_fresh(const struct ev *e, const struct when *w)
 {
         return !oomlog_when_gap(&e->first, w);
@@ -282,10 +289,21 @@ static void on_counter(struct oomlog *p, enum om_kind kind, const char *m,
         }
 }
 
-static void add_stat(struct ev *e, struct span key, int64_t value, bool kb)
+static void add_stat(struct oomlog *p, struct ev *e, struct span key,
+                     int64_t value, bool kb)
 {
-        if (e->n_stats >= OOM_MAX_STATS || !e->stats)
+        if (e->n_stats >= OOM_MAX_STATS)
                 return;
+        if (e->n_stats == e->cap_stats) {
+                size_t cap = e->cap_stats ? e->cap_stats * 2 : 16;
+                struct oom_stat_kv *n = realloc(e->stats, cap * sizeof(*n));
+                if (!n) {
+                        p->error = -ENOMEM;
+                        return;
+                }
+                e->stats = n;
+                e->cap_stats = cap;
+        }
         struct oom_stat_kv *kv = &e->stats[e->n_stats];
         size_t max = sizeof(kv->key) - (kb ? 4 : 1);
         size_t kn = key.n < max ? key.n : max;
@@ -311,11 +329,6 @@ static void on_stats(struct oomlog *p, const char *m, size_t n,
                 return;
         e->stats_path = oomlog_span_dup(p, st.path);
         e->stats_single = st.single_line;
-        e->stats = calloc(OOM_MAX_STATS, sizeof(*e->stats));
-        if (!e->stats) {
-                p->error = -ENOMEM;
-                return;
-        }
         if (!st.single_line) {
                 e->stats_open = true;
                 return;
@@ -323,7 +336,7 @@ static void on_stats(struct oomlog *p, const char *m, size_t n,
         struct om_stat kv;
         struct span rest = st.inline_kv;
         while (om_next_inline_stat(&rest, &kv))
-                add_stat(e, kv.key, kv.value, true);
+                add_stat(p, e, kv.key, kv.value, true);
 }
 
 static void on_table_row(struct oomlog *p, const char *m, size_t n,
@@ -553,6 +566,7 @@ void oomev_handle(struct oomlog *p, const char *m, size_t n,
         enum om_kind k = om_classify(m, n, want_cpuset, e && e->stats_open);
         (void)bare;
         p->msg_counter++;
+        p->quiet = k == OM_NONE ? p->quiet + 1 : 0;
         close_blocks(e, k);
         switch (k) {
         case OM_NONE:
@@ -569,7 +583,7 @@ void oomev_handle(struct oomlog *p, const char *m, size_t n,
         case OM_STAT: {
                 struct om_stat kv;
                 if (e && om_parse_stat(m, n, &kv))
-                        add_stat(e, kv.key, kv.value, false);
+                        add_stat(p, e, kv.key, kv.value, false);
                 break;
         }
         case OM_TASKS_STATE:

@@ -101,6 +101,13 @@ static void fill_paths(struct oomlog *p, struct kill_int *ki, const struct ev *e
                 k->oom_memcg = dup_or_null(p, e->sum_oom ? e->sum_oom : e->ti_oom);
         if (!k->task_memcg && e->ti_task)
                 k->task_memcg = dup_or_null(p, e->ti_task);
+        if (k->oom_memcg && e->stats_path &&
+            strlen(k->oom_memcg) < strlen(e->stats_path) &&
+            strncmp(k->oom_memcg, e->stats_path, strlen(k->oom_memcg)) == 0) {
+                /* the summary line was cut; the stats dump names it whole */
+                free(k->oom_memcg);
+                k->oom_memcg = dup_or_null(p, e->stats_path);
+        }
         if (k->oom_memcg || !e->stats_path)
                 return;
         /* The stats dump names the OOM memcg first. Before 5.0 (one line

@@ -43,7 +43,7 @@ struct ev {
         unsigned n_stats_hdr;
         bool stats_single, stats_open;
         struct oom_stat_kv *stats;
-        size_t n_stats;
+        size_t n_stats, cap_stats;
         /* task table */
         struct om_table_layout layout;
         bool table_open, rows_released;
@@ -80,6 +80,7 @@ struct oomlog {
         struct kill_int *kills;
         size_t n_kills, cap_kills;
         size_t msg_counter;
+        size_t quiet; /* messages since the last OOM message */
         struct {
                 bool valid;
                 int64_t pid;
@@ -94,6 +95,8 @@ struct oomlog {
 void oomev_handle(struct oomlog *p, const char *m, size_t n,
                   const struct when *w, bool bare);
 void oomev_free(struct ev *e);
+/* No event is collecting lines: noise until the next OOM message. */
+bool oomev_idle(const struct oomlog *p);
 struct kill_int *oomev_new_kill(struct oomlog *p, struct ev *e,
                                 const struct when *w);
 void oomev_release_rows(struct oomlog *p, struct ev *e);

@@ -211,6 +211,7 @@ int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
         switch (ll.source) {
         case LOGLINE_OTHER:
                 p->stats.other_lines++;
+                p->quiet++;
                 flush_pending(p);
                 p->join_ok = false;
                 p->last_kmsg = ll.kmsg;
@@ -273,6 +274,92 @@ static bool newest_first(const char *buf, size_t len)
         return dec >= 3 && dec > 2 * inc;
 }
 
+/* Every message of an OOM report holds one of these. Between reports a
+ * buffer is read by jumping from one occurrence to the next. */
+static const char *const markers[] = {"oom", "Kill", "emory", "Task"};
+#define BACKUP_LINES 48 /* read this much before a marker: CPU headers,
+                         * a task table the excerpt starts inside */
+
+struct skipper {
+        const char *next[ARRAY_SIZE(markers)];
+};
+
+static const char *next_marker(struct skipper *sk, const char *pos,
+                               const char *end)
+{
+        const char *best = end;
+        for (size_t i = 0; i < ARRAY_SIZE(markers); i++) {
+                if (sk->next[i] != end && (!sk->next[i] || sk->next[i] < pos)) {
+                        const char *m = memmem(pos, (size_t)(end - pos), markers[i],
+                                               strlen(markers[i]));
+                        sk->next[i] = m ? m : end;
+                }
+                if (sk->next[i] < best)
+                        best = sk->next[i];
+        }
+        return best;
+}
+
+/* Start of the line BACKUP_LINES before the line starting at ls, not
+ * before lo. */
+static const char *backup(const char *lo, const char *ls)
+{
+        const char *s = ls;
+        for (int i = 0; i < BACKUP_LINES && s > lo; i++) {
+                const char *nl = memrchr(lo, '\n', (size_t)(s - lo - 1));
+                s = nl ? nl + 1 : lo;
+        }
+        return s;
+}
+
+/* Is the line [ls, le) holding a marker really an OOM message, and does it
+ * start a report (nothing before it matters)? */
+static bool relevant_line(const char *ls, const char *le, bool *starts)
+{
+        struct logline ll;
+        logline_parse(ls, (size_t)(le - ls), &ll);
+        if (ll.source == LOGLINE_OTHER)
+                return false;
+        const char *a = om_find_anchor(ll.msg, ll.msg_len);
+        enum om_kind k = om_classify(ll.msg, ll.msg_len, false, false);
+        *starts = k == OM_INVOKED;
+        return a || k != OM_NONE;
+}
+
+static void feed_forward(struct oomlog *p, const char *buf, size_t len)
+{
+        struct skipper sk = {{NULL}};
+        const char *s = buf, *end = buf + len;
+        while (s < end) {
+                if (oomev_idle(p)) {
+                        const char *m = next_marker(&sk, s, end);
+                        if (m == end)
+                                break;
+                        const char *ls = memrchr(s, '\n', (size_t)(m - s));
+                        ls = ls ? ls + 1 : s;
+                        const char *le = memchr(m, '\n', (size_t)(end - m));
+                        le = le ? le : end;
+                        bool starts;
+                        if (!relevant_line(ls, le, &starts)) {
+                                s = le < end ? le + 1 : end; /* noise */
+                                p->quiet++;
+                                continue;
+                        }
+                        const char *b = starts ? ls : backup(s, ls);
+                        if (b > s) {
+                                flush_pending(p);
+                                p->join_ok = false;
+                                s = b;
+                        }
+                        p->quiet = 0;
+                }
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                oomlog_feed_line(p, s, (size_t)(e - s));
+                s = nl ? nl + 1 : end;
+        }
+}
+
 int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
                  struct og_error *err)
 {
@@ -283,12 +370,7 @@ int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
         bool rev = newest_first(buf, len);
         p->stats.reversed = rev;
         if (!rev) {
-                for (const char *s = buf, *end = buf + len; s < end;) {
-                        const char *nl = memchr(s, '\n', (size_t)(end - s));
-                        const char *e = nl ? nl : end;
-                        oomlog_feed_line(p, s, (size_t)(e - s));
-                        s = nl ? nl + 1 : end;
-                }
+                feed_forward(p, buf, len);
         } else {
                 const char *end = buf + len;
                 while (end > buf) {
