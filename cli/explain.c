@@ -76,37 +76,103 @@ static int explain_buffer(const char *buf, size_t len, struct opts *o,
         return e < 0 ? EXIT_INPUT : EXIT_OK;
 }
 
-static int read_stream(int fd, char **ret, size_t *ret_len)
+#define CHUNK ((size_t)1 << 20)
+
+/* Read until buf holds cap bytes or the stream ends; returns bytes held. */
+static ssize_t fill(int fd, char *buf, size_t have, size_t cap)
 {
-        size_t cap = 1 << 20, len = 0;
-        char *buf = malloc(cap);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                if (len == cap) {
-                        char *nb = cap < STDIN_MAX ? realloc(buf, cap * 2) : NULL;
-                        if (!nb) {
-                                free(buf);
-                                return cap < STDIN_MAX ? -ENOMEM : -EFBIG;
-                        }
-                        buf = nb;
-                        cap *= 2;
-                }
-                ssize_t n = read(fd, buf + len, cap - len);
+        while (have < cap) {
+                ssize_t n = read(fd, buf + have, cap - have);
                 if (n < 0 && errno == EINTR)
                         continue;
-                if (n < 0) {
-                        int r = -errno;
-                        free(buf);
-                        return r;
-                }
+                if (n < 0)
+                        return -errno;
                 if (n == 0)
                         break;
-                len += (size_t)n;
+                have += (size_t)n;
         }
-        *ret = buf;
-        *ret_len = len;
-        return 0;
+        return (ssize_t)have;
+}
+
+/* Newest-first exports must be read whole (bounded by STDIN_MAX). */
+static int slurp(int fd, char *first, size_t len, struct opts *o, const char *name)
+{
+        size_t cap = len * 2 > CHUNK ? len * 2 : CHUNK;
+        char *buf = realloc(first, cap);
+        if (!buf) {
+                free(first);
+                return -ENOMEM;
+        }
+        for (;;) {
+                ssize_t n = fill(fd, buf, len, cap);
+                if (n < 0) {
+                        free(buf);
+                        return (int)n;
+                }
+                len = (size_t)n;
+                if (len < cap)
+                        break;
+                char *nb = cap < STDIN_MAX ? realloc(buf, cap * 2) : NULL;
+                if (!nb) {
+                        free(buf);
+                        return cap < STDIN_MAX ? -ENOMEM : -EFBIG;
+                }
+                buf = nb;
+                cap *= 2;
+        }
+        int r = explain_buffer(buf, len, o, name);
+        free(buf);
+        return r == EXIT_OK ? 0 : -EIO;
+}
+
+/* Pipes: complete lines go to the parser chunk by chunk, so memory stays
+ * bounded by the kills found, not by the size of the input. */
+static int stream(int fd, char *buf, size_t have, struct opts *o, const char *name)
+{
+        struct oomlog *p = oomlog_new();
+        struct oomlog_result r;
+        if (!p)
+                return -ENOMEM;
+        for (bool eof = false; !eof || have > 0;) {
+                if (!eof) {
+                        ssize_t n = fill(fd, buf, have, CHUNK);
+                        if (n < 0) {
+                                oomlog_free(p);
+                                return (int)n;
+                        }
+                        eof = (size_t)n < CHUNK;
+                        have = (size_t)n;
+                }
+                const char *nl = memrchr(buf, '\n', have);
+                /* a line longer than the chunk is cut (the parser keeps 64 KiB) */
+                size_t take = eof || !nl ? have : (size_t)(nl - buf) + 1;
+                oomlog_feed_buffer(p, buf, take);
+                memmove(buf, buf + take, have - take);
+                have -= take;
+        }
+        int e = oomlog_finish(p, &r);
+        if (e < 0)
+                return e;
+        e = print_result(&r, o, name);
+        oomlog_result_free(&r);
+        return e;
+}
+
+static int explain_pipe(int fd, struct opts *o, const char *name)
+{
+        char *buf = malloc(CHUNK);
+        if (!buf)
+                return -ENOMEM;
+        ssize_t n = fill(fd, buf, 0, CHUNK);
+        if (n < 0) {
+                free(buf);
+                return (int)n;
+        }
+        if (oomlog_newest_first(buf, (size_t)n))
+                return slurp(fd, buf, (size_t)n, o, name);
+        int r = stream(fd, buf, (size_t)n, o, name);
+        free(buf);
+        return r;
 }
 
 static int explain_fd(int fd, struct opts *o, const char *name)
@@ -121,17 +187,13 @@ static int explain_fd(int fd, struct opts *o, const char *name)
                         return r;
                 }
         }
-        char *buf = NULL;
-        size_t len = 0;
-        int r = read_stream(fd, &buf, &len);
+        int r = explain_pipe(fd, o, name);
         if (r < 0) {
                 fprintf(stderr, "oomguard explain: reading %s: %s\n", name,
                         r == -EFBIG ? "more than 4 GiB; split the log" : strerror(-r));
                 return EXIT_INPUT;
         }
-        r = explain_buffer(buf, len, o, name);
-        free(buf);
-        return r;
+        return EXIT_OK;
 }
 
 static int explain_path(const char *path, struct opts *o)

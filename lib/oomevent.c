@@ -53,6 +53,12 @@ void oomev_free(struct ev *e)
         free(e);
 }
 
+/* Kills older than this index are never paired with new lines. */
+static size_t pair_window_start(const struct oomlog *p)
+{
+        return p->n_kills > OOMLOG_PAIR_WINDOW ? p->n_kills - OOMLOG_PAIR_WINDOW : 0;
+}
+
 const struct row_min *oomev_find_row(const struct ev *e, int64_t pid)
 {
         if (pid == OG_NONE)
@@ -67,7 +73,7 @@ void oomev_release_rows(struct oomlog *p, struct ev *e)
 {
         if (e->rows_released)
                 return;
-        size_t lo = p->n_kills > OOMLOG_PAIR_WINDOW ? p->n_kills - OOMLOG_PAIR_WINDOW : 0;
+        size_t lo = pair_window_start(p);
         for (size_t i = p->n_kills; i-- > lo;)
                 if (p->kills[i].ev == e)
                         oomfinal_from_rows(&p->kills[i], e);
@@ -177,7 +183,7 @@ static struct kill_int *recent_kill(struct oomlog *p, int64_t pid)
 {
         if (pid == OG_NONE)
                 return NULL;
-        size_t lo = p->n_kills > OOMLOG_PAIR_WINDOW ? p->n_kills - OOMLOG_PAIR_WINDOW : 0;
+        size_t lo = pair_window_start(p);
         for (size_t i = p->n_kills; i-- > lo;)
                 if (p->kills[i].k.victim_pid == pid)
                         return &p->kills[i];
@@ -462,7 +468,7 @@ static void fill_killed(struct oomlog *p, struct kill_int *ki,
 static struct kill_int *waiting_kill(struct oomlog *p, struct ev *e,
                                      const struct om_killed *kd)
 {
-        size_t lo = p->n_kills > OOMLOG_PAIR_WINDOW ? p->n_kills - OOMLOG_PAIR_WINDOW : 0;
+        size_t lo = pair_window_start(p);
         for (size_t i = p->n_kills; i-- > lo;) {
                 struct kill_int *ki = &p->kills[i];
                 if (ki->ev != e || ki->has_killed)

@@ -294,16 +294,20 @@ int oomfinal_run(struct oomlog *p, struct oomlog_result *ret)
         return 0;
 }
 
+void oom_kill_clear(struct oom_kill *k)
+{
+        free(k->constraint), free(k->oom_memcg), free(k->task_memcg);
+        free(k->victim_comm), free(k->invoker_comm), free(k->gfp_mask);
+        free(k->stats), free(k->timestamp);
+        memset(k, 0, sizeof(*k));
+}
+
 void oomlog_result_free(struct oomlog_result *r)
 {
         if (!r || !r->kills)
                 return;
-        for (size_t i = 0; i < r->n_kills; i++) {
-                struct oom_kill *k = &r->kills[i];
-                free(k->constraint), free(k->oom_memcg), free(k->task_memcg);
-                free(k->victim_comm), free(k->invoker_comm), free(k->gfp_mask);
-                free(k->stats), free(k->timestamp);
-        }
+        for (size_t i = 0; i < r->n_kills; i++)
+                oom_kill_clear(&r->kills[i]);
         free(r->kills);
         r->kills = NULL;
         r->n_kills = 0;

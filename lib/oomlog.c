@@ -34,12 +34,8 @@ void oomlog_free(struct oomlog *p)
         for (size_t i = 0; i < p->n_evs; i++)
                 oomev_free(p->evs[i]);
         free(p->evs);
-        for (size_t i = 0; i < p->n_kills; i++) {
-                struct oom_kill *k = &p->kills[i].k;
-                free(k->constraint), free(k->oom_memcg), free(k->task_memcg);
-                free(k->victim_comm), free(k->invoker_comm), free(k->gfp_mask);
-                free(k->stats), free(k->timestamp);
-        }
+        for (size_t i = 0; i < p->n_kills; i++)
+                oom_kill_clear(&p->kills[i].k);
         free(p->kills);
         free(p->pending_cpu.comm);
         free(p->pending);
@@ -244,7 +240,7 @@ int oomlog_finish(struct oomlog *p, struct oomlog_result *ret)
 }
 
 /* Table exports (Kibana, Loki, spreadsheets) list newest first. */
-static bool newest_first(const char *buf, size_t len)
+bool oomlog_newest_first(const char *buf, size_t len)
 {
         size_t inc = 0, dec = 0, seen = 0;
         double prev = -1;
@@ -326,7 +322,7 @@ static bool relevant_line(const char *ls, const char *le, bool *starts)
         return a || k != OM_NONE;
 }
 
-static void feed_forward(struct oomlog *p, const char *buf, size_t len)
+int oomlog_feed_buffer(struct oomlog *p, const char *buf, size_t len)
 {
         struct skipper sk = {{NULL}};
         const char *s = buf, *end = buf + len;
@@ -358,6 +354,7 @@ static void feed_forward(struct oomlog *p, const char *buf, size_t len)
                 oomlog_feed_line(p, s, (size_t)(e - s));
                 s = nl ? nl + 1 : end;
         }
+        return p->error;
 }
 
 int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
@@ -367,10 +364,10 @@ int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
         memset(ret, 0, sizeof(*ret));
         if (!p)
                 return og_error_set(err, -ENOMEM, "out of memory");
-        bool rev = newest_first(buf, len);
+        bool rev = oomlog_newest_first(buf, len);
         p->stats.reversed = rev;
         if (!rev) {
-                feed_forward(p, buf, len);
+                oomlog_feed_buffer(p, buf, len);
         } else {
                 const char *end = buf + len;
                 while (end > buf) {

@@ -90,14 +90,22 @@ struct oomlog;
 struct oomlog *oomlog_new(void);
 /* One physical line, without its newline. */
 int oomlog_feed_line(struct oomlog *p, const char *line, size_t len);
+/* Complete lines (a final line without newline counts as complete); between
+ * OOM reports this jumps from marker to marker instead of reading lines. */
+int oomlog_feed_buffer(struct oomlog *p, const char *buf, size_t len);
 /* Finish: classify and hand the kills over (the parser is freed). */
 int oomlog_finish(struct oomlog *p, struct oomlog_result *ret);
 void oomlog_free(struct oomlog *p);
+
+/* True when the timestamps in buf mostly go backwards (table exports). */
+bool oomlog_newest_first(const char *buf, size_t len);
 
 /* A whole buffer; detects newest-first exports and reads them reversed. */
 int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
                  struct og_error *err);
 
 void oomlog_result_free(struct oomlog_result *r);
+/* Free what one kill record owns and zero it. */
+void oom_kill_clear(struct oom_kill *k);
 
 #endif

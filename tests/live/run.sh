@@ -38,6 +38,13 @@ a=$("$OOMGUARD" explain --json "$sample"); b=$("$OOMGUARD" explain --json <"$sam
 check "file, stdin and '-' give the same kills" "[ -n \"\$a\" ] && [ \"\$a\" = \"\$b\" ] && [ \"\$a\" = \"\$c\" ]"
 n=$("$OOMGUARD" explain --json "$sample" "$sample" | wc -l)
 check "several files are all read" "[ $n -eq 2 ]"
+x08=tests/corpus/extra/x08.log # newest-first table export
+check "a newest-first export reads the same from a pipe" "[ \"\$(cat $x08 | \"$OOMGUARD\" explain --json)\" = \"\$(\"$OOMGUARD\" explain --json $x08)\" ]"
+# 300 MB through a pipe: memory stays bounded by the kills, not the input.
+rss=$( { yes '[12.000000] EXT4-fs (sda1): re-mounted. Opts: errors=remount-ro' | head -c 300000000;
+         cat tests/corpus/kernel-logs/032.log; } |
+       /usr/bin/time -f %M "$OOMGUARD" explain --json 2>&1 >"$tmp/big.json" | tail -n 1)
+check "300 MB on stdin: one kill found, peak RSS ${rss} KB < 64 MB" "[ \$(wc -l <'$tmp/big.json') -eq 1 ] && [ '$rss' -lt 65536 ]"
 "$OOMGUARD" explain tests/corpus/kernel-logs/052.log >"$tmp/out"; rc=$?
 check "a log without kills says so and exits 0" "[ $rc -eq 0 ] && grep -q 'no OOM kill found' '$tmp/out'"
 
