@@ -2,6 +2,7 @@
 #   make            build/oomguard
 #   make demo       explain real OOM logs (the main job)
 #   make check      unit, corpus and live-kernel tests
+#   make lint       cppcheck and clang --analyze
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz       libFuzzer over the log parser (FUZZ_SECONDS, default 60)
 #   make bench      explain speed against grep on a 64 MiB log
@@ -76,6 +77,14 @@ $(BUILD)/tests/oomguard-hog: tests/live/hog.c
 check-live: $(BUILD)/oomguard $(BUILD)/tests/oomguard-hog
 	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
 
+# Static analysis: cppcheck and clang's analyzer, both must be silent.
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr -Ilib lib cli
+	@set -e; for f in lib/*.c cli/*.c; do \
+		out=$$(clang --analyze -std=gnu11 -Ilib $(YAJL_CFLAGS) $$f -o /dev/null 2>&1); \
+		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; done
+
 asan:
 	$(MAKE) BUILD=build/asan CC=clang \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -107,7 +116,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo check check-unit check-corpus check-live asan fuzz bench install \
+.PHONY: all demo lint check check-unit check-corpus check-live asan fuzz bench install \
 	uninstall clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
