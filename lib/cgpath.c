@@ -87,26 +87,29 @@ bool cg_container_id(const char *path, size_t n, char ret[CG_ID_LEN + 1])
         return false;
 }
 
+/* ret is written only on success. */
 static bool uuid_at(const char *p, size_t n, char ret[CG_UID_LEN + 1])
 {
         static const size_t dash[] = {8, 13, 18, 23};
+        char u[CG_UID_LEN + 1];
         if (n < CG_UID_LEN)
                 return false;
         for (size_t i = 0, d = 0; i < CG_UID_LEN; i++) {
                 if (d < 4 && i == dash[d]) {
                         if (p[i] != '-' && p[i] != '_')
                                 return false;
-                        ret[i] = '-';
+                        u[i] = '-';
                         d++;
                 } else if (is_lower_hex(p[i])) {
-                        ret[i] = p[i];
+                        u[i] = p[i];
                 } else {
                         return false;
                 }
         }
         if (n > CG_UID_LEN && is_lower_hex(p[CG_UID_LEN]))
                 return false;
-        ret[CG_UID_LEN] = '\0';
+        u[CG_UID_LEN] = '\0';
+        memcpy(ret, u, sizeof(u));
         return true;
 }
 

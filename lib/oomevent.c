@@ -125,7 +125,7 @@ static bool ev_done(const struct ev *e)
 
 bool oomev_idle(const struct oomlog *p)
 {
-        if (p->quiet < 32)
+        if (p->quiet < IDLE_QUIET)
                 return false;
         return !p->cur || ev_done(p->cur) || p->quiet > 512;
 }

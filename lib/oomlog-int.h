@@ -14,6 +14,8 @@
 #define OOMLOG_MAX_KILLS (4u << 20)  /* hard cap on kills in one input */
 #define OOMLOG_EVENT_GAP 30.0        /* seconds that split two events */
 #define OOMLOG_MAX_STR 4096          /* longest string kept from a log */
+#define IDLE_QUIET 32                /* messages without OOM content before
+                                      * a buffer is skimmed, not read */
 
 struct when {
         double mono; /* uptime seconds, < 0 if none */

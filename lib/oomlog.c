@@ -56,6 +56,26 @@ static void flush_pending(struct oomlog *p)
                      p->pending_bare);
 }
 
+/* Every message of an OOM report holds one of these. Between reports a
+ * buffer is read by jumping from one occurrence to the next. */
+static const char *const markers[] = {"oom", "Kill", "emory", "Task"};
+
+static bool has_marker(const char *m, size_t n)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(markers); i++)
+                if (memmem(m, n, markers[i], strlen(markers[i])))
+                        return true;
+        return false;
+}
+
+/* A message that holds a marker may continue on the next lines: stay awake
+ * for them even if the log around it is quiet. */
+static void keep_awake(struct oomlog *p, const char *m, size_t n)
+{
+        if (p->quiet >= IDLE_QUIET - 3 && has_marker(m, n))
+                p->quiet = IDLE_QUIET - 3;
+}
+
 static void start_pending(struct oomlog *p, const char *m, size_t n,
                           const struct when *w, bool bare)
 {
@@ -65,6 +85,7 @@ static void start_pending(struct oomlog *p, const char *m, size_t n,
         memcpy(p->pending, m, n);
         p->pending_len = n;
         p->pending_active = true;
+        keep_awake(p, m, n);
         p->pending_bare = bare;
         p->pending_when = *w;
         size_t tn = w->ts_len < TS_MAX - 1 ? w->ts_len : TS_MAX - 1;
@@ -270,9 +291,6 @@ bool oomlog_newest_first(const char *buf, size_t len)
         return dec >= 3 && dec > 2 * inc;
 }
 
-/* Every message of an OOM report holds one of these. Between reports a
- * buffer is read by jumping from one occurrence to the next. */
-static const char *const markers[] = {"oom", "Kill", "emory", "Task"};
 #define BACKUP_LINES 48 /* read this much before a marker: CPU headers,
                          * a task table the excerpt starts inside */
 
@@ -336,18 +354,22 @@ int oomlog_feed_buffer(struct oomlog *p, const char *buf, size_t len)
                         const char *le = memchr(m, '\n', (size_t)(end - m));
                         le = le ? le : end;
                         bool starts;
-                        if (!relevant_line(ls, le, &starts)) {
-                                s = le < end ? le + 1 : end; /* noise */
-                                p->quiet++;
-                                continue;
+                        const char *b;
+                        if (relevant_line(ls, le, &starts)) {
+                                b = starts ? ls : backup(s, ls);
+                                p->quiet = 0;
+                        } else {
+                                /* not an OOM message yet, but maybe the first
+                                 * half of a wrapped one: read it and the next
+                                 * lines like any others */
+                                b = ls;
+                                p->quiet = IDLE_QUIET - 3;
                         }
-                        const char *b = starts ? ls : backup(s, ls);
                         if (b > s) {
                                 flush_pending(p);
                                 p->join_ok = false;
                                 s = b;
                         }
-                        p->quiet = 0;
                 }
                 const char *nl = memchr(s, '\n', (size_t)(end - s));
                 const char *e = nl ? nl : end;

@@ -28,6 +28,7 @@ static const struct id_case ids[] = {
          NULL, POD},
         {"/docker/0f32894de86edf3d3832702af794874ef8d400b4969acdea4976b12040756e0", NULL, NULL},
         {"/user.slice/user-1000.slice/session-1.scope", NULL, NULL},
+        {"pod2UID /podabc", NULL, NULL}, /* a failed match leaves nothing */
         {"/lxc/100102/ns/.lxc", NULL, NULL},
         {"", NULL, NULL},
         {"////", NULL, NULL},
@@ -37,13 +38,14 @@ static void test_ids(void **state)
 {
         (void)state;
         for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-                char id[CG_ID_LEN + 1], pod[CG_UID_LEN + 1];
+                char id[CG_ID_LEN + 1], pod[CG_UID_LEN + 1] = "";
                 const char *p = ids[i].path;
                 bool hi = cg_container_id(p, strlen(p), id);
                 bool hp = cg_pod_uid(p, strlen(p), pod);
                 if (hi != (ids[i].id != NULL) || (hi && strcmp(id, ids[i].id)))
                         fail_msg("id of %s: %s", p, hi ? id : "none");
-                if (hp != (ids[i].pod != NULL) || (hp && strcmp(pod, ids[i].pod)))
+                if (hp != (ids[i].pod != NULL) || (hp && strcmp(pod, ids[i].pod)) ||
+                    (!hp && pod[0]))
                         fail_msg("pod of %s: %s", p, hp ? pod : "none");
         }
 }

@@ -85,6 +85,35 @@ static void check_kill(const char *name, yajl_val doc, yajl_val lk,
                           k->constraint);
 }
 
+/* Fed line by line (as the hook reads /dev/kmsg) the parser must find the
+ * same kills as from the whole buffer (as explain reads files). */
+static void check_stream_agrees(const char *name, const char *log, size_t len,
+                                const struct oomlog_result *want)
+{
+        struct oomlog *p = oomlog_new();
+        struct oomlog_result got;
+        assert_non_null(p);
+        if (want->stats.reversed)
+                return oomlog_free(p); /* needs the whole buffer */
+        for (const char *s = log, *end = log + len; s < end;) {
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                oomlog_feed_line(p, s, (size_t)(e - s));
+                s = nl ? nl + 1 : end;
+        }
+        assert_int_equal(oomlog_finish(p, &got), 0);
+        bool same = got.n_kills == want->n_kills;
+        for (size_t i = 0; same && i < got.n_kills; i++)
+                same = got.kills[i].victim_pid == want->kills[i].victim_pid &&
+                       got.kills[i].scope == want->kills[i].scope;
+        if (!same) {
+                print_error("%s: line-by-line parsing found %zu kills, the buffer %zu\n",
+                            name, got.n_kills, want->n_kills);
+                failures++;
+        }
+        oomlog_result_free(&got);
+}
+
 static void run_case(void **state)
 {
         const struct corpus_case *c = *state;
@@ -119,6 +148,7 @@ static void run_case(void **state)
                 }
                 check_kill(name, doc, lk, k, pid);
         }
+        check_stream_agrees(name, log, len, &r);
         if (r.n_kills != labelled) {
                 print_error("%s: %zu kills reported, %zu labelled\n", name,
                             r.n_kills, labelled);
