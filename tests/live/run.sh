@@ -48,6 +48,9 @@ check "300 MB on stdin: one kill found, peak RSS ${rss} KB < 64 MB" "[ \$(wc -l 
 "$OOMGUARD" explain tests/corpus/kernel-logs/052.log >"$tmp/out"; rc=$?
 check "a log without kills says so and exits 0" "[ $rc -eq 0 ] && grep -q 'no OOM kill found' '$tmp/out'"
 
+make -s install DESTDIR="$tmp/stage" PREFIX=/usr BUILD="$(dirname "$OOMGUARD")" >/dev/null 2>&1
+check "make install honours DESTDIR and PREFIX" "[ -x '$tmp/stage/usr/bin/oomguard' ] && [ -f '$tmp/stage/usr/share/man/man8/oomguard.8' ] && '$tmp/stage/usr/bin/oomguard' version | grep -q oomguard"
+
 # ---- the live kernel ------------------------------------------------------
 if [ "$(id -u)" != 0 ] || [ ! -r /dev/kmsg ]; then
         echo "live kernel tests need root and /dev/kmsg"
