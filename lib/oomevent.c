@@ -565,12 +565,11 @@ static void close_blocks(struct ev *e, enum om_kind k)
 }
 
 void oomev_handle(struct oomlog *p, const char *m, size_t n,
-                  const struct when *w, bool bare)
+                  const struct when *w)
 {
         struct ev *e = p->cur;
         bool want_cpuset = e && e->has_header && !e->cpuset_seen && !ev_done(e);
         enum om_kind k = om_classify(m, n, want_cpuset, e && e->stats_open);
-        (void)bare;
         p->msg_counter++;
         p->quiet = k == OM_NONE ? p->quiet + 1 : 0;
         close_blocks(e, k);

@@ -72,7 +72,7 @@ struct oomlog {
         /* line joining */
         char *pending;
         size_t pending_len;
-        bool pending_active, pending_bare, join_ok, last_kmsg;
+        bool pending_active, join_ok, last_kmsg;
         struct when pending_when;
         char *scratch; /* kmsg unescape */
         /* events and kills */
@@ -95,7 +95,7 @@ struct oomlog {
 
 /* oomevent.c */
 void oomev_handle(struct oomlog *p, const char *m, size_t n,
-                  const struct when *w, bool bare);
+                  const struct when *w);
 void oomev_free(struct ev *e);
 /* No event is collecting lines: noise until the next OOM message. */
 bool oomev_idle(const struct oomlog *p);

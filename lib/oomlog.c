@@ -52,8 +52,7 @@ static void flush_pending(struct oomlog *p)
                 return;
         p->pending_active = false;
         p->pending[p->pending_len] = '\0';
-        oomev_handle(p, p->pending, p->pending_len, &p->pending_when,
-                     p->pending_bare);
+        oomev_handle(p, p->pending, p->pending_len, &p->pending_when);
 }
 
 /* Every message of an OOM report holds one of these. Between reports a
@@ -77,7 +76,7 @@ static void keep_awake(struct oomlog *p, const char *m, size_t n)
 }
 
 static void start_pending(struct oomlog *p, const char *m, size_t n,
-                          const struct when *w, bool bare)
+                          const struct when *w)
 {
         flush_pending(p);
         if (n > OOMLOG_MAX_MSG)
@@ -86,7 +85,6 @@ static void start_pending(struct oomlog *p, const char *m, size_t n,
         p->pending_len = n;
         p->pending_active = true;
         keep_awake(p, m, n);
-        p->pending_bare = bare;
         p->pending_when = *w;
         size_t tn = w->ts_len < TS_MAX - 1 ? w->ts_len : TS_MAX - 1;
         if (w->ts)
@@ -170,7 +168,7 @@ static void feed_kmsg_escaped(struct oomlog *p, const char *m, size_t n,
                 const char *nl = memchr(s, '\n', (size_t)(end - s));
                 const char *e = nl ? nl : end;
                 if (e > s || !nl)
-                        start_pending(p, s, (size_t)(e - s), w, false);
+                        start_pending(p, s, (size_t)(e - s), w);
                 if (!nl)
                         break;
                 s = nl + 1;
@@ -208,7 +206,7 @@ static void feed_bare(struct oomlog *p, const struct logline *ll,
                         m = a;
                 }
         }
-        start_pending(p, m, n, w, true);
+        start_pending(p, m, n, w);
 }
 
 int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
@@ -239,7 +237,7 @@ int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
                 if (ll.kmsg && memmem(ll.msg, ll.msg_len, "\\x", 2))
                         feed_kmsg_escaped(p, ll.msg, ll.msg_len, &w);
                 else
-                        start_pending(p, ll.msg, ll.msg_len, &w, false);
+                        start_pending(p, ll.msg, ll.msg_len, &w);
                 p->join_ok = true;
                 break;
         case LOGLINE_BARE:
