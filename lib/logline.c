@@ -279,6 +279,8 @@ static void parse_host_tag(struct scan *s, struct logline *l)
         size_t a = token_len(&t);
         if (a == 0)
                 return;
+        if (t.p[a - 1] == ':' && !tag_is_kernel(t.p, a) && !memchr(t.p, '[', a))
+                return; /* no host and no "prog[pid]:": "memory: usage ..." */
         if (t.p[a - 1] != ':') {
                 struct scan u = t;
                 u.p += a;
@@ -378,12 +380,42 @@ static void after_date(struct scan *s, struct logline *l, const char *d0)
         parse_host_tag(s, l);
 }
 
+/* RFC 5424 after "<pri>": "1 <ISO date> host app procid msgid sd msg" */
+static bool parse_rfc5424(struct scan *s, struct logline *l)
+{
+        struct scan t = *s;
+        if (!scan_lit(&t, "1 "))
+                return false;
+        const char *d0 = t.p;
+        if (!parse_iso_date(&t, &l->wall))
+                return false;
+        l->ts = d0;
+        l->ts_len = (size_t)(t.p - d0);
+        size_t app_len = 0;
+        const char *app = NULL;
+        for (int i = 0; i < 5; i++) { /* host app procid msgid sd */
+                if (!scan_skip_spaces(&t))
+                        return false;
+                size_t n = token_len(&t);
+                if (i == 1)
+                        app = t.p, app_len = n;
+                t.p += n;
+        }
+        l->source = app_len == 6 && memcmp(app, "kernel", 6) == 0 ? LOGLINE_KERNEL
+                                                                 : LOGLINE_OTHER;
+        *s = t;
+        return true;
+}
+
 static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
                              bool *after_bracket)
 {
         const char *d0 = s->p;
-        if (parse_pri(s, l))
+        if (parse_pri(s, l)) {
+                if (parse_rfc5424(s, l))
+                        *wall = true;
                 return true;
+        }
         if (parse_iso_date(s, &l->wall) || parse_syslog_date(s, &l->wall)) {
                 *wall = true;
                 after_date(s, l, d0);
@@ -395,7 +427,7 @@ static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
         }
         if (parse_facility_level(s, l) || parse_talos_host(s, l))
                 return true;
-        if (*after_bracket && parse_kernel_tag(s)) {
+        if ((*after_bracket || s->p == l->first) && parse_kernel_tag(s)) {
                 l->source = LOGLINE_KERNEL;
                 return true;
         }
@@ -417,6 +449,7 @@ void logline_parse(const char *buf, size_t len, struct logline *ret)
         const char *lead = s.p;
         bool wall = false, after_bracket = false, any = false;
         scan_skip_spaces(&s);
+        ret->first = s.p;
         if (parse_kmsg_header(&s, ret)) {
                 any = true;
         } else {

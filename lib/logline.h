@@ -28,6 +28,7 @@ struct logline {
         double wall;     /* wall-clock seconds of the day; < 0 if none */
         bool kmsg;       /* a /dev/kmsg record header was present */
         bool indented;   /* bare line starting with white space */
+        const char *first; /* internal: where prefix parsing began */
 };
 
 /* Parse one line (without its newline). Always succeeds. */

@@ -127,7 +127,7 @@ bool oomev_idle(const struct oomlog *p)
 {
         if (p->quiet < IDLE_QUIET)
                 return false;
-        return !p->cur || ev_done(p->cur) || p->quiet > 512;
+        return !p->cur || ev_done(p->cur) || p->quiet > 4096;
 }
 
 static bool ev_fresh(const struct ev *e, const struct when *w)

@@ -209,6 +209,23 @@ static void feed_bare(struct oomlog *p, const struct logline *ll,
         start_pending(p, m, n, w);
 }
 
+/* A kernel line: its message, or an OOM message after an unknown extra
+ * prefix ("[ts] <host> msg"). The kernel does not quote others' text. */
+static void start_kernel(struct oomlog *p, const struct logline *ll,
+                         const struct when *w)
+{
+        const char *m = ll->msg;
+        size_t n = ll->msg_len;
+        if (n > 0 && !scan_is_space(*m) && om_classify(m, n, false, false) == OM_NONE) {
+                const char *a = om_find_anchor(m, n);
+                if (a) {
+                        n -= (size_t)(a - m);
+                        m = a;
+                }
+        }
+        start_pending(p, m, n, w);
+}
+
 int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
 {
         if (p->error)
@@ -237,7 +254,7 @@ int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
                 if (ll.kmsg && memmem(ll.msg, ll.msg_len, "\\x", 2))
                         feed_kmsg_escaped(p, ll.msg, ll.msg_len, &w);
                 else
-                        start_pending(p, ll.msg, ll.msg_len, &w);
+                        start_kernel(p, &ll, &w);
                 p->join_ok = true;
                 break;
         case LOGLINE_BARE:

@@ -201,6 +201,26 @@ static void test_event_gap_splits(void **state)
         oomlog_result_free(&r);
 }
 
+static void test_iso_without_host(void **state)
+{
+        (void)state; /* dmesg --time-format iso: no host, no tag */
+        struct oomlog_result r = parse_str(
+                "2024-01-05T02:12:02,100000+00:00 a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+                "2024-01-05T02:12:02,100001+00:00 CPU: 1 PID: 77 Comm: a Not tainted 6.1.0 #1\n"
+                "2024-01-05T02:12:02,100002+00:00 memory: usage 1024kB, limit 1024kB, failcnt 9\n"
+                "2024-01-05T02:12:02,100003+00:00 swap: usage 0kB, limit 0kB, failcnt 0\n"
+                "2024-01-05T02:12:02,100004+00:00 oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/s,task_memcg=/s,task=a,pid=77,uid=0\n"
+                "2024-01-05T02:12:02,100005+00:00 Memory cgroup out of memory: Killed process 77 (a) total-vm:9kB, anon-rss:8kB\n"
+                "2024-01-05T02:12:02,100006+00:00 oom_reaper: reaped process 77 (a), now anon-rss:0kB\n");
+        assert_int_equal(r.n_kills, 1);
+        assert_int_equal(r.kills[0].memcg_failcnt, 9);
+        assert_int_equal(r.kills[0].swap_limit_kb, 0);
+        assert_int_equal(r.kills[0].invoker_pid, 77);
+        assert_true(r.kills[0].reaped);
+        assert_int_equal(r.kills[0].scope, OOM_SCOPE_MEMCG);
+        oomlog_result_free(&r);
+}
+
 static void test_decoys(void **state)
 {
         (void)state;
@@ -342,6 +362,7 @@ int main(void)
                 cmocka_unit_test(test_burst_inference),
                 cmocka_unit_test(test_reaper_and_partial),
                 cmocka_unit_test(test_event_gap_splits),
+                cmocka_unit_test(test_iso_without_host),
                 cmocka_unit_test(test_decoys),
                 cmocka_unit_test(test_hostile_inputs),
                 cmocka_unit_test(test_many_kills_bounded),
