@@ -6,6 +6,7 @@
 #include "oomlog-int.h"
 
 #include "logline.h"
+#include "marker.h"
 #include "scan.h"
 
 #include <errno.h>
@@ -55,23 +56,11 @@ static void flush_pending(struct oomlog *p)
         oomev_handle(p, p->pending, p->pending_len, &p->pending_when);
 }
 
-/* Every message of an OOM report holds one of these. Between reports a
- * buffer is read by jumping from one occurrence to the next. */
-static const char *const markers[] = {"oom", "Kill", "emory", "Task"};
-
-static bool has_marker(const char *m, size_t n)
-{
-        for (size_t i = 0; i < ARRAY_SIZE(markers); i++)
-                if (memmem(m, n, markers[i], strlen(markers[i])))
-                        return true;
-        return false;
-}
-
 /* A message that holds a marker may continue on the next lines: stay awake
  * for them even if the log around it is quiet. */
 static void keep_awake(struct oomlog *p, const char *m, size_t n)
 {
-        if (p->quiet >= IDLE_QUIET - 3 && has_marker(m, n))
+        if (p->quiet >= IDLE_QUIET - 3 && marker_in(m, n))
                 p->quiet = IDLE_QUIET - 3;
 }
 
@@ -309,26 +298,6 @@ bool oomlog_newest_first(const char *buf, size_t len)
 #define BACKUP_LINES 48 /* read this much before a marker: CPU headers,
                          * a task table the excerpt starts inside */
 
-struct skipper {
-        const char *next[ARRAY_SIZE(markers)];
-};
-
-static const char *next_marker(struct skipper *sk, const char *pos,
-                               const char *end)
-{
-        const char *best = end;
-        for (size_t i = 0; i < ARRAY_SIZE(markers); i++) {
-                if (sk->next[i] != end && (!sk->next[i] || sk->next[i] < pos)) {
-                        const char *m = memmem(pos, (size_t)(end - pos), markers[i],
-                                               strlen(markers[i]));
-                        sk->next[i] = m ? m : end;
-                }
-                if (sk->next[i] < best)
-                        best = sk->next[i];
-        }
-        return best;
-}
-
 /* Start of the line BACKUP_LINES before the line starting at ls, not
  * before lo. */
 static const char *backup(const char *lo, const char *ls)
@@ -357,11 +326,10 @@ static bool relevant_line(const char *ls, const char *le, bool *starts)
 
 int oomlog_feed_buffer(struct oomlog *p, const char *buf, size_t len)
 {
-        struct skipper sk = {{NULL}};
         const char *s = buf, *end = buf + len;
         while (s < end) {
                 if (oomev_idle(p)) {
-                        const char *m = next_marker(&sk, s, end);
+                        const char *m = marker_next(s, end);
                         if (m == end)
                                 break;
                         const char *ls = memrchr(s, '\n', (size_t)(m - s));

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "oommsg.h"
 
+#include "marker.h"
 #include "scan.h"
 #include "util.h"
 
@@ -544,10 +545,7 @@ const char *om_find_anchor(const char *m, size_t n)
                 "oom_reaper: reaped",   "Memory cgroup stats for",
                 "memory: usage ",       "memory+swap: usage ",
         };
-        /* every anchor holds one of these: most lines are out after four
-         * fast scans instead of eleven */
-        if (!memmem(m, n, "oom", 3) && !memmem(m, n, "emory", 5) &&
-            !memmem(m, n, "Kill", 4) && !memmem(m, n, "Task", 4))
+        if (!marker_in(m, n)) /* every anchor holds a marker */
                 return NULL;
         const char *best = NULL;
         for (size_t i = 0; i < ARRAY_SIZE(anchors); i++) {
