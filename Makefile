@@ -64,10 +64,11 @@ check: check-unit check-corpus check-live
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(filter-out %/test_corpus,$(UNIT_BIN)); do echo "== $$t"; $$t; done
 
-# The project's own copy of the shared corpus plus its extra cases; the
+# The project's own copy of the shared corpus, its synthetic extra cases and
+# real logs held out while the parser was written (tests/corpus/real); the
 # shared folder too when it sits beside the checkout (it may have grown).
 check-corpus: $(BUILD)/tests/test_corpus
-	$(BUILD)/tests/test_corpus tests/corpus/kernel-logs tests/corpus/extra \
+	$(BUILD)/tests/test_corpus tests/corpus/kernel-logs tests/corpus/extra tests/corpus/real \
 		$(wildcard $(SHARED_CORPUS))
 
 $(BUILD)/tests/oomguard-hog: tests/live/hog.c

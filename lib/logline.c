@@ -434,6 +434,20 @@ static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
         return false;
 }
 
+/* Logs pasted into Markdown: "- `line`", "* line", "`line`". */
+static void strip_markdown(struct scan *s)
+{
+        struct scan t = *s;
+        if ((scan_lit(&t, "- ") || scan_lit(&t, "* ")) && t.p < t.end)
+                *s = t;
+        if (s->p < s->end && *s->p == '`') {
+                while (s->p < s->end && *s->p == '`')
+                        s->p++;
+                while (s->end > s->p && s->end[-1] == '`')
+                        s->end--;
+        }
+}
+
 void logline_parse(const char *buf, size_t len, struct logline *ret)
 {
         memset(ret, 0, sizeof(*ret));
@@ -446,6 +460,7 @@ void logline_parse(const char *buf, size_t len, struct logline *ret)
                 s.p++;
                 scan_char(&s, ' ');
         }
+        strip_markdown(&s);
         const char *lead = s.p;
         bool wall = false, after_bracket = false, any = false;
         scan_skip_spaces(&s);

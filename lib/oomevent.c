@@ -431,7 +431,10 @@ static void on_sacrifice(struct oomlog *p, const char *m, size_t n,
         if (!om_parse_sacrifice(m, n, &origin, &pid, &comm))
                 return;
         struct ev *e = p->cur;
-        if (!e || ev_done(e) || !ev_fresh(e, w))
+        /* 4.19 and 4.20 print the summary and then this line too */
+        bool same = e && ev_fresh(e, w) && !e->sacrifice && !e->no_victim &&
+                    e->n_killed == 0 && (!ev_done(e) || e->has_summary);
+        if (!same)
                 e = new_event(p, w);
         if (!e)
                 return;
@@ -529,6 +532,25 @@ static void on_group(struct oomlog *p, const char *m, size_t n,
                 e->group_memcg = oomlog_span_dup(p, g.memcg);
 }
 
+/* A task that enters the OOM killer while already dying (a thread of the
+ * victim) is queued for the reaper without a Killed line of its own: same
+ * comm as the event's last kill, moments later. */
+static struct kill_int *victim_of_thread(struct oomlog *p, struct span comm,
+                                         const struct when *w)
+{
+        if (!p->cur || p->n_kills == 0)
+                return NULL;
+        struct kill_int *ki = &p->kills[p->n_kills - 1];
+        if (ki->ev != p->cur || !ki->has_killed || !same_str(ki->k.victim_comm, comm))
+                return NULL;
+        const struct when *k = &ki->when;
+        if (k->mono >= 0 && w->mono >= 0)
+                return fabs(w->mono - k->mono) <= 1.0 ? ki : NULL;
+        if (k->wall >= 0 && w->wall >= 0)
+                return fabs(w->wall - k->wall) <= 1.0 ? ki : NULL;
+        return NULL;
+}
+
 static void on_reaped(struct oomlog *p, const char *m, size_t n,
                       const struct when *w)
 {
@@ -537,6 +559,8 @@ static void on_reaped(struct oomlog *p, const char *m, size_t n,
         if (!om_parse_reaped(m, n, &pid, &comm) || pid == OG_NONE)
                 return;
         struct kill_int *ki = recent_kill(p, pid);
+        if (!ki)
+                ki = victim_of_thread(p, comm, w);
         if (ki) {
                 ki->k.reaped = true;
                 return;

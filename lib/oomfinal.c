@@ -225,7 +225,9 @@ static void classify(struct oomlog *p, struct kill_int *ki)
 {
         struct oom_kill *k = &ki->k;
         const char *c = k->constraint;
-        if (c && strcmp(c, "CONSTRAINT_NONE") == 0)
+        if (c && strcmp(c, "CONSTRAINT_NONE") == 0 && k->oom_memcg && !ki->global_oom)
+                k->scope = memcg_scope(k); /* 4.19-5.2 printed NONE for memcg OOMs */
+        else if (c && strcmp(c, "CONSTRAINT_NONE") == 0)
                 k->scope = OOM_SCOPE_GLOBAL;
         else if (c && strcmp(c, "CONSTRAINT_CPUSET") == 0)
                 k->scope = OOM_SCOPE_CPUSET;

@@ -377,16 +377,13 @@ static enum om_origin origin_of(const char *m, const char *k)
         return OM_ORIGIN_UNKNOWN;
 }
 
-/* "N (comm)<stop>" where comm may hold blanks, brackets or parentheses. */
-static bool pid_and_comm(struct scan *s, const char *const *stops,
-                         size_t nstops, int64_t *pid, struct span *comm)
+/* "(comm)<stop>" where comm may hold blanks, brackets or parentheses. */
+static void paren_comm(struct scan *s, const char *const *stops, size_t nstops,
+                       struct span *comm)
 {
         scan_skip_spaces(s);
-        if (!scan_i64(s, pid))
-                return false;
-        scan_skip_spaces(s);
         if (!scan_char(s, '('))
-                return true;
+                return;
         const char *e = NULL;
         for (size_t i = 0; i < nstops && !e; i++)
                 e = scan_find(s, stops[i]);
@@ -396,6 +393,16 @@ static bool pid_and_comm(struct scan *s, const char *const *stops,
         if (!e)
                 *comm = om_trim_value(*comm);
         s->p = e ? e : s->end;
+}
+
+/* "N (comm)<stop>" */
+static bool pid_and_comm(struct scan *s, const char *const *stops,
+                         size_t nstops, int64_t *pid, struct span *comm)
+{
+        scan_skip_spaces(s);
+        if (!scan_i64(s, pid))
+                return false;
+        paren_comm(s, stops, nstops, comm);
         return true;
 }
 
@@ -425,7 +432,18 @@ bool om_parse_killed(const char *m, size_t n, struct om_killed *ret)
                 return false;
         ret->origin = origin_of(m, k);
         struct scan s = scan_make(k + 14, (size_t)(m + n - k - 14));
-        pid_and_comm(&s, stops, ARRAY_SIZE(stops), &ret->pid, &ret->comm);
+        struct scan r6 = s; /* RHEL 6: "Killed process N, UID u, (comm) ..." */
+        int64_t pid, uid;
+        scan_skip_spaces(&r6);
+        if (scan_i64(&r6, &pid) && scan_lit(&r6, ", UID ") && scan_i64(&r6, &uid) &&
+            scan_char(&r6, ',')) {
+                ret->pid = pid;
+                ret->uid = uid;
+                paren_comm(&r6, stops, ARRAY_SIZE(stops), &ret->comm);
+                s = r6;
+        } else {
+                pid_and_comm(&s, stops, ARRAY_SIZE(stops), &ret->pid, &ret->comm);
+        }
         const char *r = s.p;
         size_t rn = scan_left(&s);
         ret->total_vm_kb = int_after(r, rn, "total-vm:");
@@ -434,7 +452,8 @@ bool om_parse_killed(const char *m, size_t n, struct om_killed *ret)
         ret->anon_rss_kb = int_after(r, rn, "anon-rss:");
         ret->file_rss_kb = int_after(r, rn, "file-rss:");
         ret->shmem_rss_kb = int_after(r, rn, "shmem-rss:");
-        ret->uid = int_after(r, rn, "UID:");
+        if (ret->uid == OG_NONE)
+                ret->uid = int_after(r, rn, "UID:");
         if (ret->uid == OG_NONE)
                 ret->uid = int_after(r, rn, "UID ");
         ret->oom_score_adj = int_after(r, rn, "oom_score_adj:");

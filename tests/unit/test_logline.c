@@ -82,6 +82,9 @@ static const struct prefix_case cases[] = {
         {"<30>1 2024-01-05T02:12:02.123Z node1 dockerd 77 - - Killed process 5 (a)",
          LOGLINE_OTHER, "Killed process 5 (a)", "2024-01-05T02:12:02.123Z", -1},
         {"kernel: memory: usage 2kB", LOGLINE_KERNEL, "memory: usage 2kB", NULL, -1},
+        {"- `Jan 14 18:01:55 aks-1 kernel: [ 1432.394489] dotnet invoked oom-killer`",
+         LOGLINE_KERNEL, "dotnet invoked oom-killer", "Jan 14 18:01:55", 1432.394489},
+        {"`[ 5.5] Killed process 1 (a)`", LOGLINE_KERNEL, "Killed process 1 (a)", "5.5", 5.5},
         {"", LOGLINE_BARE, "", NULL, -1},
         {"\r", LOGLINE_BARE, "", NULL, -1},
 };

@@ -144,6 +144,13 @@ static void test_killed(void **state)
         span_eq(k.comm, "memcg_test_1");
         assert_int_equal(k.uid, 0);
         assert_int_equal(k.total_vm_kb, 7296);
+        /* RHEL 6 (2.6.32): the uid comes before the comm */
+        assert_true(om_parse_killed(S("Killed process 28364, UID 0, (sh) total-vm:106064kB, anon-rss:180kB, file-rss:4kB"), &k));
+        assert_int_equal(k.pid, 28364);
+        assert_int_equal(k.uid, 0);
+        span_eq(k.comm, "sh");
+        assert_int_equal(k.total_vm_kb, 106064);
+        assert_int_equal(k.anon_rss_kb, 180);
         /* comms with blanks, brackets and parentheses */
         assert_true(om_parse_killed(S("Out of memory: Killed process 9 (CPU 11/KVM) total-vm:1kB, anon-rss:2kB"), &k));
         assert_int_equal(k.origin, OM_ORIGIN_GLOBAL);
