@@ -44,6 +44,12 @@ static int64_t int_after(const char *m, size_t n, const char *key)
         return scan_i64(&s, &v) ? v : OG_NONE;
 }
 
+/* Pids are never negative; a sign means the text is not what it seems. */
+static int64_t pid_or_none(int64_t v)
+{
+        return v < 0 ? OG_NONE : v;
+}
+
 static bool is_stat_line(const char *m, size_t n)
 {
         size_t i = 0;
@@ -219,7 +225,7 @@ bool om_parse_cpu(const char *m, size_t n, struct om_cpu *ret)
                         ret->comm = comm_until_taint(c + 8, m + n);
                 return ret->pid != OG_NONE;
         }
-        ret->pid = int_after(m, n, " PID: ");
+        ret->pid = pid_or_none(int_after(m, n, " PID: "));
         c = scan_find(&s, " Comm: ");
         if (c)
                 ret->comm = comm_until_taint(c + 7, m + n);
@@ -364,6 +370,7 @@ bool om_parse_summary(const char *m, size_t n, struct om_summary *ret)
                 const char *q = scan_rfind(&s, ",pid=");
                 ret->pid = q ? int_after(q, (size_t)(m + n - q), ",pid=") : OG_NONE;
         }
+        ret->pid = pid_or_none(ret->pid);
         return true;
 }
 
@@ -402,6 +409,7 @@ static bool pid_and_comm(struct scan *s, const char *const *stops,
         scan_skip_spaces(s);
         if (!scan_i64(s, pid))
                 return false;
+        *pid = pid_or_none(*pid);
         paren_comm(s, stops, nstops, comm);
         return true;
 }
@@ -437,7 +445,7 @@ bool om_parse_killed(const char *m, size_t n, struct om_killed *ret)
         scan_skip_spaces(&r6);
         if (scan_i64(&r6, &pid) && scan_lit(&r6, ", UID ") && scan_i64(&r6, &uid) &&
             scan_char(&r6, ',')) {
-                ret->pid = pid;
+                ret->pid = pid_or_none(pid);
                 ret->uid = uid;
                 paren_comm(&r6, stops, ARRAY_SIZE(stops), &ret->comm);
                 s = r6;

@@ -168,6 +168,8 @@ static void test_killed(void **state)
         assert_true(k.anon_rss_kb == OG_NONE);
         assert_true(om_parse_killed(S("Killed process"), &k));
         assert_true(k.pid == OG_NONE);
+        assert_true(om_parse_killed(S("Killed process -5 (x) total-vm:1kB"), &k));
+        assert_true(k.pid == OG_NONE); /* pids are never negative */
 }
 
 static void test_sacrifice_reaped_group(void **state)
