@@ -12,11 +12,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-#define STDIN_MAX ((size_t)4 << 30) /* refuse more than 4 GiB on stdin */
+#define CHUNK ((size_t)1 << 20)
+#define WHOLE_MAX ((size_t)4 << 30) /* newest-first input is read whole */
 
 struct opts {
         bool json, kmsg;
@@ -28,7 +29,7 @@ static void usage(FILE *out)
 {
         fputs("Usage: oomguard explain [--json] [--kmsg] [FILE...]\n"
               "\n"
-              "Reads kernel logs (dmesg, dmesg -T/-x, /dev/kmsg dumps, journalctl,\n"
+              "Reads kernel logs (dmesg, dmesg -T/-x/-H, /dev/kmsg dumps, journalctl,\n"
               "syslog, or text pasted from anywhere) and explains every process the\n"
               "OOM killer killed: its own memory limit, a parent cgroup's limit, a\n"
               "host-wide OOM, a cpuset or a NUMA policy -- and what to change.\n"
@@ -40,11 +41,13 @@ static void usage(FILE *out)
               "  -h, --help        show this help\n"
               "\n"
               "Exit status: 0 when every input was read (with or without kills),\n"
-              "1 when an input could not be read, 2 on a usage error.\n",
+              "1 when an input could not be read or the output not written,\n"
+              "2 on a usage error.\n",
               out);
 }
 
-static int print_result(const struct oomlog_result *r, struct opts *o,
+/* Print the kills; a failed write is reported as such (exit 1). */
+static int print_result(const struct oomlog_result *r, const struct opts *o,
                         const char *name)
 {
         if (!o->json && o->many && r->n_kills > 0)
@@ -54,32 +57,38 @@ static int print_result(const struct oomlog_result *r, struct opts *o,
                                 : explain_write_text(stdout, &r->kills[i], i,
                                                      r->n_kills);
                 if (e < 0)
-                        return e;
+                        break;
         }
         if (!o->json && r->n_kills == 0)
                 printf("%s: no OOM kill found (%zu OOM invocations without a "
                        "visible kill).\n", name, r->stats.orphan_invocations);
-        return 0;
-}
-
-static int explain_buffer(const char *buf, size_t len, struct opts *o,
-                          const char *name)
-{
-        struct oomlog_result r;
-        struct og_error err = {0};
-        if (oomlog_parse(buf, len, &r, &err) < 0) {
-                fprintf(stderr, "oomguard explain: %s: %s\n", name, err.msg);
+        if (r->stats.dropped_kills)
+                fprintf(stderr, "oomguard explain: %s: %zu kills beyond the first "
+                                "%zu were not reported; split the log\n",
+                        name, r->stats.dropped_kills, r->n_kills);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "oomguard explain: writing output: %s\n",
+                        strerror(errno ? errno : EIO));
                 return EXIT_INPUT;
         }
-        int e = print_result(&r, o, name);
-        oomlog_result_free(&r);
-        return e < 0 ? EXIT_INPUT : EXIT_OK;
+        return EXIT_OK;
 }
 
-#define CHUNK ((size_t)1 << 20)
+static int finish(struct oomlog *p, const struct opts *o, const char *name)
+{
+        struct oomlog_result r;
+        if (oomlog_finish(p, &r) < 0) {
+                fprintf(stderr, "oomguard explain: %s: out of memory\n", name);
+                return EXIT_INPUT;
+        }
+        int rc = print_result(&r, o, name);
+        oomlog_result_free(&r);
+        return rc;
+}
 
-/* Read until buf holds cap bytes or the stream ends; returns bytes held. */
-static ssize_t fill(int fd, char *buf, size_t have, size_t cap)
+/* Read until buf holds cap bytes or the input ends; bytes held, or -errno.
+ * *eof is set when the input ended. */
+static ssize_t fill(int fd, char *buf, size_t have, size_t cap, bool *eof)
 {
         while (have < cap) {
                 ssize_t n = read(fd, buf + have, cap - have);
@@ -87,126 +96,95 @@ static ssize_t fill(int fd, char *buf, size_t have, size_t cap)
                         continue;
                 if (n < 0)
                         return -errno;
-                if (n == 0)
+                if (n == 0) {
+                        *eof = true;
                         break;
+                }
                 have += (size_t)n;
         }
         return (ssize_t)have;
 }
 
-/* Newest-first exports must be read whole (bounded by STDIN_MAX). */
-static int slurp(int fd, char *first, size_t len, struct opts *o, const char *name)
+/* Newest-first exports are read whole, then parsed in reverse. */
+static int whole(int fd, char *buf, size_t len, bool eof, const struct opts *o,
+                 const char *name)
 {
-        size_t cap = len * 2 > CHUNK ? len * 2 : CHUNK;
-        char *buf = realloc(first, cap);
-        if (!buf) {
-                free(first);
-                return -ENOMEM;
-        }
-        for (;;) {
-                ssize_t n = fill(fd, buf, len, cap);
+        size_t cap = CHUNK;
+        while (!eof) {
+                char *nb = cap < WHOLE_MAX ? realloc(buf, cap * 2) : NULL;
+                if (!nb) {
+                        free(buf);
+                        return cap < WHOLE_MAX ? -ENOMEM : -EFBIG;
+                }
+                buf = nb;
+                cap *= 2;
+                ssize_t n = fill(fd, buf, len, cap, &eof);
                 if (n < 0) {
                         free(buf);
                         return (int)n;
                 }
                 len = (size_t)n;
-                if (len < cap)
-                        break;
-                char *nb = cap < STDIN_MAX ? realloc(buf, cap * 2) : NULL;
-                if (!nb) {
-                        free(buf);
-                        return cap < STDIN_MAX ? -ENOMEM : -EFBIG;
-                }
-                buf = nb;
-                cap *= 2;
         }
-        int r = explain_buffer(buf, len, o, name);
+        struct oomlog_result r;
+        struct og_error err = {0};
+        int e = oomlog_parse(buf, len, &r, &err);
         free(buf);
-        return r == EXIT_OK ? 0 : -EIO;
+        if (e < 0) {
+                fprintf(stderr, "oomguard explain: %s: %s\n", name, err.msg);
+                return EXIT_INPUT;
+        }
+        int rc = print_result(&r, o, name);
+        oomlog_result_free(&r);
+        return rc;
 }
 
-/* Pipes: complete lines go to the parser chunk by chunk, so memory stays
- * bounded by the kills found, not by the size of the input. */
-static int stream(int fd, char *buf, size_t have, struct opts *o, const char *name)
+/* Complete lines go to the parser a chunk at a time: memory stays bounded
+ * by the kills found, not by the size of the input. */
+static int stream(int fd, char *buf, size_t have, bool eof, const struct opts *o,
+                  const char *name)
 {
         struct oomlog *p = oomlog_new();
-        struct oomlog_result r;
         if (!p)
                 return -ENOMEM;
-        for (bool eof = false; !eof || have > 0;) {
-                if (!eof) {
-                        ssize_t n = fill(fd, buf, have, CHUNK);
-                        if (n < 0) {
-                                oomlog_free(p);
-                                return (int)n;
-                        }
-                        eof = (size_t)n < CHUNK;
-                        have = (size_t)n;
-                }
+        for (;;) {
                 const char *nl = memrchr(buf, '\n', have);
-                /* a line longer than the chunk is cut (the parser keeps 64 KiB) */
+                /* a line longer than a chunk is cut (the parser keeps 64 KiB) */
                 size_t take = eof || !nl ? have : (size_t)(nl - buf) + 1;
                 oomlog_feed_buffer(p, buf, take);
                 memmove(buf, buf + take, have - take);
                 have -= take;
-        }
-        int e = oomlog_finish(p, &r);
-        if (e < 0)
-                return e;
-        e = print_result(&r, o, name);
-        oomlog_result_free(&r);
-        return e;
-}
-
-static int explain_pipe(int fd, struct opts *o, const char *name)
-{
-        char *buf = malloc(CHUNK);
-        if (!buf)
-                return -ENOMEM;
-        ssize_t n = fill(fd, buf, 0, CHUNK);
-        if (n < 0) {
-                free(buf);
-                return (int)n;
-        }
-        if (oomlog_newest_first(buf, (size_t)n))
-                return slurp(fd, buf, (size_t)n, o, name);
-        int r = stream(fd, buf, (size_t)n, o, name);
-        free(buf);
-        return r;
-}
-
-static int explain_fd(int fd, struct opts *o, const char *name)
-{
-        struct stat st;
-        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-                void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-                if (m != MAP_FAILED) {
-                        madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-                        int r = explain_buffer(m, (size_t)st.st_size, o, name);
-                        munmap(m, (size_t)st.st_size);
-                        return r;
+                if (eof && have == 0)
+                        break;
+                ssize_t n = fill(fd, buf, have, CHUNK, &eof);
+                if (n < 0) {
+                        oomlog_free(p);
+                        return (int)n;
                 }
+                have = (size_t)n;
         }
-        int r = explain_pipe(fd, o, name);
+        return finish(p, o, name);
+}
+
+static int explain_fd(int fd, const struct opts *o, const char *name)
+{
+        bool eof = false;
+        char *buf = malloc(CHUNK);
+        ssize_t n = buf ? fill(fd, buf, 0, CHUNK, &eof) : -ENOMEM;
+        int r;
+        if (n < 0)
+                r = (int)n;
+        else if (oomlog_newest_first(buf, (size_t)n))
+                return whole(fd, TAKE_PTR(buf), (size_t)n, eof, o, name);
+        else
+                r = stream(fd, buf, (size_t)n, eof, o, name);
+        free(buf);
         if (r < 0) {
                 fprintf(stderr, "oomguard explain: reading %s: %s\n", name,
-                        r == -EFBIG ? "more than 4 GiB; split the log" : strerror(-r));
+                        r == -EFBIG ? "more than 4 GiB in newest-first order; split it"
+                                    : strerror(-r));
                 return EXIT_INPUT;
         }
-        return EXIT_OK;
-}
-
-static int explain_path(const char *path, struct opts *o)
-{
-        if (strcmp(path, "-") == 0)
-                return explain_fd(STDIN_FILENO, o, "standard input");
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                fprintf(stderr, "oomguard explain: cannot open %s: %s\n", path,
-                        strerror(errno));
-                return EXIT_INPUT;
-        }
-        return explain_fd(fd, o, path);
+        return r;
 }
 
 static int feed_kmsg_line(const char *line, size_t len, void *ud)
@@ -214,31 +192,49 @@ static int feed_kmsg_line(const char *line, size_t len, void *ud)
         return oomlog_feed_line(ud, line, len);
 }
 
-static int explain_kmsg(struct opts *o)
+static int explain_kmsg(const struct opts *o, const char *path)
 {
         struct og_error err = {0};
         struct kmsg_stats ks;
-        struct oomlog_result r;
         struct oomlog *p = oomlog_new();
         if (!p) {
                 fputs("oomguard explain: out of memory\n", stderr);
                 return EXIT_INPUT;
         }
-        if (kmsg_read_all(o->kmsg_path, feed_kmsg_line, p, &ks, &err) < 0) {
+        if (kmsg_read_all(path, feed_kmsg_line, p, &ks, &err) < 0) {
                 oomlog_free(p);
                 fprintf(stderr, "oomguard explain: %s\n", err.msg);
                 return EXIT_INPUT;
         }
-        if (oomlog_finish(p, &r) < 0) {
-                fputs("oomguard explain: out of memory parsing the kernel log\n", stderr);
-                return EXIT_INPUT;
-        }
         if (ks.lost > 0)
                 fprintf(stderr, "oomguard explain: %zu kernel log records were "
-                                "overwritten before they could be read\n", ks.lost);
-        int e = print_result(&r, o, o->kmsg_path);
-        oomlog_result_free(&r);
-        return e < 0 ? EXIT_INPUT : EXIT_OK;
+                                "overwritten before they could be read; a larger "
+                                "log_buf_len= or a saved journal keeps them\n",
+                        ks.lost);
+        return finish(p, o, path);
+}
+
+/* /dev/kmsg named as a file: read it without blocking, record by record. */
+static bool is_kmsg(const struct stat *st)
+{
+        return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 &&
+               minor(st->st_rdev) == 11;
+}
+
+static int explain_path(const char *path, const struct opts *o)
+{
+        if (strcmp(path, "-") == 0)
+                return explain_fd(STDIN_FILENO, o, "standard input");
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0) {
+                fprintf(stderr, "oomguard explain: cannot open %s: %s\n", path,
+                        strerror(errno));
+                return EXIT_INPUT;
+        }
+        if (is_kmsg(&st))
+                return explain_kmsg(o, path);
+        return explain_fd(fd, o, path);
 }
 
 int cmd_explain(int argc, char **argv)
@@ -268,7 +264,7 @@ int cmd_explain(int argc, char **argv)
                 return EXIT_USAGE;
         }
         if (o.kmsg)
-                return explain_kmsg(&o);
+                return explain_kmsg(&o, o.kmsg_path);
         if (optind == argc)
                 return explain_path("-", &o);
         int rc = EXIT_OK;

@@ -12,16 +12,21 @@ static void yajl_gen_freep(yajl_gen *g)
 }
 #define _cleanup_yajl_ __attribute__((cleanup(yajl_gen_freep)))
 
+/* One well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates,
+ * nothing above U+10FFFF). */
 static bool utf8_seq(const unsigned char *s, size_t *len)
 {
         unsigned char c = s[0];
         size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
                              : (c >> 3) == 30   ? 4 : 0;
-        if (n == 0 || (n == 2 && c < 0xc2))
+        if (n == 0 || (n == 2 && c < 0xc2) || c > 0xf4)
                 return false;
         for (size_t i = 1; i < n; i++)
                 if ((s[i] & 0xc0) != 0x80)
                         return false;
+        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) ||
+            (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
+                return false;
         *len = n;
         return true;
 }
@@ -47,7 +52,9 @@ size_t explain_sanitize(const char *s, char *buf, size_t cap)
 
 static void key(yajl_gen g, const char *k)
 {
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+        char buf[256];
+        size_t n = explain_sanitize(k, buf, sizeof(buf));
+        yajl_gen_string(g, (const unsigned char *)buf, n);
 }
 
 static void str(yajl_gen g, const char *k, const char *v)

@@ -97,6 +97,15 @@ static void page_cache(FILE *out, const struct oom_kill *k)
                      "only raising the limit.", f, d, w);
 }
 
+/* The OOM memcg is the victim container's own outer cgroup. */
+static bool same_container(const struct oom_kill *k)
+{
+        char id[CG_ID_LEN + 1];
+        return k->container_id[0] && k->oom_memcg &&
+               cg_container_id(k->oom_memcg, strlen(k->oom_memcg), id) &&
+               strcmp(id, k->container_id) == 0;
+}
+
 static void what(FILE *out, const struct oom_kill *k)
 {
         char c[512];
@@ -110,6 +119,17 @@ static void what(FILE *out, const struct oom_kill *k)
                       "peak, or make the program use less.", out);
                 break;
         case OOM_SCOPE_ANCESTOR:
+                if (same_container(k)) { /* crun, systemd: libpod-ID.scope/container */
+                        fprintf(out, " was killed because its container's memory "
+                                     "limit was reached (%s; the process runs in a "
+                                     "sub-cgroup of it).",
+                                clean(k->oom_memcg, c, sizeof(c)));
+                        usage_of(out, k);
+                        page_cache(out, k);
+                        fputs(" Fix: raise this container's memory limit above its "
+                              "peak, or make the program use less.", out);
+                        break;
+                }
                 fprintf(out, " was killed because a parent cgroup's memory limit "
                              "was reached (%s), not its own.",
                         clean(k->oom_memcg, c, sizeof(c)));

@@ -41,10 +41,12 @@ int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata,
                                 st.lost++;
                                 continue;
                         }
-                        if (errno == EINVAL) { /* record larger than buf */
-                                st.truncated++;
-                                continue;
-                        }
+                        if (errno == EINVAL) /* the record does not fit: the
+                                              * kernel would return it again */
+                                return og_error_set(err, -EINVAL,
+                                                    "%s: a record longer than %d "
+                                                    "bytes; read the log with dmesg",
+                                                    path, KMSG_RECORD_MAX);
                         if (errno == EINTR)
                                 continue;
                         return og_error_set(err, -errno, "reading %s: %s", path,

@@ -13,7 +13,6 @@
 struct kmsg_stats {
         size_t records;
         size_t lost;      /* EPIPE: the ring wrapped past us */
-        size_t truncated; /* records longer than KMSG_RECORD_MAX */
 };
 
 /* Called once per line of each record (header line, then dictionary). */

@@ -147,17 +147,75 @@ static bool parse_iso_date(struct scan *s, double *sod)
         return true;
 }
 
-enum bracket { BR_NONE, BR_SECONDS, BR_CALLER, BR_DATE };
+/* journalctl -o short-full: "Sat 2024-02-03 19:57:08 UTC" */
+static bool parse_full_date(struct scan *s, double *sod)
+{
+        struct scan t = *s;
+        if (scan_left(&t) < 5 || word_len(&t) != 3 || !scan_is_alpha(*t.p))
+                return false;
+        t.p += 3;
+        if (!scan_char(&t, ' ') || !parse_iso_date(&t, sod))
+                return false;
+        struct scan z = t; /* time zone name */
+        if (scan_char(&z, ' ') && word_len(&z) > 0 && scan_is_alpha(*z.p))
+                t.p = z.p + word_len(&z);
+        *s = t;
+        return true;
+}
+
+/* journalctl -o short-unix: "1706990228.123456" */
+static bool parse_epoch(struct scan *s, double *sod)
+{
+        struct scan t = *s;
+        size_t d = scan_digits(&t);
+        if (d < 9 || d > 12)
+                return false;
+        double v = 0;
+        for (size_t i = 0; i < d; i++)
+                v = v * 10 + (t.p[i] - '0');
+        t.p += d;
+        if (!scan_char(&t, '.') || scan_digits(&t) == 0)
+                return false;
+        t.p += scan_digits(&t);
+        if (t.p < t.end && !scan_is_space(*t.p))
+                return false;
+        *sod = v - 86400.0 * (double)(long long)(v / 86400.0);
+        *s = t;
+        return true;
+}
+
+enum bracket { BR_NONE, BR_SECONDS, BR_DELTA, BR_CALLER, BR_DATE };
+
+/* " <    0.000010>" after the seconds of dmesg -d */
+static bool delta_tail(struct scan *t)
+{
+        struct scan u = *t;
+        scan_skip_spaces(&u);
+        if (!scan_char(&u, '<'))
+                return false;
+        scan_skip_spaces(&u);
+        u.p += scan_digits(&u);
+        if (scan_char(&u, '.'))
+                u.p += scan_digits(&u);
+        return scan_char(&u, '>') && scan_left(&u) == 0;
+}
 
 static enum bracket classify_bracket(const char *c, size_t n)
 {
         struct scan t = scan_make(c, n);
         scan_skip_spaces(&t);
+        if (scan_char(&t, '+')) { /* dmesg -H / --reltime: a delta */
+                size_t k = scan_digits(&t);
+                t.p += k;
+                if (k > 0 && scan_char(&t, '.'))
+                        t.p += scan_digits(&t);
+                return k > 0 && scan_left(&t) == 0 ? BR_DELTA : BR_NONE;
+        }
         size_t d = scan_digits(&t);
         if (d > 0 && d < scan_left(&t) && t.p[d] == '.') {
                 t.p += d + 1;
                 t.p += scan_digits(&t);
-                return scan_left(&t) == 0 ? BR_SECONDS : BR_NONE;
+                return scan_left(&t) == 0 || delta_tail(&t) ? BR_SECONDS : BR_NONE;
         }
         if (t.p + 1 < t.end && (*t.p == 'T' || *t.p == 'C') &&
             scan_is_digit(t.p[1])) { /* printk caller id; not "Thu", "Tue" */
@@ -205,6 +263,9 @@ static bool parse_bracket(struct scan *s, struct logline *l, bool *wall)
         if (b == BR_NONE || (!open && b != BR_SECONDS))
                 return false;
         if (b == BR_SECONDS) {
+                const char *lt = memchr(t.p, '<', n); /* dmesg -d */
+                if (lt)
+                        n = scan_rtrim(t.p, (size_t)(lt - t.p));
                 l->mono = parse_seconds(t.p, n);
                 if (!*wall) {
                         l->ts = t.p;
@@ -320,6 +381,25 @@ static bool parse_kernel_tag(struct scan *s)
         return true;
 }
 
+/* journalctl -o short-monotonic: "[ 12.3] host prog[pid]: ..." — another
+ * program's line ("word word[digits]:" is never a kernel message start). */
+static bool parse_other_tag(struct scan *s)
+{
+        struct scan t = *s;
+        scan_skip_spaces(&t);
+        t.p += token_len(&t);
+        if (!scan_skip_spaces(&t))
+                return false;
+        size_t b = token_len(&t);
+        const char *lb = memchr(t.p, '[', b);
+        if (b < 5 || !lb || t.p[b - 1] != ':' || t.p[b - 2] != ']' || lb == t.p ||
+            !scan_is_digit(lb[1]))
+                return false;
+        t.p += b;
+        *s = t;
+        return true;
+}
+
 /* VMware vmware.log: "<date> In(05) vcpu-5 - Guest: <6>[...]" */
 static bool parse_vmware(struct scan *s)
 {
@@ -416,7 +496,9 @@ static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
                         *wall = true;
                 return true;
         }
-        if (parse_iso_date(s, &l->wall) || parse_syslog_date(s, &l->wall)) {
+        if (parse_iso_date(s, &l->wall) || parse_syslog_date(s, &l->wall) ||
+            parse_full_date(s, &l->wall) ||
+            (s->p == l->first && parse_epoch(s, &l->wall))) {
                 *wall = true;
                 after_date(s, l, d0);
                 return true;
@@ -429,6 +511,10 @@ static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
                 return true;
         if ((*after_bracket || s->p == l->first) && parse_kernel_tag(s)) {
                 l->source = LOGLINE_KERNEL;
+                return true;
+        }
+        if (*after_bracket && parse_other_tag(s)) {
+                l->source = LOGLINE_OTHER;
                 return true;
         }
         return false;

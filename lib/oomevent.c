@@ -101,7 +101,7 @@ static struct ev *new_event(struct oomlog *p, const struct when *w)
         e->id = p->n_evs;
         e->first = *w;
         e->first.ts = NULL;
-        e->invoker_pid = e->order_val = e->invoker_adj = OG_NONE;
+        e->invoker_pid = e->order_val = e->invoker_adj = e->sacrifice_pid = OG_NONE;
         memset(e->layout.col, -1, sizeof(e->layout.col));
         p->evs[p->n_evs++] = e;
         p->cur = e;
@@ -147,8 +147,10 @@ static struct ev *context_event(struct oomlog *p, const struct when *w)
 struct kill_int *oomev_new_kill(struct oomlog *p, struct ev *e,
                                 const struct when *w)
 {
-        if (p->n_kills >= OOMLOG_MAX_KILLS)
+        if (p->n_kills >= OOMLOG_MAX_KILLS) {
+                p->stats.dropped_kills++;
                 return NULL;
+        }
         if (p->n_kills == p->cap_kills) {
                 size_t cap = p->cap_kills ? p->cap_kills * 2 : 32;
                 struct kill_int *n = realloc(p->kills, cap * sizeof(*n));
@@ -179,14 +181,18 @@ struct kill_int *oomev_new_kill(struct oomlog *p, struct ev *e,
         return ki;
 }
 
-static struct kill_int *recent_kill(struct oomlog *p, int64_t pid)
+/* The kill of pid printed moments ago. Pids are reused: a kill of the same
+ * pid further away in time is another process. */
+static struct kill_int *recent_kill(struct oomlog *p, int64_t pid,
+                                    const struct when *w)
 {
         if (pid == OG_NONE)
                 return NULL;
         size_t lo = pair_window_start(p);
         for (size_t i = p->n_kills; i-- > lo;)
                 if (p->kills[i].k.victim_pid == pid)
-                        return &p->kills[i];
+                        return oomlog_when_gap(&p->kills[i].when, w) ? NULL
+                                                                    : &p->kills[i];
         return NULL;
 }
 
@@ -393,7 +399,7 @@ static void on_summary(struct oomlog *p, const char *m, size_t n,
         struct om_summary s;
         if (!om_parse_summary(m, n, &s))
                 return;
-        struct kill_int *ki = recent_kill(p, s.pid);
+        struct kill_int *ki = recent_kill(p, s.pid, w);
         if (ki && ki->has_summary)
                 return; /* the same line twice */
         if (!ki) {
@@ -439,6 +445,7 @@ static void on_sacrifice(struct oomlog *p, const char *m, size_t n,
         if (!e)
                 return;
         e->sacrifice = true;
+        e->sacrifice_pid = pid;
         if (origin != OM_ORIGIN_UNKNOWN)
                 e->origin = origin;
 }
@@ -476,6 +483,16 @@ static struct kill_int *waiting_kill(struct oomlog *p, struct ev *e,
                 struct kill_int *ki = &p->kills[i];
                 if (ki->ev != e || ki->has_killed)
                         continue;
+                /* 4.19-5.0: the summary names the chosen parent, "Kill process
+                 * P ... or sacrifice child", then the child's Killed line */
+                if (ki->k.victim_pid != OG_NONE && ki->k.victim_pid == e->sacrifice_pid &&
+                    kd->pid != OG_NONE && kd->pid != ki->k.victim_pid) {
+                        ki->k.victim_pid = kd->pid;
+                        free(ki->k.victim_comm);
+                        ki->k.victim_comm = NULL;
+                        ki->k.victim_uid = OG_NONE;
+                        return ki;
+                }
                 if (ki->k.victim_pid != OG_NONE && ki->k.victim_pid != kd->pid)
                         continue;
                 if (ki->k.victim_comm && kd->comm.p &&
@@ -492,7 +509,7 @@ static void on_killed(struct oomlog *p, const char *m, size_t n,
         struct om_killed kd;
         if (!om_parse_killed(m, n, &kd))
                 return;
-        struct kill_int *ki = recent_kill(p, kd.pid);
+        struct kill_int *ki = recent_kill(p, kd.pid, w);
         if (ki) { /* paired by pid: summary first, or a repeated line */
                 if (!ki->has_killed && ki->ev)
                         ki->ev->n_killed++;
@@ -512,7 +529,8 @@ static void on_killed(struct oomlog *p, const char *m, size_t n,
                         return;
                 if (e->group_memcg && e->n_kills > 1) {
                         ki->k.flags |= OOM_KILL_GROUP;
-                        ki->k.task_memcg = strdup(e->group_memcg);
+                        ki->k.task_memcg = oomlog_span_dup(
+                                p, (struct span){e->group_memcg, strlen(e->group_memcg)});
                 }
         }
         fill_killed(p, ki, &kd, w);
@@ -558,7 +576,7 @@ static void on_reaped(struct oomlog *p, const char *m, size_t n,
         struct span comm;
         if (!om_parse_reaped(m, n, &pid, &comm) || pid == OG_NONE)
                 return;
-        struct kill_int *ki = recent_kill(p, pid);
+        struct kill_int *ki = recent_kill(p, pid, w);
         if (!ki)
                 ki = victim_of_thread(p, comm, w);
         if (ki) {

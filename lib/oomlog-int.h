@@ -54,6 +54,7 @@ struct ev {
         /* selection and kills */
         enum om_origin origin;
         bool sacrifice, has_summary, no_victim;
+        int64_t sacrifice_pid; /* "Kill process P" */
         char *group_memcg;
         char *sum_oom; /* oom_memcg of the event's summary line */
         size_t n_kills, n_killed; /* kills attached, with a Killed line */

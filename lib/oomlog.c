@@ -184,7 +184,8 @@ static void feed_bare(struct oomlog *p, const struct logline *ll,
                 return;
         }
         if (p->pending_active && !ll->indented &&
-            (p->join_ok || pending_incomplete(p)) && !starts_message(m, n)) {
+            (p->join_ok || pending_incomplete(p)) && !starts_message(m, n) &&
+            !om_find_anchor(m, n)) {
                 append_pending(p, m, n);
                 return;
         }

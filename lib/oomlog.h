@@ -77,6 +77,7 @@ struct oomlog_stats {
         size_t lines, kernel_lines, other_lines, long_lines;
         size_t invocations, orphan_invocations;
         bool reversed; /* input was newest-first */
+        size_t dropped_kills; /* beyond the cap on kills per input */
 };
 
 struct oomlog_result {

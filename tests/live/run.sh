@@ -34,8 +34,11 @@ check "a missing file exits 1 naming the file" "[ $rc -eq 1 ] && grep -q /nonexi
 "$OOMGUARD" frobnicate >/dev/null 2>&1; rc=$?
 check "an unknown command exits 2" "[ $rc -eq 2 ]"
 sample=tests/corpus/kernel-logs/032.log
-a=$("$OOMGUARD" explain --json "$sample"); b=$("$OOMGUARD" explain --json <"$sample"); c=$("$OOMGUARD" explain --json - <"$sample")
-check "file, stdin and '-' give the same kills" "[ -n \"\$a\" ] && [ \"\$a\" = \"\$b\" ] && [ \"\$a\" = \"\$c\" ]"
+multi=tests/corpus/kernel-logs/038.log # six kills
+a=$("$OOMGUARD" explain --json "$multi"); b=$(cat "$multi" | "$OOMGUARD" explain --json); c=$(cat "$multi" | "$OOMGUARD" explain --json -)
+check "file, piped stdin and '-' give the same kills" "[ \$(echo \"\$a\" | wc -l) -eq 6 ] && [ \"\$a\" = \"\$b\" ] && [ \"\$a\" = \"\$c\" ]"
+"$OOMGUARD" explain --json "$sample" >/dev/full 2>"$tmp/err"; rc=$?
+check "a failed write exits 1 and says so" "[ $rc -eq 1 ] && grep -q 'writing output' '$tmp/err'"
 n=$("$OOMGUARD" explain --json "$sample" "$sample" | wc -l)
 check "several files are all read" "[ $n -eq 2 ]"
 x08=tests/corpus/extra/x08.log # newest-first table export
@@ -71,6 +74,15 @@ elif grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
 fi
 rel=${rel%/}
 
+# no_swap DIR: on a host with swap the hog would swap instead of dying
+no_swap() {
+        if [ -e "$1/memory.memsw.limit_in_bytes" ]; then
+                cat "$1/$limit_file" >"$1/memory.memsw.limit_in_bytes"
+        elif [ -e "$1/memory.swap.max" ]; then
+                echo 0 >"$1/memory.swap.max"
+        fi
+}
+
 # kmsg_kill PID -> the JSON kill for PID from the live kernel log ("" if none)
 kmsg_kill() {
         local i out
@@ -97,6 +109,7 @@ else
         # The container's own limit.
         own="$base/own"; mkdir "$own" && created+=("$own")
         echo $((32 << 20)) >"$own/$limit_file"
+        no_swap "$own"
         read -r pid status < <(run_hog "$own")
         check "the hog in a 32 MiB memcg was SIGKILLed (status $status)" "[ $status -eq 137 ]"
         k=$(kmsg_kill "$pid")
@@ -116,12 +129,16 @@ else
         parent="$base/pod"; child="$parent/ctr"
         mkdir "$parent" && created+=("$parent")
         echo $((32 << 20)) >"$parent/$limit_file"
+        no_swap "$parent"
         mkdir "$child" && created+=("$child")
         read -r pid status < <(run_hog "$child")
         k=$(kmsg_kill "$pid")
         check "a parent's limit gives scope ancestor-memcg" "[ -n '$k' ] && [ '$(field "$k" scope)' = ancestor-memcg ]"
         check "oom_memcg is the parent, task_memcg the child" "[ '$(field "$k" oom_memcg)' = '$rel/oomguard-test-$$/pod' ] && [ '$(field "$k" task_memcg)' = '$rel/oomguard-test-$$/pod/ctr' ]"
 fi
+
+timeout 20 "$OOMGUARD" explain --json /dev/kmsg >"$tmp/devkmsg"; rc=$?
+check "'explain /dev/kmsg' reads the live log without blocking" "[ $rc -eq 0 ] && grep -q '\"victim_comm\":\"oomguard-hog\"' '$tmp/devkmsg'"
 
 # A process writing fake OOM records into /dev/kmsg must never make a kill.
 fake=$((4000000 + RANDOM))

@@ -221,6 +221,40 @@ static void test_iso_without_host(void **state)
         oomlog_result_free(&r);
 }
 
+static void test_pid_reuse_is_another_kill(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[ 100.0000] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/a,task_memcg=/a,task=a,pid=500,uid=0\n"
+                "[ 100.0002] Memory cgroup out of memory: Killed process 500 (a) total-vm:1000kB, anon-rss:1kB\n"
+                "[9000.0001] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),global_oom,task_memcg=/b,task=b,pid=500,uid=1000\n"
+                "[9000.0002] Out of memory: Killed process 500 (b) total-vm:2000kB, anon-rss:2kB, UID:1000\n");
+        assert_int_equal(r.n_kills, 2);
+        assert_int_equal(r.kills[0].scope, OOM_SCOPE_MEMCG);
+        assert_string_equal(r.kills[0].victim_comm, "a");
+        assert_int_equal(r.kills[0].total_vm_kb, 1000);
+        assert_int_equal(r.kills[1].scope, OOM_SCOPE_GLOBAL);
+        assert_string_equal(r.kills[1].victim_comm, "b");
+        assert_int_equal(r.kills[1].victim_uid, 1000);
+        oomlog_result_free(&r);
+}
+
+static void test_sacrificed_child_4_19(void **state)
+{
+        (void)state; /* summary names the parent, Killed names the child */
+        struct oomlog_result r = parse_str(
+                "[5.0] p invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+                "[5.1] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/k/pod,task_memcg=/k/pod/ctr,task=parent,pid=100,uid=0\n"
+                "[5.1] Memory cgroup out of memory: Kill process 100 (parent) score 900 or sacrifice child\n"
+                "[5.2] Killed process 101 (helper) total-vm:10kB, anon-rss:5kB, file-rss:0kB, shmem-rss:0kB\n");
+        assert_int_equal(r.n_kills, 1);
+        assert_int_equal(r.kills[0].victim_pid, 101);
+        assert_string_equal(r.kills[0].victim_comm, "helper");
+        assert_string_equal(r.kills[0].task_memcg, "/k/pod/ctr");
+        assert_int_equal(r.kills[0].scope, OOM_SCOPE_ANCESTOR);
+        oomlog_result_free(&r);
+}
+
 static void test_decoys(void **state)
 {
         (void)state;
@@ -363,6 +397,8 @@ int main(void)
                 cmocka_unit_test(test_reaper_and_partial),
                 cmocka_unit_test(test_event_gap_splits),
                 cmocka_unit_test(test_iso_without_host),
+                cmocka_unit_test(test_pid_reuse_is_another_kill),
+                cmocka_unit_test(test_sacrificed_child_4_19),
                 cmocka_unit_test(test_decoys),
                 cmocka_unit_test(test_hostile_inputs),
                 cmocka_unit_test(test_many_kills_bounded),
