@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#include "jsonv.h"
+
+#include <string.h>
+
+yajl_val jsonv_get(yajl_val obj, const char *key)
+{
+        if (!obj || !YAJL_IS_OBJECT(obj))
+                return NULL;
+        for (size_t i = 0; i < obj->u.object.len; i++)
+                if (strcmp(obj->u.object.keys[i], key) == 0)
+                        return obj->u.object.values[i];
+        return NULL;
+}
+
+enum jsonv_r jsonv_str(yajl_val obj, const char *key, const char **ret)
+{
+        yajl_val v = jsonv_get(obj, key);
+        if (!v || YAJL_IS_NULL(v))
+                return JSONV_ABSENT;
+        if (!YAJL_IS_STRING(v))
+                return JSONV_WRONG_TYPE;
+        *ret = YAJL_GET_STRING(v);
+        return JSONV_OK;
+}
+
+enum jsonv_r jsonv_i64(yajl_val obj, const char *key, int64_t *ret)
+{
+        yajl_val v = jsonv_get(obj, key);
+        if (!v || YAJL_IS_NULL(v))
+                return JSONV_ABSENT;
+        if (!YAJL_IS_INTEGER(v))
+                return JSONV_WRONG_TYPE;
+        *ret = YAJL_GET_INTEGER(v);
+        return JSONV_OK;
+}
+
+enum jsonv_r jsonv_bool(yajl_val obj, const char *key, bool *ret)
+{
+        yajl_val v = jsonv_get(obj, key);
+        if (!v || YAJL_IS_NULL(v))
+                return JSONV_ABSENT;
+        if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+                return JSONV_WRONG_TYPE;
+        *ret = YAJL_IS_TRUE(v);
+        return JSONV_OK;
+}
+
+enum jsonv_r jsonv_obj(yajl_val obj, const char *key, yajl_val *ret)
+{
+        yajl_val v = jsonv_get(obj, key);
+        if (!v || YAJL_IS_NULL(v))
+                return JSONV_ABSENT;
+        if (!YAJL_IS_OBJECT(v))
+                return JSONV_WRONG_TYPE;
+        *ret = v;
+        return JSONV_OK;
+}
