@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include "jsonv.h"
+#include "scan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void config_defaults(struct og_config *c)
+{
+        memset(c, 0, sizeof(*c));
+        c->adj_auto = true;
+        c->adj_floor = 0;
+        c->swap.mode = SWAP_INHERIT;
+        c->oom_group = -1;
+        c->annotations = true;
+        snprintf(c->state_dir, sizeof(c->state_dir), "/run/oomguard");
+        snprintf(c->verdict_log, sizeof(c->verdict_log), "/var/log/oomguard/verdicts.jsonl");
+}
+
+bool config_parse_size(const char *s, int64_t *ret)
+{
+        static const char units[] = "KMGT";
+        struct scan t = scan_make(s, strlen(s));
+        int64_t v;
+        int shift = 0;
+        if (!scan_digits(&t) || !scan_i64(&t, &v))
+                return false;
+        if (t.p < t.end) { /* K, M, G, T; "Mi" / "MB" read as binary too */
+                const char *u = memchr(units, t.p[0] & ~0x20, sizeof(units) - 1);
+                if (!u || !scan_is_alpha(t.p[0]))
+                        return false;
+                shift = 10 * (int)(u - units + 1);
+                t.p++;
+                if (t.p < t.end && (t.p[0] == 'i' || t.p[0] == 'B'))
+                        t.p++;
+        }
+        if (t.p != t.end || v > (INT64_MAX >> shift))
+                return false;
+        *ret = v << shift;
+        return true;
+}
+
+bool config_parse_swap(const char *s, struct swap_policy *ret)
+{
+        size_t n = strlen(s);
+        memset(ret, 0, sizeof(*ret));
+        if (strcmp(s, "inherit") == 0)
+                ret->mode = SWAP_INHERIT;
+        else if (strcmp(s, "none") == 0)
+                ret->mode = SWAP_NONE;
+        else if (strcmp(s, "unlimited") == 0)
+                ret->mode = SWAP_UNLIMITED;
+        else if (n > 1 && s[n - 1] == '%') {
+                struct scan t = scan_make(s, n - 1);
+                if (!scan_i64(&t, &ret->percent) || scan_left(&t) || ret->percent < 0 ||
+                    ret->percent > 1000)
+                        return false;
+                ret->mode = SWAP_PERCENT;
+        } else if (config_parse_size(s, &ret->bytes))
+                ret->mode = SWAP_BYTES;
+        else
+                return false;
+        return true;
+}
+
+static const char *const known_keys[] = {
+        "oom_score_adj", "oom_score_adj_floor", "swap",        "memory_high",
+        "oom_group",     "annotations",         "fail_closed", "state_dir",
+        "verdict_log",
+};
+
+static int bad(struct og_error *err, const char *name, const char *key,
+               const char *want)
+{
+        return og_error_set(err, -EINVAL, "%s: \"%s\" must be %s", name, key, want);
+}
+
+static int check_keys(yajl_val doc, const char *name, struct og_error *err)
+{
+        for (size_t i = 0; i < doc->u.object.len; i++) {
+                const char *k = doc->u.object.keys[i];
+                bool known = false;
+                for (size_t j = 0; j < ARRAY_SIZE(known_keys); j++)
+                        known |= strcmp(k, known_keys[j]) == 0;
+                if (!known)
+                        return og_error_set(err, -EINVAL,
+                                            "%s: unknown key \"%s\"; the keys are "
+                                            "described in oomguard.json(5)", name, k);
+        }
+        return 0;
+}
+
+static int parse_adj(yajl_val doc, const char *name, struct og_config *c,
+                     struct og_error *err)
+{
+        const char *s;
+        int64_t v;
+        if (jsonv_str(doc, "oom_score_adj", &s) == JSONV_OK) {
+                if (strcmp(s, "auto") != 0)
+                        return bad(err, name, "oom_score_adj", "\"auto\" or a number from -1000 to 1000");
+                c->adj_auto = true;
+        } else if (jsonv_i64(doc, "oom_score_adj", &v) == JSONV_OK) {
+                if (v < -1000 || v > 1000)
+                        return bad(err, name, "oom_score_adj", "\"auto\" or a number from -1000 to 1000");
+                c->adj_auto = false;
+                c->adj = (int)v;
+        } else if (jsonv_get(doc, "oom_score_adj"))
+                return bad(err, name, "oom_score_adj", "\"auto\" or a number from -1000 to 1000");
+        enum jsonv_r r = jsonv_i64(doc, "oom_score_adj_floor", &v);
+        if (r == JSONV_WRONG_TYPE || (r == JSONV_OK && (v < -1000 || v > 1000)))
+                return bad(err, name, "oom_score_adj_floor", "a number from -1000 to 1000");
+        if (r == JSONV_OK)
+                c->adj_floor = (int)v;
+        return 0;
+}
+
+static int parse_knobs(yajl_val doc, const char *name, struct og_config *c,
+                       struct og_error *err)
+{
+        const char *s;
+        enum jsonv_r r = jsonv_str(doc, "swap", &s);
+        if (r == JSONV_WRONG_TYPE || (r == JSONV_OK && !config_parse_swap(s, &c->swap)))
+                return bad(err, name, "swap", "\"inherit\", \"none\", \"unlimited\", a size "
+                                              "like \"512M\" or a share of the limit like \"50%\"");
+        r = jsonv_str(doc, "memory_high", &s);
+        if (r == JSONV_OK && strcmp(s, "off") != 0) {
+                struct scan t = scan_make(s, strlen(s));
+                int64_t pct;
+                if (!scan_i64(&t, &pct) || !scan_char(&t, '%') || scan_left(&t) ||
+                    pct < 1 || pct > 100)
+                        r = JSONV_WRONG_TYPE;
+                else
+                        c->memory_high_percent = (int)pct;
+        }
+        if (r == JSONV_WRONG_TYPE)
+                return bad(err, name, "memory_high", "\"off\" or a share of the limit like \"90%\"");
+        bool b;
+        if ((r = jsonv_bool(doc, "oom_group", &b)) == JSONV_WRONG_TYPE)
+                return bad(err, name, "oom_group", "true, false or null");
+        if (r == JSONV_OK)
+                c->oom_group = b;
+        if (jsonv_bool(doc, "annotations", &c->annotations) == JSONV_WRONG_TYPE)
+                return bad(err, name, "annotations", "true or false");
+        if (jsonv_bool(doc, "fail_closed", &c->fail_closed) == JSONV_WRONG_TYPE)
+                return bad(err, name, "fail_closed", "true or false");
+        return 0;
+}
+
+static int parse_path(yajl_val doc, const char *name, const char *key,
+                      char *dst, size_t cap, struct og_error *err)
+{
+        const char *s;
+        enum jsonv_r r = jsonv_str(doc, key, &s);
+        if (r == JSONV_ABSENT)
+                return 0;
+        if (r != JSONV_OK || s[0] != '/' || strlen(s) >= cap || strstr(s, "/../"))
+                return bad(err, name, key, "an absolute path");
+        memcpy(dst, s, strlen(s) + 1);
+        return 0;
+}
+
+int config_parse(const char *buf, size_t len, const char *name,
+                 struct og_config *ret, struct og_error *err)
+{
+        char ebuf[256] = "";
+        config_defaults(ret);
+        if (len > CONFIG_MAX)
+                return og_error_set(err, -EFBIG, "%s: larger than %d bytes", name, CONFIG_MAX);
+        _cleanup_free_ char *z = og_strndup(buf, len, len);
+        if (!z)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        _cleanup_tree_ yajl_val doc = yajl_tree_parse(z, ebuf, sizeof(ebuf));
+        if (!doc || !YAJL_IS_OBJECT(doc)) {
+                char *nl = strchr(ebuf, '\n');
+                if (nl)
+                        *nl = '\0';
+                return og_error_set(err, -EINVAL, "%s: not a JSON object%s%s; fix the "
+                                    "file or remove it to use the defaults",
+                                    name, ebuf[0] ? ": " : "", ebuf);
+        }
+        int r;
+        if ((r = check_keys(doc, name, err)) < 0 || (r = parse_adj(doc, name, ret, err)) < 0 ||
+            (r = parse_knobs(doc, name, ret, err)) < 0 ||
+            (r = parse_path(doc, name, "state_dir", ret->state_dir,
+                            sizeof(ret->state_dir), err)) < 0 ||
+            (r = parse_path(doc, name, "verdict_log", ret->verdict_log,
+                            sizeof(ret->verdict_log), err)) < 0)
+                return r;
+        return 0;
+}
+
+int config_load(const char *path, struct og_config *ret, struct og_error *err)
+{
+        const char *p = path ? path : CONFIG_DEFAULT_PATH;
+        config_defaults(ret);
+        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT && !path)
+                return 0; /* no file: the documented defaults */
+        if (fd < 0)
+                return og_error_set(err, -errno, "cannot open %s: %s", p, strerror(errno));
+        _cleanup_free_ char *buf = malloc(CONFIG_MAX + 1);
+        size_t len = 0;
+        ssize_t n;
+        if (!buf)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        while (len < CONFIG_MAX + 1) {
+                n = read(fd, buf + len, CONFIG_MAX + 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                len += (size_t)n;
+        }
+        if (n < 0)
+                return og_error_set(err, -errno, "reading %s: %s", p, strerror(errno));
+        return config_parse(buf, len, p, ret, err);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* /etc/oomguard/config.json: the administrator's memory policy and where
+ * oomguard keeps its state. Every key is optional; an unknown key is an
+ * error (a typo must not silently become a default). See oomguard.json(5). */
+#ifndef OOMGUARD_CONFIG_H
+#define OOMGUARD_CONFIG_H
+
+#include "util.h"
+
+#include <limits.h>
+#include <stdint.h>
+
+#define CONFIG_DEFAULT_PATH "/etc/oomguard/config.json"
+#define CONFIG_MAX (1024 * 1024)
+
+enum swap_mode {
+        SWAP_INHERIT = 0, /* keep what the engine asked for */
+        SWAP_NONE,        /* memory+swap = memory */
+        SWAP_UNLIMITED,
+        SWAP_BYTES,       /* this much swap on top of the limit */
+        SWAP_PERCENT,     /* this share of the limit as swap */
+};
+
+struct swap_policy {
+        enum swap_mode mode;
+        int64_t bytes;   /* SWAP_BYTES */
+        int64_t percent; /* SWAP_PERCENT, 0..1000 */
+};
+
+struct og_config {
+        bool adj_auto;          /* "oom_score_adj": "auto" (default) */
+        int adj;                /* a fixed oom_score_adj otherwise */
+        int adj_floor;          /* nothing below this (default 0) */
+        struct swap_policy swap;
+        int memory_high_percent; /* 0 = leave memory.high alone (v2) */
+        int oom_group;           /* -1 leave alone, 0 or 1 (v2) */
+        bool annotations;        /* honour org.oomguard.* (default true) */
+        bool fail_closed;        /* hook trouble stops the container */
+        char state_dir[PATH_MAX];
+        char verdict_log[PATH_MAX];
+};
+
+void config_defaults(struct og_config *c);
+
+/* Parse a config document; name is used in messages ("the file"). */
+int config_parse(const char *buf, size_t len, const char *name,
+                 struct og_config *ret, struct og_error *err);
+
+/* Load path; a missing file at the default path means defaults. */
+int config_load(const char *path, struct og_config *ret, struct og_error *err);
+
+/* "512M", "1G", "1048576" -> bytes; false on anything else. */
+bool config_parse_size(const char *s, int64_t *ret);
+
+/* swap value as the config and annotations write it */
+bool config_parse_swap(const char *s, struct swap_policy *ret);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+#include "testutil.h"
+
+#include "config.h"
+
+#include <unistd.h>
+
+static void test_defaults(void **state)
+{
+        (void)state;
+        struct og_config c;
+        struct og_error err = {0};
+        assert_int_equal(config_parse("{}", 2, "t", &c, &err), 0);
+        assert_true(c.adj_auto);
+        assert_int_equal(c.adj_floor, 0);
+        assert_int_equal(c.swap.mode, SWAP_INHERIT);
+        assert_int_equal(c.memory_high_percent, 0);
+        assert_int_equal(c.oom_group, -1);
+        assert_true(c.annotations);
+        assert_false(c.fail_closed);
+        assert_string_equal(c.state_dir, "/run/oomguard");
+        assert_string_equal(c.verdict_log, "/var/log/oomguard/verdicts.jsonl");
+}
+
+static void test_full(void **state)
+{
+        (void)state;
+        const char *doc = "{\"oom_score_adj\": 300, \"oom_score_adj_floor\": -100,"
+                          " \"swap\": \"50%\", \"memory_high\": \"90%\", \"oom_group\": true,"
+                          " \"annotations\": false, \"fail_closed\": true,"
+                          " \"state_dir\": \"/run/og\", \"verdict_log\": \"/var/log/v.jsonl\"}";
+        struct og_config c;
+        struct og_error err = {0};
+        assert_int_equal(config_parse(doc, strlen(doc), "t", &c, &err), 0);
+        assert_false(c.adj_auto);
+        assert_int_equal(c.adj, 300);
+        assert_int_equal(c.adj_floor, -100);
+        assert_int_equal(c.swap.mode, SWAP_PERCENT);
+        assert_int_equal(c.swap.percent, 50);
+        assert_int_equal(c.memory_high_percent, 90);
+        assert_int_equal(c.oom_group, 1);
+        assert_false(c.annotations);
+        assert_true(c.fail_closed);
+        assert_string_equal(c.state_dir, "/run/og");
+}
+
+static void test_errors_name_file_and_key(void **state)
+{
+        (void)state;
+        const struct {
+                const char *doc, *says;
+        } bad[] = {
+                {"{\"oom_score_ajd\": 1}", "unknown key \"oom_score_ajd\""},
+                {"{\"oom_score_adj\": 1001}", "\"oom_score_adj\" must be"},
+                {"{\"oom_score_adj\": \"low\"}", "\"oom_score_adj\" must be"},
+                {"{\"oom_score_adj\": true}", "\"oom_score_adj\" must be"},
+                {"{\"oom_score_adj_floor\": \"0\"}", "\"oom_score_adj_floor\" must be"},
+                {"{\"swap\": \"lots\"}", "\"swap\" must be"},
+                {"{\"swap\": 5}", "\"swap\" must be"},
+                {"{\"memory_high\": \"150%\"}", "\"memory_high\" must be"},
+                {"{\"oom_group\": \"yes\"}", "\"oom_group\" must be"},
+                {"{\"fail_closed\": 1}", "\"fail_closed\" must be"},
+                {"{\"state_dir\": \"run/og\"}", "\"state_dir\" must be an absolute path"},
+                {"{\"verdict_log\": \"/var/../etc/x\"}", "\"verdict_log\" must be"},
+                {"[1]", "not a JSON object"},
+                {"{\"a\":", "not a JSON object"},
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                struct og_config c;
+                struct og_error err = {0};
+                if (config_parse(bad[i].doc, strlen(bad[i].doc), "/etc/oomguard/config.json",
+                                 &c, &err) >= 0)
+                        fail_msg("'%s' accepted", bad[i].doc);
+                if (!strstr(err.msg, bad[i].says) || !strstr(err.msg, "/etc/oomguard/config.json"))
+                        fail_msg("'%s': message '%s'", bad[i].doc, err.msg);
+        }
+}
+
+static void test_sizes_and_swap(void **state)
+{
+        (void)state;
+        int64_t v;
+        assert_true(config_parse_size("512M", &v) && v == 512LL << 20);
+        assert_true(config_parse_size("1G", &v) && v == 1LL << 30);
+        assert_true(config_parse_size("2Gi", &v) && v == 2LL << 30);
+        assert_true(config_parse_size("4k", &v) && v == 4096);
+        assert_true(config_parse_size("1048576", &v) && v == 1048576);
+        assert_false(config_parse_size("-1", &v));
+        assert_false(config_parse_size("1X", &v));
+        assert_false(config_parse_size("M", &v));
+        assert_false(config_parse_size("99999999999T", &v));
+        struct swap_policy sp;
+        assert_true(config_parse_swap("none", &sp) && sp.mode == SWAP_NONE);
+        assert_true(config_parse_swap("unlimited", &sp) && sp.mode == SWAP_UNLIMITED);
+        assert_true(config_parse_swap("256M", &sp) && sp.mode == SWAP_BYTES && sp.bytes == 256LL << 20);
+        assert_true(config_parse_swap("0%", &sp) && sp.mode == SWAP_PERCENT && sp.percent == 0);
+        assert_false(config_parse_swap("1001%", &sp));
+        assert_false(config_parse_swap("%", &sp));
+}
+
+static void test_load(void **state)
+{
+        (void)state;
+        struct og_config c;
+        struct og_error err = {0};
+        char path[] = "/tmp/oomguard-config-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, "{\"swap\":\"none\"}", 15), 15);
+        close(fd);
+        assert_int_equal(config_load(path, &c, &err), 0);
+        assert_int_equal(c.swap.mode, SWAP_NONE);
+        unlink(path);
+        assert_true(config_load(path, &c, &err) < 0); /* named but missing */
+        assert_non_null(strstr(err.msg, path));
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_defaults),
+                cmocka_unit_test(test_full),
+                cmocka_unit_test(test_errors_name_file_and_key),
+                cmocka_unit_test(test_sizes_and_swap),
+                cmocka_unit_test(test_load),
+        };
+        return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
