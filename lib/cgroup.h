@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Where a process's memory cgroup lives: cgroup v1 (the memory controller's
+ * own hierarchy, hybrid hosts included) or v2 (the unified hierarchy with
+ * the memory controller). Pure parsers of /proc/<pid>/cgroup and
+ * /proc/self/mountinfo, and a reader over an injectable /proc root. */
+#ifndef OOMGUARD_CGROUP_H
+#define OOMGUARD_CGROUP_H
+
+#include "util.h"
+
+#include <limits.h>
+
+struct cg_mounts {
+        char v1_memory[PATH_MAX]; /* "" if not mounted */
+        char v1_root[PATH_MAX];   /* that mount's root within the hierarchy */
+        char v2[PATH_MAX];
+        char v2_root[PATH_MAX];
+};
+
+struct cg_paths {
+        char v1_memory[PATH_MAX]; /* "" if the process has none */
+        char v2[PATH_MAX];
+};
+
+struct cg_location {
+        int version;        /* 1 or 2 */
+        char path[PATH_MAX]; /* as the kernel prints it ("/docker/abc") */
+        char dir[PATH_MAX];  /* the directory to read and write */
+};
+
+int cg_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *ret);
+int cg_parse_proc_cgroup(const char *buf, size_t len, struct cg_paths *ret);
+
+/* Memory cgroup of pid. v2 is chosen only when its hierarchy has the memory
+ * controller (v2_has_memory). */
+int cg_resolve(const struct cg_mounts *m, const struct cg_paths *p,
+               bool v2_has_memory, struct cg_location *ret, struct og_error *err);
+
+/* Read /proc/<pid>/cgroup and /proc/self/mountinfo under proc_root ("/proc"),
+ * and <v2 mount>/cgroup.controllers. */
+int cg_locate(const char *proc_root, int pid, struct cg_location *ret,
+              struct og_error *err);
+
+#endif
