@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PROCFILE_MAX (256 * 1024)
+#define PROCFILE_MAX (4 * 1024 * 1024) /* mountinfo of a busy node */
 
 /* Space-separated field i (0-based) of a mountinfo line. */
 static struct scan field(const char *b, const char *e, int i)
@@ -160,16 +160,13 @@ static int read_small(const char *path, char *buf, size_t cap, size_t *ret_len)
         return 0;
 }
 
-int cg_locate(const char *proc_root, int pid, struct cg_location *ret,
-              struct og_error *err)
+static int locate(char *buf, const char *proc_root, int pid,
+                  struct cg_location *ret, struct og_error *err)
 {
         char path[PATH_MAX];
-        _cleanup_free_ char *buf = malloc(PROCFILE_MAX);
-        size_t len;
+        size_t len = 0;
         struct cg_mounts m;
         struct cg_paths p;
-        if (!buf)
-                return og_error_set(err, -ENOMEM, "out of memory");
         snprintf(path, sizeof(path), "%s/self/mountinfo", proc_root);
         int r = read_small(path, buf, PROCFILE_MAX, &len);
         if (r < 0 || cg_parse_mountinfo(buf, len, &m) < 0)
@@ -186,4 +183,15 @@ int cg_locate(const char *proc_root, int pid, struct cg_location *ret,
                 v2mem = read_small(path, buf, PROCFILE_MAX, &len) == 0 &&
                         memmem(buf, len, "memory", 6) != NULL;
         return cg_resolve(&m, &p, v2mem, ret, err);
+}
+
+int cg_locate(const char *proc_root, int pid, struct cg_location *ret,
+              struct og_error *err)
+{
+        char *buf = malloc(PROCFILE_MAX);
+        if (!buf)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        int r = locate(buf, proc_root, pid, ret, err);
+        free(buf);
+        return r;
 }
