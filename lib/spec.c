@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "spec.h"
+
+#include "jsonv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+static yajl_val path_get(yajl_val v, const char *const *keys)
+{
+        for (; *keys && v; keys++)
+                v = jsonv_get(v, *keys);
+        return v;
+}
+
+/* A memory resource: a number, null/absent (0), or -1 for unlimited. */
+static int memory_value(yajl_val mem, const char *key, const char *name,
+                        int64_t *ret, struct og_error *err)
+{
+        enum jsonv_r r = jsonv_i64(mem, key, ret);
+        if (r == JSONV_ABSENT) {
+                *ret = 0;
+                return 0;
+        }
+        if (r != JSONV_OK || *ret < -1)
+                return og_error_set(err, -EINVAL, "%s: linux.resources.memory.%s is not "
+                                                  "a byte count", name, key);
+        return 0;
+}
+
+static int parse_annotations(yajl_val doc, struct oci_spec *s, struct og_error *err)
+{
+        yajl_val a;
+        if (jsonv_obj(doc, "annotations", &a) != JSONV_OK)
+                return 0;
+        s->annotations = calloc(a->u.object.len + 1, sizeof(*s->annotations));
+        if (!s->annotations)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < a->u.object.len; i++) {
+                const char *v = YAJL_GET_STRING(a->u.object.values[i]);
+                if (!v)
+                        continue;
+                struct oci_annotation *an = &s->annotations[s->n_annotations++];
+                an->key = strdup(a->u.object.keys[i]);
+                an->value = strdup(v);
+                if (!an->key || !an->value)
+                        return og_error_set(err, -ENOMEM, "out of memory");
+        }
+        return 0;
+}
+
+static int parse_doc(yajl_val doc, const char *name, struct oci_spec *s,
+                     struct og_error *err)
+{
+        static const char *const mem_path[] = {"linux", "resources", "memory", NULL};
+        static const char *const cg_path[] = {"linux", "cgroupsPath", NULL};
+        static const char *const adj_path[] = {"process", "oomScoreAdj", NULL};
+        yajl_val mem = path_get(doc, mem_path);
+        int r;
+        if (mem && YAJL_IS_OBJECT(mem) &&
+            ((r = memory_value(mem, "limit", name, &s->limit, err)) < 0 ||
+             (r = memory_value(mem, "reservation", name, &s->reservation, err)) < 0 ||
+             (r = memory_value(mem, "swap", name, &s->memsw, err)) < 0))
+                return r;
+        yajl_val cg = path_get(doc, cg_path);
+        const char *cgs = cg ? YAJL_GET_STRING(cg) : NULL;
+        if (cgs && strlen(cgs) < sizeof(s->cgroups_path))
+                memcpy(s->cgroups_path, cgs, strlen(cgs) + 1);
+        yajl_val adj = path_get(doc, adj_path);
+        if (adj && YAJL_IS_INTEGER(adj) && YAJL_GET_INTEGER(adj) >= -1000 &&
+            YAJL_GET_INTEGER(adj) <= 1000) {
+                s->has_oom_score_adj = true;
+                s->oom_score_adj = (int)YAJL_GET_INTEGER(adj);
+        }
+        return parse_annotations(doc, s, err);
+}
+
+int spec_parse(const char *buf, size_t len, const char *name,
+               struct oci_spec *ret, struct og_error *err)
+{
+        char ebuf[256] = "";
+        memset(ret, 0, sizeof(*ret));
+        if (len > SPEC_MAX)
+                return og_error_set(err, -EFBIG, "%s: larger than %d MiB", name,
+                                    SPEC_MAX >> 20);
+        _cleanup_free_ char *z = og_strndup(buf, len, len);
+        if (!z)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        _cleanup_tree_ yajl_val doc = yajl_tree_parse(z, ebuf, sizeof(ebuf));
+        if (!doc || !YAJL_IS_OBJECT(doc)) {
+                char *nl = strchr(ebuf, '\n');
+                if (nl)
+                        *nl = '\0';
+                return og_error_set(err, -EINVAL, "%s: not a JSON object%s%s", name,
+                                    ebuf[0] ? ": " : "", ebuf);
+        }
+        int r = parse_doc(doc, name, ret, err);
+        if (r < 0)
+                spec_free(ret);
+        return r;
+}
+
+static int read_bounded(int fd, char **ret, size_t *ret_len)
+{
+        size_t cap = 64 * 1024, len = 0;
+        char *buf = malloc(cap);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                if (len == cap) {
+                        char *nb = cap <= SPEC_MAX ? realloc(buf, cap * 2) : NULL;
+                        if (!nb) {
+                                free(buf);
+                                return cap <= SPEC_MAX ? -ENOMEM : -EFBIG;
+                        }
+                        buf = nb;
+                        cap *= 2;
+                }
+                ssize_t n = read(fd, buf + len, cap - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int e = -errno;
+                        free(buf);
+                        return e;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+        }
+        *ret = buf;
+        *ret_len = len;
+        return 0;
+}
+
+int spec_load(const char *bundle, struct oci_spec *ret, struct og_error *err)
+{
+        memset(ret, 0, sizeof(*ret));
+        _cleanup_close_ int dfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return og_error_set(err, -errno, "bundle %s: %s", bundle, strerror(errno));
+        _cleanup_close_ int fd = openat(dfd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return og_error_set(err, -errno, "%s/config.json: %s", bundle, strerror(errno));
+        char *buf = NULL;
+        size_t len = 0;
+        int r = read_bounded(fd, &buf, &len);
+        if (r < 0)
+                return og_error_set(err, r, "%s/config.json: %s", bundle,
+                                    r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
+        char name[PATH_MAX];
+        snprintf(name, sizeof(name), "%s/config.json", bundle);
+        r = spec_parse(buf, len, name, ret, err);
+        free(buf);
+        return r;
+}
+
+void spec_free(struct oci_spec *s)
+{
+        for (size_t i = 0; i < s->n_annotations; i++) {
+                free(s->annotations[i].key);
+                free(s->annotations[i].value);
+        }
+        free(s->annotations);
+        memset(s, 0, sizeof(*s));
+}
+
+const char *spec_annotation(const struct oci_spec *s, const char *key)
+{
+        for (size_t i = 0; i < s->n_annotations; i++)
+                if (s->annotations[i].key && strcmp(s->annotations[i].key, key) == 0)
+                        return s->annotations[i].value;
+        return NULL;
+}
