@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* One container's death -> one verdict. Pure: the caller gathers the
+ * evidence (kernel records since create, cgroup counters from the watcher
+ * or the shim's snapshot, the init pid) and this decides. */
+#ifndef OOMGUARD_VERDICT_H
+#define OOMGUARD_VERDICT_H
+
+#include "oomlog.h"
+
+#include <stdint.h>
+
+enum verdict_kind {
+        VERDICT_NONE = 0,
+        VERDICT_MEMCG,     /* the container's own limit */
+        VERDICT_ANCESTOR,  /* a parent's limit (pod, slice) */
+        VERDICT_GLOBAL,    /* the host ran out of memory */
+        VERDICT_CPUSET,
+        VERDICT_MEMPOLICY,
+        VERDICT_UNKNOWN,   /* an OOM kill happened, its kind is not known */
+};
+
+const char *verdict_kind_name(enum verdict_kind k);
+
+/* Counters of the container's own cgroup: at create and last seen. v1:
+ * memory.oom_control oom_kill; v2: memory.events.local oom_kill and oom. */
+struct verdict_counters {
+        bool have;
+        int64_t oom_kill_before, oom_kill_after;
+        int64_t oom_before, oom_after; /* limit hits; v2 only, else OG_NONE */
+};
+
+struct verdict_input {
+        const char *cgroup;    /* the container's memcg as the kernel prints it */
+        int64_t init_pid;      /* OG_NONE if unknown */
+        const struct oom_kill *kills; /* parsed kernel records since create */
+        size_t n_kills;
+        bool kmsg_complete;    /* no records lost or unreadable */
+        struct verdict_counters counters;
+};
+
+#define VERDICT_MAX_KILLS 64
+
+struct verdict {
+        enum verdict_kind kind;
+        int init_killed;         /* 1, 0, or -1 when unknown */
+        size_t kill_idx[VERDICT_MAX_KILLS]; /* the container's kills in input */
+        size_t n_kills;
+        bool ev_kmsg, ev_counters, ev_init_pid; /* which sources agreed */
+        const char *oom_memcg;   /* whose limit, when a memcg's */
+        char summary[512];
+};
+
+/* Does the kill belong to the container (its cgroup or one below it)? */
+bool verdict_kill_is_ours(const struct oom_kill *k, const char *cgroup, int64_t init_pid);
+
+void verdict_decide(const struct verdict_input *in, struct verdict *ret);
+
+#endif

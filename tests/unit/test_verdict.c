@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* Deciding one container's verdict from parsed kernel records and counters. */
+#include "testutil.h"
+
+#include "verdict.h"
+
+#define C1 "/kubepods/burstable/pod1/c1"
+#define C2 "/kubepods/burstable/pod1/c2"
+
+static const char two_deaths[] =
+        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1 ",task_memcg=" C1 ",task=app,pid=100,uid=0\n"
+        "[10.0] Memory cgroup out of memory: Killed process 100 (app) total-vm:9kB, anon-rss:8kB\n"
+        "[10.1] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod1,task_memcg=" C2 ",task=worker,pid=205,uid=0\n"
+        "[10.1] Memory cgroup out of memory: Killed process 205 (worker) total-vm:9kB, anon-rss:8kB\n"
+        "[20.0] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/kubepods/besteffort/pod9/c9,task=hog,pid=900,uid=0\n"
+        "[20.0] Out of memory: Killed process 900 (hog) total-vm:9kB, anon-rss:8kB\n"
+        "[30.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/machine.slice/libpod-a.scope,task_memcg=/machine.slice/libpod-a.scope/container,task=py,pid=300,uid=0\n"
+        "[30.0] Memory cgroup out of memory: Killed process 300 (py) total-vm:9kB, anon-rss:8kB\n";
+
+static struct verdict decide(const struct oomlog_result *r, const char *cg, int64_t init,
+                             bool complete, struct verdict_counters c)
+{
+        struct verdict v;
+        struct verdict_input in = {cg, init, r->kills, r->n_kills, complete, c};
+        verdict_decide(&in, &v);
+        return v;
+}
+
+static const struct verdict_counters none = {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE};
+
+static void test_own_limit_init_and_child(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(two_deaths);
+        struct verdict v = decide(&r, C1, 100, true, none);
+        assert_int_equal(v.kind, VERDICT_MEMCG);
+        assert_int_equal(v.init_killed, 1);
+        assert_int_equal(v.n_kills, 1);
+        assert_true(v.ev_kmsg && v.ev_init_pid);
+        assert_non_null(strstr(v.summary, "app (pid 100), its main process,"));
+        v = decide(&r, C1, 42, true, none); /* a child died, init lived */
+        assert_int_equal(v.kind, VERDICT_MEMCG);
+        assert_int_equal(v.init_killed, 0);
+        oomlog_result_free(&r);
+}
+
+static void test_parent_global_and_no_cross_attribution(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(two_deaths);
+        struct verdict v = decide(&r, C2, 205, true, none);
+        assert_int_equal(v.kind, VERDICT_ANCESTOR);
+        assert_string_equal(v.oom_memcg, "/kubepods/burstable/pod1");
+        assert_non_null(strstr(v.summary, "parent cgroup /kubepods/burstable/pod1"));
+        assert_int_equal(v.n_kills, 1);
+        assert_int_equal(r.kills[v.kill_idx[0]].victim_pid, 205);
+        v = decide(&r, "/kubepods/besteffort/pod9/c9", 900, true, none);
+        assert_int_equal(v.kind, VERDICT_GLOBAL);
+        assert_non_null(strstr(v.summary, "host ran out of memory"));
+        v = decide(&r, "/kubepods/burstable/pod1/c3", 7, true, none);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        assert_int_equal(v.init_killed, 0);
+        v = decide(&r, "/kubepods/burstable/pod1/c", 7, true, none); /* c is not c1 */
+        assert_int_equal(v.kind, VERDICT_NONE);
+        oomlog_result_free(&r);
+}
+
+static void test_sub_cgroup_is_own_limit(void **state)
+{
+        (void)state; /* crun: limit on libpod-ID.scope, tasks in .../container */
+        struct oomlog_result r = parse_str(two_deaths);
+        struct verdict v = decide(&r, "/machine.slice/libpod-a.scope", 300, true, none);
+        assert_int_equal(v.kind, VERDICT_MEMCG);
+        assert_int_equal(v.init_killed, 1);
+        oomlog_result_free(&r);
+}
+
+static void test_lost_records_fall_back_to_counters(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str("nothing here\n");
+        struct verdict_counters v2 = {true, 0, 2, 0, 3};
+        struct verdict v = decide(&r, C1, 100, false, v2);
+        assert_int_equal(v.kind, VERDICT_MEMCG);
+        assert_true(v.ev_counters && !v.ev_kmsg);
+        assert_int_equal(v.init_killed, -1);
+        struct verdict_counters v1 = {true, 5, 6, OG_NONE, OG_NONE};
+        v = decide(&r, C1, 100, false, v1);
+        assert_int_equal(v.kind, VERDICT_UNKNOWN);
+        assert_non_null(strstr(v.summary, "counted 1 kill"));
+        v = decide(&r, C1, 100, false, none); /* nothing to go on */
+        assert_int_equal(v.kind, VERDICT_NONE);
+        assert_int_equal(v.init_killed, -1);
+        assert_non_null(strstr(v.summary, "incomplete"));
+        struct verdict_counters quiet = {true, 5, 5, 0, 0};
+        v = decide(&r, C1, 100, false, quiet);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        assert_int_equal(v.init_killed, 0);
+        oomlog_result_free(&r);
+}
+
+static void test_ratelimited_record_tied_by_init_pid(void **state)
+{
+        (void)state; /* a Killed line with no report: only the pid ties it */
+        struct oomlog_result r = parse_str(
+                "[5.0] Memory cgroup out of memory: Killed process 4242 (java) total-vm:9kB\n");
+        struct verdict v = decide(&r, C1, 4242, true, none);
+        assert_int_equal(v.kind, VERDICT_MEMCG);
+        assert_int_equal(v.init_killed, 1);
+        v = decide(&r, C1, 17, true, none);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        oomlog_result_free(&r);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_own_limit_init_and_child),
+                cmocka_unit_test(test_parent_global_and_no_cross_attribution),
+                cmocka_unit_test(test_sub_cgroup_is_own_limit),
+                cmocka_unit_test(test_lost_records_fall_back_to_counters),
+                cmocka_unit_test(test_ratelimited_record_tied_by_init_pid),
+        };
+        return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
+}
