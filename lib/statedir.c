@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "statedir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int open_base(const char *base, bool create, struct og_error *err)
+{
+        if (create && mkdir(base, 0700) < 0 && errno != EEXIST)
+                return og_error_set(err, -errno, "cannot create %s: %s (is /run "
+                                    "writable?)", base, strerror(errno));
+        int fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return og_error_set(err, -errno, "cannot open %s: %s", base, strerror(errno));
+        return fd;
+}
+
+int statedir_open(const char *base, const char *id, bool create, int *ret,
+                  struct og_error *err)
+{
+        int b = open_base(base, create, err);
+        if (b < 0)
+                return b;
+        if (create && mkdirat(b, id, 0700) < 0 && errno != EEXIST) {
+                int e = -errno;
+                close(b);
+                return og_error_set(err, e, "cannot create %s/%s: %s", base, id, strerror(-e));
+        }
+        int fd = openat(b, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int e = -errno;
+        close(b);
+        if (fd < 0)
+                return og_error_set(err, e, "cannot open %s/%s: %s", base, id, strerror(-e));
+        *ret = fd;
+        return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+int statedir_write(int dirfd, const char *name, const char *data, size_t len,
+                   struct og_error *err)
+{
+        char tmp[256];
+        if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= sizeof(tmp))
+                return og_error_set(err, -ENAMETOOLONG, "state file name too long");
+        unlinkat(dirfd, tmp, 0); /* a leftover, or a planted symlink */
+        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return og_error_set(err, -errno, "writing state %s: %s", name, strerror(errno));
+        int r = write_all(fd, data, len);
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlinkat(dirfd, tmp, 0);
+                return og_error_set(err, r, "writing state %s: %s", name, strerror(-r));
+        }
+        return 0;
+}
+
+int statedir_read(int dirfd, const char *name, char *buf, size_t cap,
+                  size_t *ret_len, struct og_error *err)
+{
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return og_error_set(err, -errno, "reading state %s: %s", name, strerror(errno));
+        size_t len = 0;
+        for (;;) {
+                ssize_t n = read(fd, buf + len, cap - 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return og_error_set(err, -errno, "reading state %s: %s", name,
+                                            strerror(errno));
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                if (len == cap - 1)
+                        return og_error_set(err, -EFBIG, "state %s is too large", name);
+        }
+        buf[len] = '\0';
+        *ret_len = len;
+        return 0;
+}
+
+int statedir_remove(const char *base, const char *id, struct og_error *err)
+{
+        int d = -1;
+        int r = statedir_open(base, id, false, &d, err);
+        if (r < 0 || d < 0)
+                return r < 0 ? r : -EBADF;
+        DIR *dir = fdopendir(d);
+        if (!dir) {
+                close(d);
+                return og_error_set(err, -errno, "listing %s/%s: %s", base, id, strerror(errno));
+        }
+        struct dirent *de;
+        while ((de = readdir(dir)))
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+                        unlinkat(dirfd(dir), de->d_name, 0);
+        closedir(dir);
+        int b = open_base(base, false, err);
+        if (b < 0)
+                return b;
+        r = unlinkat(b, id, AT_REMOVEDIR) < 0 ? -errno : 0;
+        close(b);
+        if (r < 0)
+                return og_error_set(err, r, "removing %s/%s: %s", base, id, strerror(-r));
+        return 0;
+}
