@@ -378,6 +378,9 @@ static void on_table_row(struct oomlog *p, const char *m, size_t n,
         struct row_min *rm = &e->rows[e->n_rows++];
         rm->pid = r.pid;
         memcpy(rm->v, r.v, sizeof(rm->v));
+        size_t nn = r.name.n < sizeof(rm->name) - 1 ? r.name.n : sizeof(rm->name) - 1;
+        memcpy(rm->name, r.name.p ? r.name.p : "", r.name.p ? nn : 0);
+        rm->name[r.name.p ? nn : 0] = '\0';
 }
 
 static void on_table_start(struct oomlog *p, enum om_kind kind, const char *m,

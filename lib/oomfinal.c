@@ -38,6 +38,8 @@ void oomfinal_from_rows(struct kill_int *ki, const struct ev *e)
                 return;
         if (k->oom_score_adj == OG_NONE)
                 k->oom_score_adj = r->v[OM_COL_ADJ];
+        if (!k->victim_comm && r->name[0])
+                k->victim_comm = strdup(r->name); /* the Killed line was cut */
         if (k->victim_uid == OG_NONE)
                 k->victim_uid = r->v[OM_COL_UID];
         if (k->total_vm_kb == OG_NONE)
@@ -89,6 +91,18 @@ static void copy_stats(struct oomlog *p, struct oom_kill *k, const struct ev *e)
         memcpy(k->stats, e->stats, e->n_stats * sizeof(*k->stats));
         k->n_stats = e->n_stats;
         k->stats_in_kb = e->stats_single;
+}
+
+/* A task_memcg cut short (pager, excerpt) that the oom.group line names
+ * whole: the kubelet sets memory.oom.group on leaf containers. */
+static void complete_from_group(struct oomlog *p, struct oom_kill *k, const struct ev *e)
+{
+        if (k->task_memcg && e->group_memcg &&
+            strlen(k->task_memcg) < strlen(e->group_memcg) &&
+            strncmp(k->task_memcg, e->group_memcg, strlen(k->task_memcg)) == 0) {
+                free(k->task_memcg);
+                k->task_memcg = dup_or_null(p, e->group_memcg);
+        }
 }
 
 /* memcg paths the kill line did not carry, from the rest of the report */
@@ -154,6 +168,7 @@ static void from_event(struct oomlog *p, struct kill_int *ki, const struct ev *e
                 ki->origin = e->ti_task ? OM_ORIGIN_MEMCG : e->origin;
         copy_counters(k, e);
         copy_stats(p, k, e);
+        complete_from_group(p, k, e);
         fill_paths(p, ki, e);
 }
 
@@ -173,14 +188,23 @@ static void add_partial_kills(struct oomlog *p)
         }
 }
 
+/* Printed within a second of each other; without timestamps nothing says
+ * two kills belong together. */
 static bool same_burst(const struct kill_int *a, const struct kill_int *b)
 {
         if (a->when.mono >= 0 && b->when.mono >= 0)
                 return fabs(a->when.mono - b->when.mono) <= 1.0;
         if (a->when.wall >= 0 && b->when.wall >= 0)
                 return fabs(a->when.wall - b->when.wall) <= 1.0;
-        return a->when.mono < 0 && b->when.mono < 0 && a->when.wall < 0 &&
-               b->when.wall < 0;
+        return false;
+}
+
+/* A neighbour whose printed constraint is cpuset or mempolicy says nothing
+ * about "Out of memory" kills around it. */
+static bool printed_other(const struct kill_int *k)
+{
+        const char *c = k->k.constraint;
+        return c && strcmp(c, "CONSTRAINT_MEMCG") != 0 && strcmp(c, "CONSTRAINT_NONE") != 0;
 }
 
 /* dump_header is rate-limited, Killed lines are not: a kill printed with no
@@ -189,13 +213,16 @@ static void infer_from_burst(struct kill_int *kills, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
                 struct kill_int *ki = &kills[i];
-                if (ki->origin != OM_ORIGIN_UNKNOWN || ki->k.constraint)
+                /* only a Killed line of its own can be part of a burst; a
+                 * reaper line may follow any kind of OOM */
+                if (ki->origin != OM_ORIGIN_UNKNOWN || ki->k.constraint ||
+                    !ki->has_killed)
                         continue;
                 const struct kill_int *nb[2] = {i > 0 ? &kills[i - 1] : NULL,
                                                 i + 1 < n ? &kills[i + 1] : NULL};
                 for (int j = 0; j < 2; j++) {
                         if (nb[j] && nb[j]->origin != OM_ORIGIN_UNKNOWN &&
-                            same_burst(ki, nb[j])) {
+                            !printed_other(nb[j]) && same_burst(ki, nb[j])) {
                                 ki->origin = nb[j]->origin;
                                 ki->k.flags |= OOM_KILL_SCOPE_INFERRED;
                                 break;

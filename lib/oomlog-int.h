@@ -27,6 +27,7 @@ struct when {
 struct row_min {
         int64_t pid;
         int64_t v[OM_COL_MAX];
+        char name[16]; /* the comm column (TASK_COMM_LEN) */
 };
 
 struct ev {
