@@ -56,7 +56,7 @@ $(BUILD)/oomguard: $(CLI_OBJ) $(BUILD)/liboomguard.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -DFIXTURES=\"tests/fixtures\" $(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/liboomguard.a $(CMOCKA_LIBS) $(YAJL_LIBS)
 
 check: check-unit check-corpus check-live

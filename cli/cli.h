@@ -8,5 +8,6 @@
 #define EXIT_USAGE 2
 
 int cmd_explain(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static void usage(FILE *out)
               "Commands:\n"
               "  explain [--json] [--kmsg] [FILE...]\n"
               "                 classify every OOM kill in a kernel log\n"
+              "  ps [--json] [--all]\n"
+              "                 who dies first in a global OOM, by container\n"
               "  help           show this help\n"
               "  version        show the version\n"
               "\n"
@@ -36,6 +38,8 @@ int main(int argc, char **argv)
         const char *cmd = argv[1];
         if (strcmp(cmd, "explain") == 0)
                 return cmd_explain(argc - 1, argv + 1);
+        if (strcmp(cmd, "ps") == 0)
+                return cmd_ps(argc - 1, argv + 1);
         if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
                 usage(stdout);
                 return EXIT_OK;

@@ -140,6 +140,20 @@ fi
 timeout 20 "$OOMGUARD" explain --json /dev/kmsg >"$tmp/devkmsg"; rc=$?
 check "'explain /dev/kmsg' reads the live log without blocking" "[ $rc -eq 0 ] && grep -q '\"victim_comm\":\"oomguard-hog\"' '$tmp/devkmsg'"
 
+# oomguard ps: a real process in a container-shaped memory cgroup
+if [ -n "$memroot" ]; then
+        cid=$(printf 'a%.0s' $(seq 64))
+        ctr="$base/docker-$cid.scope"; mkdir "$ctr" && created+=("$ctr")
+        ( echo $BASHPID >"$ctr/cgroup.procs" && echo 321 >/proc/self/oom_score_adj && exec sleep 60 ) &
+        sleeper=$!
+        sleep 0.3
+        line=$("$OOMGUARD" ps --json | grep "\"pid\":$sleeper,")
+        check "ps shows the process in its container with its oom_score_adj" "[ -n '$line' ] && [ '$(field "$line" container_id)' = '$cid' ] && [ '$(field "$line" oom_score_adj)' = 321 ]"
+        "$OOMGUARD" ps >"$tmp/ps.txt"
+        check "ps groups it under its container in the table" "grep -q \"^aaaaaaaaaaaa .* $sleeper sleep\" '$tmp/ps.txt'"
+        kill "$sleeper" 2>/dev/null; wait "$sleeper" 2>/dev/null
+fi
+
 # A process writing fake OOM records into /dev/kmsg must never make a kill.
 fake=$((4000000 + RANDOM))
 printf 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/fake,task_memcg=/fake,task=fake,pid=%d,uid=0\n' $fake >/dev/kmsg
