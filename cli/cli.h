@@ -9,5 +9,6 @@
 
 int cmd_explain(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
+int cmd_verdicts(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static void usage(FILE *out)
               "Commands:\n"
               "  explain [--json] [--kmsg] [FILE...]\n"
               "                 classify every OOM kill in a kernel log\n"
+              "  verdicts [--json] [--log PATH] [ID]\n"
+              "                 the verdicts recorded when containers stopped\n"
               "  ps [--json] [--all]\n"
               "                 who dies first in a global OOM, by container\n"
               "  help           show this help\n"
@@ -40,6 +42,8 @@ int main(int argc, char **argv)
                 return cmd_explain(argc - 1, argv + 1);
         if (strcmp(cmd, "ps") == 0)
                 return cmd_ps(argc - 1, argv + 1);
+        if (strcmp(cmd, "verdicts") == 0)
+                return cmd_verdicts(argc - 1, argv + 1);
         if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
                 usage(stdout);
                 return EXIT_OK;

@@ -6,6 +6,10 @@
 #include "oomlog.h"
 
 #include <stdio.h>
+#include <yajl/yajl_gen.h>
+
+/* One kill as a JSON object into g (the `explain --json` contract). */
+void explain_gen_kill(yajl_gen g, const struct oom_kill *k);
 
 /* One JSON object (one line, newline-terminated) per kill. */
 int explain_write_json(FILE *out, const struct oom_kill *k);

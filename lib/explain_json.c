@@ -91,11 +91,8 @@ static void stats(yajl_gen g, const struct oom_kill *k)
         yajl_gen_map_close(g);
 }
 
-int explain_write_json(FILE *out, const struct oom_kill *k)
+void explain_gen_kill(yajl_gen g, const struct oom_kill *k)
 {
-        _cleanup_yajl_ yajl_gen g = yajl_gen_alloc(NULL);
-        if (!g)
-                return -ENOMEM;
         yajl_gen_map_open(g);
         str(g, "scope", oom_scope_name(k->scope));
         str(g, "constraint", k->constraint);
@@ -125,6 +122,14 @@ int explain_write_json(FILE *out, const struct oom_kill *k)
         stats(g, k);
         str(g, "timestamp", k->timestamp);
         yajl_gen_map_close(g);
+}
+
+int explain_write_json(FILE *out, const struct oom_kill *k)
+{
+        _cleanup_yajl_ yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return -ENOMEM;
+        explain_gen_kill(g, k);
         const unsigned char *buf;
         size_t len;
         if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)

@@ -51,6 +51,15 @@ check "300 MB on stdin: one kill found, peak RSS ${rss} KB < 64 MB" "[ \$(wc -l 
 "$OOMGUARD" explain tests/corpus/kernel-logs/052.log >"$tmp/out"; rc=$?
 check "a log without kills says so and exits 0" "[ $rc -eq 0 ] && grep -q 'no OOM kill found' '$tmp/out'"
 
+vlog=tests/fixtures/verdicts.jsonl # written by lib/verdictlog.c (test_verdictlog checks)
+check "verdicts lists every recorded death" "[ \$(\"$OOMGUARD\" verdicts --log $vlog | wc -l) -eq 3 ]"
+check "verdicts finds a container by a unique id prefix" "\"$OOMGUARD\" verdicts --log $vlog 3fc2 | grep -q 'memcg .*init killed: yes'"
+"$OOMGUARD" verdicts --log "$vlog" ab >/dev/null 2>"$tmp/err"; rc=$?
+check "an ambiguous prefix is refused, naming the candidates (exit 2)" "[ $rc -eq 2 ] && grep -q 'ab12 ab34' '$tmp/err'"
+"$OOMGUARD" verdicts --log "$vlog" zz >/dev/null 2>"$tmp/err"; rc=$?
+check "an unknown id exits 1 naming the log" "[ $rc -eq 1 ] && grep -q '$vlog' '$tmp/err'"
+check "verdicts --json prints the recorded object" "[ \"\$(\"$OOMGUARD\" verdicts --json --log $vlog ab34)\" = \"\$(sed -n 3p $vlog)\" ]"
+check "no log yet is said plainly" "\"$OOMGUARD\" verdicts --log '$tmp/none.jsonl' | grep -q 'No verdicts yet'"
 make -s install DESTDIR="$tmp/stage" PREFIX=/usr BUILD="$(dirname "$OOMGUARD")" >/dev/null 2>&1
 check "make install honours DESTDIR and PREFIX" "[ -x '$tmp/stage/usr/bin/oomguard' ] && [ -f '$tmp/stage/usr/share/man/man8/oomguard.8' ] && '$tmp/stage/usr/bin/oomguard' version | grep -q oomguard"
 

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* oomguard verdicts [--json] [--log PATH] [ID] */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include "../lib/config.h"
+#include "../lib/jsonv.h"
+#include "../lib/verdictlog.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_IDS 6
+
+struct ids {
+        char *id[MAX_IDS];
+        size_t n;
+        bool more;
+};
+
+static void usage(FILE *out)
+{
+        fputs("Usage: oomguard verdicts [--json] [--log PATH] [ID]\n"
+              "\n"
+              "Shows the verdicts oomguard-hook recorded when containers stopped:\n"
+              "how each died (its own memory limit, a parent's, the host, or no OOM at\n"
+              "all) and what to change. ID is a full container id or a unique prefix.\n"
+              "\n"
+              "  -j, --json       the recorded JSON objects, one per line\n"
+              "  -l, --log PATH   the verdict log (default: verdict_log in the config,\n"
+              "                   /var/log/oomguard/verdicts.jsonl)\n"
+              "  -h, --help       show this help\n",
+              out);
+}
+
+static int collect(yajl_val rec, const char *line, void *ud)
+{
+        struct ids *s = ud;
+        const char *id = NULL;
+        (void)line;
+        jsonv_str(rec, "id", &id);
+        for (size_t i = 0; i < s->n; i++)
+                if (strcmp(s->id[i], id) == 0)
+                        return 0;
+        if (s->n == MAX_IDS) {
+                s->more = true;
+                return 0;
+        }
+        s->id[s->n] = strdup(id);
+        return s->id[s->n++] ? 0 : -ENOMEM;
+}
+
+static int print_json(yajl_val rec, const char *line, void *ud)
+{
+        (void)rec;
+        (void)ud;
+        return fputs(line, stdout) == EOF ? -EIO : 0;
+}
+
+static int print_text(yajl_val rec, const char *line, void *ud)
+{
+        const char *id = "?", *kind = "?", *stopped = "-", *summary = "";
+        bool init;
+        (void)line;
+        (void)ud;
+        jsonv_str(rec, "id", &id);
+        jsonv_str(rec, "verdict", &kind);
+        jsonv_str(rec, "stopped", &stopped);
+        jsonv_str(rec, "summary", &summary);
+        enum jsonv_r r = jsonv_bool(rec, "init_killed", &init);
+        printf("%s %.12s %-14s init killed: %-7s %s\n", stopped, id, kind,
+               r != JSONV_OK ? "unknown" : init ? "yes" : "no", summary);
+        return 0;
+}
+
+/* A prefix must name exactly one container. */
+static int resolve(FILE *f, const char *log, const char *id)
+{
+        struct ids s = {0};
+        int r = verdictlog_scan(f, id, collect, &s);
+        int rc = EXIT_OK;
+        if (r < 0) {
+                fprintf(stderr, "oomguard verdicts: out of memory\n");
+                rc = EXIT_INPUT;
+        } else if (s.n == 0) {
+                fprintf(stderr, "oomguard verdicts: no verdict recorded for '%s' in %s\n",
+                        id, log);
+                rc = EXIT_INPUT;
+        } else if (s.n > 1) {
+                fprintf(stderr, "oomguard verdicts: '%s' matches several containers:", id);
+                for (size_t i = 0; i < s.n; i++)
+                        fprintf(stderr, " %.16s", s.id[i]);
+                fprintf(stderr, "%s; give more of the id\n", s.more ? " ..." : "");
+                rc = EXIT_USAGE;
+        }
+        for (size_t i = 0; i < s.n; i++)
+                free(s.id[i]);
+        rewind(f);
+        return rc;
+}
+
+int cmd_verdicts(int argc, char **argv)
+{
+        static const struct option longopts[] = {
+                {"json", no_argument, NULL, 'j'},
+                {"log", required_argument, NULL, 'l'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
+        };
+        bool json = false;
+        const char *log = NULL;
+        int c;
+        while ((c = getopt_long(argc, argv, "jl:h", longopts, NULL)) != -1) {
+                switch (c) {
+                case 'j': json = true; break;
+                case 'l': log = optarg; break;
+                case 'h': usage(stdout); return EXIT_OK;
+                default:
+                        fputs("Run 'oomguard verdicts --help' for usage.\n", stderr);
+                        return EXIT_USAGE;
+                }
+        }
+        if (argc - optind > 1) {
+                fputs("oomguard verdicts: give at most one container id\n", stderr);
+                return EXIT_USAGE;
+        }
+        const char *id = optind < argc ? argv[optind] : NULL;
+        struct og_config cfg;
+        struct og_error err = {0};
+        if (!log) {
+                if (config_load(getenv("OOMGUARD_CONFIG"), &cfg, &err) < 0) {
+                        fprintf(stderr, "oomguard verdicts: %s\n", err.msg);
+                        return EXIT_INPUT;
+                }
+                log = cfg.verdict_log;
+        }
+        FILE *f = fopen(log, "re");
+        if (!f && errno == ENOENT && !id) {
+                printf("No verdicts yet: %s does not exist (oomguard-hook writes it when a "
+                       "container stops).\n", log);
+                return EXIT_OK;
+        }
+        if (!f) {
+                fprintf(stderr, "oomguard verdicts: cannot open %s: %s\n", log, strerror(errno));
+                return EXIT_INPUT;
+        }
+        int rc = id ? resolve(f, log, id) : EXIT_OK;
+        if (rc == EXIT_OK &&
+            verdictlog_scan(f, id, json ? print_json : print_text, NULL) < 0)
+                rc = EXIT_INPUT;
+        fclose(f);
+        if (rc == EXIT_OK && fflush(stdout) != 0)
+                rc = EXIT_INPUT;
+        return rc;
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "verdictlog.h"
+
+#include "explain.h"
+#include "jsonv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void key(yajl_gen g, const char *k)
+{
+        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+static void str(yajl_gen g, const char *k, const char *v)
+{
+        char buf[4096];
+        key(g, k);
+        if (!v) {
+                yajl_gen_null(g);
+                return;
+        }
+        size_t n = explain_sanitize(v, buf, sizeof(buf));
+        yajl_gen_string(g, (const unsigned char *)buf, n);
+}
+
+static void num(yajl_gen g, const char *k, int64_t v)
+{
+        key(g, k);
+        if (v == OG_NONE)
+                yajl_gen_null(g);
+        else
+                yajl_gen_integer(g, v);
+}
+
+/* dirty / writeback / file of the decisive kill's memcg, in bytes */
+static void page_cache(yajl_gen g, const struct oom_kill *k)
+{
+        static const char *const v2[] = {"file_dirty", "file_writeback", "file"};
+        static const char *const v1[] = {"dirty_kb", "writeback_kb", "cache_kb"};
+        static const char *const out[] = {"dirty_bytes", "writeback_bytes", "file_bytes"};
+        key(g, "page_cache");
+        if (!k || k->n_stats == 0) {
+                yajl_gen_null(g);
+                return;
+        }
+        yajl_gen_map_open(g);
+        for (size_t j = 0; j < 3; j++) {
+                int64_t v = OG_NONE;
+                for (size_t i = 0; i < k->n_stats; i++)
+                        if (strcmp(k->stats[i].key, k->stats_in_kb ? v1[j] : v2[j]) == 0)
+                                v = k->stats_in_kb ? k->stats[i].value * 1024 : k->stats[i].value;
+                num(g, out[j], v);
+        }
+        yajl_gen_map_close(g);
+}
+
+static void evidence(yajl_gen g, const struct verdict *v)
+{
+        key(g, "evidence");
+        yajl_gen_map_open(g);
+        key(g, "kmsg");
+        yajl_gen_bool(g, v->ev_kmsg);
+        key(g, "counters");
+        yajl_gen_bool(g, v->ev_counters);
+        key(g, "init_pid");
+        yajl_gen_bool(g, v->ev_init_pid);
+        yajl_gen_map_close(g);
+}
+
+static void gen_record(yajl_gen g, const struct verdict_record *r)
+{
+        const struct verdict *v = r->v;
+        yajl_gen_map_open(g);
+        str(g, "id", r->id);
+        str(g, "bundle", r->bundle);
+        str(g, "verdict", verdict_kind_name(v->kind));
+        key(g, "init_killed");
+        if (v->init_killed < 0)
+                yajl_gen_null(g);
+        else
+                yajl_gen_bool(g, v->init_killed == 1);
+        key(g, "kills");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < v->n_kills; i++)
+                explain_gen_kill(g, &r->kills[v->kill_idx[i]]);
+        yajl_gen_array_close(g);
+        str(g, "cgroup", r->cgroup);
+        str(g, "oom_memcg", v->oom_memcg);
+        num(g, "limit_bytes", r->limit_bytes);
+        num(g, "swap_limit_bytes", r->swap_limit_bytes);
+        num(g, "peak_bytes", r->peak_bytes);
+        num(g, "oom_score_adj", r->oom_score_adj);
+        page_cache(g, v->n_kills ? &r->kills[v->kill_idx[0]] : NULL);
+        evidence(g, v);
+        str(g, "started", r->started);
+        str(g, "stopped", r->stopped);
+        str(g, "summary", v->summary);
+        yajl_gen_map_close(g);
+}
+
+int verdictlog_render(const struct verdict_record *r, char **ret, size_t *ret_len)
+{
+        yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return -ENOMEM;
+        gen_record(g, r);
+        const unsigned char *b;
+        size_t len;
+        int e = yajl_gen_get_buf(g, &b, &len) == yajl_gen_status_ok ? 0 : -EINVAL;
+        char *line = e == 0 ? malloc(len + 2) : NULL;
+        if (line) {
+                memcpy(line, b, len);
+                line[len] = '\n';
+                line[len + 1] = '\0';
+                *ret = line;
+                *ret_len = len + 1;
+        }
+        yajl_gen_free(g);
+        return e < 0 ? e : line ? 0 : -ENOMEM;
+}
+
+int verdictlog_append(const char *path, const char *line, size_t len,
+                      struct og_error *err)
+{
+        char dir[4096];
+        snprintf(dir, sizeof(dir), "%s", path);
+        if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
+                return og_error_set(err, -errno, "cannot create the directory of %s: %s",
+                                    path, strerror(errno));
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+                                                    O_NOFOLLOW, 0640);
+        if (fd < 0)
+                return og_error_set(err, -errno, "cannot open %s: %s", path, strerror(errno));
+        if (flock(fd, LOCK_EX) < 0)
+                return og_error_set(err, -errno, "cannot lock %s: %s", path, strerror(errno));
+        ssize_t n = write(fd, line, len); /* one write: lines never interleave */
+        int e = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
+        if (e == 0 && fdatasync(fd) < 0)
+                e = -errno;
+        flock(fd, LOCK_UN);
+        if (e < 0)
+                return og_error_set(err, e, "writing %s: %s", path, strerror(-e));
+        return 0;
+}
+
+int verdictlog_scan(FILE *in, const char *id, verdictlog_fn fn, void *ud)
+{
+        char *line = NULL, ebuf[128];
+        size_t cap = 0;
+        ssize_t n;
+        int r = 0;
+        while (r >= 0 && (n = getline(&line, &cap, in)) > 0) {
+                if (n > VERDICTLOG_LINE_MAX)
+                        continue;
+                yajl_val rec = yajl_tree_parse(line, ebuf, sizeof(ebuf));
+                const char *rid = NULL;
+                if (rec && jsonv_str(rec, "id", &rid) == JSONV_OK &&
+                    (!id || strncmp(rid, id, strlen(id)) == 0))
+                        r = fn(rec, line, ud);
+                if (rec)
+                        yajl_tree_free(rec);
+        }
+        free(line);
+        return r;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* The verdict log (default /var/log/oomguard/verdicts.jsonl): one JSON
+ * object per container death, appended by the hook, read by
+ * `oomguard verdicts`. */
+#ifndef OOMGUARD_VERDICTLOG_H
+#define OOMGUARD_VERDICTLOG_H
+
+#include "verdict.h"
+
+#include <stdio.h>
+#include <yajl/yajl_tree.h>
+
+#define VERDICTLOG_LINE_MAX (1024 * 1024)
+
+struct verdict_record {
+        const char *id, *bundle, *cgroup;
+        const struct verdict *v;
+        const struct oom_kill *kills; /* v->kill_idx indexes these */
+        int64_t limit_bytes, swap_limit_bytes, peak_bytes; /* OG_NONE: null */
+        int64_t oom_score_adj;
+        const char *started, *stopped; /* ISO 8601, or NULL */
+};
+
+/* One line, newline included; *ret is malloc'd. */
+int verdictlog_render(const struct verdict_record *r, char **ret, size_t *ret_len);
+
+/* Append one rendered line under an exclusive lock, creating the file (0640)
+ * and its directory (0755) when missing. */
+int verdictlog_append(const char *path, const char *line, size_t len,
+                      struct og_error *err);
+
+/* Call fn for every record whose id equals id or starts with it (all when
+ * id is NULL); fn gets the parsed record and its raw line. */
+typedef int (*verdictlog_fn)(yajl_val rec, const char *line, void *ud);
+int verdictlog_scan(FILE *in, const char *id, verdictlog_fn fn, void *ud);
+
+#endif

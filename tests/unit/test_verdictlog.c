@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* Verdict records: every DESIGN.md key, a committed fixture the writer must
+ * reproduce byte for byte (the CLI tests read it), concurrent appends. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include "jsonv.h"
+#include "verdictlog.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FIXTURE FIXTURES "/verdicts.jsonl"
+#define CG "/docker/3fc28fa1c647ceede9f6b340d0b16c9f1f663698972d22a52e296f291638e014"
+
+static const char death[] =
+        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" CG ",task_memcg=" CG ",task=python3,pid=4242,uid=0\n"
+        "[10.0] Memory cgroup out of memory: Killed process 4242 (python3) total-vm:300000kB, anon-rss:31000kB, file-rss:1000kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:959\n";
+
+static char *render(const char *id, const char *log, int64_t init, const char *stopped)
+{
+        struct oomlog_result r = parse_str(log);
+        struct verdict v;
+        struct verdict_input in = {CG, init, r.kills, r.n_kills, true,
+                                   {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE}};
+        verdict_decide(&in, &v);
+        struct verdict_record rec = {id, "/run/containerd/b/" "3fc28fa1", CG, &v, r.kills,
+                                     33554432, 33554432, OG_NONE, 959,
+                                     "2026-11-22T07:00:00Z", stopped};
+        char *line;
+        size_t len;
+        assert_int_equal(verdictlog_render(&rec, &line, &len), 0);
+        oomlog_result_free(&r);
+        return line;
+}
+
+static void test_keys_and_fixture(void **state)
+{
+        (void)state;
+        _cleanup_free_ char *line = render("3fc28fa1c647ceede9f6b340d0b16c9f1f663698972d22a52e296f291638e014",
+                                           death, 4242, "2026-11-22T07:00:05Z");
+        static const char *const keys[] = {"id", "bundle", "verdict", "init_killed", "kills",
+                                           "cgroup", "limit_bytes", "swap_limit_bytes",
+                                           "peak_bytes", "oom_score_adj", "page_cache",
+                                           "evidence", "started", "stopped", "summary"};
+        char eb[128];
+        yajl_val doc = yajl_tree_parse(line, eb, sizeof(eb));
+        assert_non_null(doc);
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+                if (!jsonv_get(doc, keys[i]))
+                        fail_msg("no key %s", keys[i]);
+        const char *s;
+        assert_int_equal(jsonv_str(doc, "verdict", &s), JSONV_OK);
+        assert_string_equal(s, "memcg");
+        bool b;
+        assert_int_equal(jsonv_bool(doc, "init_killed", &b), JSONV_OK);
+        assert_true(b);
+        yajl_val kills = jsonv_get(doc, "kills");
+        assert_true(YAJL_IS_ARRAY(kills) && kills->u.array.len == 1);
+        int64_t pid;
+        assert_int_equal(jsonv_i64(kills->u.array.values[0], "victim_pid", &pid), JSONV_OK);
+        assert_int_equal(pid, 4242);
+        yajl_tree_free(doc);
+        /* the CLI tests read this fixture: it must be what the writer writes */
+        size_t len;
+        _cleanup_free_ char *fx = read_file(FIXTURE, &len);
+        assert_non_null(fx);
+        assert_true(strncmp(fx, line, strlen(line)) == 0);
+}
+
+static void test_concurrent_appends(void **state)
+{
+        (void)state;
+        char dir[] = "/tmp/oomguard-vlog-XXXXXX", path[96];
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/sub/verdicts.jsonl", dir);
+        _cleanup_free_ char *line = render("c", death, 1, NULL);
+        for (int w = 0; w < 8; w++) {
+                if (fork() == 0) {
+                        for (int i = 0; i < 50; i++)
+                                if (verdictlog_append(path, line, strlen(line), NULL) < 0)
+                                        _exit(1);
+                        _exit(0);
+                }
+        }
+        int st, bad = 0;
+        while (wait(&st) > 0)
+                bad += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+        assert_int_equal(bad, 0);
+        FILE *f = fopen(path, "re");
+        assert_non_null(f);
+        char *l = NULL;
+        size_t cap = 0;
+        int n = 0;
+        while (getline(&l, &cap, f) > 0) {
+                char eb[64];
+                yajl_val v = yajl_tree_parse(l, eb, sizeof(eb));
+                assert_non_null(v); /* no line was torn or interleaved */
+                yajl_tree_free(v);
+                n++;
+        }
+        free(l);
+        fclose(f);
+        assert_int_equal(n, 400);
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
+static int count(yajl_val rec, const char *line, void *ud)
+{
+        (void)rec;
+        (void)line;
+        ++*(int *)ud;
+        return 0;
+}
+
+static void test_scan_by_prefix(void **state)
+{
+        (void)state;
+        FILE *f = fopen(FIXTURE, "re");
+        assert_non_null(f);
+        int n = 0;
+        assert_int_equal(verdictlog_scan(f, "3fc2", count, &n), 0);
+        assert_int_equal(n, 1);
+        rewind(f);
+        n = 0;
+        assert_int_equal(verdictlog_scan(f, NULL, count, &n), 0);
+        assert_int_equal(n, 3);
+        fclose(f);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_keys_and_fixture),
+                cmocka_unit_test(test_concurrent_appends),
+                cmocka_unit_test(test_scan_by_prefix),
+        };
+        return cmocka_run_group_tests_name("verdictlog", tests, NULL, NULL);
+}
