@@ -39,7 +39,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/oomguard
+all: $(BUILD)/oomguard $(BUILD)/oomguard-hook
 
 demo: $(BUILD)/oomguard
 	OOMGUARD=$(BUILD)/oomguard bash tests/demo.sh
@@ -52,6 +52,9 @@ $(BUILD)/liboomguard.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/oomguard: $(CLI_OBJ) $(BUILD)/liboomguard.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS)
+
+$(BUILD)/oomguard-hook: $(BUILD)/hook/main.o $(BUILD)/liboomguard.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
@@ -75,8 +78,10 @@ $(BUILD)/tests/oomguard-hog: tests/live/hog.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -o $@ $<
 
-check-live: $(BUILD)/oomguard $(BUILD)/tests/oomguard-hog
+check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog
 	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
+		bash tests/live/hook.sh
 
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint:
@@ -106,13 +111,15 @@ fuzz: $(BUILD)/fuzz/fuzz_oomlog
 bench: $(BUILD)/oomguard
 	OOMGUARD=$(BUILD)/oomguard bash bench/explain-vs-grep.sh
 
-install: $(BUILD)/oomguard
+install: $(BUILD)/oomguard $(BUILD)/oomguard-hook
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BUILD)/oomguard $(DESTDIR)$(BINDIR)/oomguard
+	install -m 0755 $(BUILD)/oomguard-hook $(DESTDIR)$(BINDIR)/oomguard-hook
 	install -m 0644 packaging/man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/oomguard $(DESTDIR)$(MANDIR)/man8/oomguard.8
+	rm -f $(DESTDIR)$(BINDIR)/oomguard $(DESTDIR)$(BINDIR)/oomguard-hook \
+		$(DESTDIR)$(MANDIR)/man8/oomguard.8
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* oomguard-hook STAGE [--config PATH]: an OCI hook. Reads the container's
+ * state on stdin. Never stops a container because of its own trouble
+ * unless the configuration says fail_closed. */
+#include "../lib/hook.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+        fputs("Usage: oomguard-hook [createRuntime|prestart|poststop] [--config PATH]\n"
+              "\n"
+              "An OCI runtime hook: reads the container state on stdin. At create it\n"
+              "applies oomguard's memory policy (oom_score_adj, swap, memory.high,\n"
+              "memory.oom.group); at poststop it records how the container died in the\n"
+              "verdict log. Without a stage it goes by the state's status.\n"
+              "The configuration is --config, else $OOMGUARD_CONFIG, else\n"
+              "/etc/oomguard/config.json (see oomguard.json(5)).\n",
+              out);
+}
+
+static ssize_t read_stdin(char *buf, size_t cap)
+{
+        size_t len = 0;
+        for (;;) {
+                ssize_t n = read(STDIN_FILENO, buf + len, cap - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0 || (len += (size_t)n) == cap)
+                        return (ssize_t)len;
+        }
+}
+
+/* 1 create, 2 poststop, 0 unknown */
+static int stage_of(const char *arg, const struct oci_state *st)
+{
+        const char *s = arg ? arg : st->status;
+        if (!s)
+                return 0;
+        if (!strcmp(s, "createRuntime") || !strcmp(s, "prestart") ||
+            !strcmp(s, "creating") || !strcmp(s, "created"))
+                return 1;
+        if (!strcmp(s, "poststop") || !strcmp(s, "stopped"))
+                return 2;
+        return 0;
+}
+
+static int run(const char *stage_arg, const struct og_config *cfg, struct og_error *err)
+{
+        static char buf[OCISTATE_MAX + 1];
+        struct oci_state st;
+        struct hook_env env = {"/proc", getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG")
+                                                                : "/dev/kmsg"};
+        ssize_t n = read_stdin(buf, sizeof(buf));
+        if (n < 0)
+                return og_error_set(err, (int)n, "reading the state on stdin: %s",
+                                    strerror((int)-n));
+        if (ocistate_parse(buf, (size_t)n, &st, err) < 0)
+                return -EINVAL;
+        int stage = stage_of(stage_arg, &st);
+        int r = stage == 1 ? hook_create(cfg, &st, &env, err)
+                : stage == 2 ? hook_poststop(cfg, &st, &env, err)
+                             : og_error_set(err, -EINVAL, "unknown stage '%s'; register the "
+                                            "hook for createRuntime, prestart or poststop",
+                                            stage_arg ? stage_arg : st.status ? st.status : "");
+        if (r < 0 && !strstr(err->msg, st.id)) {
+                char m[sizeof(err->msg)];
+                int room = (int)(sizeof(m) - strlen(st.id) - 3);
+                snprintf(m, sizeof(m), "%s: %.*s", st.id, room > 0 ? room : 0, err->msg);
+                memcpy(err->msg, m, sizeof(m));
+        }
+        ocistate_free(&st);
+        return r;
+}
+
+int main(int argc, char **argv)
+{
+        static const struct option longopts[] = {
+                {"config", required_argument, NULL, 'c'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
+        };
+        const char *config = getenv("OOMGUARD_CONFIG");
+        int c;
+        while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+                if (c == 'c')
+                        config = optarg;
+                else if (c == 'h') {
+                        usage(stdout);
+                        return 0;
+                } else {
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        struct og_config cfg;
+        struct og_error err = {0};
+        if (config_load(config, &cfg, &err) < 0) {
+                hook_log(LOG_ERR, "%s; running with the defaults", err.msg);
+                config_defaults(&cfg);
+                memset(&err, 0, sizeof(err));
+        }
+        if (run(optind < argc ? argv[optind] : NULL, &cfg, &err) >= 0)
+                return 0;
+        hook_log(LOG_ERR, "%s; %s", err.msg,
+                 cfg.fail_closed ? "refusing the container (fail_closed)"
+                                 : "the container runs without oomguard's policy");
+        return cfg.fail_closed ? 1 : 0;
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/* create: the container's init process exists, its cgroup too. Apply the
+ * policy (oom_score_adj always written explicitly: an unset value is
+ * inherited from the runtime), record the baseline for poststop. */
+#define _GNU_SOURCE
+#include "hook.h"
+
+#include "cgfiles.h"
+#include "cgroup.h"
+#include "hookstate.h"
+#include "policy.h"
+#include "scan.h"
+#include "spec.h"
+#include "statedir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+void hook_log(int priority, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "oomguard-hook: %s\n", msg);
+        openlog("oomguard-hook", LOG_PID, LOG_DAEMON);
+        syslog(priority, "%s", msg);
+        closelog();
+}
+
+static int64_t mem_total(const char *proc_root)
+{
+        char p[PATH_MAX], buf[256];
+        snprintf(p, sizeof(p), "%s/meminfo", proc_root);
+        FILE *f = fopen(p, "re");
+        int64_t kb = OG_NONE;
+        while (f && fgets(buf, sizeof(buf), f))
+                if (sscanf(buf, "MemTotal: %" SCNd64 " kB", &kb) == 1)
+                        break;
+        if (f)
+                fclose(f);
+        return kb == OG_NONE ? OG_NONE : kb * 1024;
+}
+
+/* Field 22 of /proc/<pid>/stat: the start time, which tells a reused pid. */
+static int64_t start_time(const char *proc_root, int64_t pid)
+{
+        char p[PATH_MAX], buf[1024];
+        snprintf(p, sizeof(p), "%s/%" PRId64 "/stat", proc_root, pid);
+        int fd = open(p, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return OG_NONE;
+        ssize_t n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n <= 0)
+                return OG_NONE;
+        buf[n] = '\0';
+        const char *s = strrchr(buf, ')');
+        for (int field = 2; s && field < 22; field++)
+                s = strchr(s + 1, ' ');
+        int64_t v;
+        struct scan t = scan_make(s ? s + 1 : "", s ? strlen(s + 1) : 0);
+        return s && scan_i64(&t, &v) ? v : OG_NONE;
+}
+
+static void set_adj(const struct hook_env *env, int64_t pid, int adj)
+{
+        char p[PATH_MAX], v[16];
+        snprintf(p, sizeof(p), "%s/%" PRId64 "/oom_score_adj", env->proc_root, pid);
+        snprintf(v, sizeof(v), "%d", adj);
+        int fd = open(p, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, v, strlen(v)) < 0)
+                hook_log(LOG_WARNING, "cannot set oom_score_adj %d on pid %" PRId64 ": %s%s",
+                         adj, pid, strerror(errno),
+                         adj < 0 ? " (a negative value needs CAP_SYS_RESOURCE)" : "");
+        if (fd >= 0)
+                close(fd);
+}
+
+static void apply_cgroup(const struct cg_location *l, const struct policy *p, int64_t limit)
+{
+        char v[32];
+        int r = 0;
+        if (p->set_memsw && l->version == 1) {
+                snprintf(v, sizeof(v), "%" PRId64, p->memsw);
+                r = cgf_write(l->dir, "memory.memsw.limit_in_bytes", v);
+        } else if (p->set_memsw) {
+                int64_t sw = policy_swap_max(p->memsw, limit);
+                if (sw < 0)
+                        snprintf(v, sizeof(v), "max");
+                else
+                        snprintf(v, sizeof(v), "%" PRId64, sw);
+                r = cgf_write(l->dir, "memory.swap.max", v);
+        }
+        if (r < 0)
+                hook_log(LOG_WARNING, "cannot apply the swap policy in %s: %s%s", l->dir,
+                         strerror(-r), r == -ENOENT ? " (swap accounting is off)" : "");
+        if (l->version == 2 && p->memory_high > 0) {
+                snprintf(v, sizeof(v), "%" PRId64, p->memory_high);
+                cgf_write(l->dir, "memory.high", v);
+        }
+        if (l->version == 2 && p->oom_group >= 0)
+                cgf_write(l->dir, "memory.oom.group", p->oom_group ? "1" : "0");
+}
+
+static void baseline(struct hook_state *hs, const struct cg_location *l)
+{
+        if (l->version == 1) {
+                hs->limit_bytes = cgf_read_int(l->dir, "memory.limit_in_bytes");
+                hs->memsw_bytes = cgf_read_int(l->dir, "memory.memsw.limit_in_bytes");
+                hs->oom_kill_base = cgf_read_key(l->dir, "memory.oom_control", "oom_kill");
+                hs->oom_base = OG_NONE;
+        } else {
+                hs->limit_bytes = cgf_read_int(l->dir, "memory.max");
+                hs->memsw_bytes = OG_NONE;
+                hs->oom_kill_base = cgf_read_key(l->dir, "memory.events.local", "oom_kill");
+                hs->oom_base = cgf_read_key(l->dir, "memory.events.local", "oom");
+        }
+}
+
+static void record_times(struct hook_state *hs)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        hs->created_mono_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(hs->created, sizeof(hs->created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int save_state(const struct og_config *cfg, const struct hook_state *hs,
+                      struct og_error *err)
+{
+        _cleanup_free_ char *json = NULL;
+        size_t len;
+        int d = -1;
+        if (hookstate_render(hs, &json, &len) < 0)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        int r = statedir_open(cfg->state_dir, hs->id, true, &d, err);
+        if (r < 0 || d < 0)
+                return r < 0 ? r : -EBADF;
+        r = statedir_write(d, "state.json", json, len, err);
+        close(d);
+        return r;
+}
+
+static const char *annotation(const struct oci_state *st, const struct oci_spec *sp,
+                              const char *key)
+{
+        const char *v = ocistate_annotation(st, key);
+        return v ? v : spec_annotation(sp, key);
+}
+
+int hook_create(const struct og_config *cfg, const struct oci_state *st,
+                const struct hook_env *env, struct og_error *err)
+{
+        struct oci_spec sp = {0};
+        struct og_error serr = {0};
+        if (st->pid <= 0)
+                return og_error_set(err, -EINVAL, "the state carries no init pid");
+        if (st->bundle && spec_load(st->bundle, &sp, &serr) < 0)
+                hook_log(LOG_WARNING, "%s: %s; applying the configured defaults", st->id,
+                         serr.msg);
+        struct cg_location loc;
+        int r = cg_locate(env->proc_root, (int)st->pid, &loc, err);
+        if (r < 0) {
+                spec_free(&sp);
+                return r;
+        }
+        struct hook_state hs = {.cgroup_version = loc.version, .init_pid = st->pid};
+        memcpy(hs.id, st->id, sizeof(st->id));
+        snprintf(hs.bundle, sizeof(hs.bundle), "%s", st->bundle ? st->bundle : "");
+        memcpy(hs.cgroup, loc.path, sizeof(loc.path));
+        memcpy(hs.cgroup_dir, loc.dir, sizeof(loc.dir));
+        baseline(&hs, &loc);
+        struct policy_input in = {
+                .limit = sp.limit > 0 ? sp.limit : hs.limit_bytes,
+                .reservation = sp.reservation, .memsw = sp.memsw,
+                .host_mem = mem_total(env->proc_root),
+                .ann_adj = annotation(st, &sp, POLICY_ANN_ADJ),
+        };
+        struct policy pol;
+        policy_compute(cfg, &in, &pol);
+        for (size_t i = 0; i < pol.n_notes; i++)
+                hook_log(LOG_NOTICE, "%s: %s", st->id, pol.notes[i]);
+        set_adj(env, st->pid, pol.oom_score_adj);
+        apply_cgroup(&loc, &pol, in.limit);
+        spec_free(&sp);
+        baseline(&hs, &loc); /* the limits as now set */
+        hs.oom_score_adj = pol.oom_score_adj;
+        hs.init_start = start_time(env->proc_root, st->pid);
+        record_times(&hs);
+        return save_state(cfg, &hs, err);
+}

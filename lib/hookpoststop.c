@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* poststop: the container is gone (runc and crun have already removed its
+ * cgroup). Decide from the kernel's records since create, the counters if
+ * the cgroup is still there, and the init pid; record; clean up. */
+#define _GNU_SOURCE
+#include "hook.h"
+
+#include "cgfiles.h"
+#include "hookstate.h"
+#include "kmsg.h"
+#include "statedir.h"
+#include "verdictlog.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SLACK_US 1000000 /* printk's clock and CLOCK_MONOTONIC may drift apart */
+
+static int feed(const char *line, size_t len, void *ud)
+{
+        return oomlog_feed_line(ud, line, len);
+}
+
+/* Kernel kills printed since create. */
+static bool read_kills(const struct hook_env *env, struct oomlog_result *res)
+{
+        struct og_error err = {0};
+        struct kmsg_stats ks = {0};
+        struct oomlog *p = oomlog_new();
+        bool ok = p && kmsg_read_all(env->kmsg, feed, p, &ks, &err) == 0;
+        if (!ok)
+                hook_log(LOG_WARNING, "%s: deciding from the cgroup counters alone",
+                         err.msg[0] ? err.msg : "out of memory");
+        if (ks.lost)
+                hook_log(LOG_WARNING, "%zu kernel log records were lost before they "
+                                      "could be read", ks.lost);
+        if (!p || oomlog_finish(p, res) < 0) {
+                memset(res, 0, sizeof(*res));
+                return false;
+        }
+        return ok && ks.lost == 0;
+}
+
+static size_t since(const struct oomlog_result *res, int64_t created_us,
+                    struct oom_kill *out)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < res->n_kills; i++) {
+                const char *ts = res->kills[i].timestamp;
+                long long us = ts ? strtoll(ts, NULL, 10) : 0;
+                if (us >= created_us - SLACK_US)
+                        out[n++] = res->kills[i]; /* shallow: res owns the strings */
+        }
+        return n;
+}
+
+static void counters_now(const struct hook_state *hs, struct verdict_counters *c,
+                         int64_t *peak)
+{
+        c->have = access(hs->cgroup_dir, F_OK) == 0 && hs->oom_kill_base != OG_NONE;
+        c->oom_kill_before = hs->oom_kill_base;
+        c->oom_before = hs->oom_base;
+        c->oom_kill_after = c->oom_after = *peak = OG_NONE;
+        if (!c->have)
+                return;
+        bool v1 = hs->cgroup_version == 1;
+        const char *f = v1 ? "memory.oom_control" : "memory.events.local";
+        c->oom_kill_after = cgf_read_key(hs->cgroup_dir, f, "oom_kill");
+        c->oom_after = v1 ? OG_NONE : cgf_read_key(hs->cgroup_dir, f, "oom");
+        *peak = cgf_read_int(hs->cgroup_dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak");
+}
+
+static void record(const struct og_config *cfg, const struct hook_state *hs,
+                   const struct verdict *v, const struct oom_kill *kills, int64_t peak)
+{
+        char stopped[40];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stopped, sizeof(stopped), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        struct verdict_record rec = {hs->id, hs->bundle[0] ? hs->bundle : NULL, hs->cgroup, v,
+                                     kills, hs->limit_bytes, hs->memsw_bytes, peak,
+                                     hs->oom_score_adj, hs->created, stopped};
+        _cleanup_free_ char *line = NULL;
+        size_t len;
+        struct og_error err = {0};
+        if (verdictlog_render(&rec, &line, &len) < 0 ||
+            verdictlog_append(cfg->verdict_log, line, len, &err) < 0)
+                hook_log(LOG_ERR, "%s: the verdict could not be appended to %s: %s",
+                         hs->id, cfg->verdict_log, err.msg[0] ? err.msg : "out of memory");
+        hook_log(v->kind == VERDICT_NONE ? LOG_INFO : LOG_WARNING, "%.12s: %s: %s", hs->id,
+                 verdict_kind_name(v->kind), v->summary);
+}
+
+int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
+                  const struct hook_env *env, struct og_error *err)
+{
+        int d = -1;
+        char buf[64 * 1024];
+        size_t len;
+        struct og_error derr = {0};
+        if (statedir_open(cfg->state_dir, st->id, false, &d, &derr) < 0 || d < 0) {
+                hook_log(LOG_INFO, "%s: no state (poststop ran twice, or create never "
+                                   "ran): nothing to record", st->id);
+                return 0;
+        }
+        struct hook_state hs;
+        int r = statedir_read(d, "state.json", buf, sizeof(buf), &len, err);
+        close(d);
+        if (r < 0 || hookstate_parse(buf, len, &hs, err) < 0) {
+                statedir_remove(cfg->state_dir, st->id, NULL);
+                return r < 0 ? r : -EINVAL;
+        }
+        struct oomlog_result res;
+        bool complete = read_kills(env, &res);
+        struct oom_kill *kills = calloc(res.n_kills + 1, sizeof(*kills));
+        if (!kills) {
+                oomlog_result_free(&res);
+                return og_error_set(err, -ENOMEM, "out of memory");
+        }
+        size_t n = since(&res, hs.created_mono_us, kills);
+        struct verdict_input in = {hs.cgroup, hs.init_pid, kills, n, complete, {0}};
+        int64_t peak;
+        counters_now(&hs, &in.counters, &peak);
+        struct verdict v;
+        verdict_decide(&in, &v);
+        record(cfg, &hs, &v, kills, peak);
+        free(kills);
+        oomlog_result_free(&res);
+        if (statedir_remove(cfg->state_dir, st->id, err) < 0)
+                return -EIO;
+        return 0;
+}

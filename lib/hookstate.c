@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+#include "hookstate.h"
+
+#include "jsonv.h"
+
+#include <errno.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+static void kstr(yajl_gen g, const char *k, const char *v)
+{
+        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+        yajl_gen_string(g, (const unsigned char *)v, strlen(v));
+}
+
+static void kint(yajl_gen g, const char *k, int64_t v)
+{
+        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+        if (v == OG_NONE)
+                yajl_gen_null(g);
+        else
+                yajl_gen_integer(g, v);
+}
+
+int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
+{
+        yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return -ENOMEM;
+        yajl_gen_map_open(g);
+        kstr(g, "id", s->id);
+        kstr(g, "bundle", s->bundle);
+        kstr(g, "cgroup", s->cgroup);
+        kstr(g, "cgroup_dir", s->cgroup_dir);
+        kint(g, "cgroup_version", s->cgroup_version);
+        kint(g, "init_pid", s->init_pid);
+        kint(g, "init_start", s->init_start);
+        kint(g, "created_mono_us", s->created_mono_us);
+        kstr(g, "created", s->created);
+        kint(g, "limit_bytes", s->limit_bytes);
+        kint(g, "memsw_bytes", s->memsw_bytes);
+        kint(g, "oom_score_adj", s->oom_score_adj);
+        kint(g, "oom_kill_base", s->oom_kill_base);
+        kint(g, "oom_base", s->oom_base);
+        yajl_gen_map_close(g);
+        const unsigned char *b;
+        size_t len;
+        yajl_gen_get_buf(g, &b, &len);
+        char *out = malloc(len + 1);
+        if (out) {
+                memcpy(out, b, len);
+                out[len] = '\0';
+                *ret = out;
+                *ret_len = len;
+        }
+        yajl_gen_free(g);
+        return out ? 0 : -ENOMEM;
+}
+
+static void get_str(yajl_val d, const char *k, char *dst, size_t cap)
+{
+        const char *v;
+        dst[0] = '\0';
+        if (jsonv_str(d, k, &v) == JSONV_OK && strlen(v) < cap)
+                memcpy(dst, v, strlen(v) + 1);
+}
+
+static int64_t get_int(yajl_val d, const char *k)
+{
+        int64_t v;
+        return jsonv_i64(d, k, &v) == JSONV_OK ? v : OG_NONE;
+}
+
+int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
+                    struct og_error *err)
+{
+        char eb[128];
+        memset(ret, 0, sizeof(*ret));
+        _cleanup_free_ char *z = og_strndup(buf, len, len);
+        if (!z)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        _cleanup_tree_ yajl_val d = yajl_tree_parse(z, eb, sizeof(eb));
+        if (!d || !YAJL_IS_OBJECT(d))
+                return og_error_set(err, -EINVAL, "state.json is damaged");
+        get_str(d, "id", ret->id, sizeof(ret->id));
+        get_str(d, "bundle", ret->bundle, sizeof(ret->bundle));
+        get_str(d, "cgroup", ret->cgroup, sizeof(ret->cgroup));
+        get_str(d, "cgroup_dir", ret->cgroup_dir, sizeof(ret->cgroup_dir));
+        get_str(d, "created", ret->created, sizeof(ret->created));
+        ret->cgroup_version = (int)get_int(d, "cgroup_version");
+        ret->init_pid = get_int(d, "init_pid");
+        ret->init_start = get_int(d, "init_start");
+        ret->created_mono_us = get_int(d, "created_mono_us");
+        ret->limit_bytes = get_int(d, "limit_bytes");
+        ret->memsw_bytes = get_int(d, "memsw_bytes");
+        ret->oom_score_adj = get_int(d, "oom_score_adj");
+        ret->oom_kill_base = get_int(d, "oom_kill_base");
+        ret->oom_base = get_int(d, "oom_base");
+        if (!ret->cgroup[0] || ret->created_mono_us == OG_NONE)
+                return og_error_set(err, -EINVAL, "state.json lacks the cgroup or the "
+                                                  "creation time");
+        return 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* What create leaves for poststop in <state_dir>/<id>/state.json: where the
+ * container's memcg is, its init process, when it started, what policy was
+ * applied and the counters at that moment. */
+#ifndef OOMGUARD_HOOKSTATE_H
+#define OOMGUARD_HOOKSTATE_H
+
+#include "util.h"
+
+#include <limits.h>
+#include <stdint.h>
+
+struct hook_state {
+        char id[129];
+        char bundle[PATH_MAX];
+        char cgroup[PATH_MAX];     /* as the kernel prints it */
+        char cgroup_dir[PATH_MAX];
+        int cgroup_version;
+        int64_t init_pid, init_start; /* start time in clock ticks (stat field 22) */
+        int64_t created_mono_us;      /* CLOCK_MONOTONIC, to match kmsg records */
+        char created[40];             /* ISO 8601, UTC */
+        int64_t limit_bytes, memsw_bytes, oom_score_adj; /* OG_NONE: unknown */
+        int64_t oom_kill_base, oom_base; /* counters at create (OG_NONE: none) */
+};
+
+int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len);
+int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
+                    struct og_error *err);
+
+#endif

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# oomguard-hook against the live kernel: real processes in memory cgroups
+# this script creates under its own cgroup (removed on exit), real kernel
+# OOMs, the hook invoked exactly as a runtime invokes it (state on stdin,
+# a bundle with config.json). Only the invoker is this script, not runc.
+set -uo pipefail
+HOOK=${HOOK:-build/oomguard-hook}
+OOMGUARD=${OOMGUARD:-build/oomguard}
+HOG=${HOG:-build/tests/oomguard-hog}
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
+        echo "hook tests need root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
+        echo "0 passed, 1 failed"
+        exit 1
+fi
+tmp=$(mktemp -d)
+rel=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup); rel=${rel%/}
+base="/sys/fs/cgroup/memory$rel/oomguard-hook-$$"
+created=() pids=()
+cleanup() {
+        local i
+        for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+        wait 2>/dev/null
+        for ((i = ${#created[@]} - 1; i >= 0; i--)); do rmdir "${created[$i]}" 2>/dev/null; done
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+mkdir "$base" && created+=("$base")
+cfg="$tmp/config.json"
+printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
+vlog="$tmp/log/verdicts.jsonl"
+
+field() { # field JSON a.0.b -> value ("null" when absent)
+        python3 - "$1" "$2" <<'PY'
+import json, sys
+v = json.loads(sys.argv[1])
+for k in sys.argv[2].split("."):
+    if isinstance(v, list):
+        v = v[int(k)] if int(k) < len(v) else None
+    elif isinstance(v, dict):
+        v = v.get(k)
+    else:
+        v = None
+print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)
+PY
+}
+cgroup() { mkdir "$base/$1" && created+=("$base/$1"); [ -z "${2:-}" ] || { echo "$2" >"$base/$1/memory.limit_in_bytes"; echo "$2" >"$base/$1/memory.memsw.limit_in_bytes" 2>/dev/null; }; }
+bundle() { mkdir -p "$tmp/b/$1"; printf '{"ociVersion":"1.0.2","linux":{"resources":{"memory":{"limit":%s}}},"annotations":{%s}}\n' "$2" "${3:-}" >"$tmp/b/$1/config.json"; }
+# start ID CGROUP CMD: a process held at a fifo until `go ID` (the runtime's start)
+declare -A PID
+start() {
+        local id=$1 cg=$2; shift 2
+        mkfifo "$tmp/$id.go"
+        sh -c 'echo $$ >"$1/cgroup.procs"; read x <"$2"; shift 2; exec "$@"' sh "$base/$cg" "$tmp/$id.go" "$@" &
+        PID[$id]=$!; pids+=($!)
+        sleep 0.1
+}
+go() { echo go >"$tmp/$1.go"; }
+create() { printf '{"ociVersion":"1.0.2","id":"%s","status":"creating","pid":%s,"bundle":"%s"}' "$1" "${PID[$1]}" "$tmp/b/$1" | "$HOOK" createRuntime --config "${2:-$cfg}" 2>>"$tmp/hook.err"; }
+poststop() { printf '{"ociVersion":"1.0.2","id":"%s","status":"stopped","pid":0}' "$1" | "$HOOK" poststop --config "$cfg" 2>>"$tmp/hook.err"; }
+verdict() { grep "\"id\":\"$1\"" "$vlog" | tail -n 1; }
+expect_adj() { # 1000 - 1000 * limit / host, as policy_auto_adj computes it
+        local kb; kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+        echo $((1000 - $1 / (kb * 1024 / 1000)))
+}
+# one container's whole life: cgroup, bundle, create, start, wait, poststop
+life() { # ID CGROUP LIMIT CMD...
+        local id=$1 cg=$2 lim=$3; shift 3
+        bundle "$id" "$lim"; start "$id" "$cg" "$@"; create "$id"; go "$id"
+        wait "${PID[$id]}"; echo $? >"$tmp/$id.status"; poststop "$id"
+}
+L=$((32 << 20))
+
+# 1. PID 1 exceeds the container's limit
+id=init-$$; cgroup "$id" $L; bundle "$id" $L; start "$id" "$id" "$HOG" 512
+create "$id"; rc=$?; p=${PID[$id]}
+check "create exits 0" "[ $rc -eq 0 ]"
+check "the init process carries the policy's oom_score_adj ($(expect_adj $L))" "[ \$(cat /proc/$p/oom_score_adj) -eq $(expect_adj $L) ]"
+check "the swap policy 'none' set memory+swap to the limit" "[ \$(cat $base/$id/memory.memsw.limit_in_bytes) -eq $L ]"
+check "create left its state in the state directory (0700)" "[ \$(stat -c %a $tmp/run/$id) = 700 ] && [ -f $tmp/run/$id/state.json ]"
+go "$id"; wait "$p"; st=$?
+check "the container's init was OOM-killed (status $st)" "[ $st -eq 137 ]"
+poststop "$id"; rc=$?
+v=$(verdict "$id")
+check "poststop exits 0 and records a verdict" "[ $rc -eq 0 ] && [ -n \"\$v\" ]"
+check "verdict memcg, init_killed true" "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = true ]"
+check "the kill names the victim pid and comm" "[ '$(field "$v" kills.0.victim_pid)' = $p ] && [ '$(field "$v" kills.0.victim_comm)' = oomguard-hog ]"
+check "the verdict records the limit and the oom_score_adj applied" "[ '$(field "$v" limit_bytes)' = $L ] && [ '$(field "$v" oom_score_adj)' = $(expect_adj $L) ]"
+check "kernel records and cgroup counters agree" "[ '$(field "$v" evidence.kmsg)' = true ] && [ '$(field "$v" evidence.counters)' = true ]"
+check "poststop removed the state" "[ ! -e $tmp/run/$id ]"
+poststop "$id"; rc=$?
+check "poststop twice: exit 0, no second verdict" "[ $rc -eq 0 ] && [ \$(grep -c '\"id\":\"$id\"' $vlog) -eq 1 ]"
+check "the verdicts command finds it by prefix" "\"$OOMGUARD\" verdicts --log $vlog init- | grep -q 'memcg .*init killed: yes'"
+
+# 2. a child exceeds the limit, PID 1 survives and exits 0
+id=child-$$; cgroup "$id" $L; life "$id" "$id" $L sh -c "$HOG 512; exit 0"; v=$(verdict "$id")
+check "child OOM: init exits 0; verdict memcg, init_killed false" "[ \$(cat $tmp/$id.status) -eq 0 ] && [ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = false ]"
+
+# 3. the container under a parent whose limit is lower than its own
+cgroup pod-$$ $L; id=nested-$$; cgroup "pod-$$/$id" $((64 << 20))
+life "$id" "pod-$$/$id" $((64 << 20)) "$HOG" 512; v=$(verdict "$id")
+check "a parent's lower limit: ancestor-memcg naming the parent" "[ '$(field "$v" verdict)' = ancestor-memcg ] && [ '$(field "$v" oom_memcg)' = '$rel/oomguard-hook-$$/pod-$$' ]"
+
+# 4. no OOM: a normal exit, a failing exit, a SIGKILL from outside
+id=exit0-$$; cgroup "$id" $L; life "$id" "$id" $L true
+id=exit3-$$; cgroup "$id" $L; life "$id" "$id" $L sh -c 'exit 3'
+id=killed-$$; cgroup "$id" $L; bundle "$id" $L; start "$id" "$id" sleep 30; create "$id"; go "$id"
+sleep 0.2; kill -KILL "${PID[$id]}"; wait "${PID[$id]}"; poststop "$id"
+for k in exit0 exit3 killed; do
+        v=$(verdict "$k-$$")
+        check "$k: verdict none, no false OOM" "[ '$(field "$v" verdict)' = none ] && [ '$(field "$v" init_killed)' = false ]"
+done
+
+# 5. two containers OOM at the same moment: each gets its own verdict
+for id in twin-a-$$ twin-b-$$; do cgroup "$id" $L; bundle "$id" $L; start "$id" "$id" "$HOG" 512; create "$id"; done
+go twin-a-$$; go twin-b-$$; wait "${PID[twin-a-$$]}" "${PID[twin-b-$$]}" 2>/dev/null
+poststop twin-a-$$; poststop twin-b-$$
+va=$(verdict twin-a-$$); vb=$(verdict twin-b-$$)
+check "two at once: each verdict holds only its own kill" "[ '$(field "$va" kills.0.victim_pid)' = ${PID[twin-a-$$]} ] && [ '$(field "$vb" kills.0.victim_pid)' = ${PID[twin-b-$$]} ] && [ '$(field "$va" kills.1)' = null ] && [ '$(field "$vb" kills.1)' = null ]"
+
+# 6. an annotation asking for less than the floor is clamped, and the log says so
+id=greedy-$$; cgroup "$id" $L; bundle "$id" $L '"org.oomguard.oom_score_adj":"-1000"'; start "$id" "$id" sleep 30; create "$id"
+check "an annotation below the floor is clamped to the floor (0)" "[ \$(cat /proc/${PID[$id]}/oom_score_adj) -eq 0 ]"
+check "and the log says so" "grep -q '$id: oom_score_adj -1000 is below the configured floor 0' $tmp/hook.err"
+kill -KILL "${PID[$id]}"; wait "${PID[$id]}" 2>/dev/null; poststop "$id"
+
+# 7. hook trouble never stops a container, unless fail_closed
+out=$(printf 'garbage' | "$HOOK" createRuntime --config "$cfg" 2>&1); rc=$?
+check "garbage on stdin: exit 0 and the log says why" "[ $rc -eq 0 ] && grep -q 'runs without oomguard' <<<\"\$out\""
+out=$(printf '{"id":"x","status":"creating","pid":1}' | "$HOOK" createRuntime --config /nonexistent/oomguard.json 2>&1); rc=$?
+check "an unreadable config: defaults, exit 0, the file named" "[ $rc -eq 0 ] && grep -q '/nonexistent/oomguard.json' <<<\"\$out\""
+id=nobundle-$$; cgroup "$id" $L; start "$id" "$id" sleep 30
+out=$(printf '{"id":"%s","status":"creating","pid":%s,"bundle":"/nonexistent/b"}' "$id" "${PID[$id]}" | "$HOOK" createRuntime --config "$cfg" 2>&1); rc=$?
+check "a missing bundle: the policy still applies, exit 0" "[ $rc -eq 0 ] && [ \$(cat /proc/${PID[$id]}/oom_score_adj) -eq $(expect_adj $L) ] && grep -q '/nonexistent/b' <<<\"\$out\""
+kill -KILL "${PID[$id]}"; wait "${PID[$id]}" 2>/dev/null; poststop "$id"
+ro="$tmp/ro.json"; printf '{"state_dir":"/proc/oomguard-state"}\n' >"$ro"
+id=rorun-$$; cgroup "$id" $L; bundle "$id" $L; start "$id" "$id" sleep 30
+create "$id" "$ro"; rc=$?
+check "an unwritable state directory: exit 0 (fail-open)" "[ $rc -eq 0 ] && grep -q '/proc/oomguard-state' $tmp/hook.err"
+closed="$tmp/closed.json"; printf '{"state_dir":"/proc/oomguard-state","fail_closed":true}\n' >"$closed"
+create "$id" "$closed"; rc=$?
+check "the same with fail_closed: exit 1, so the runtime refuses the container" "[ $rc -eq 1 ] && grep -q 'refusing the container' $tmp/hook.err"
+kill -KILL "${PID[$id]}"; wait "${PID[$id]}" 2>/dev/null
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
