@@ -78,10 +78,18 @@ $(BUILD)/tests/oomguard-hog: tests/live/hog.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -o $@ $<
 
-check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog
+# the memory hog runc runs inside a busybox rootfs
+$(BUILD)/tests/oomguard-hog-static: tests/live/hog.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O1 -o $@ $<
+
+check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog \
+		$(BUILD)/tests/oomguard-hog-static
 	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
 		bash tests/live/hook.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/runc.sh
 
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint:

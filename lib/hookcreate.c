@@ -190,8 +190,10 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         };
         struct policy pol;
         policy_compute(cfg, &in, &pol);
-        for (size_t i = 0; i < pol.n_notes; i++)
+        for (size_t i = 0; i < pol.n_notes; i++) {
                 hook_log(LOG_NOTICE, "%s: %s", st->id, pol.notes[i]);
+                memcpy(hs.notes[hs.n_notes++], pol.notes[i], sizeof(hs.notes[0]));
+        }
         set_adj(env, st->pid, pol.oom_score_adj);
         apply_cgroup(&loc, &pol, in.limit);
         spec_free(&sp);

@@ -85,7 +85,8 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
         strftime(stopped, sizeof(stopped), "%Y-%m-%dT%H:%M:%SZ", &tm);
         struct verdict_record rec = {hs->id, hs->bundle[0] ? hs->bundle : NULL, hs->cgroup, v,
                                      kills, hs->limit_bytes, hs->memsw_bytes, peak,
-                                     hs->oom_score_adj, hs->created, stopped};
+                                     hs->oom_score_adj, hs->created, stopped,
+                                     hs->notes, hs->n_notes};
         _cleanup_free_ char *line = NULL;
         size_t len;
         struct og_error err = {0};

@@ -4,6 +4,7 @@
 #include "jsonv.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
@@ -42,6 +43,11 @@ int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
         kint(g, "oom_score_adj", s->oom_score_adj);
         kint(g, "oom_kill_base", s->oom_kill_base);
         kint(g, "oom_base", s->oom_base);
+        yajl_gen_string(g, (const unsigned char *)"notes", 5);
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < s->n_notes; i++)
+                yajl_gen_string(g, (const unsigned char *)s->notes[i], strlen(s->notes[i]));
+        yajl_gen_array_close(g);
         yajl_gen_map_close(g);
         const unsigned char *b;
         size_t len;
@@ -96,6 +102,13 @@ int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
         ret->oom_score_adj = get_int(d, "oom_score_adj");
         ret->oom_kill_base = get_int(d, "oom_kill_base");
         ret->oom_base = get_int(d, "oom_base");
+        yajl_val notes = jsonv_get(d, "notes");
+        for (size_t i = 0; notes && YAJL_IS_ARRAY(notes) && i < notes->u.array.len &&
+                           ret->n_notes < 4; i++) {
+                const char *n = YAJL_GET_STRING(notes->u.array.values[i]);
+                if (n)
+                        snprintf(ret->notes[ret->n_notes++], sizeof(ret->notes[0]), "%s", n);
+        }
         if (!ret->cgroup[0] || ret->created_mono_us == OG_NONE)
                 return og_error_set(err, -EINVAL, "state.json lacks the cgroup or the "
                                                   "creation time");

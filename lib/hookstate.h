@@ -21,6 +21,8 @@ struct hook_state {
         char created[40];             /* ISO 8601, UTC */
         int64_t limit_bytes, memsw_bytes, oom_score_adj; /* OG_NONE: unknown */
         int64_t oom_kill_base, oom_base; /* counters at create (OG_NONE: none) */
+        char notes[4][192];              /* what create adjusted, for the verdict */
+        size_t n_notes;
 };
 
 int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len);

@@ -102,6 +102,11 @@ static void gen_record(yajl_gen g, const struct verdict_record *r)
         str(g, "started", r->started);
         str(g, "stopped", r->stopped);
         str(g, "summary", v->summary);
+        key(g, "notes");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < r->n_notes; i++)
+                yajl_gen_string(g, (const unsigned char *)r->notes[i], strlen(r->notes[i]));
+        yajl_gen_array_close(g);
         yajl_gen_map_close(g);
 }
 

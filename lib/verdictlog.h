@@ -19,6 +19,8 @@ struct verdict_record {
         int64_t limit_bytes, swap_limit_bytes, peak_bytes; /* OG_NONE: null */
         int64_t oom_score_adj;
         const char *started, *stopped; /* ISO 8601, or NULL */
+        const char (*notes)[192];      /* what create adjusted (clamps ...) */
+        size_t n_notes;
 };
 
 /* One line, newline included; *ret is malloc'd. */
