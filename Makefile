@@ -54,8 +54,12 @@ $(BUILD)/liboomguard.a: $(LIB_OBJ)
 $(BUILD)/oomguard: $(CLI_OBJ) $(BUILD)/liboomguard.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS)
 
+# The hook is static-pie: runtimes call it twice per container, from places
+# with few libraries and no PATH (sanitizer builds link dynamically).
+YAJL_STATIC := $(shell $(PKG_CONFIG) --variable=libdir yajl 2>/dev/null)/libyajl_s.a
 $(BUILD)/oomguard-hook: $(BUILD)/hook/main.o $(BUILD)/liboomguard.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS)
+	$(if $(SAN),$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS),\
+		$(CC) -static-pie -Wl,-z,relro,-z,now $(LDFLAGS) -o $@ $^ $(YAJL_STATIC))
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)

@@ -21,18 +21,34 @@
 
 #define SLACK_US 1000000 /* printk's clock and CLOCK_MONOTONIC may drift apart */
 
+struct feed_ctx {
+        struct oomlog *p;
+        int64_t from_us; /* records printed before this are not ours */
+        bool skipping;   /* inside a record older than from_us */
+};
+
+/* A record header "pri,seq,usec,flags;": only records since create are
+ * parsed, so poststop's cost does not grow with the kernel's ring. */
 static int feed(const char *line, size_t len, void *ud)
 {
-        return oomlog_feed_line(ud, line, len);
+        struct feed_ctx *c = ud;
+        const char *c1 = memchr(line, ',', len);
+        const char *c2 = c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - line)) : NULL;
+        const char *semi = memchr(line, ';', len < 64 ? len : 64);
+        if (c2 && semi && c2 < semi && line[0] != ' ')
+                c->skipping = strtoll(c2 + 1, NULL, 10) < c->from_us;
+        return c->skipping ? 0 : oomlog_feed_line(c->p, line, len);
 }
 
 /* Kernel kills printed since create. */
-static bool read_kills(const struct hook_env *env, struct oomlog_result *res)
+static bool read_kills(const struct hook_env *env, int64_t from_us,
+                       struct oomlog_result *res)
 {
         struct og_error err = {0};
         struct kmsg_stats ks = {0};
         struct oomlog *p = oomlog_new();
-        bool ok = p && kmsg_read_all(env->kmsg, feed, p, &ks, &err) == 0;
+        struct feed_ctx ctx = {p, from_us, false};
+        bool ok = p && kmsg_read_all(env->kmsg, feed, &ctx, &ks, &err) == 0;
         if (!ok)
                 hook_log(LOG_WARNING, "%s: deciding from the cgroup counters alone",
                          err.msg[0] ? err.msg : "out of memory");
@@ -118,7 +134,7 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 return r < 0 ? r : -EINVAL;
         }
         struct oomlog_result res;
-        bool complete = read_kills(env, &res);
+        bool complete = read_kills(env, hs.created_mono_us - SLACK_US, &res);
         struct oom_kill *kills = calloc(res.n_kills + 1, sizeof(*kills));
         if (!kills) {
                 oomlog_result_free(&res);
