@@ -41,8 +41,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/oomguard $(BUILD)/oomguard-hook
 
-demo: $(BUILD)/oomguard
-	OOMGUARD=$(BUILD)/oomguard bash tests/demo.sh
+demo: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog-static
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/demo.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -6,59 +6,20 @@
 #   lifecycle: `runc run` (create, run, poststop and the verdict)
 # The state directory is a tmpfs, as /run is; the verdict log is on disk.
 # Prints the ratios; never fails on speed.
-set -euo pipefail
-if [ -z "${OOMGUARD_RUNC_NS:-}" ]; then
-        export OOMGUARD_RUNC_NS=1
-        exec unshare --mount --propagation private bash "$0" "$@"
-fi
+set -uo pipefail
+here=$(dirname "$(realpath "$0")")
+# shellcheck source=../tests/live/runc-lib.sh
+. "$here/../tests/live/runc-lib.sh"
+runc_reexec "$0" "$@"
 REPS=${REPS:-30}
 HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
-RUNC=$(command -v runc) || { echo "hook-startup: runc is not installed" >&2; exit 1; }
-BUSYBOX=$(command -v busybox) || { echo "hook-startup: busybox is not installed" >&2; exit 1; }
-for h in /sys/fs/cgroup/*; do
-        case ${h##*/} in memory | devices) ;; *) umount "$h" 2>/dev/null || true ;; esac
-done
-tmp=$(mktemp -d)
-rel=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup); rel=${rel%/}
-base="/sys/fs/cgroup/memory$rel/oomguard-bench-$$"
-dev_new=(); p=/sys/fs/cgroup/devices
-for c in ${rel//\// } oomguard-bench-$$; do p="$p/$c"; [ -d "$p" ] || dev_new+=("$p"); done
-cleanup() {
-        for d in $(find "$base" -mindepth 1 -depth -type d 2>/dev/null); do rmdir "$d"; done
-        rmdir "$base" 2>/dev/null || true
-        for ((i = ${#dev_new[@]} - 1; i >= 0; i--)); do
-                find "${dev_new[$i]}" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
-                rmdir "${dev_new[$i]}" 2>/dev/null || true
-        done
-        umount "$tmp/run" 2>/dev/null || true
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-mkdir "$base" "$tmp/rootfs" "$tmp/rootfs/bin" "$tmp/rootfs/proc" "$tmp/rootfs/dev" "$tmp/rootfs/sys" "$tmp/run"
+runc_setup oomguard-bench || exit 1
+mkdir "$tmp/run"
 mount -t tmpfs -o mode=0700 tmpfs "$tmp/run"
-cp "$BUSYBOX" "$tmp/rootfs/bin/busybox"; ln -s busybox "$tmp/rootfs/bin/true"
-(cd "$tmp" && "$RUNC" spec && mv config.json spec.json)
 printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp" >"$tmp/cfg.json"
-for mode in bare true hook; do
-        mkdir -p "$tmp/$mode"
-        python3 - "$tmp" "$mode" "$rel/oomguard-bench-$$" "$HOOK" <<'PY'
-import json, sys
-tmp, mode, cg, hook = sys.argv[1:5]
-c = json.load(open(tmp + "/spec.json"))
-c["root"] = {"path": tmp + "/rootfs", "readonly": True}
-c["process"]["terminal"] = False
-c["process"]["args"] = ["/bin/true"]
-c["linux"]["cgroupsPath"] = cg + "/" + mode
-c["linux"]["resources"]["memory"] = {"limit": 33554432}
-if mode == "hook":
-    h = lambda st: {"path": hook, "args": ["oomguard-hook", st, "--config", tmp + "/cfg.json"]}
-    c["hooks"] = {"createRuntime": [h("createRuntime")], "poststop": [h("poststop")]}
-if mode == "true": # any hook at all: what runc itself spends running one
-    t = {"path": "/bin/true", "args": ["true"]}
-    c["hooks"] = {"createRuntime": [t], "poststop": [t]}
-json.dump(c, open(tmp + "/" + mode + "/config.json", "w"))
-PY
-done
+runc_bundle "$tmp/bare" bare $((32 << 20)) '' - - /bin/true
+runc_bundle "$tmp/true" true $((32 << 20)) '' true - /bin/true
+runc_bundle "$tmp/hook" hook $((32 << 20)) '' "$HOOK" "$tmp/cfg.json" /bin/true
 R() { "$RUNC" --root "$tmp/runc" "$@"; }
 us() { local t=$1; echo "${t/./}"; }
 life() { # life MODE N -> microseconds for runc run

@@ -68,12 +68,16 @@ static void usage_of(FILE *out, const struct oom_kill *k)
         fputs(".", out);
 }
 
+/* In kB; v2 names in bytes, v1 names in bytes (multi-line, 5.x+), v1 _kb. */
 static int64_t stat_of(const struct oom_kill *k, const char *v2, const char *v1)
 {
+        size_t n1 = strlen(v1) - 3; /* v1 without its "_kb" */
         for (size_t i = 0; i < k->n_stats; i++) {
-                if (!k->stats_in_kb && strcmp(k->stats[i].key, v2) == 0)
+                const char *key = k->stats[i].key;
+                if (!k->stats_in_kb && (strcmp(key, v2) == 0 ||
+                                        (strlen(key) == n1 && strncmp(key, v1, n1) == 0)))
                         return k->stats[i].value / 1024;
-                if (k->stats_in_kb && strcmp(k->stats[i].key, v1) == 0)
+                if (k->stats_in_kb && strcmp(key, v1) == 0)
                         return k->stats[i].value;
         }
         return OG_NONE;

@@ -40,9 +40,12 @@ static void num(yajl_gen g, const char *k, int64_t v)
 }
 
 /* dirty / writeback / file of the decisive kill's memcg, in bytes */
+/* memory.stat as the kernel printed it: v2 names in bytes, v1 names in
+ * bytes (5.x+ print v1 stats multi-line too), or v1 names in kB (_kb). */
 static void page_cache(yajl_gen g, const struct oom_kill *k)
 {
         static const char *const v2[] = {"file_dirty", "file_writeback", "file"};
+        static const char *const v1b[] = {"dirty", "writeback", "cache"};
         static const char *const v1[] = {"dirty_kb", "writeback_kb", "cache_kb"};
         static const char *const out[] = {"dirty_bytes", "writeback_bytes", "file_bytes"};
         key(g, "page_cache");
@@ -53,9 +56,13 @@ static void page_cache(yajl_gen g, const struct oom_kill *k)
         yajl_gen_map_open(g);
         for (size_t j = 0; j < 3; j++) {
                 int64_t v = OG_NONE;
-                for (size_t i = 0; i < k->n_stats; i++)
-                        if (strcmp(k->stats[i].key, k->stats_in_kb ? v1[j] : v2[j]) == 0)
-                                v = k->stats_in_kb ? k->stats[i].value * 1024 : k->stats[i].value;
+                for (size_t i = 0; i < k->n_stats; i++) {
+                        const char *key = k->stats[i].key;
+                        if (k->stats_in_kb && strcmp(key, v1[j]) == 0)
+                                v = k->stats[i].value * 1024;
+                        else if (!k->stats_in_kb && (!strcmp(key, v2[j]) || !strcmp(key, v1b[j])))
+                                v = k->stats[i].value;
+                }
                 num(g, out[j], v);
         }
         yajl_gen_map_close(g);

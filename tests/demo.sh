@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job, on real logs from public bug reports: one death of each kind.
+# The main job: real logs from public bug reports (one death of each kind),
+# then live runc containers with oomguard-hook, then this machine's kernel log.
 set -euo pipefail
 OOMGUARD=${OOMGUARD:-build/oomguard}
 show() {
@@ -16,6 +17,11 @@ show "Rate-limited burst: Killed lines with no report (memcg, cgroup unknown)" \
         tests/corpus/kernel-logs/037.log
 printf '\n$ oomguard explain --json %s\n' tests/corpus/kernel-logs/032.log
 "$OOMGUARD" explain --json tests/corpus/kernel-logs/032.log
+if [ "$(id -u)" = 0 ] && command -v runc >/dev/null && command -v busybox >/dev/null; then
+        bash "$(dirname "$0")/demo-live.sh"
+else
+        printf '\n(Run as root with runc and busybox-static installed to see live containers.)\n'
+fi
 if [ -r /dev/kmsg ]; then
         printf '\n\033[1m### This machine, now\033[0m\n$ oomguard explain --kmsg\n'
         "$OOMGUARD" explain --kmsg | tail -n 12

@@ -7,76 +7,28 @@
 # devices): containers live under the test's own memory cgroup, and the one
 # devices path runc creates is recorded and removed by exactly what it added.
 set -uo pipefail
-if [ -z "${OOMGUARD_RUNC_NS:-}" ]; then
-        export OOMGUARD_RUNC_NS=1
-        exec unshare --mount --propagation private bash "$0" "$@"
-fi
+here=$(dirname "$(realpath "$0")")
+# shellcheck source=runc-lib.sh
+. "$here/runc-lib.sh"
+runc_reexec "$0" "$@"
 HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
 OOMGUARD=$(realpath "${OOMGUARD:-build/oomguard}")
-HOG=$(realpath "${HOG_STATIC:-build/tests/oomguard-hog-static}")
+HOG_STATIC=$(realpath "${HOG_STATIC:-build/tests/oomguard-hog-static}")
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   - $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-RUNC=$(command -v runc) || { echo "runc is not installed"; echo "0 passed, 1 failed"; exit 1; }
-BUSYBOX=$(command -v busybox) || { echo "busybox is not installed"; echo "0 passed, 1 failed"; exit 1; }
-
-for h in /sys/fs/cgroup/*; do
-        case ${h##*/} in memory | devices) ;; *) umount "$h" 2>/dev/null ;; esac
-done
-tmp=$(mktemp -d)
-rel=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup); rel=${rel%/}
-base="/sys/fs/cgroup/memory$rel/oomguard-runc-$$"
-# the devices path runc will create: remember which parts already exist
-dev_new=()
-p=/sys/fs/cgroup/devices
-for c in ${rel//\// } oomguard-runc-$$; do p="$p/$c"; [ -d "$p" ] || dev_new+=("$p"); done
-containers=()
-cleanup() {
-        local i
-        for c in "${containers[@]}"; do "$RUNC" --root "$tmp/runc" delete --force "$c" >/dev/null 2>&1; done
-        for d in $(find "$base" -mindepth 1 -depth -type d 2>/dev/null); do rmdir "$d"; done
-        rmdir "$base" 2>/dev/null
-        for ((i = ${#dev_new[@]} - 1; i >= 0; i--)); do
-                find "${dev_new[$i]}" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
-                rmdir "${dev_new[$i]}" 2>/dev/null
-        done
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-mkdir "$base"
-
-# a busybox rootfs with the memory hog, read-only
-mkdir -p "$tmp/rootfs/bin" "$tmp/rootfs/proc" "$tmp/rootfs/dev" "$tmp/rootfs/sys" "$tmp/rootfs/tmp"
-cp "$BUSYBOX" "$tmp/rootfs/bin/busybox"
-for a in sh cat sleep true; do ln -s busybox "$tmp/rootfs/bin/$a"; done
-cp "$HOG" "$tmp/rootfs/bin/oomguard-hog"
-(cd "$tmp" && "$RUNC" spec && mv config.json spec.json)
+runc_setup oomguard-runc || { echo "0 passed, 1 failed"; exit 1; }
 cfg="$tmp/config.json"
 printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
 vlog="$tmp/log/verdicts.jsonl"
 
-# bundle ID CGROUP(relative to base) LIMIT ANNOTATIONS-JSON CMD...
-bundle() {
+bundle() { # bundle ID CGROUP LIMIT ANNOTATIONS-JSON CMD...
         local id=$1 cg=$2 lim=$3 ann=$4; shift 4
-        mkdir -p "$tmp/b/$id"
-        python3 - "$tmp" "$id" "$rel/oomguard-runc-$$/$cg" "$lim" "$ann" "$HOOK" "${HOOK_CONFIG:-$cfg}" "$@" <<'PY'
-import json, sys
-tmp, cid, cgpath, lim, ann, hook, cfg = sys.argv[1:8]
-c = json.load(open(tmp + "/spec.json"))
-c["root"] = {"path": tmp + "/rootfs", "readonly": True}
-c["process"]["terminal"] = False
-c["process"]["args"] = sys.argv[8:]
-c["linux"]["cgroupsPath"] = cgpath
-c["linux"]["resources"] = {"memory": {"limit": int(lim)}, "devices": c["linux"]["resources"].get("devices", [])}
-c["annotations"] = json.loads(ann or "{}")
-h = lambda st, t: {"path": hook, "args": ["oomguard-hook", st, "--config", cfg], "timeout": t}
-c["hooks"] = {"createRuntime": [h("createRuntime", 5)], "poststop": [h("poststop", 10)]}
-json.dump(c, open(tmp + "/b/" + cid + "/config.json", "w"))
-PY
+        runc_bundle "$tmp/b/$id" "$cg" "$lim" "$ann" "$HOOK" "${HOOK_CONFIG:-$cfg}" "$@"
 }
 run() { # run ID -> stdout in $tmp/ID.out, exit status echoed
-        containers+=("$1")
+        RUNC_CONTAINERS+=("$1")
         (cd "$tmp/b/$1" && "$RUNC" --root "$tmp/runc" run "$1" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null)
         echo $?
 }
@@ -103,6 +55,7 @@ check "runc: PID 1 over its limit exits 137" "[ $st -eq 137 ]"
 check "verdict memcg, init_killed true, victim oomguard-hog" "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = true ] && [ '$(field "$v" kills.0.victim_comm)' = oomguard-hog ]"
 check "inside the container oom_score_adj is the verdict's ($(expect_adj $L))" "[ \"\$(cat $tmp/c1-$$.out)\" = '$(field "$v" oom_score_adj)' ] && [ '$(field "$v" oom_score_adj)' = $(expect_adj $L) ]"
 check "the verdict names the container's cgroup" "[ '$(field "$v" cgroup)' = '$rel/oomguard-runc-$$/c1' ]"
+check "the verdict carries the page cache at the OOM (dirty, writeback, file)" "[ '$(field "$v" page_cache.dirty_bytes)' != null ] && [ '$(field "$v" page_cache.file_bytes)' != null ]"
 
 # 2. a child exceeds the limit; PID 1 survives and exits 0
 bundle c2-$$ c2 $L '' /bin/sh -c '/bin/oomguard-hog 512; exit 0'
