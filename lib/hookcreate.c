@@ -12,9 +12,11 @@
 #include "scan.h"
 #include "spec.h"
 #include "statedir.h"
+#include "watcher.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -153,6 +155,26 @@ static int save_state(const struct og_config *cfg, const struct hook_state *hs,
         return r;
 }
 
+/* One watcher per container: create may run twice (createRuntime and
+ * prestart both registered). */
+static void ensure_watcher(const struct og_config *cfg, const struct hook_state *hs)
+{
+        int d = -1;
+        struct evidence ev;
+        struct og_error err = {0};
+        if (statedir_open(cfg->state_dir, hs->id, false, &d, NULL) == 0 && d >= 0) {
+                bool alive = evidence_load(d, &ev) && ev.watcher_pid > 0 &&
+                             kill((pid_t)ev.watcher_pid, 0) == 0;
+                close(d);
+                if (alive)
+                        return;
+        }
+        int64_t pid;
+        if (watcher_start(cfg->state_dir, hs, &pid, &err) < 0)
+                hook_log(LOG_WARNING, "%s: %s; the verdict will rest on the kernel's records",
+                         hs->id, err.msg);
+}
+
 static const char *annotation(const struct oci_state *st, const struct oci_spec *sp,
                               const char *key)
 {
@@ -167,6 +189,8 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         struct og_error serr = {0};
         if (st->pid <= 0)
                 return og_error_set(err, -EINVAL, "the state carries no init pid");
+        if (st->pid == 1)
+                return og_error_set(err, -EINVAL, "pid 1 is the host's init, not a container's");
         if (st->bundle && spec_load(st->bundle, &sp, &serr) < 0)
                 hook_log(LOG_WARNING, "%s: %s; applying the configured defaults", st->id,
                          serr.msg);
@@ -201,5 +225,8 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         hs.oom_score_adj = pol.oom_score_adj;
         hs.init_start = start_time(env->proc_root, st->pid);
         record_times(&hs);
-        return save_state(cfg, &hs, err);
+        r = save_state(cfg, &hs, err);
+        if (r == 0)
+                ensure_watcher(cfg, &hs);
+        return r;
 }

@@ -10,6 +10,7 @@
 #include "kmsg.h"
 #include "statedir.h"
 #include "verdictlog.h"
+#include "watcher.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -75,15 +76,24 @@ static size_t since(const struct oomlog_result *res, int64_t created_us,
         return n;
 }
 
-static void counters_now(const struct hook_state *hs, struct verdict_counters *c,
-                         int64_t *peak)
+/* The counters now: from the cgroup if the runtime has not deleted it yet,
+ * else from the watcher's last snapshot. */
+static void counters_now(const struct hook_state *hs, const struct evidence *ev,
+                         struct verdict_counters *c, int64_t *peak)
 {
-        c->have = access(hs->cgroup_dir, F_OK) == 0 && hs->oom_kill_base != OG_NONE;
+        bool live = access(hs->cgroup_dir, F_OK) == 0;
         c->oom_kill_before = hs->oom_kill_base;
         c->oom_before = hs->oom_base;
         c->oom_kill_after = c->oom_after = *peak = OG_NONE;
+        c->have = hs->oom_kill_base != OG_NONE && (live || ev);
         if (!c->have)
                 return;
+        if (!live) {
+                c->oom_kill_after = ev->oom_kill;
+                c->oom_after = ev->oom;
+                *peak = ev->peak_bytes;
+                return;
+        }
         bool v1 = hs->cgroup_version == 1;
         const char *f = v1 ? "memory.oom_control" : "memory.events.local";
         c->oom_kill_after = cgf_read_key(hs->cgroup_dir, f, "oom_kill");
@@ -127,6 +137,8 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 return 0;
         }
         struct hook_state hs;
+        struct evidence ev;
+        bool have_ev = evidence_load(d, &ev);
         int r = statedir_read(d, "state.json", buf, sizeof(buf), &len, err);
         close(d);
         if (r < 0 || hookstate_parse(buf, len, &hs, err) < 0) {
@@ -143,7 +155,7 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         size_t n = since(&res, hs.created_mono_us, kills);
         struct verdict_input in = {hs.cgroup, hs.init_pid, kills, n, complete, {0}};
         int64_t peak;
-        counters_now(&hs, &in.counters, &peak);
+        counters_now(&hs, have_ev ? &ev : NULL, &in.counters, &peak);
         struct verdict v;
         verdict_decide(&in, &v);
         record(cfg, &hs, &v, kills, peak);

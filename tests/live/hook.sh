@@ -131,8 +131,11 @@ kill -KILL "${PID[$id]}"; wait "${PID[$id]}" 2>/dev/null; poststop "$id"
 # 7. hook trouble never stops a container, unless fail_closed
 out=$(printf 'garbage' | "$HOOK" createRuntime --config "$cfg" 2>&1); rc=$?
 check "garbage on stdin: exit 0 and the log says why" "[ $rc -eq 0 ] && grep -q 'runs without oomguard' <<<\"\$out\""
-out=$(printf '{"id":"x","status":"creating","pid":1}' | "$HOOK" createRuntime --config /nonexistent/oomguard.json 2>&1); rc=$?
+# (pid 0: the defaults would act on the real /run/oomguard; stop before that)
+out=$(printf '{"id":"x","status":"creating","pid":0}' | "$HOOK" createRuntime --config /nonexistent/oomguard.json 2>&1); rc=$?
 check "an unreadable config: defaults, exit 0, the file named" "[ $rc -eq 0 ] && grep -q '/nonexistent/oomguard.json' <<<\"\$out\""
+out=$(printf '{"id":"y","status":"creating","pid":1}' | "$HOOK" createRuntime --config "$cfg" 2>&1); rc=$?
+check "the host's pid 1 is never taken for a container's init" "[ $rc -eq 0 ] && grep -q 'not a container' <<<\"\$out\" && [ ! -e $tmp/run/y ]"
 id=nobundle-$$; cgroup "$id" $L; start "$id" "$id" sleep 30
 out=$(printf '{"id":"%s","status":"creating","pid":%s,"bundle":"/nonexistent/b"}' "$id" "${PID[$id]}" | "$HOOK" createRuntime --config "$cfg" 2>&1); rc=$?
 check "a missing bundle: the policy still applies, exit 0" "[ $rc -eq 0 ] && [ \$(cat /proc/${PID[$id]}/oom_score_adj) -eq $(expect_adj $L) ] && grep -q '/nonexistent/b' <<<\"\$out\""

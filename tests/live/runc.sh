@@ -57,6 +57,29 @@ check "inside the container oom_score_adj is the verdict's ($(expect_adj $L))" "
 check "the verdict names the container's cgroup" "[ '$(field "$v" cgroup)' = '$rel/oomguard-runc-$$/c1' ]"
 check "the verdict carries the page cache at the OOM (dirty, writeback, file)" "[ '$(field "$v" page_cache.dirty_bytes)' != null ] && [ '$(field "$v" page_cache.file_bytes)' != null ]"
 
+check "runc deleted the cgroup before poststop, yet the watcher's counters agree" "[ '$(field "$v" evidence.counters)' = true ] && [ '$(field "$v" peak_bytes)' != null ]"
+
+# the watcher: alive while its container runs, small, gone with it
+bundle cw-$$ cw $L '' /bin/sh -c 'sleep 2'
+run cw-$$ >/dev/null &
+for i in $(seq 50); do [ -s "$tmp/run/cw-$$/evidence.json" ] && break; sleep 0.05; done
+wpid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["watcher_pid"])' "$tmp/run/cw-$$/evidence.json" 2>/dev/null)
+wrss=$(awk '/^VmRSS:/ {print $2}' /proc/$wpid/status 2>/dev/null)
+check "a watcher runs beside the container (pid $wpid, RSS ${wrss:-?} kB, below 4 MB)" "[ -n '$wrss' ] && [ '$wrss' -lt 4096 ] && [ \"\$(cat /proc/$wpid/comm)\" = oomguard-watch ]"
+wait
+for i in $(seq 50); do [ -e /proc/$wpid ] || break; sleep 0.1; done
+check "the watcher exits with its container" "[ ! -e /proc/$wpid ]"
+echo "$wrss" >"$tmp/watcher-rss" # for the README figure
+
+# the watcher killed before the OOM: the kernel's records still decide
+bundle ck-$$ ck $L '' /bin/sh -c 'sleep 1; exec /bin/oomguard-hog 512'
+run ck-$$ >"$tmp/ck.status" &
+for i in $(seq 50); do [ -s "$tmp/run/ck-$$/evidence.json" ] && break; sleep 0.05; done
+kpid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["watcher_pid"])' "$tmp/run/ck-$$/evidence.json")
+kill -KILL "$kpid"; wait
+v=$(verdict ck-$$)
+check "with its watcher killed, the verdict is still memcg from the kernel's records" "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" evidence.kmsg)' = true ] && [ '$(field "$v" evidence.counters)' = false ]"
+
 # 2. a child exceeds the limit; PID 1 survives and exits 0
 bundle c2-$$ c2 $L '' /bin/sh -c '/bin/oomguard-hog 512; exit 0'
 st=$(run c2-$$); v=$(verdict c2-$$)

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "watcher.h"
+
+#include "cgfiles.h"
+#include "jsonv.h"
+#include "statedir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#define IDLE_CHECK_MS 30000 /* also look every 30 s whether we are still needed */
+
+void evidence_snapshot(const char *dir, int version, struct evidence *ev)
+{
+        bool v1 = version == 1;
+        const char *events = v1 ? "memory.oom_control" : "memory.events.local";
+        int64_t k = cgf_read_key(dir, events, "oom_kill");
+        if (k == OG_NONE)
+                return; /* the cgroup is gone: keep the last snapshot */
+        ev->oom_kill = k;
+        ev->oom = v1 ? OG_NONE : cgf_read_key(dir, events, "oom");
+        ev->peak_bytes = cgf_read_int(dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak");
+        ev->anon = cgf_read_key(dir, "memory.stat", v1 ? "rss" : "anon");
+        ev->file = cgf_read_key(dir, "memory.stat", v1 ? "cache" : "file");
+        ev->dirty = cgf_read_key(dir, "memory.stat", v1 ? "dirty" : "file_dirty");
+        ev->writeback = cgf_read_key(dir, "memory.stat", v1 ? "writeback" : "file_writeback");
+        ev->snapshots++;
+}
+
+static void kint(yajl_gen g, const char *k, int64_t v)
+{
+        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+        if (v == OG_NONE)
+                yajl_gen_null(g);
+        else
+                yajl_gen_integer(g, v);
+}
+
+static int save(int dirfd, const struct evidence *ev)
+{
+        yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return -ENOMEM;
+        yajl_gen_map_open(g);
+        kint(g, "oom_kill", ev->oom_kill);
+        kint(g, "oom", ev->oom);
+        kint(g, "peak_bytes", ev->peak_bytes);
+        kint(g, "anon", ev->anon);
+        kint(g, "file", ev->file);
+        kint(g, "dirty", ev->dirty);
+        kint(g, "writeback", ev->writeback);
+        kint(g, "snapshots", ev->snapshots);
+        kint(g, "watcher_pid", ev->watcher_pid);
+        yajl_gen_map_close(g);
+        const unsigned char *b;
+        size_t len;
+        yajl_gen_get_buf(g, &b, &len);
+        int r = statedir_write(dirfd, "evidence.json", (const char *)b, len, NULL);
+        yajl_gen_free(g);
+        return r;
+}
+
+bool evidence_load(int dirfd, struct evidence *ret)
+{
+        char buf[4096], eb[64];
+        size_t len;
+        if (statedir_read(dirfd, "evidence.json", buf, sizeof(buf), &len, NULL) < 0)
+                return false;
+        yajl_val d = yajl_tree_parse(buf, eb, sizeof(eb));
+        if (!d)
+                return false;
+        const struct {
+                const char *k;
+                int64_t *v;
+        } f[] = {{"oom_kill", &ret->oom_kill}, {"oom", &ret->oom},
+                 {"peak_bytes", &ret->peak_bytes}, {"anon", &ret->anon},
+                 {"file", &ret->file}, {"dirty", &ret->dirty},
+                 {"writeback", &ret->writeback}, {"snapshots", &ret->snapshots},
+                 {"watcher_pid", &ret->watcher_pid}};
+        for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+                if (jsonv_i64(d, f[i].k, f[i].v) != JSONV_OK)
+                        *f[i].v = OG_NONE;
+        yajl_tree_free(d);
+        return ret->oom_kill != OG_NONE;
+}
+
+/* v1: an eventfd the kernel signals on OOM and on the cgroup's removal */
+static int events_v1(const char *dir)
+{
+        char p[4096], reg[64];
+        snprintf(p, sizeof(p), "%s/memory.oom_control", dir);
+        int oc = open(p, O_RDONLY | O_CLOEXEC);
+        int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (oc < 0 || efd < 0)
+                goto fail;
+        snprintf(reg, sizeof(reg), "%d %d", efd, oc);
+        if (cgf_write(dir, "cgroup.event_control", reg) < 0)
+                goto fail;
+        return efd; /* oc stays open: the registration refers to it */
+fail:
+        if (oc >= 0)
+                close(oc);
+        if (efd >= 0)
+                close(efd);
+        return -1;
+}
+
+/* v2: inotify on memory.events; IN_IGNORED when the cgroup goes */
+static int events_v2(const char *dir)
+{
+        char p[4096];
+        snprintf(p, sizeof(p), "%s/memory.events", dir);
+        int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        if (fd >= 0 && inotify_add_watch(fd, p, IN_MODIFY) < 0) {
+                close(fd);
+                return -1;
+        }
+        return fd;
+}
+
+static void drain(int fd)
+{
+        char buf[4096];
+        while (read(fd, buf, sizeof(buf)) > 0)
+                ;
+}
+
+static bool dir_removed(int dirfd)
+{
+        struct stat st;
+        return fstat(dirfd, &st) < 0 || st.st_nlink == 0;
+}
+
+static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
+{
+        int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
+                                           : events_v2(hs->cgroup_dir);
+        int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
+        struct pollfd p[2] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}};
+        for (;;) {
+                int n = poll(p, 2, IDLE_CHECK_MS);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (p[0].revents)
+                        drain(evfd);
+                if (p[1].revents & POLLIN)
+                        p[1].fd = -1; /* init exited: one more snapshot below */
+                if (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd))
+                        return; /* the cgroup or our state is gone */
+                if (n > 0) {
+                        evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
+                        if (save(dirfd, ev) < 0)
+                                return;
+                }
+                if (evfd < 0 && n == 0)
+                        return; /* no event source: nothing to wait for */
+        }
+}
+
+static void detach_stdio(void)
+{
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        for (int fd = 0; fd < 3 && null >= 0; fd++)
+                dup2(null, fd); /* runc reads a hook's output until EOF */
+        if (null > 2)
+                close(null);
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+}
+
+static void watcher_main(const char *state_dir, const struct hook_state *hs)
+{
+        int dirfd = -1;
+        detach_stdio();
+        signal(SIGPIPE, SIG_IGN);
+        prctl(PR_SET_NAME, "oomguard-watch", 0, 0, 0);
+        if (statedir_open(state_dir, hs->id, false, &dirfd, NULL) < 0 || dirfd < 0)
+                _exit(0);
+        struct evidence ev = {OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE,
+                              OG_NONE, 0, getpid()};
+        evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
+        save(dirfd, &ev);
+        watch(dirfd, hs, &ev);
+        _exit(0);
+}
+
+int watcher_start(const char *state_dir, const struct hook_state *hs,
+                  int64_t *ret_pid, struct og_error *err)
+{
+        int pfd[2];
+        if (pipe2(pfd, O_CLOEXEC) < 0)
+                return og_error_set(err, -errno, "starting the watcher: %s", strerror(errno));
+        pid_t c = fork();
+        if (c < 0) {
+                close(pfd[0]);
+                close(pfd[1]);
+                return og_error_set(err, -errno, "starting the watcher: %s", strerror(errno));
+        }
+        if (c == 0) {
+                close(pfd[0]);
+                setsid();
+                pid_t g = fork();
+                if (g != 0) {
+                        ssize_t w = write(pfd[1], &g, sizeof(g));
+                        _exit(w == sizeof(g) ? 0 : 1);
+                }
+                close(pfd[1]);
+                watcher_main(state_dir, hs);
+        }
+        close(pfd[1]);
+        pid_t g = -1;
+        ssize_t n = read(pfd[0], &g, sizeof(g));
+        close(pfd[0]);
+        waitpid(c, NULL, 0);
+        if (n != sizeof(g) || g <= 0)
+                return og_error_set(err, -ECHILD, "the watcher did not start");
+        *ret_pid = g;
+        return 0;
+}
