@@ -19,6 +19,10 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
 int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                   const struct hook_env *env, struct og_error *err);
 
+struct hook_ancestor;
+/* A parent cgroup's limit and counters (create and poststop both read them). */
+void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a);
+
 /* One message line to stderr and syslog. */
 void hook_log(int priority, const char *fmt, ...) OG_PRINTF(2, 3);
 

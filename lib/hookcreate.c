@@ -113,6 +113,43 @@ static void apply_cgroup(const struct cg_location *l, const struct policy *p, in
                 cgf_write(l->dir, "memory.oom.group", p->oom_group ? "1" : "0");
 }
 
+/* A parent's limit and counters, v1 or v2 (failcnt: v1 memory.failcnt plus
+ * memory.memsw.failcnt, v2 the local "max" event count). */
+void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a)
+{
+        bool v1 = version == 1;
+        a->limit_bytes = cgf_read_int(dir, v1 ? "memory.limit_in_bytes" : "memory.max");
+        if (v1) { /* v1 charges memory+swap first: a hit may count there */
+                int64_t m = cgf_read_int(dir, "memory.failcnt");
+                int64_t sw = cgf_read_int(dir, "memory.memsw.failcnt");
+                a->failcnt = m == OG_NONE ? OG_NONE : m + (sw == OG_NONE ? 0 : sw);
+        } else {
+                a->failcnt = cgf_read_key(dir, "memory.events.local", "max");
+        }
+        a->oom_kill = cgf_read_key(dir, v1 ? "memory.oom_control" : "memory.events.local",
+                                   "oom_kill");
+}
+
+/* The parents up to the hierarchy's root, nearest first. */
+static void ancestors(struct hook_state *hs, const struct cg_location *l)
+{
+        char path[sizeof(hs->cgroup)], dir[sizeof(hs->cgroup_dir)];
+        size_t mount_len = strlen(l->dir) - strlen(l->path);
+        snprintf(path, sizeof(path), "%s", l->path);
+        hs->n_anc = 0;
+        for (char *sl; hs->n_anc < HOOK_MAX_ANCESTORS && (sl = strrchr(path, '/')) && sl != path;) {
+                *sl = '\0';
+                struct hook_ancestor *a = &hs->anc[hs->n_anc];
+                if ((size_t)snprintf(dir, sizeof(dir), "%.*s%s", (int)mount_len, l->dir, path) >=
+                            sizeof(dir) ||
+                    strlen(path) >= sizeof(a->cgroup))
+                        break;
+                memcpy(a->cgroup, path, strlen(path) + 1);
+                hook_read_ancestor(dir, l->version, a);
+                hs->n_anc++;
+        }
+}
+
 static void baseline(struct hook_state *hs, const struct cg_location *l)
 {
         if (l->version == 1) {
@@ -222,6 +259,7 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         apply_cgroup(&loc, &pol, in.limit);
         spec_free(&sp);
         baseline(&hs, &loc); /* the limits as now set */
+        ancestors(&hs, &loc);
         hs.oom_score_adj = pol.oom_score_adj;
         hs.init_start = start_time(env->proc_root, st->pid);
         record_times(&hs);

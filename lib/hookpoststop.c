@@ -13,6 +13,7 @@
 #include "watcher.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,8 +102,32 @@ static void counters_now(const struct hook_state *hs, const struct evidence *ev,
         *peak = cgf_read_int(hs->cgroup_dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak");
 }
 
+static int64_t delta(int64_t before, int64_t after)
+{
+        return before == OG_NONE || after == OG_NONE ? OG_NONE : after - before;
+}
+
+/* The parents now (they outlive the container) against create's baseline. */
+static void parents_now(const struct hook_state *hs, struct verdict_parent *out,
+                        struct verdict_limit *lim)
+{
+        size_t mount_len = strlen(hs->cgroup_dir) - strlen(hs->cgroup);
+        for (size_t i = 0; i < hs->n_anc; i++) {
+                char dir[PATH_MAX];
+                struct hook_ancestor now;
+                const struct hook_ancestor *a = &hs->anc[i];
+                snprintf(dir, sizeof(dir), "%.*s%s", (int)mount_len, hs->cgroup_dir, a->cgroup);
+                hook_read_ancestor(dir, hs->cgroup_version, &now);
+                out[i] = (struct verdict_parent){a->cgroup, a->limit_bytes,
+                                                 delta(a->failcnt, now.failcnt),
+                                                 delta(a->oom_kill, now.oom_kill)};
+                lim[i] = (struct verdict_limit){a->cgroup, a->limit_bytes};
+        }
+}
+
 static void record(const struct og_config *cfg, const struct hook_state *hs,
-                   const struct verdict *v, const struct oom_kill *kills, int64_t peak)
+                   const struct verdict *v, const struct oom_kill *kills, int64_t peak,
+                   const struct verdict_parent *parents)
 {
         char stopped[40];
         time_t now = time(NULL);
@@ -112,7 +137,7 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
         struct verdict_record rec = {hs->id, hs->bundle[0] ? hs->bundle : NULL, hs->cgroup, v,
                                      kills, hs->limit_bytes, hs->memsw_bytes, peak,
                                      hs->oom_score_adj, hs->created, stopped,
-                                     hs->notes, hs->n_notes};
+                                     hs->notes, hs->n_notes, parents, hs->n_anc};
         _cleanup_free_ char *line = NULL;
         size_t len;
         struct og_error err = {0};
@@ -153,12 +178,16 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 return og_error_set(err, -ENOMEM, "out of memory");
         }
         size_t n = since(&res, hs.created_mono_us, kills);
-        struct verdict_input in = {hs.cgroup, hs.init_pid, kills, n, complete, {0}};
+        struct verdict_parent parents[HOOK_MAX_ANCESTORS];
+        struct verdict_limit limits[HOOK_MAX_ANCESTORS];
+        parents_now(&hs, parents, limits);
+        struct verdict_input in = {hs.cgroup, hs.init_pid, kills, n, complete, {0},
+                                   hs.limit_bytes, limits, hs.n_anc};
         int64_t peak;
         counters_now(&hs, have_ev ? &ev : NULL, &in.counters, &peak);
         struct verdict v;
         verdict_decide(&in, &v);
-        record(cfg, &hs, &v, kills, peak);
+        record(cfg, &hs, &v, kills, peak, parents);
         free(kills);
         oomlog_result_free(&res);
         if (statedir_remove(cfg->state_dir, st->id, err) < 0)

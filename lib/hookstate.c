@@ -43,6 +43,17 @@ int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
         kint(g, "oom_score_adj", s->oom_score_adj);
         kint(g, "oom_kill_base", s->oom_kill_base);
         kint(g, "oom_base", s->oom_base);
+        yajl_gen_string(g, (const unsigned char *)"ancestors", 9);
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < s->n_anc; i++) {
+                yajl_gen_map_open(g);
+                kstr(g, "cgroup", s->anc[i].cgroup);
+                kint(g, "limit_bytes", s->anc[i].limit_bytes);
+                kint(g, "failcnt", s->anc[i].failcnt);
+                kint(g, "oom_kill", s->anc[i].oom_kill);
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
         yajl_gen_string(g, (const unsigned char *)"notes", 5);
         yajl_gen_array_open(g);
         for (size_t i = 0; i < s->n_notes; i++)
@@ -102,6 +113,17 @@ int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
         ret->oom_score_adj = get_int(d, "oom_score_adj");
         ret->oom_kill_base = get_int(d, "oom_kill_base");
         ret->oom_base = get_int(d, "oom_base");
+        yajl_val anc = jsonv_get(d, "ancestors");
+        for (size_t i = 0; anc && YAJL_IS_ARRAY(anc) && i < anc->u.array.len &&
+                           ret->n_anc < HOOK_MAX_ANCESTORS; i++) {
+                yajl_val a = anc->u.array.values[i];
+                struct hook_ancestor *h = &ret->anc[ret->n_anc];
+                get_str(a, "cgroup", h->cgroup, sizeof(h->cgroup));
+                h->limit_bytes = get_int(a, "limit_bytes");
+                h->failcnt = get_int(a, "failcnt");
+                h->oom_kill = get_int(a, "oom_kill");
+                ret->n_anc += h->cgroup[0] != '\0';
+        }
         yajl_val notes = jsonv_get(d, "notes");
         for (size_t i = 0; notes && YAJL_IS_ARRAY(notes) && i < notes->u.array.len &&
                            ret->n_notes < 4; i++) {

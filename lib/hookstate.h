@@ -10,6 +10,8 @@
 #include <limits.h>
 #include <stdint.h>
 
+#define HOOK_MAX_ANCESTORS 6
+
 struct hook_state {
         char id[129];
         char bundle[PATH_MAX];
@@ -23,6 +25,11 @@ struct hook_state {
         int64_t oom_kill_base, oom_base; /* counters at create (OG_NONE: none) */
         char notes[4][192];              /* what create adjusted, for the verdict */
         size_t n_notes;
+        struct hook_ancestor {           /* parents, nearest first */
+                char cgroup[512];
+                int64_t limit_bytes, failcnt, oom_kill;
+        } anc[HOOK_MAX_ANCESTORS];
+        size_t n_anc;
 };
 
 int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len);

@@ -68,6 +68,22 @@ static void pick_kills(const struct verdict_input *in, struct verdict *v)
         }
 }
 
+/* " (32 MiB)" for a known limit, "" otherwise */
+static void limit_text(char *buf, size_t n, int64_t bytes)
+{
+        buf[0] = '\0';
+        if (bytes > 0 && bytes < (INT64_C(1) << 60))
+                snprintf(buf, n, " (%.0f MiB)", (double)bytes / 1048576.0);
+}
+
+static int64_t parent_limit(const struct verdict_input *in, const char *cg)
+{
+        for (size_t i = 0; cg && i < in->n_parents; i++)
+                if (strcmp(in->parents[i].cgroup, cg) == 0)
+                        return in->parents[i].limit_bytes;
+        return OG_NONE;
+}
+
 static void summarize(const struct verdict_input *in, struct verdict *v)
 {
         const struct oom_kill *k = v->n_kills ? &in->kills[v->kill_idx[0]] : NULL;
@@ -91,12 +107,17 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
                          "reached. Raise the limit above its peak or make it use less.%s",
                          who, lost);
                 break;
-        case VERDICT_ANCESTOR:
+        case VERDICT_ANCESTOR: {
+                char pl[32], ol[32];
+                limit_text(pl, sizeof(pl), parent_limit(in, v->oom_memcg));
+                limit_text(ol, sizeof(ol), in->limit_bytes);
                 snprintf(v->summary, sizeof(v->summary),
-                         "%s was killed because the parent cgroup %.200s reached its limit, "
-                         "not the container's own. Raise the parent's (pod's) limit or "
-                         "lower its other members.", who, v->oom_memcg ? v->oom_memcg : "?");
+                         "%s was killed because the parent cgroup %.200s reached its limit%s, "
+                         "not the container's own%s. Raise the parent's (pod's) limit or "
+                         "lower its other members.", who, v->oom_memcg ? v->oom_memcg : "?",
+                         pl, ol);
                 break;
+        }
         case VERDICT_GLOBAL:
                 snprintf(v->summary, sizeof(v->summary),
                          "The host ran out of memory and %s was the kernel's choice of "

@@ -29,6 +29,11 @@ struct verdict_counters {
         int64_t oom_before, oom_after; /* limit hits; v2 only, else OG_NONE */
 };
 
+struct verdict_limit {
+        const char *cgroup;
+        int64_t limit_bytes; /* <= 0 or OG_NONE: unknown */
+};
+
 struct verdict_input {
         const char *cgroup;    /* the container's memcg as the kernel prints it */
         int64_t init_pid;      /* OG_NONE if unknown */
@@ -36,6 +41,9 @@ struct verdict_input {
         size_t n_kills;
         bool kmsg_complete;    /* no records lost or unreadable */
         struct verdict_counters counters;
+        int64_t limit_bytes;                 /* the container's own limit */
+        const struct verdict_limit *parents; /* for "the pod's limit X" */
+        size_t n_parents;
 };
 
 #define VERDICT_MAX_KILLS 64

@@ -109,6 +109,17 @@ static void gen_record(yajl_gen g, const struct verdict_record *r)
         str(g, "started", r->started);
         str(g, "stopped", r->stopped);
         str(g, "summary", v->summary);
+        key(g, "ancestors");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < r->n_parents; i++) {
+                yajl_gen_map_open(g);
+                str(g, "cgroup", r->parents[i].cgroup);
+                num(g, "limit_bytes", r->parents[i].limit_bytes);
+                num(g, "failcnt_delta", r->parents[i].failcnt_delta);
+                num(g, "oom_kill_delta", r->parents[i].oom_kill_delta);
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
         key(g, "notes");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < r->n_notes; i++)

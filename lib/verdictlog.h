@@ -12,6 +12,11 @@
 
 #define VERDICTLOG_LINE_MAX (1024 * 1024)
 
+struct verdict_parent {
+        const char *cgroup;
+        int64_t limit_bytes, failcnt_delta, oom_kill_delta; /* OG_NONE: unknown */
+};
+
 struct verdict_record {
         const char *id, *bundle, *cgroup;
         const struct verdict *v;
@@ -21,6 +26,8 @@ struct verdict_record {
         const char *started, *stopped; /* ISO 8601, or NULL */
         const char (*notes)[192];      /* what create adjusted (clamps ...) */
         size_t n_notes;
+        const struct verdict_parent *parents; /* limits and counter deltas */
+        size_t n_parents;
 };
 
 /* One line, newline included; *ret is malloc'd. */

@@ -104,6 +104,10 @@ check "child OOM: init exits 0; verdict memcg, init_killed false" "[ \$(cat $tmp
 cgroup pod-$$ $L; id=nested-$$; cgroup "pod-$$/$id" $((64 << 20))
 life "$id" "pod-$$/$id" $((64 << 20)) "$HOG" 512; v=$(verdict "$id")
 check "a parent's lower limit: ancestor-memcg naming the parent" "[ '$(field "$v" verdict)' = ancestor-memcg ] && [ '$(field "$v" oom_memcg)' = '$rel/oomguard-hook-$$/pod-$$' ]"
+check "the verdict says both limits: the pod's 32 MiB, the container's own 64 MiB" "grep -q 'reached its limit (32 MiB), not the container.s own (64 MiB)' <<<\"\$(field \"\$v\" summary)\""
+# (failcnt deltas are recorded but not asserted: 6.x does not count a hit
+# on a parent's memory+swap limit in memory.failcnt or memory.memsw.failcnt)
+check "the verdict lists the parent with its 32 MiB limit" "[ '$(field "$v" ancestors.0.cgroup)' = '$rel/oomguard-hook-$$/pod-$$' ] && [ '$(field "$v" ancestors.0.limit_bytes)' = $L ]"
 
 # 4. no OOM: a normal exit, a failing exit, a SIGKILL from outside
 id=exit0-$$; cgroup "$id" $L; life "$id" "$id" $L true

@@ -91,6 +91,7 @@ echo $L >"$base/pod/memory.memsw.limit_in_bytes" 2>/dev/null
 bundle c3-$$ pod/c3 $((64 << 20)) '' /bin/oomguard-hog 512
 st=$(run c3-$$); v=$(verdict c3-$$)
 check "runc: a parent's lower limit: ancestor-memcg naming the parent" "[ $st -eq 137 ] && [ '$(field "$v" verdict)' = ancestor-memcg ] && [ '$(field "$v" oom_memcg)' = '$rel/oomguard-runc-$$/pod' ]"
+check "runc: the verdict says the pod's 32 MiB and the container's own 64 MiB" "grep -q 'reached its limit (32 MiB), not the container.s own (64 MiB)' <<<\"\$(field \"\$v\" summary)\""
 
 # 4. no OOM: a normal exit, a non-zero exit, runc kill ... KILL from outside
 bundle c4a-$$ c4a $L '' /bin/true
