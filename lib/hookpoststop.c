@@ -64,6 +64,36 @@ static bool read_kills(const struct hook_env *env, int64_t from_us,
         return ok && ks.lost == 0;
 }
 
+/* The watcher's copy of this container's OOM records, for when the live
+ * kernel log is incomplete or unreadable. */
+static bool watcher_copy(const struct oci_state *st, const struct og_config *cfg,
+                         int64_t from_us, struct oomlog_result *res)
+{
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s/kmsg.log", cfg->state_dir, st->id) >=
+                    sizeof(path) ||
+            access(path, R_OK) != 0)
+                return false;
+        struct og_error err = {0};
+        struct kmsg_stats ks = {0};
+        struct oomlog *p = oomlog_new();
+        struct feed_ctx ctx = {p, from_us, false};
+        struct oomlog_result copy;
+        if (!p)
+                return false;
+        if (kmsg_read_all(path, feed, &ctx, &ks, &err) < 0) {
+                oomlog_free(p);
+                return false;
+        }
+        if (oomlog_finish(p, &copy) < 0) /* frees p */
+                return false;
+        oomlog_result_free(res);
+        *res = copy;
+        hook_log(LOG_NOTICE, "%s: deciding from the watcher's copy of the kernel's records",
+                 st->id);
+        return true;
+}
+
 static size_t since(const struct oomlog_result *res, int64_t created_us,
                     struct oom_kill *out)
 {
@@ -172,6 +202,8 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         }
         struct oomlog_result res;
         bool complete = read_kills(env, hs.created_mono_us - SLACK_US, &res);
+        if (!complete && watcher_copy(st, cfg, hs.created_mono_us - SLACK_US, &res))
+                complete = true;
         struct oom_kill *kills = calloc(res.n_kills + 1, sizeof(*kills));
         if (!kills) {
                 oomlog_result_free(&res);

@@ -4,6 +4,7 @@
 
 #include "cgfiles.h"
 #include "jsonv.h"
+#include "marker.h"
 #include "statedir.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <yajl/yajl_gen.h>
 
 #define IDLE_CHECK_MS 30000 /* also look every 30 s whether we are still needed */
+#define KMSG_COPY_MAX (1024 * 1024) /* the copy of OOM records kept per container */
 
 void evidence_snapshot(const char *dir, int version, struct evidence *ev)
 {
@@ -145,23 +147,56 @@ static bool dir_removed(int dirfd)
         return fstat(dirfd, &st) < 0 || st.st_nlink == 0;
 }
 
+/* New kernel records that carry an OOM marker, appended to <state>/kmsg.log:
+ * the ring may wrap, or be unreadable, by the time poststop runs. */
+static void copy_kmsg(int kfd, int dirfd, size_t *copied)
+{
+        char rec[8192 + 1];
+        int out = openat(dirfd, "kmsg.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+                                                   O_NOFOLLOW, 0600);
+        for (;;) {
+                ssize_t n = read(kfd, rec, sizeof(rec) - 1);
+                if (n < 0 && errno == EPIPE)
+                        continue; /* overwritten before we read them */
+                if (n <= 0)
+                        break;
+                const char *semi = memchr(rec, ';', (size_t)n < 64 ? (size_t)n : 64);
+                bool kernel = rec[0] >= '0' && rec[0] <= '7' && rec[1] == ','; /* facility 0 */
+                if (out < 0 || !semi || !kernel || !marker_in(semi, (size_t)(rec + n - semi)) ||
+                    *copied + (size_t)n > KMSG_COPY_MAX)
+                        continue;
+                const char *nl = memchr(rec, '\n', (size_t)n); /* header line only */
+                size_t len = nl ? (size_t)(nl - rec) + 1 : (size_t)n;
+                if (write(out, rec, len) == (ssize_t)len)
+                        *copied += len;
+        }
+        if (out >= 0)
+                close(out);
+}
+
 static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
 {
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
         int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
-        struct pollfd p[2] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}};
+        int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        size_t copied = 0;
+        if (kfd >= 0)
+                lseek(kfd, 0, SEEK_END); /* only what is printed from now on */
+        struct pollfd p[3] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0}};
         for (;;) {
-                int n = poll(p, 2, IDLE_CHECK_MS);
+                int n = poll(p, 3, IDLE_CHECK_MS);
                 if (n < 0 && errno == EINTR)
                         continue;
+                if (p[2].revents & POLLIN)
+                        copy_kmsg(kfd, dirfd, &copied);
                 if (p[0].revents)
                         drain(evfd);
                 if (p[1].revents & POLLIN)
                         p[1].fd = -1; /* init exited: one more snapshot below */
                 if (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd))
                         return; /* the cgroup or our state is gone */
-                if (n > 0) {
+                if (p[0].revents || p[1].revents) {
                         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
                         if (save(dirfd, ev) < 0)
                                 return;

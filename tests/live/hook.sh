@@ -96,6 +96,15 @@ poststop "$id"; rc=$?
 check "poststop twice: exit 0, no second verdict" "[ $rc -eq 0 ] && [ \$(grep -c '\"id\":\"$id\"' $vlog) -eq 1 ]"
 check "the verdicts command finds it by prefix" "\"$OOMGUARD\" verdicts --log $vlog init- | grep -q 'memcg .*init killed: yes'"
 
+# 1b. /dev/kmsg unreadable at poststop: the watcher's copy decides
+id=copy-$$; cgroup "$id" $L; bundle "$id" $L; start "$id" "$id" "$HOG" 512; create "$id"
+sleep 0.3; go "$id"; wait "${PID[$id]}"; sleep 0.3
+check "the watcher kept a copy of the container's OOM records" "grep -q 'oom-kill:' $tmp/run/$id/kmsg.log"
+printf '{"ociVersion":"1.0.2","id":"%s","status":"stopped","pid":0}' "$id" |
+        OOMGUARD_KMSG=/nonexistent/kmsg "$HOOK" poststop --config "$cfg" 2>>"$tmp/hook.err"
+v=$(verdict "$id")
+check "with /dev/kmsg unreadable, the verdict still says memcg from the watcher's copy" "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" evidence.kmsg)' = true ] && grep -q \"$id: deciding from the watcher's copy\" $tmp/hook.err"
+
 # 2. a child exceeds the limit, PID 1 survives and exits 0
 id=child-$$; cgroup "$id" $L; life "$id" "$id" $L sh -c "$HOG 512; exit 0"; v=$(verdict "$id")
 check "child OOM: init exits 0; verdict memcg, init_killed false" "[ \$(cat $tmp/$id.status) -eq 0 ] && [ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = false ]"
