@@ -93,7 +93,7 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog
 	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
 		bash tests/live/hook.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook \
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SANITIZED=$(if $(SAN),yes) \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/runc.sh
 
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
