@@ -125,14 +125,17 @@ bench: $(BUILD)/oomguard
 	OOMGUARD=$(BUILD)/oomguard bash bench/explain-vs-grep.sh
 
 install: $(BUILD)/oomguard $(BUILD)/oomguard-hook
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(BUILD)/oomguard $(DESTDIR)$(BINDIR)/oomguard
 	install -m 0755 $(BUILD)/oomguard-hook $(DESTDIR)$(BINDIR)/oomguard-hook
 	install -m 0644 packaging/man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
+	install -m 0644 packaging/man/oomguard-hook.8 $(DESTDIR)$(MANDIR)/man8/oomguard-hook.8
+	install -m 0644 packaging/man/oomguard.json.5 $(DESTDIR)$(MANDIR)/man5/oomguard.json.5
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/oomguard $(DESTDIR)$(BINDIR)/oomguard-hook \
-		$(DESTDIR)$(MANDIR)/man8/oomguard.8
+		$(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard-hook.8 \
+		$(DESTDIR)$(MANDIR)/man5/oomguard.json.5
 
 clean:
 	rm -rf $(BUILD)

@@ -61,7 +61,7 @@ check "an unknown id exits 1 naming the log" "[ $rc -eq 1 ] && grep -q '$vlog' '
 check "verdicts --json prints the recorded object" "[ \"\$(\"$OOMGUARD\" verdicts --json --log $vlog ab34)\" = \"\$(sed -n 3p $vlog)\" ]"
 check "no log yet is said plainly" "\"$OOMGUARD\" verdicts --log '$tmp/none.jsonl' | grep -q 'No verdicts yet'"
 make -s install DESTDIR="$tmp/stage" PREFIX=/usr BUILD="$(dirname "$OOMGUARD")" >/dev/null 2>&1
-check "make install honours DESTDIR and PREFIX" "[ -x '$tmp/stage/usr/bin/oomguard' ] && [ -f '$tmp/stage/usr/share/man/man8/oomguard.8' ] && '$tmp/stage/usr/bin/oomguard' version | grep -q oomguard"
+check "make install honours DESTDIR and PREFIX" "[ -x '$tmp/stage/usr/bin/oomguard' ] && [ -x '$tmp/stage/usr/bin/oomguard-hook' ] && [ -f '$tmp/stage/usr/share/man/man8/oomguard-hook.8' ] && [ -f '$tmp/stage/usr/share/man/man5/oomguard.json.5' ] && '$tmp/stage/usr/bin/oomguard' version | grep -q oomguard"
 
 # ---- the live kernel ------------------------------------------------------
 if [ "$(id -u)" != 0 ] || [ ! -r /dev/kmsg ]; then
