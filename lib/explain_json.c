@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "explain.h"
 
+#include "jsongen.h"
+
 #include <errno.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -50,77 +52,49 @@ size_t explain_sanitize(const char *s, char *buf, size_t cap)
         return o;
 }
 
-static void key(yajl_gen g, const char *k)
-{
-        char buf[256];
-        size_t n = explain_sanitize(k, buf, sizeof(buf));
-        yajl_gen_string(g, (const unsigned char *)buf, n);
-}
-
-static void str(yajl_gen g, const char *k, const char *v)
-{
-        char buf[8192];
-        key(g, k);
-        if (!v || !*v) {
-                yajl_gen_null(g);
-                return;
-        }
-        size_t n = explain_sanitize(v, buf, sizeof(buf));
-        yajl_gen_string(g, (const unsigned char *)buf, n);
-}
-
-static void num(yajl_gen g, const char *k, int64_t v)
-{
-        key(g, k);
-        if (v == OG_NONE)
-                yajl_gen_null(g);
-        else
-                yajl_gen_integer(g, v);
-}
-
 static void stats(yajl_gen g, const struct oom_kill *k)
 {
-        key(g, "memcg_stats");
+        jg_key(g, "memcg_stats");
         if (k->n_stats == 0) {
                 yajl_gen_null(g);
                 return;
         }
         yajl_gen_map_open(g);
         for (size_t i = 0; i < k->n_stats; i++)
-                num(g, k->stats[i].key, k->stats[i].value);
+                jg_int(g, k->stats[i].key, k->stats[i].value);
         yajl_gen_map_close(g);
 }
 
 void explain_gen_kill(yajl_gen g, const struct oom_kill *k)
 {
         yajl_gen_map_open(g);
-        str(g, "scope", oom_scope_name(k->scope));
-        str(g, "constraint", k->constraint);
-        str(g, "oom_memcg", k->oom_memcg);
-        str(g, "task_memcg", k->task_memcg);
-        num(g, "victim_pid", k->victim_pid);
-        str(g, "victim_comm", k->victim_comm);
-        num(g, "victim_uid", k->victim_uid);
-        num(g, "total_vm_kb", k->total_vm_kb);
-        num(g, "anon_rss_kb", k->anon_rss_kb);
-        num(g, "file_rss_kb", k->file_rss_kb);
-        num(g, "shmem_rss_kb", k->shmem_rss_kb);
-        num(g, "oom_score_adj", k->oom_score_adj);
-        str(g, "container_id", k->container_id);
-        str(g, "pod_uid", k->pod_uid);
-        str(g, "invoker_comm", k->invoker_comm);
-        num(g, "invoker_pid", k->invoker_pid);
-        str(g, "gfp_mask", k->gfp_mask);
-        num(g, "order", k->order);
-        num(g, "memcg_usage_kb", k->memcg_usage_kb);
-        num(g, "memcg_limit_kb", k->memcg_limit_kb);
-        num(g, "memcg_failcnt", k->memcg_failcnt);
-        num(g, "swap_usage_kb", k->swap_usage_kb);
-        num(g, "swap_limit_kb", k->swap_limit_kb);
-        num(g, "memsw_usage_kb", k->memsw_usage_kb);
-        num(g, "memsw_limit_kb", k->memsw_limit_kb);
+        jg_str(g, "scope", oom_scope_name(k->scope));
+        jg_str(g, "constraint", k->constraint);
+        jg_str(g, "oom_memcg", k->oom_memcg);
+        jg_str(g, "task_memcg", k->task_memcg);
+        jg_int(g, "victim_pid", k->victim_pid);
+        jg_str(g, "victim_comm", k->victim_comm);
+        jg_int(g, "victim_uid", k->victim_uid);
+        jg_int(g, "total_vm_kb", k->total_vm_kb);
+        jg_int(g, "anon_rss_kb", k->anon_rss_kb);
+        jg_int(g, "file_rss_kb", k->file_rss_kb);
+        jg_int(g, "shmem_rss_kb", k->shmem_rss_kb);
+        jg_int(g, "oom_score_adj", k->oom_score_adj);
+        jg_str(g, "container_id", k->container_id);
+        jg_str(g, "pod_uid", k->pod_uid);
+        jg_str(g, "invoker_comm", k->invoker_comm);
+        jg_int(g, "invoker_pid", k->invoker_pid);
+        jg_str(g, "gfp_mask", k->gfp_mask);
+        jg_int(g, "order", k->order);
+        jg_int(g, "memcg_usage_kb", k->memcg_usage_kb);
+        jg_int(g, "memcg_limit_kb", k->memcg_limit_kb);
+        jg_int(g, "memcg_failcnt", k->memcg_failcnt);
+        jg_int(g, "swap_usage_kb", k->swap_usage_kb);
+        jg_int(g, "swap_limit_kb", k->swap_limit_kb);
+        jg_int(g, "memsw_usage_kb", k->memsw_usage_kb);
+        jg_int(g, "memsw_limit_kb", k->memsw_limit_kb);
         stats(g, k);
-        str(g, "timestamp", k->timestamp);
+        jg_str(g, "timestamp", k->timestamp);
         yajl_gen_map_close(g);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "hookstate.h"
 
+#include "jsongen.h"
 #include "jsonv.h"
 
 #include <errno.h>
@@ -8,70 +9,44 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
-static void kstr(yajl_gen g, const char *k, const char *v)
-{
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-        yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-}
-
-static void kint(yajl_gen g, const char *k, int64_t v)
-{
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-        if (v == OG_NONE)
-                yajl_gen_null(g);
-        else
-                yajl_gen_integer(g, v);
-}
-
 int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
         if (!g)
                 return -ENOMEM;
         yajl_gen_map_open(g);
-        kstr(g, "id", s->id);
-        kstr(g, "bundle", s->bundle);
-        kstr(g, "cgroup", s->cgroup);
-        kstr(g, "cgroup_dir", s->cgroup_dir);
-        kint(g, "cgroup_version", s->cgroup_version);
-        kint(g, "init_pid", s->init_pid);
-        kint(g, "init_start", s->init_start);
-        kint(g, "created_mono_us", s->created_mono_us);
-        kstr(g, "created", s->created);
-        kint(g, "limit_bytes", s->limit_bytes);
-        kint(g, "memsw_bytes", s->memsw_bytes);
-        kint(g, "oom_score_adj", s->oom_score_adj);
-        kint(g, "oom_kill_base", s->oom_kill_base);
-        kint(g, "oom_base", s->oom_base);
-        yajl_gen_string(g, (const unsigned char *)"ancestors", 9);
+        jg_str(g, "id", s->id);
+        jg_str(g, "bundle", s->bundle);
+        jg_str(g, "cgroup", s->cgroup);
+        jg_str(g, "cgroup_dir", s->cgroup_dir);
+        jg_int(g, "cgroup_version", s->cgroup_version);
+        jg_int(g, "init_pid", s->init_pid);
+        jg_int(g, "init_start", s->init_start);
+        jg_int(g, "created_mono_us", s->created_mono_us);
+        jg_str(g, "created", s->created);
+        jg_int(g, "limit_bytes", s->limit_bytes);
+        jg_int(g, "memsw_bytes", s->memsw_bytes);
+        jg_int(g, "oom_score_adj", s->oom_score_adj);
+        jg_int(g, "oom_kill_base", s->oom_kill_base);
+        jg_int(g, "oom_base", s->oom_base);
+        jg_key(g, "ancestors");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < s->n_anc; i++) {
                 yajl_gen_map_open(g);
-                kstr(g, "cgroup", s->anc[i].cgroup);
-                kint(g, "limit_bytes", s->anc[i].limit_bytes);
-                kint(g, "failcnt", s->anc[i].failcnt);
-                kint(g, "oom_kill", s->anc[i].oom_kill);
+                jg_str(g, "cgroup", s->anc[i].cgroup);
+                jg_int(g, "limit_bytes", s->anc[i].limit_bytes);
+                jg_int(g, "failcnt", s->anc[i].failcnt);
+                jg_int(g, "oom_kill", s->anc[i].oom_kill);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
-        yajl_gen_string(g, (const unsigned char *)"notes", 5);
+        jg_key(g, "notes");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < s->n_notes; i++)
                 yajl_gen_string(g, (const unsigned char *)s->notes[i], strlen(s->notes[i]));
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
-        const unsigned char *b;
-        size_t len;
-        yajl_gen_get_buf(g, &b, &len);
-        char *out = malloc(len + 1);
-        if (out) {
-                memcpy(out, b, len);
-                out[len] = '\0';
-                *ret = out;
-                *ret_len = len;
-        }
-        yajl_gen_free(g);
-        return out ? 0 : -ENOMEM;
+        return jg_finish(g, false, ret, ret_len);
 }
 
 static void get_str(yajl_val d, const char *k, char *dst, size_t cap)

@@ -2,6 +2,7 @@
 #include "psreport.h"
 
 #include "explain.h"
+#include "jsongen.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -97,51 +98,28 @@ int psreport_write_text(FILE *out, const struct proc_table *t, bool all)
         return ferror(out) ? -EIO : 0;
 }
 
-static void gen_str(yajl_gen g, const char *k, const char *v)
-{
-        char buf[1024];
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-        if (!v || !*v) {
-                yajl_gen_null(g);
-                return;
-        }
-        size_t n = explain_sanitize(v, buf, sizeof(buf));
-        yajl_gen_string(g, (const unsigned char *)buf, n);
-}
-
-static void gen_int(yajl_gen g, const char *k, int64_t v)
-{
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-        yajl_gen_integer(g, v);
-}
-
-static void gen_bool(yajl_gen g, const char *k, bool v)
-{
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-        yajl_gen_bool(g, v);
-}
-
 static int write_entry(FILE *out, const struct proc_entry *e, unsigned f)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
         if (!g)
                 return -ENOMEM;
         yajl_gen_map_open(g);
-        gen_int(g, "pid", e->pid);
-        gen_str(g, "comm", e->comm);
-        gen_str(g, "cgroup", e->cgroup);
-        gen_str(g, "container_id", e->container_id);
-        gen_int(g, "rss_kb", e->rss_kb);
-        gen_int(g, "oom_score", e->oom_score);
-        gen_int(g, "oom_score_adj", e->oom_score_adj);
-        gen_bool(g, "protected_by_runtime", f & PS_FLAG_PROTECTED);
-        gen_bool(g, "dies_before_containers", f & PS_FLAG_HOST_FIRST);
+        jg_int(g, "pid", e->pid);
+        jg_str(g, "comm", e->comm);
+        jg_str(g, "cgroup", e->cgroup);
+        jg_str(g, "container_id", e->container_id);
+        jg_int(g, "rss_kb", e->rss_kb);
+        jg_int(g, "oom_score", e->oom_score);
+        jg_int(g, "oom_score_adj", e->oom_score_adj);
+        jg_bool(g, "protected_by_runtime", f & PS_FLAG_PROTECTED);
+        jg_bool(g, "dies_before_containers", f & PS_FLAG_HOST_FIRST);
         yajl_gen_map_close(g);
-        const unsigned char *b;
+        char *line;
         size_t len;
-        yajl_gen_get_buf(g, &b, &len);
-        int r = fwrite(b, 1, len, out) == len && fputc('\n', out) != EOF ? 0 : -EIO;
-        yajl_gen_free(g);
+        if (jg_finish(g, true, &line, &len) < 0)
+                return -ENOMEM;
+        int r = fwrite(line, 1, len, out) == len ? 0 : -EIO;
+        free(line);
         return r;
 }
 

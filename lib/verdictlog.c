@@ -3,6 +3,7 @@
 #include "verdictlog.h"
 
 #include "explain.h"
+#include "jsongen.h"
 #include "jsonv.h"
 
 #include <errno.h>
@@ -13,33 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void key(yajl_gen g, const char *k)
-{
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-}
-
-static void str(yajl_gen g, const char *k, const char *v)
-{
-        char buf[4096];
-        key(g, k);
-        if (!v) {
-                yajl_gen_null(g);
-                return;
-        }
-        size_t n = explain_sanitize(v, buf, sizeof(buf));
-        yajl_gen_string(g, (const unsigned char *)buf, n);
-}
-
-static void num(yajl_gen g, const char *k, int64_t v)
-{
-        key(g, k);
-        if (v == OG_NONE)
-                yajl_gen_null(g);
-        else
-                yajl_gen_integer(g, v);
-}
-
-/* dirty / writeback / file of the decisive kill's memcg, in bytes */
 /* memory.stat as the kernel printed it: v2 names in bytes, v1 names in
  * bytes (5.x+ print v1 stats multi-line too), or v1 names in kB (_kb). */
 static void page_cache(yajl_gen g, const struct oom_kill *k)
@@ -48,7 +22,7 @@ static void page_cache(yajl_gen g, const struct oom_kill *k)
         static const char *const v1b[] = {"dirty", "writeback", "cache"};
         static const char *const v1[] = {"dirty_kb", "writeback_kb", "cache_kb"};
         static const char *const out[] = {"dirty_bytes", "writeback_bytes", "file_bytes"};
-        key(g, "page_cache");
+        jg_key(g, "page_cache");
         if (!k || k->n_stats == 0) {
                 yajl_gen_null(g);
                 return;
@@ -63,20 +37,20 @@ static void page_cache(yajl_gen g, const struct oom_kill *k)
                         else if (!k->stats_in_kb && (!strcmp(key, v2[j]) || !strcmp(key, v1b[j])))
                                 v = k->stats[i].value;
                 }
-                num(g, out[j], v);
+                jg_int(g, out[j], v);
         }
         yajl_gen_map_close(g);
 }
 
 static void evidence(yajl_gen g, const struct verdict *v)
 {
-        key(g, "evidence");
+        jg_key(g, "evidence");
         yajl_gen_map_open(g);
-        key(g, "kmsg");
+        jg_key(g, "kmsg");
         yajl_gen_bool(g, v->ev_kmsg);
-        key(g, "counters");
+        jg_key(g, "counters");
         yajl_gen_bool(g, v->ev_counters);
-        key(g, "init_pid");
+        jg_key(g, "init_pid");
         yajl_gen_bool(g, v->ev_init_pid);
         yajl_gen_map_close(g);
 }
@@ -85,42 +59,42 @@ static void gen_record(yajl_gen g, const struct verdict_record *r)
 {
         const struct verdict *v = r->v;
         yajl_gen_map_open(g);
-        str(g, "id", r->id);
-        str(g, "bundle", r->bundle);
-        str(g, "verdict", verdict_kind_name(v->kind));
-        key(g, "init_killed");
+        jg_str(g, "id", r->id);
+        jg_str(g, "bundle", r->bundle);
+        jg_str(g, "verdict", verdict_kind_name(v->kind));
+        jg_key(g, "init_killed");
         if (v->init_killed < 0)
                 yajl_gen_null(g);
         else
                 yajl_gen_bool(g, v->init_killed == 1);
-        key(g, "kills");
+        jg_key(g, "kills");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < v->n_kills; i++)
                 explain_gen_kill(g, &r->kills[v->kill_idx[i]]);
         yajl_gen_array_close(g);
-        str(g, "cgroup", r->cgroup);
-        str(g, "oom_memcg", v->oom_memcg);
-        num(g, "limit_bytes", r->limit_bytes);
-        num(g, "swap_limit_bytes", r->swap_limit_bytes);
-        num(g, "peak_bytes", r->peak_bytes);
-        num(g, "oom_score_adj", r->oom_score_adj);
+        jg_str(g, "cgroup", r->cgroup);
+        jg_str(g, "oom_memcg", v->oom_memcg);
+        jg_int(g, "limit_bytes", r->limit_bytes);
+        jg_int(g, "swap_limit_bytes", r->swap_limit_bytes);
+        jg_int(g, "peak_bytes", r->peak_bytes);
+        jg_int(g, "oom_score_adj", r->oom_score_adj);
         page_cache(g, v->n_kills ? &r->kills[v->kill_idx[0]] : NULL);
         evidence(g, v);
-        str(g, "started", r->started);
-        str(g, "stopped", r->stopped);
-        str(g, "summary", v->summary);
-        key(g, "ancestors");
+        jg_str(g, "started", r->started);
+        jg_str(g, "stopped", r->stopped);
+        jg_str(g, "summary", v->summary);
+        jg_key(g, "ancestors");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < r->n_parents; i++) {
                 yajl_gen_map_open(g);
-                str(g, "cgroup", r->parents[i].cgroup);
-                num(g, "limit_bytes", r->parents[i].limit_bytes);
-                num(g, "failcnt_delta", r->parents[i].failcnt_delta);
-                num(g, "oom_kill_delta", r->parents[i].oom_kill_delta);
+                jg_str(g, "cgroup", r->parents[i].cgroup);
+                jg_int(g, "limit_bytes", r->parents[i].limit_bytes);
+                jg_int(g, "failcnt_delta", r->parents[i].failcnt_delta);
+                jg_int(g, "oom_kill_delta", r->parents[i].oom_kill_delta);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
-        key(g, "notes");
+        jg_key(g, "notes");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < r->n_notes; i++)
                 yajl_gen_string(g, (const unsigned char *)r->notes[i], strlen(r->notes[i]));
@@ -134,19 +108,7 @@ int verdictlog_render(const struct verdict_record *r, char **ret, size_t *ret_le
         if (!g)
                 return -ENOMEM;
         gen_record(g, r);
-        const unsigned char *b;
-        size_t len;
-        int e = yajl_gen_get_buf(g, &b, &len) == yajl_gen_status_ok ? 0 : -EINVAL;
-        char *line = e == 0 ? malloc(len + 2) : NULL;
-        if (line) {
-                memcpy(line, b, len);
-                line[len] = '\n';
-                line[len + 1] = '\0';
-                *ret = line;
-                *ret_len = len + 1;
-        }
-        yajl_gen_free(g);
-        return e < 0 ? e : line ? 0 : -ENOMEM;
+        return jg_finish(g, true, ret, ret_len);
 }
 
 int verdictlog_append(const char *path, const char *line, size_t len,

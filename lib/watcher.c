@@ -3,6 +3,7 @@
 #include "watcher.h"
 
 #include "cgfiles.h"
+#include "jsongen.h"
 #include "jsonv.h"
 #include "marker.h"
 #include "statedir.h"
@@ -43,36 +44,28 @@ void evidence_snapshot(const char *dir, int version, struct evidence *ev)
         ev->snapshots++;
 }
 
-static void kint(yajl_gen g, const char *k, int64_t v)
-{
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-        if (v == OG_NONE)
-                yajl_gen_null(g);
-        else
-                yajl_gen_integer(g, v);
-}
-
 static int save(int dirfd, const struct evidence *ev)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
         if (!g)
                 return -ENOMEM;
         yajl_gen_map_open(g);
-        kint(g, "oom_kill", ev->oom_kill);
-        kint(g, "oom", ev->oom);
-        kint(g, "peak_bytes", ev->peak_bytes);
-        kint(g, "anon", ev->anon);
-        kint(g, "file", ev->file);
-        kint(g, "dirty", ev->dirty);
-        kint(g, "writeback", ev->writeback);
-        kint(g, "snapshots", ev->snapshots);
-        kint(g, "watcher_pid", ev->watcher_pid);
+        jg_int(g, "oom_kill", ev->oom_kill);
+        jg_int(g, "oom", ev->oom);
+        jg_int(g, "peak_bytes", ev->peak_bytes);
+        jg_int(g, "anon", ev->anon);
+        jg_int(g, "file", ev->file);
+        jg_int(g, "dirty", ev->dirty);
+        jg_int(g, "writeback", ev->writeback);
+        jg_int(g, "snapshots", ev->snapshots);
+        jg_int(g, "watcher_pid", ev->watcher_pid);
         yajl_gen_map_close(g);
-        const unsigned char *b;
+        char *json;
         size_t len;
-        yajl_gen_get_buf(g, &b, &len);
-        int r = statedir_write(dirfd, "evidence.json", (const char *)b, len, NULL);
-        yajl_gen_free(g);
+        if (jg_finish(g, false, &json, &len) < 0)
+                return -ENOMEM;
+        int r = statedir_write(dirfd, "evidence.json", json, len, NULL);
+        free(json);
         return r;
 }
 

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+#include "jsongen.h"
+
+#include "explain.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void jg_key(yajl_gen g, const char *k)
+{
+        char buf[256];
+        size_t n = explain_sanitize(k, buf, sizeof(buf));
+        yajl_gen_string(g, (const unsigned char *)buf, n);
+}
+
+void jg_str(yajl_gen g, const char *k, const char *v)
+{
+        char buf[8192];
+        jg_key(g, k);
+        if (!v || !*v) {
+                yajl_gen_null(g);
+                return;
+        }
+        size_t n = explain_sanitize(v, buf, sizeof(buf));
+        yajl_gen_string(g, (const unsigned char *)buf, n);
+}
+
+void jg_int(yajl_gen g, const char *k, int64_t v)
+{
+        jg_key(g, k);
+        if (v == OG_NONE)
+                yajl_gen_null(g);
+        else
+                yajl_gen_integer(g, v);
+}
+
+void jg_bool(yajl_gen g, const char *k, bool v)
+{
+        jg_key(g, k);
+        yajl_gen_bool(g, v);
+}
+
+int jg_finish(yajl_gen g, bool newline, char **ret, size_t *ret_len)
+{
+        const unsigned char *b;
+        size_t len;
+        char *out = NULL;
+        if (yajl_gen_get_buf(g, &b, &len) == yajl_gen_status_ok &&
+            (out = malloc(len + 2))) {
+                memcpy(out, b, len);
+                if (newline)
+                        out[len++] = '\n';
+                out[len] = '\0';
+                *ret = out;
+                *ret_len = len;
+        }
+        yajl_gen_free(g);
+        return out ? 0 : -ENOMEM;
+}
