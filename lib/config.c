@@ -168,23 +168,15 @@ static int parse_path(yajl_val doc, const char *name, const char *key,
 int config_parse(const char *buf, size_t len, const char *name,
                  struct og_config *ret, struct og_error *err)
 {
-        char ebuf[256] = "";
         config_defaults(ret);
-        if (len > CONFIG_MAX)
-                return og_error_set(err, -EFBIG, "%s: larger than %d bytes", name, CONFIG_MAX);
-        _cleanup_free_ char *z = og_strndup(buf, len, len);
-        if (!z)
-                return og_error_set(err, -ENOMEM, "out of memory");
-        _cleanup_tree_ yajl_val doc = yajl_tree_parse(z, ebuf, sizeof(ebuf));
-        if (!doc || !YAJL_IS_OBJECT(doc)) {
-                char *nl = strchr(ebuf, '\n');
-                if (nl)
-                        *nl = '\0';
-                return og_error_set(err, -EINVAL, "%s: not a JSON object%s%s; fix the "
-                                    "file or remove it to use the defaults",
-                                    name, ebuf[0] ? ": " : "", ebuf);
+        _cleanup_tree_ yajl_val doc = NULL;
+        int r = jsonv_parse_object(buf, len, CONFIG_MAX, name, &doc, err);
+        if (r < 0) {
+                if (err && r == -EINVAL)
+                        strncat(err->msg, "; fix the file or remove it to use the defaults",
+                                sizeof(err->msg) - strlen(err->msg) - 1);
+                return r;
         }
-        int r;
         if ((r = check_keys(doc, name, err)) < 0 || (r = parse_adj(doc, name, ret, err)) < 0 ||
             (r = parse_knobs(doc, name, ret, err)) < 0 ||
             (r = parse_path(doc, name, "state_dir", ret->state_dir,

@@ -66,14 +66,11 @@ static int64_t get_int(yajl_val d, const char *k)
 int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
                     struct og_error *err)
 {
-        char eb[128];
         memset(ret, 0, sizeof(*ret));
-        _cleanup_free_ char *z = og_strndup(buf, len, len);
-        if (!z)
-                return og_error_set(err, -ENOMEM, "out of memory");
-        _cleanup_tree_ yajl_val d = yajl_tree_parse(z, eb, sizeof(eb));
-        if (!d || !YAJL_IS_OBJECT(d))
-                return og_error_set(err, -EINVAL, "state.json is damaged");
+        _cleanup_tree_ yajl_val d = NULL;
+        int r = jsonv_parse_object(buf, len, len, "state.json", &d, err);
+        if (r < 0)
+                return r;
         get_str(d, "id", ret->id, sizeof(ret->id));
         get_str(d, "bundle", ret->bundle, sizeof(ret->bundle));
         get_str(d, "cgroup", ret->cgroup, sizeof(ret->cgroup));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "jsonv.h"
 
+#include <errno.h>
 #include <string.h>
 
 yajl_val jsonv_get(yajl_val obj, const char *key)
@@ -55,4 +56,28 @@ enum jsonv_r jsonv_obj(yajl_val obj, const char *key, yajl_val *ret)
                 return JSONV_WRONG_TYPE;
         *ret = v;
         return JSONV_OK;
+}
+
+int jsonv_parse_object(const char *buf, size_t len, size_t max, const char *name,
+                       yajl_val *ret, struct og_error *err)
+{
+        char ebuf[256] = "";
+        *ret = NULL;
+        if (len > max)
+                return og_error_set(err, -EFBIG, "%s: larger than %zu bytes", name, max);
+        _cleanup_free_ char *z = og_strndup(buf, len, len); /* yajl wants a C string */
+        if (!z)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        yajl_val doc = yajl_tree_parse(z, ebuf, sizeof(ebuf));
+        if (!doc || !YAJL_IS_OBJECT(doc)) {
+                char *nl = strchr(ebuf, '\n');
+                if (nl)
+                        *nl = '\0';
+                if (doc)
+                        yajl_tree_free(doc);
+                return og_error_set(err, -EINVAL, "%s: not a JSON object%s%s", name,
+                                    ebuf[0] ? ": " : "", ebuf);
+        }
+        *ret = doc;
+        return 0;
 }

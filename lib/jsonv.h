@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <yajl/yajl_tree.h>
 
+#include "util.h"
+
 enum jsonv_r {
         JSONV_OK = 0,
         JSONV_ABSENT,    /* no such key (or null) */
@@ -19,6 +21,11 @@ enum jsonv_r jsonv_str(yajl_val obj, const char *key, const char **ret);
 enum jsonv_r jsonv_i64(yajl_val obj, const char *key, int64_t *ret);
 enum jsonv_r jsonv_bool(yajl_val obj, const char *key, bool *ret);
 enum jsonv_r jsonv_obj(yajl_val obj, const char *key, yajl_val *ret);
+
+/* Parse at most max bytes of buf as a JSON object; errors name the input
+ * ("NAME: larger than N bytes", "NAME: not a JSON object: <why>"). */
+int jsonv_parse_object(const char *buf, size_t len, size_t max, const char *name,
+                       yajl_val *ret, struct og_error *err);
 
 static inline void yajl_tree_freep(yajl_val *v)
 {

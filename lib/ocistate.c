@@ -53,15 +53,6 @@ static int parse_annotations(yajl_val doc, struct oci_state *s,
         return 0;
 }
 
-/* First line of yajl's error text ("" if none). */
-static const char *first_line(char *e)
-{
-        char *nl = strchr(e, '\n');
-        if (nl)
-                *nl = '\0';
-        return e;
-}
-
 static int parse_doc(yajl_val doc, struct oci_state *ret, struct og_error *err)
 {
         const char *id = NULL, *status = NULL, *bundle = NULL;
@@ -87,23 +78,16 @@ static int parse_doc(yajl_val doc, struct oci_state *ret, struct og_error *err)
 int ocistate_parse(const char *buf, size_t len, struct oci_state *ret,
                    struct og_error *err)
 {
-        char ebuf[256] = "";
         memset(ret, 0, sizeof(*ret));
-        if (len > OCISTATE_MAX)
-                return og_error_set(err, -EFBIG, "state on stdin is larger than %d bytes",
-                                    OCISTATE_MAX);
-        _cleanup_free_ char *z = og_strndup(buf, len, len);
-        if (!z)
-                return og_error_set(err, -ENOMEM, "out of memory");
         /* yajl turns \u0000 into a NUL inside the string: "a\u0000b" would
          * become the id "a" and could name another container's state */
-        if (memchr(buf, '\0', len) || memmem(buf, len, "\\u0000", 6))
+        if (len <= OCISTATE_MAX && (memchr(buf, '\0', len) || memmem(buf, len, "\\u0000", 6)))
                 return og_error_set(err, -EINVAL, "state on stdin holds a NUL byte");
-        _cleanup_tree_ yajl_val doc = yajl_tree_parse(z, ebuf, sizeof(ebuf));
-        if (!doc || !YAJL_IS_OBJECT(doc))
-                return og_error_set(err, -EINVAL, "state on stdin is not a JSON object%s%s",
-                                    doc ? "" : ": ", doc ? "" : first_line(ebuf));
-        int r = parse_doc(doc, ret, err);
+        _cleanup_tree_ yajl_val doc = NULL;
+        int r = jsonv_parse_object(buf, len, OCISTATE_MAX, "state on stdin", &doc, err);
+        if (r < 0)
+                return r;
+        r = parse_doc(doc, ret, err);
         if (r < 0)
                 ocistate_free(ret);
         return r;

@@ -82,23 +82,12 @@ static int parse_doc(yajl_val doc, const char *name, struct oci_spec *s,
 int spec_parse(const char *buf, size_t len, const char *name,
                struct oci_spec *ret, struct og_error *err)
 {
-        char ebuf[256] = "";
         memset(ret, 0, sizeof(*ret));
-        if (len > SPEC_MAX)
-                return og_error_set(err, -EFBIG, "%s: larger than %d MiB", name,
-                                    SPEC_MAX >> 20);
-        _cleanup_free_ char *z = og_strndup(buf, len, len);
-        if (!z)
-                return og_error_set(err, -ENOMEM, "out of memory");
-        _cleanup_tree_ yajl_val doc = yajl_tree_parse(z, ebuf, sizeof(ebuf));
-        if (!doc || !YAJL_IS_OBJECT(doc)) {
-                char *nl = strchr(ebuf, '\n');
-                if (nl)
-                        *nl = '\0';
-                return og_error_set(err, -EINVAL, "%s: not a JSON object%s%s", name,
-                                    ebuf[0] ? ": " : "", ebuf);
-        }
-        int r = parse_doc(doc, name, ret, err);
+        _cleanup_tree_ yajl_val doc = NULL;
+        int r = jsonv_parse_object(buf, len, SPEC_MAX, name, &doc, err);
+        if (r < 0)
+                return r;
+        r = parse_doc(doc, name, ret, err);
         if (r < 0)
                 spec_free(ret);
         return r;

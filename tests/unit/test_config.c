@@ -64,6 +64,7 @@ static void test_errors_name_file_and_key(void **state)
                 {"{\"verdict_log\": \"/var/../etc/x\"}", "\"verdict_log\" must be"},
                 {"[1]", "not a JSON object"},
                 {"{\"a\":", "not a JSON object"},
+                {"{\"a\":", "remove it to use the defaults"},
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 struct og_config c;
