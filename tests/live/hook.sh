@@ -7,10 +7,8 @@ set -uo pipefail
 HOOK=${HOOK:-build/oomguard-hook}
 OOMGUARD=${OOMGUARD:-build/oomguard}
 HOG=${HOG:-build/tests/oomguard-hog}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# shellcheck source=tap.sh
+. "$(dirname "$(realpath "$0")")/tap.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
         echo "hook tests need root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
@@ -162,5 +160,4 @@ create "$id" "$closed"; rc=$?
 check "the same with fail_closed: exit 1, so the runtime refuses the container" "[ $rc -eq 1 ] && grep -q 'refusing the container' $tmp/hook.err"
 kill -KILL "${PID[$id]}"; wait "${PID[$id]}" 2>/dev/null
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,10 +6,8 @@
 set -uo pipefail
 OOMGUARD=${OOMGUARD:-build/oomguard}
 HOG=${HOG:-build/tests/oomguard-hog}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# shellcheck source=tap.sh
+. "$(dirname "$(realpath "$0")")/tap.sh"
 
 field() { # field JSON KEY -> value (strings unquoted, null as "null")
         python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"
@@ -172,5 +170,4 @@ check "the fake records are in the kernel log, as user records" "dmesg -x | grep
 out=$("$OOMGUARD" explain --kmsg --json)
 check "fake records written to /dev/kmsg never become kills" "! grep -q ':$fake,' <<<\"\$out\""
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

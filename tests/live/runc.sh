@@ -14,10 +14,8 @@ runc_reexec "$0" "$@"
 HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
 OOMGUARD=$(realpath "${OOMGUARD:-build/oomguard}")
 HOG_STATIC=$(realpath "${HOG_STATIC:-build/tests/oomguard-hog-static}")
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 runc_setup oomguard-runc || { echo "0 passed, 1 failed"; exit 1; }
 cfg="$tmp/config.json"
 printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
@@ -142,5 +140,4 @@ check "runc: hook trouble, fail-open: the container runs (exit 0)" "[ $sta -eq 0
 check "runc: the same with fail_closed: runc refuses the container, naming the hook" "[ $stb -ne 0 ] && grep -q 'refusing the container' $tmp/c8b-$$.err"
 
 check "no state left behind" "[ -z \"\$(ls -A $tmp/run 2>/dev/null)\" ]"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
