@@ -43,7 +43,7 @@ int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
         jg_key(g, "notes");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < s->n_notes; i++)
-                yajl_gen_string(g, (const unsigned char *)s->notes[i], strlen(s->notes[i]));
+                jg_strval(g, s->notes[i]);
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
         return jg_finish(g, false, ret, ret_len);

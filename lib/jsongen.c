@@ -14,16 +14,20 @@ void jg_key(yajl_gen g, const char *k)
         yajl_gen_string(g, (const unsigned char *)buf, n);
 }
 
-void jg_str(yajl_gen g, const char *k, const char *v)
+void jg_strval(yajl_gen g, const char *v)
 {
         char buf[8192];
-        jg_key(g, k);
-        if (!v || !*v) {
-                yajl_gen_null(g);
-                return;
-        }
         size_t n = explain_sanitize(v, buf, sizeof(buf));
         yajl_gen_string(g, (const unsigned char *)buf, n);
+}
+
+void jg_str(yajl_gen g, const char *k, const char *v)
+{
+        jg_key(g, k);
+        if (!v || !*v)
+                yajl_gen_null(g);
+        else
+                jg_strval(g, v);
 }
 
 void jg_int(yajl_gen g, const char *k, int64_t v)

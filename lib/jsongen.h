@@ -11,6 +11,8 @@
 
 void jg_key(yajl_gen g, const char *k);
 void jg_str(yajl_gen g, const char *k, const char *v);
+/* A string value on its own (an array element), sanitised, never null. */
+void jg_strval(yajl_gen g, const char *v);
 void jg_int(yajl_gen g, const char *k, int64_t v);
 void jg_bool(yajl_gen g, const char *k, bool v);
 

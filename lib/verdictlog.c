@@ -97,7 +97,7 @@ static void gen_record(yajl_gen g, const struct verdict_record *r)
         jg_key(g, "notes");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < r->n_notes; i++)
-                yajl_gen_string(g, (const unsigned char *)r->notes[i], strlen(r->notes[i]));
+                jg_strval(g, r->notes[i]);
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
 }
