@@ -8,6 +8,10 @@
 # without devices): containers live under the caller's own memory cgroup,
 # and the devices path runc creates is removed by exactly what it added.
 #
+# runc_binaries: HOOK, OOMGUARD and HOG_STATIC as absolute paths (the
+# containers' hooks run with the bundle as working directory), build/ by
+# default.
+#
 # runc_setup NAME: sets RUNC, tmp (scratch, with rootfs/ and spec.json),
 # rel (our memory cgroup) and base (a cgroup NAME-$$ under it). The caller
 # must have run runc_reexec first.
@@ -17,6 +21,12 @@ runc_reexec() { # runc_reexec "$0" "$@"
                 export OOMGUARD_RUNC_NS=1
                 exec unshare --mount --propagation private bash "$@"
         fi
+}
+
+runc_binaries() {
+        HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
+        OOMGUARD=$(realpath "${OOMGUARD:-build/oomguard}")
+        HOG_STATIC=$(realpath "${HOG_STATIC:-build/tests/oomguard-hog-static}")
 }
 
 runc_setup() {

@@ -11,9 +11,7 @@ here=$(dirname "$(realpath "$0")")
 # shellcheck source=runc-lib.sh
 . "$here/runc-lib.sh"
 runc_reexec "$0" "$@"
-HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
-OOMGUARD=$(realpath "${OOMGUARD:-build/oomguard}")
-HOG_STATIC=$(realpath "${HOG_STATIC:-build/tests/oomguard-hog-static}")
+runc_binaries
 # shellcheck source=tap.sh
 . "$here/tap.sh"
 runc_setup oomguard-runc || { echo "0 passed, 1 failed"; exit 1; }
