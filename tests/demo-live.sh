@@ -6,9 +6,7 @@ here=$(dirname "$(realpath "$0")")
 # shellcheck source=live/runc-lib.sh
 . "$here/live/runc-lib.sh"
 runc_reexec "$0" "$@"
-HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
-OOMGUARD=$(realpath "${OOMGUARD:-build/oomguard}")
-HOG_STATIC=$(realpath "${HOG_STATIC:-build/tests/oomguard-hog-static}")
+runc_binaries
 runc_setup oomguard-demo || exit 1
 cfg="$tmp/config.json"
 printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp" >"$cfg"
@@ -30,4 +28,4 @@ say "What oomguard recorded"
 printf '$ oomguard verdicts\n'
 "$OOMGUARD" verdicts --log "$tmp/verdicts.jsonl"
 printf '\n$ oomguard verdicts --json api\n'
-"$OOMGUARD" verdicts --json --log "$tmp/verdicts.jsonl" api | python3 -m json.tool | head -40
+"$OOMGUARD" verdicts --json --log "$tmp/verdicts.jsonl" api | python3 -m json.tool
