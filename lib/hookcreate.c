@@ -18,25 +18,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
-
-void hook_log(int priority, const char *fmt, ...)
-{
-        char msg[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        fprintf(stderr, "oomguard-hook: %s\n", msg);
-        openlog("oomguard-hook", LOG_PID, LOG_DAEMON);
-        syslog(priority, "%s", msg);
-        closelog();
-}
 
 static int64_t mem_total(const char *proc_root)
 {
