@@ -42,26 +42,36 @@ static int feed(const char *line, size_t len, void *ud)
         return c->skipping ? 0 : oomlog_feed_line(c->p, line, len);
 }
 
-/* Kernel kills printed since create. */
+/* The records of a kmsg-format file (the live /dev/kmsg or the watcher's
+ * copy) printed since from_us, parsed into res: always valid on return,
+ * with what was read; < 0 if the file could not be read to its end. */
+static int read_since(const char *path, int64_t from_us, struct oomlog_result *res,
+                      struct kmsg_stats *ks, struct og_error *err)
+{
+        struct oomlog *p = oomlog_new();
+        struct feed_ctx ctx = {p, from_us, false};
+        int r = p ? kmsg_read_all(path, feed, &ctx, ks, err)
+                  : og_error_set(err, -ENOMEM, "out of memory");
+        if (!p || oomlog_finish(p, res) < 0) { /* finish frees p */
+                memset(res, 0, sizeof(*res));
+                return r < 0 ? r : og_error_set(err, -ENOMEM, "out of memory");
+        }
+        return r;
+}
+
+/* Kernel kills printed since create; false if some may be missing. */
 static bool read_kills(const struct hook_env *env, int64_t from_us,
                        struct oomlog_result *res)
 {
         struct og_error err = {0};
         struct kmsg_stats ks = {0};
-        struct oomlog *p = oomlog_new();
-        struct feed_ctx ctx = {p, from_us, false};
-        bool ok = p && kmsg_read_all(env->kmsg, feed, &ctx, &ks, &err) == 0;
-        if (!ok)
-                hook_log(LOG_WARNING, "%s: deciding from the cgroup counters alone",
-                         err.msg[0] ? err.msg : "out of memory");
+        int r = read_since(env->kmsg, from_us, res, &ks, &err);
+        if (r < 0)
+                hook_log(LOG_WARNING, "%s: deciding from the cgroup counters alone", err.msg);
         if (ks.lost)
                 hook_log(LOG_WARNING, "%zu kernel log records were lost before they "
                                       "could be read", ks.lost);
-        if (!p || oomlog_finish(p, res) < 0) {
-                memset(res, 0, sizeof(*res));
-                return false;
-        }
-        return ok && ks.lost == 0;
+        return r == 0 && ks.lost == 0;
 }
 
 /* The watcher's copy of this container's OOM records, for when the live
@@ -76,17 +86,11 @@ static bool watcher_copy(const struct oci_state *st, const struct og_config *cfg
                 return false;
         struct og_error err = {0};
         struct kmsg_stats ks = {0};
-        struct oomlog *p = oomlog_new();
-        struct feed_ctx ctx = {p, from_us, false};
         struct oomlog_result copy;
-        if (!p)
-                return false;
-        if (kmsg_read_all(path, feed, &ctx, &ks, &err) < 0) {
-                oomlog_free(p);
+        if (read_since(path, from_us, &copy, &ks, &err) < 0) {
+                oomlog_result_free(&copy);
                 return false;
         }
-        if (oomlog_finish(p, &copy) < 0) /* frees p */
-                return false;
         oomlog_result_free(res);
         *res = copy;
         hook_log(LOG_NOTICE, "%s: deciding from the watcher's copy of the kernel's records",
