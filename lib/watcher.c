@@ -141,9 +141,11 @@ static bool dir_removed(int dirfd)
 }
 
 /* New kernel records that carry an OOM marker, appended to <state>/kmsg.log:
- * the ring may wrap, or be unreadable, by the time poststop runs. */
-static void copy_kmsg(int kfd, int dirfd, size_t *copied)
+ * the ring may wrap, or be unreadable, by the time poststop runs. True if
+ * any was copied. */
+static bool copy_kmsg(int kfd, int dirfd, size_t *copied)
 {
+        bool any = false;
         char rec[8192 + 1];
         int out = openat(dirfd, "kmsg.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
                                                    O_NOFOLLOW, 0600);
@@ -162,9 +164,11 @@ static void copy_kmsg(int kfd, int dirfd, size_t *copied)
                 size_t len = nl ? (size_t)(nl - rec) + 1 : (size_t)n;
                 if (write(out, rec, len) == (ssize_t)len)
                         *copied += len;
+                any = true;
         }
         if (out >= 0)
                 close(out);
+        return any;
 }
 
 static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
@@ -181,15 +185,17 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
                 int n = poll(p, 3, IDLE_CHECK_MS);
                 if (n < 0 && errno == EINTR)
                         continue;
-                if (p[2].revents & POLLIN)
-                        copy_kmsg(kfd, dirfd, &copied);
+                /* The OOM event fires before the kill is counted; the kernel
+                 * counts it before printing "Killed process", so an OOM
+                 * record is the moment a snapshot sees the kill. */
+                bool oom_printed = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &copied);
                 if (p[0].revents)
                         drain(evfd);
                 if (p[1].revents & POLLIN)
                         p[1].fd = -1; /* init exited: one more snapshot below */
                 if (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd))
                         return; /* the cgroup or our state is gone */
-                if (p[0].revents || p[1].revents) {
+                if (p[0].revents || p[1].revents || oom_printed) {
                         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
                         if (save(dirfd, ev) < 0)
                                 return;
