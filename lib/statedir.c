@@ -115,15 +115,24 @@ int statedir_remove(const char *base, const char *id, struct og_error *err)
                 close(d);
                 return og_error_set(err, -errno, "listing %s/%s: %s", base, id, strerror(errno));
         }
-        struct dirent *de;
-        while ((de = readdir(dir)))
-                if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-                        unlinkat(dirfd(dir), de->d_name, 0);
-        closedir(dir);
         int b = open_base(base, false, err);
-        if (b < 0)
+        if (b < 0) {
+                closedir(dir);
                 return b;
-        r = unlinkat(b, id, AT_REMOVEDIR) < 0 ? -errno : 0;
+        }
+        /* The watcher may still be writing a file as we sweep; once the
+         * directory is gone its writes fail, so sweep until it is. */
+        for (int tries = 0; tries < 100; tries++) {
+                struct dirent *de;
+                rewinddir(dir);
+                while ((de = readdir(dir)))
+                        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+                                unlinkat(dirfd(dir), de->d_name, 0);
+                r = unlinkat(b, id, AT_REMOVEDIR) < 0 ? -errno : 0;
+                if (r != -ENOTEMPTY)
+                        break;
+        }
+        closedir(dir);
         close(b);
         if (r < 0)
                 return og_error_set(err, r, "removing %s/%s: %s", base, id, strerror(-r));

@@ -21,10 +21,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #define IDLE_CHECK_MS 30000 /* also look every 30 s whether we are still needed */
+#define KILL_WAIT_MS 100     /* after an OOM event, how long to watch for its kill */
 #define KMSG_COPY_MAX (1024 * 1024) /* the copy of OOM records kept per container */
 
 void evidence_snapshot(const char *dir, int version, struct evidence *ev)
@@ -171,6 +173,20 @@ static bool copy_kmsg(int kfd, int dirfd, size_t *copied)
         return any;
 }
 
+/* An OOM event comes before the kernel has chosen and counted its victim,
+ * and the runtime may remove the cgroup soon after the victim dies: look
+ * again every millisecond until the kill is counted, for a short while. */
+static void await_kill(const struct hook_state *hs, struct evidence *ev, int64_t before)
+{
+        const struct timespec ms = {0, 1000000};
+        for (int i = 0; i < KILL_WAIT_MS && ev->oom_kill != OG_NONE && ev->oom_kill <= before &&
+                            access(hs->cgroup_dir, F_OK) == 0;
+             i++) {
+                nanosleep(&ms, NULL);
+                evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
+        }
+}
+
 static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
 {
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
@@ -196,7 +212,10 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
                 if (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd))
                         return; /* the cgroup or our state is gone */
                 if (p[0].revents || p[1].revents || oom_printed) {
+                        int64_t before = ev->oom_kill;
                         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
+                        if (p[0].revents)
+                                await_kill(hs, ev, before);
                         if (save(dirfd, ev) < 0)
                                 return;
                 }

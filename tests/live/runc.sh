@@ -137,5 +137,5 @@ sta=$(run c8a-$$); stb=$(run c8b-$$)
 check "runc: hook trouble, fail-open: the container runs (exit 0)" "[ $sta -eq 0 ]"
 check "runc: the same with fail_closed: runc refuses the container, naming the hook" "[ $stb -ne 0 ] && grep -q 'refusing the container' $tmp/c8b-$$.err"
 
-check "no state left behind" "[ -z \"\$(ls -A $tmp/run 2>/dev/null)\" ]"
+check "no state left behind" "[ -z \"\$(ls -A $tmp/run 2>/dev/null)\" ]" || ls -lAR "$tmp/run"
 finish
