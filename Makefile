@@ -39,7 +39,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/oomguard $(BUILD)/oomguard-hook
+all: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
 
 demo: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog-static
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook \
@@ -55,12 +55,17 @@ $(BUILD)/liboomguard.a: $(LIB_OBJ)
 $(BUILD)/oomguard: $(CLI_OBJ) $(BUILD)/liboomguard.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS)
 
-# The hook is static-pie: runtimes call it twice per container, from places
-# with few libraries and no PATH (sanitizer builds link dynamically).
+# The hook and the shim are static-pie: runtimes and engines run them on
+# every container, from places with few libraries and no PATH (sanitizer
+# builds link dynamically).
 YAJL_STATIC := $(shell $(PKG_CONFIG) --variable=libdir yajl 2>/dev/null)/libyajl_s.a
-$(BUILD)/oomguard-hook: $(BUILD)/hook/main.o $(BUILD)/liboomguard.a
-	$(if $(SAN),$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS),\
+LINK_STATIC = $(if $(SAN),$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS),\
 		$(CC) -static-pie -Wl,-z,relro,-z,now $(LDFLAGS) -o $@ $^ $(YAJL_STATIC))
+$(BUILD)/oomguard-hook: $(BUILD)/hook/main.o $(BUILD)/liboomguard.a
+	$(LINK_STATIC)
+
+$(BUILD)/oomguard-shim: $(BUILD)/shim/main.o $(BUILD)/liboomguard.a
+	$(LINK_STATIC)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
@@ -88,13 +93,15 @@ $(BUILD)/tests/oomguard-hog-static: tests/live/hog.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O1 -o $@ $<
 
-check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog \
-		$(BUILD)/tests/oomguard-hog-static
+check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+		$(BUILD)/tests/oomguard-hog $(BUILD)/tests/oomguard-hog-static
 	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
 		bash tests/live/hook.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SANITIZED=$(if $(SAN),yes) \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/runc.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/shim.sh
 
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint:
@@ -124,7 +131,7 @@ fuzz: $(BUILD)/fuzz/fuzz_oomlog
 bench: $(BUILD)/oomguard
 	OOMGUARD=$(BUILD)/oomguard bash bench/explain-vs-grep.sh
 
-install: $(BUILD)/oomguard $(BUILD)/oomguard-hook
+install: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(BUILD)/oomguard $(DESTDIR)$(BINDIR)/oomguard
 	install -m 0755 $(BUILD)/oomguard-hook $(DESTDIR)$(BINDIR)/oomguard-hook

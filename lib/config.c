@@ -21,6 +21,8 @@ void config_defaults(struct og_config *c)
         c->annotations = true;
         snprintf(c->state_dir, sizeof(c->state_dir), "/run/oomguard");
         snprintf(c->verdict_log, sizeof(c->verdict_log), "/var/log/oomguard/verdicts.jsonl");
+        snprintf(c->runtime, sizeof(c->runtime), "runc");
+        c->hook_timeout = 10;
 }
 
 bool config_parse_size(const char *s, int64_t *ret)
@@ -72,7 +74,7 @@ bool config_parse_swap(const char *s, struct swap_policy *ret)
 static const char *const known_keys[] = {
         "oom_score_adj", "oom_score_adj_floor", "swap",        "memory_high",
         "oom_group",     "annotations",         "fail_closed", "state_dir",
-        "verdict_log",
+        "verdict_log",   "runtime",             "hook",        "hook_timeout",
 };
 
 static int bad(struct og_error *err, const char *name, const char *key,
@@ -85,7 +87,7 @@ static int check_keys(yajl_val doc, const char *name, struct og_error *err)
 {
         for (size_t i = 0; i < doc->u.object.len; i++) {
                 const char *k = doc->u.object.keys[i];
-                bool known = false;
+                bool known = strncmp(k, "//", 2) == 0; /* a comment */
                 for (size_t j = 0; j < ARRAY_SIZE(known_keys); j++)
                         known |= strcmp(k, known_keys[j]) == 0;
                 if (!known)
@@ -165,6 +167,31 @@ static int parse_path(yajl_val doc, const char *name, const char *key,
         return 0;
 }
 
+/* The shim's keys: the real runtime (a name looked up in the system's
+ * directories, or an absolute path), the hook it registers, its timeout. */
+static int parse_shim(yajl_val doc, const char *name, struct og_config *c,
+                      struct og_error *err)
+{
+        const char *s;
+        enum jsonv_r r = jsonv_str(doc, "runtime", &s);
+        if (r == JSONV_OK && (s[0] == '/' ? !strstr(s, "/../")
+                                          : s[0] && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+                                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                              "0123456789._-") == strlen(s)) &&
+            strlen(s) < sizeof(c->runtime))
+                memcpy(c->runtime, s, strlen(s) + 1);
+        else if (r != JSONV_ABSENT)
+                return bad(err, name, "runtime", "a runtime's name (\"runc\", \"crun\", "
+                                                 "\"sysbox-runc\") or an absolute path");
+        int64_t v;
+        r = jsonv_i64(doc, "hook_timeout", &v);
+        if (r == JSONV_OK && v >= 1 && v <= 300)
+                c->hook_timeout = (int)v;
+        else if (r != JSONV_ABSENT)
+                return bad(err, name, "hook_timeout", "a number of seconds from 1 to 300");
+        return parse_path(doc, name, "hook", c->hook, sizeof(c->hook), err);
+}
+
 int config_parse(const char *buf, size_t len, const char *name,
                  struct og_config *ret, struct og_error *err)
 {
@@ -182,7 +209,8 @@ int config_parse(const char *buf, size_t len, const char *name,
             (r = parse_path(doc, name, "state_dir", ret->state_dir,
                             sizeof(ret->state_dir), err)) < 0 ||
             (r = parse_path(doc, name, "verdict_log", ret->verdict_log,
-                            sizeof(ret->verdict_log), err)) < 0)
+                            sizeof(ret->verdict_log), err)) < 0 ||
+            (r = parse_shim(doc, name, ret, err)) < 0)
                 return r;
         return 0;
 }

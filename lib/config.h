@@ -38,6 +38,9 @@ struct og_config {
         bool fail_closed;        /* hook trouble stops the container */
         char state_dir[PATH_MAX];
         char verdict_log[PATH_MAX];
+        char runtime[PATH_MAX];  /* the shim's real runtime: a name or a path */
+        char hook[PATH_MAX];     /* the hook the shim registers ("": beside it) */
+        int hook_timeout;        /* seconds, in the hook entries the shim adds */
 };
 
 void config_defaults(struct og_config *c);

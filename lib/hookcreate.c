@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "hookstate.h"
 #include "policy.h"
+#include "procscan.h"
 #include "scan.h"
 #include "spec.h"
 #include "statedir.h"
@@ -23,20 +24,6 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
-
-static int64_t mem_total(const char *proc_root)
-{
-        char p[PATH_MAX], buf[256];
-        snprintf(p, sizeof(p), "%s/meminfo", proc_root);
-        FILE *f = fopen(p, "re");
-        int64_t kb = OG_NONE;
-        while (f && fgets(buf, sizeof(buf), f))
-                if (sscanf(buf, "MemTotal: %" SCNd64 " kB", &kb) == 1)
-                        break;
-        if (f)
-                fclose(f);
-        return kb == OG_NONE ? OG_NONE : kb * 1024;
-}
 
 /* Field 22 of /proc/<pid>/stat: the start time, which tells a reused pid. */
 static int64_t start_time(const char *proc_root, int64_t pid)
@@ -186,7 +173,7 @@ static void ensure_watcher(const struct og_config *cfg, const struct hook_state 
         struct evidence ev;
         struct og_error err = {0};
         if (statedir_open(cfg->state_dir, hs->id, false, &d, NULL) == 0 && d >= 0) {
-                bool alive = evidence_load(d, &ev) && ev.watcher_pid > 0 &&
+                bool alive = evidence_load(d, EVIDENCE_WATCHER, &ev) && ev.watcher_pid > 0 &&
                              kill((pid_t)ev.watcher_pid, 0) == 0;
                 close(d);
                 if (alive)
@@ -232,7 +219,7 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         struct policy_input in = {
                 .limit = sp.limit > 0 ? sp.limit : hs.limit_bytes,
                 .reservation = sp.reservation, .memsw = sp.memsw,
-                .host_mem = mem_total(env->proc_root),
+                .host_mem = proc_mem_total(env->proc_root),
                 .ann_adj = annotation(st, &sp, POLICY_ANN_ADJ),
         };
         struct policy pol;

@@ -98,14 +98,20 @@ static bool watcher_copy(const struct oci_state *st, const struct og_config *cfg
         return true;
 }
 
-static size_t since(const struct oomlog_result *res, int64_t created_us,
+/* The kills that are this container's. One stamped shortly before create
+ * (the two clocks may disagree) counts only if its victim is the init
+ * process or younger: a restarted container reuses its cgroup path, and
+ * its previous life's kill, a moment earlier, had an older pid. */
+static size_t since(const struct oomlog_result *res, int64_t created_us, int64_t init_pid,
                     struct oom_kill *out)
 {
         size_t n = 0;
         for (size_t i = 0; i < res->n_kills; i++) {
                 const char *ts = res->kills[i].timestamp;
                 long long us = ts ? strtoll(ts, NULL, 10) : 0;
-                if (us >= created_us - SLACK_US)
+                int64_t pid = res->kills[i].victim_pid;
+                if (us >= created_us ||
+                    (us >= created_us - SLACK_US && (pid == OG_NONE || pid >= init_pid)))
                         out[n++] = res->kills[i]; /* shallow: res owns the strings */
         }
         return n;
@@ -197,7 +203,15 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         }
         struct hook_state hs;
         struct evidence ev;
-        bool have_ev = evidence_load(d, &ev);
+        struct evidence pre;
+        bool have_ev = evidence_load(d, EVIDENCE_WATCHER, &ev);
+        if (evidence_load(d, EVIDENCE_PREDELETE, &pre)) { /* the shim's, before delete */
+                if (have_ev)
+                        evidence_merge(&ev, &pre);
+                else
+                        ev = pre;
+                have_ev = true;
+        }
         int r = statedir_read(d, "state.json", buf, sizeof(buf), &len, err);
         close(d);
         if (r < 0 || hookstate_parse(buf, len, &hs, err) < 0) {
@@ -213,7 +227,7 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 oomlog_result_free(&res);
                 return og_error_set(err, -ENOMEM, "out of memory");
         }
-        size_t n = since(&res, hs.created_mono_us, kills);
+        size_t n = since(&res, hs.created_mono_us, hs.init_pid, kills);
         struct verdict_parent parents[HOOK_MAX_ANCESTORS];
         struct verdict_limit limits[HOOK_MAX_ANCESTORS];
         parents_now(&hs, parents, limits);

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -121,4 +122,18 @@ void proc_table_free(struct proc_table *t)
         free(t->e);
         t->e = NULL;
         t->n = 0;
+}
+
+int64_t proc_mem_total(const char *proc_root)
+{
+        char p[PATH_MAX], buf[256];
+        snprintf(p, sizeof(p), "%s/meminfo", proc_root);
+        FILE *f = fopen(p, "re");
+        int64_t kb = OG_NONE;
+        while (f && fgets(buf, sizeof(buf), f))
+                if (sscanf(buf, "MemTotal: %" SCNd64 " kB", &kb) == 1)
+                        break;
+        if (f)
+                fclose(f);
+        return kb == OG_NONE ? OG_NONE : kb * 1024;
 }

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "statedir.h"
 
+#include "fileio.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,42 +43,13 @@ int statedir_open(const char *base, const char *id, bool create, int *ret,
         return 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-        while (len > 0) {
-                ssize_t n = write(fd, p, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                p += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
-
 int statedir_write(int dirfd, const char *name, const char *data, size_t len,
                    struct og_error *err)
 {
-        char tmp[256];
-        if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= sizeof(tmp))
-                return og_error_set(err, -ENAMETOOLONG, "state file name too long");
-        unlinkat(dirfd, tmp, 0); /* a leftover, or a planted symlink */
-        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return og_error_set(err, -errno, "writing state %s: %s", name, strerror(errno));
-        int r = write_all(fd, data, len);
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (close(fd) < 0 && r == 0)
-                r = -errno;
-        if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlinkat(dirfd, tmp, 0);
-                return og_error_set(err, r, "writing state %s: %s", name, strerror(-r));
-        }
-        return 0;
+        int r = fileio_write_atomic(dirfd, name, data, len, 0600, err);
+        if (r < 0 && err)
+                og_error_set(err, r, "writing state %s: %s", name, strerror(-r));
+        return r;
 }
 
 int statedir_read(int dirfd, const char *name, char *buf, size_t cap,

@@ -46,6 +46,10 @@ struct og_error {
 int og_error_set(struct og_error *err, int code, const char *fmt, ...)
         OG_PRINTF(3, 4);
 
+/* Put "<fmt>: " before the message already in *err (context added on the
+ * way out); returns code. */
+int og_error_prefix(struct og_error *err, int code, const char *fmt, ...)
+        OG_PRINTF(3, 4);
 /* Duplicate at most max bytes of s[0..len) as a NUL-terminated string. */
 char *og_strndup(const char *s, size_t len, size_t max);
 

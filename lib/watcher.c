@@ -29,6 +29,23 @@
 #define KILL_WAIT_MS 100     /* after an OOM event, how long to watch for its kill */
 #define KMSG_COPY_MAX (1024 * 1024) /* the copy of OOM records kept per container */
 
+void evidence_merge(struct evidence *into, const struct evidence *later)
+{
+        int64_t *a[] = {&into->oom_kill, &into->oom, &into->peak_bytes};
+        const int64_t b[] = {later->oom_kill, later->oom, later->peak_bytes};
+        for (size_t i = 0; i < ARRAY_SIZE(a); i++) /* counters only grow */
+                if (b[i] != OG_NONE && (*a[i] == OG_NONE || b[i] > *a[i]))
+                        *a[i] = b[i];
+        if (into->anon == OG_NONE) { /* the figures at an OOM event matter more */
+                into->anon = later->anon;
+                into->file = later->file;
+                into->dirty = later->dirty;
+                into->writeback = later->writeback;
+        }
+        into->snapshots = (into->snapshots == OG_NONE ? 0 : into->snapshots) +
+                          (later->snapshots == OG_NONE ? 0 : later->snapshots);
+}
+
 void evidence_snapshot(const char *dir, int version, struct evidence *ev)
 {
         bool v1 = version == 1;
@@ -46,7 +63,7 @@ void evidence_snapshot(const char *dir, int version, struct evidence *ev)
         ev->snapshots++;
 }
 
-static int save(int dirfd, const struct evidence *ev)
+int evidence_save(int dirfd, const char *name, const struct evidence *ev)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
         if (!g)
@@ -66,16 +83,16 @@ static int save(int dirfd, const struct evidence *ev)
         size_t len;
         if (jg_finish(g, false, &json, &len) < 0)
                 return -ENOMEM;
-        int r = statedir_write(dirfd, "evidence.json", json, len, NULL);
+        int r = statedir_write(dirfd, name, json, len, NULL);
         free(json);
         return r;
 }
 
-bool evidence_load(int dirfd, struct evidence *ret)
+bool evidence_load(int dirfd, const char *name, struct evidence *ret)
 {
         char buf[4096], eb[64];
         size_t len;
-        if (statedir_read(dirfd, "evidence.json", buf, sizeof(buf), &len, NULL) < 0)
+        if (statedir_read(dirfd, name, buf, sizeof(buf), &len, NULL) < 0)
                 return false;
         yajl_val d = yajl_tree_parse(buf, eb, sizeof(eb));
         if (!d)
@@ -216,7 +233,7 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
                         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
                         if (p[0].revents)
                                 await_kill(hs, ev, before);
-                        if (save(dirfd, ev) < 0)
+                        if (evidence_save(dirfd, EVIDENCE_WATCHER, ev) < 0)
                                 return;
                 }
                 if (evfd < 0 && n == 0)
@@ -245,7 +262,7 @@ static void watcher_main(const char *state_dir, const struct hook_state *hs)
         struct evidence ev = {OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE,
                               OG_NONE, 0, getpid()};
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
-        save(dirfd, &ev);
+        evidence_save(dirfd, EVIDENCE_WATCHER, &ev);
         watch(dirfd, hs, &ev);
         _exit(0);
 }

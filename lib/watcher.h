@@ -26,8 +26,16 @@ struct evidence {
 int watcher_start(const char *state_dir, const struct hook_state *hs,
                   int64_t *ret_pid, struct og_error *err);
 
-/* Read <state>/evidence.json; false if there is none. */
-bool evidence_load(int state_dirfd, struct evidence *ret);
+/* In the state directory: the watcher's snapshots, and the shim's last
+ * one taken just before the runtime's delete removes the cgroup. */
+#define EVIDENCE_WATCHER "evidence.json"
+#define EVIDENCE_PREDELETE "predelete.json"
+/* Read one of them; false if there is none. */
+bool evidence_load(int state_dirfd, const char *name, struct evidence *ret);
+int evidence_save(int state_dirfd, const char *name, const struct evidence *ev);
+/* Fold a later snapshot in: the highest counters and peak; page-cache
+ * figures only where into has none. */
+void evidence_merge(struct evidence *into, const struct evidence *later);
 
 /* Pure: one snapshot of a cgroup's files into ev (for tests too). */
 void evidence_snapshot(const char *cgroup_dir, int version, struct evidence *ev);

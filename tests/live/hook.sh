@@ -9,6 +9,7 @@ OOMGUARD=${OOMGUARD:-build/oomguard}
 HOG=${HOG:-build/tests/oomguard-hog}
 # shellcheck source=tap.sh
 . "$(dirname "$(realpath "$0")")/tap.sh"
+. "$(dirname "$(realpath "$0")")/verdict-lib.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
         echo "hook tests need root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
@@ -32,20 +33,6 @@ cfg="$tmp/config.json"
 printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
 vlog="$tmp/log/verdicts.jsonl"
 
-field() { # field JSON a.0.b -> value ("null" when absent)
-        python3 - "$1" "$2" <<'PY'
-import json, sys
-v = json.loads(sys.argv[1])
-for k in sys.argv[2].split("."):
-    if isinstance(v, list):
-        v = v[int(k)] if int(k) < len(v) else None
-    elif isinstance(v, dict):
-        v = v.get(k)
-    else:
-        v = None
-print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)
-PY
-}
 cgroup() { mkdir "$base/$1" && created+=("$base/$1"); [ -z "${2:-}" ] || { echo "$2" >"$base/$1/memory.limit_in_bytes"; echo "$2" >"$base/$1/memory.memsw.limit_in_bytes" 2>/dev/null; }; }
 bundle() { mkdir -p "$tmp/b/$1"; printf '{"ociVersion":"1.0.2","linux":{"resources":{"memory":{"limit":%s}}},"annotations":{%s}}\n' "$2" "${3:-}" >"$tmp/b/$1/config.json"; }
 # start ID CGROUP CMD: a process held at a fifo until `go ID` (the runtime's start)
@@ -60,11 +47,6 @@ start() {
 go() { echo go >"$tmp/$1.go"; }
 create() { printf '{"ociVersion":"1.0.2","id":"%s","status":"creating","pid":%s,"bundle":"%s"}' "$1" "${PID[$1]}" "$tmp/b/$1" | "$HOOK" createRuntime --config "${2:-$cfg}" 2>>"$tmp/hook.err"; }
 poststop() { printf '{"ociVersion":"1.0.2","id":"%s","status":"stopped","pid":0}' "$1" | "$HOOK" poststop --config "$cfg" 2>>"$tmp/hook.err"; }
-verdict() { grep "\"id\":\"$1\"" "$vlog" | tail -n 1; }
-expect_adj() { # 1000 - 1000 * limit / host, as policy_auto_adj computes it
-        local kb; kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
-        echo $((1000 - $1 / (kb * 1024 / 1000)))
-}
 # one container's whole life: cgroup, bundle, create, start, wait, poststop
 life() { # ID CGROUP LIMIT CMD...
         local id=$1 cg=$2 lim=$3; shift 3

@@ -14,6 +14,8 @@ runc_reexec "$0" "$@"
 runc_binaries
 # shellcheck source=tap.sh
 . "$here/tap.sh"
+# shellcheck source=verdict-lib.sh
+. "$here/verdict-lib.sh"
 runc_setup oomguard-runc || { echo "0 passed, 1 failed"; exit 1; }
 cfg="$tmp/config.json"
 printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
@@ -28,21 +30,7 @@ run() { # run ID -> stdout in $tmp/ID.out, exit status echoed
         (cd "$tmp/b/$1" && "$RUNC" --root "$tmp/runc" run "$1" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null)
         echo $?
 }
-field() {
-        python3 - "$1" "$2" <<'PY'
-import json, sys
-v = json.loads(sys.argv[1])
-for k in sys.argv[2].split("."):
-    v = (v[int(k)] if int(k) < len(v) else None) if isinstance(v, list) else v.get(k) if isinstance(v, dict) else None
-print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)
-PY
-}
-verdict() { grep "\"id\":\"$1\"" "$vlog" 2>/dev/null | tail -n 1; }
 L=$((32 << 20))
-expect_adj() { # 1000 - 1000 * limit / host, as policy_auto_adj computes it
-        local kb; kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
-        echo $((1000 - $1 / (kb * 1024 / 1000)))
-}
 
 # 1. PID 1 exceeds the container's limit
 bundle c1-$$ c1 $L '' /bin/sh -c 'cat /proc/self/oom_score_adj; exec /bin/oomguard-hog 512'

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int write_all(int fd, const char *p, size_t len)
+{
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len,
+                        mode_t mode, struct og_error *err)
+{
+        char tmp[256];
+        if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.oomguard-tmp", name) >= sizeof(tmp))
+                return og_error_set(err, -ENAMETOOLONG, "%s: name too long", name);
+        unlinkat(dirfd, tmp, 0); /* a leftover, or a planted symlink */
+        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0)
+                return og_error_set(err, -errno, "creating %s: %s", tmp, strerror(errno));
+        int r = fchmod(fd, mode) < 0 ? -errno : 0; /* not narrowed by the umask */
+        if (r == 0)
+                r = write_all(fd, data, len);
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlinkat(dirfd, tmp, 0);
+                return og_error_set(err, r, "writing %s: %s", name, strerror(-r));
+        }
+        return 0;
+}
+
+int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret_len,
+                mode_t *ret_mode, struct og_error *err)
+{
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return og_error_set(err, -errno, "cannot open %s: %s", name, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return og_error_set(err, -EINVAL, "%s is not a regular file", name);
+        if ((uint64_t)st.st_size > max)
+                return og_error_set(err, -EFBIG, "%s is larger than %zu bytes", name, max);
+        /* more than st_size: it is being rewritten; /proc files say 0 */
+        size_t cap = st.st_size > 0 ? (size_t)st.st_size : max;
+        _cleanup_free_ char *buf = malloc(cap + 1);
+        if (!buf)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        size_t len = 0;
+        for (;;) {
+                ssize_t n = read(fd, buf + len, cap + 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return og_error_set(err, -errno, "reading %s: %s", name, strerror(errno));
+                if (n == 0)
+                        break;
+                if ((len += (size_t)n) > cap)
+                        return st.st_size > 0 ? og_error_set(err, -EAGAIN, "%s changed while "
+                                                             "being read; try again", name)
+                                              : og_error_set(err, -EFBIG, "%s is larger than "
+                                                             "%zu bytes", name, max);
+        }
+        buf[len] = '\0';
+        if (ret_mode)
+                *ret_mode = st.st_mode & 07777;
+        *ret_len = len;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}

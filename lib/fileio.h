@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Whole-file reads and writes relative to a directory fd, never through a
+ * symlink: a bounded read that fails rather than truncates, and an atomic
+ * replace (temp file beside it, fsync, rename). */
+#ifndef OOMGUARD_FILEIO_H
+#define OOMGUARD_FILEIO_H
+#include "util.h"
+#include <sys/types.h>
+
+/* Replace dirfd/name with data; the new file gets mode. A negative errno;
+ * err says which step failed. */
+int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len,
+                        mode_t mode, struct og_error *err);
+
+/* dirfd/name, a regular file of at most max bytes, into a malloc'd
+ * NUL-terminated buffer; -EFBIG when larger. ret_mode may be NULL. */
+int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret_len,
+                mode_t *ret_mode, struct og_error *err);
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* oomguard-shim's work before it becomes the real runtime: rewrite the
+ * bundle's config.json on create / run, snapshot the cgroup's counters
+ * before delete, find the runtime to exec, and say what went wrong where
+ * the engine looks (Docker and containerd read the --log file, podman
+ * stderr). */
+#ifndef OOMGUARD_SHIM_H
+#define OOMGUARD_SHIM_H
+#include "config.h"
+#include "runcargv.h"
+#include "shimspec.h"
+#include "util.h"
+#include <limits.h>
+#include <sys/stat.h>
+
+/* One message: syslog; and the --log file in the runtime's log format
+ * when there is one, else stderr. Errors go to stderr in any case. */
+void shim_log(const struct runc_argv *a, int priority, const char *fmt, ...)
+        OG_PRINTF(3, 4);
+
+/* The real runtime: an absolute path, or a name looked up in the system
+ * directories (the engine may give no PATH), never the shim itself. */
+int shim_find_runtime(const char *want, const char *const *dirs, char *ret, size_t cap,
+                      struct og_error *err);
+extern const char *const shim_runtime_dirs[];
+
+/* create / run: rewrite <bundle>/config.json (or crun's --config). */
+int shim_prepare(const struct og_config *cfg, const struct shim_plan *plan,
+                 const struct runc_argv *a, struct shim_result *ret,
+                 struct og_error *err);
+
+/* delete: the container's counters into its state directory, if the hook
+ * left one and the cgroup still exists. */
+int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *err);
+/* Can this host limit memory+swap (v1 memsw files, v2 memory.swap.max)? */
+bool shim_swap_accounting(const char *proc_root);
+#endif

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "shimspec.h"
+
+#include "jsongen.h"
+#include "jsonsplice.h"
+#include "spec.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+
+/* Does the hooks.<stage> array already hold an entry for this hook? */
+static bool has_hook(const struct js_doc *d, const char *stage, const char *hook)
+{
+        const char *path[] = {"hooks", stage};
+        long arr = js_find(d, path, 2);
+        if (arr < 0)
+                return false;
+        long e;
+        for (size_t i = 0; (e = js_array_elem(d, (size_t)arr, i)) >= 0; i++) {
+                char p[PATH_MAX];
+                if (js_member_str(d, (size_t)e, "path", p, sizeof(p)) && !strcmp(p, hook))
+                        return true;
+        }
+        return false;
+}
+
+static char *hook_entry(const struct shim_plan *plan, int timeout, const char *stage)
+{
+        yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return NULL;
+        yajl_gen_map_open(g);
+        jg_str(g, "path", plan->hook);
+        jg_key(g, "args");
+        yajl_gen_array_open(g);
+        jg_strval(g, "oomguard-hook");
+        if (plan->hook_config) {
+                jg_strval(g, "--config");
+                jg_strval(g, plan->hook_config);
+        }
+        jg_strval(g, stage);
+        yajl_gen_array_close(g);
+        jg_int(g, "timeout", timeout);
+        yajl_gen_map_close(g);
+        char *s;
+        size_t n;
+        return jg_finish(g, false, &s, &n) < 0 ? NULL : s;
+}
+
+static int add_hooks(struct js_doc *d, const struct shim_plan *plan, int timeout,
+                     struct shim_result *ret, struct og_error *err)
+{
+        static const char *const stages[] = {"createRuntime", "poststop"};
+        for (size_t i = 0; plan->hook && i < ARRAY_SIZE(stages); i++) {
+                if (has_hook(d, stages[i], plan->hook))
+                        continue;
+                const char *path[] = {"hooks", stages[i]};
+                _cleanup_free_ char *e = hook_entry(plan, timeout, stages[i]);
+                if (!e)
+                        return og_error_set(err, -ENOMEM, "out of memory");
+                int r = js_append(d, path, 2, e, err);
+                if (r < 0)
+                        return r;
+                ret->hooks_added++;
+        }
+        return 0;
+}
+
+static int set_int(struct js_doc *d, const char *const *path, size_t n, int64_t v,
+                   struct og_error *err)
+{
+        char num[24];
+        snprintf(num, sizeof(num), "%" PRId64, v);
+        return js_set(d, path, n, num, err);
+}
+
+static int edit(struct js_doc *d, const struct oci_spec *sp, const struct og_config *cfg,
+                const struct shim_plan *plan, struct shim_result *ret,
+                struct og_error *err)
+{
+        static const char *const proc[] = {"process", "oomScoreAdj"};
+        static const char *const swap[] = {"linux", "resources", "memory", "swap"};
+        int r;
+        /* no process object: nothing will run, leave it to the runtime to say */
+        if (js_find(d, proc, 1) >= 0 &&
+            (r = set_int(d, proc, 2, ret->pol.oom_score_adj, err)) < 0)
+                return r;
+        /* without swap accounting the runtime would refuse a swap value */
+        if (ret->pol.set_memsw && sp->limit > 0 && plan->swap_accounting) {
+                if ((r = set_int(d, swap, 4, ret->pol.memsw, err)) < 0)
+                        return r;
+                ret->set_swap = true;
+        }
+        return add_hooks(d, plan, cfg->hook_timeout, ret, err);
+}
+
+int shimspec_rewrite(const char *buf, size_t len, const struct og_config *cfg,
+                     const struct shim_plan *plan, struct shim_result *ret,
+                     struct og_error *err)
+{
+        memset(ret, 0, sizeof(*ret));
+        struct oci_spec sp = {0};
+        int r = spec_parse(buf, len, "config.json", &sp, err);
+        if (r < 0)
+                return r;
+        struct policy_input in = {
+                .limit = sp.limit, .reservation = sp.reservation, .memsw = sp.memsw,
+                .host_mem = plan->host_mem,
+                .ann_adj = spec_annotation(&sp, POLICY_ANN_ADJ),
+        };
+        policy_compute(cfg, &in, &ret->pol);
+        struct js_doc d;
+        if (js_doc_init(&d, buf, len) < 0) {
+                spec_free(&sp);
+                return og_error_set(err, -ENOMEM, "out of memory");
+        }
+        r = edit(&d, &sp, cfg, plan, ret, err);
+        spec_free(&sp);
+        if (r < 0) {
+                js_doc_free(&d);
+                return r;
+        }
+        ret->buf = d.buf;
+        ret->len = d.len;
+        return 0;
+}

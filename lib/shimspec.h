@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* What the shim changes in a bundle's config.json before the runtime sees
+ * it: oomguard-hook at createRuntime and poststop (once, with a timeout),
+ * process.oomScoreAdj from the policy, the swap translation. Everything
+ * else keeps its exact bytes. Pure: a document in, a document out. */
+#ifndef OOMGUARD_SHIMSPEC_H
+#define OOMGUARD_SHIMSPEC_H
+#include "config.h"
+#include "policy.h"
+#include "util.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+struct shim_plan {
+        const char *hook;        /* absolute path of oomguard-hook; NULL: add none */
+        const char *hook_config; /* the hook's --config, NULL for its default */
+        int64_t host_mem;        /* MemTotal, bytes */
+        bool swap_accounting;    /* the host can limit memory+swap */
+};
+
+struct shim_result {
+        char *buf; /* the new document, NUL-terminated; free() it */
+        size_t len;
+        struct policy pol;
+        bool set_swap;     /* linux.resources.memory.swap was written */
+        int hooks_added;   /* 0..2: entries already present are kept, not doubled */
+};
+
+int shimspec_rewrite(const char *buf, size_t len, const struct og_config *cfg,
+                     const struct shim_plan *plan, struct shim_result *ret,
+                     struct og_error *err);
+#endif

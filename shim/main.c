@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* oomguard-shim: registered with an engine in place of runc, it takes
+ * runc's command line. On create and run it writes oomguard's hook and
+ * policy into the bundle's config.json, before delete it keeps the
+ * cgroup's last counters; then it becomes the real runtime (execv), with
+ * the argv untouched. Its own trouble never stops a container unless the
+ * configuration says fail_closed. */
+#define _GNU_SOURCE
+#include "../lib/procscan.h"
+#include "../lib/shim.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+static void usage(void)
+{
+        fputs("Usage: oomguard-shim [RUNTIME OPTIONS] COMMAND [ARGS...]\n"
+              "\n"
+              "A wrapper around runc, crun or sysbox-runc, registered with Docker or\n"
+              "containerd as the runtime. On create and run it adds oomguard-hook and\n"
+              "oomguard's memory policy to the bundle's config.json; before delete it\n"
+              "records the container's last memory counters; every command is then\n"
+              "handed to the real runtime unchanged.\n"
+              "\n"
+              "The real runtime is $OOMGUARD_RUNTIME, else \"runtime\" in the\n"
+              "configuration ($OOMGUARD_CONFIG, else /etc/oomguard/config.json),\n"
+              "else runc. See oomguard-shim(8). The runtime's own help follows.\n\n",
+              stdout);
+        fflush(stdout);
+}
+
+/* oomguard-hook beside this binary, unless the configuration names one. */
+static const char *hook_path(const struct og_config *cfg, char *buf, size_t cap)
+{
+        if (cfg->hook[0])
+                return access(cfg->hook, X_OK) == 0 ? cfg->hook : NULL;
+        char self[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n <= 0)
+                return NULL;
+        self[n] = '\0';
+        if ((size_t)snprintf(buf, cap, "%s/oomguard-hook", dirname(self)) >= cap)
+                return NULL;
+        return access(buf, X_OK) == 0 ? buf : NULL;
+}
+
+static int prepare(const struct og_config *cfg, const char *cfg_path,
+                   const struct runc_argv *a)
+{
+        char hook[PATH_MAX];
+        struct shim_plan plan = {
+                .hook = hook_path(cfg, hook, sizeof(hook)),
+                .hook_config = cfg_path && cfg_path[0] == '/' ? cfg_path : NULL,
+                .host_mem = proc_mem_total("/proc"),
+                .swap_accounting = shim_swap_accounting("/proc"),
+        };
+        if (!plan.hook)
+                shim_log(a, LOG_WARNING, "%s: oomguard-hook not found (%s); adding the "
+                         "policy without it: no verdicts", a->id ? a->id : "?",
+                         cfg->hook[0] ? cfg->hook : "expected beside oomguard-shim");
+        struct shim_result res;
+        struct og_error err = {0};
+        int r = shim_prepare(cfg, &plan, a, &res, &err);
+        free(res.buf);
+        if (r >= 0)
+                return 0;
+        shim_log(a, cfg->fail_closed ? LOG_ERR : LOG_WARNING, "%s: %s; %s",
+                 a->id ? a->id : "?", err.msg,
+                 cfg->fail_closed ? "refusing the container (fail_closed)"
+                                  : "the container runs without oomguard");
+        return cfg->fail_closed ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+        struct runc_argv a;
+        runcargv_parse(argc, argv, &a);
+        if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+                usage();
+        const char *cfg_path = getenv("OOMGUARD_CONFIG");
+        struct og_config cfg;
+        struct og_error err = {0};
+        if (config_load(cfg_path, &cfg, &err) < 0) {
+                shim_log(&a, LOG_ERR, "%s; running with the defaults", err.msg);
+                config_defaults(&cfg);
+        }
+        const char *want = getenv("OOMGUARD_RUNTIME");
+        char runtime[PATH_MAX];
+        if (shim_find_runtime(want && want[0] ? want : cfg.runtime, shim_runtime_dirs,
+                              runtime, sizeof(runtime), &err) < 0) {
+                shim_log(&a, LOG_ERR, "%s", err.msg);
+                return 1;
+        }
+        if (a.command && (!strcmp(a.command, "create") || !strcmp(a.command, "run")) &&
+            prepare(&cfg, cfg_path, &a) < 0)
+                return 1;
+        if (a.command && !strcmp(a.command, "delete") &&
+            shim_snapshot(&cfg, a.id, &err) < 0)
+                shim_log(&a, LOG_WARNING, "%s: keeping the last counters: %s",
+                         a.id ? a.id : "?", err.msg);
+        argv[0] = runtime;
+        execv(runtime, argv);
+        shim_log(&a, LOG_ERR, "cannot run %s: %s", runtime, strerror(errno));
+        return 1;
+}
