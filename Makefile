@@ -7,10 +7,20 @@
 #   make fuzz       libFuzzer over the log parser (FUZZ_SECONDS, default 60)
 #   make bench      explain speed against grep on a 64 MiB log
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        a Debian package (build/oomguard_VERSION_ARCH.deb)
 
+VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/oomguard
+SYSCONFDIR ?= /etc
+# podman and CRI-O read /usr/share/containers/oci/hooks.d and /etc/containers/oci/hooks.d
+HOOKSDIR ?= $(PREFIX)/share/containers/oci/hooks.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+MAN8 := packaging/man/oomguard.8 packaging/man/oomguard-hook.8 packaging/man/oomguard-shim.8
+MAN5 := packaging/man/oomguard.json.5
+EXAMPLES := config/docker/daemon.json config/containerd/config.toml config/crio/10-oomguard.conf
 DESTDIR ?=
 BUILD ?= build
 CC ?= cc
@@ -29,7 +39,8 @@ WARN = -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wconversion \
 	   -Wstrict-prototypes -Wmissing-prototypes
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 LDHARDEN = -pie -Wl,-z,relro,-z,now
-ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) $(SAN) $(YAJL_CFLAGS) -MMD -MP -Ilib
+ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) $(SAN) $(YAJL_CFLAGS) -MMD -MP -Ilib \
+	-DOOMGUARD_VERSION=\"$(VERSION)\"
 ALL_LDFLAGS = $(LDHARDEN) $(SAN) $(LDFLAGS)
 
 LIB_SRC := $(wildcard lib/*.c)
@@ -72,7 +83,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -DFIXTURES=\"tests/fixtures\" $(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/liboomguard.a $(CMOCKA_LIBS) $(YAJL_LIBS)
 
-check: check-unit check-corpus check-live
+check: check-unit check-corpus check-live check-pkg
 
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(filter-out %/test_corpus,$(UNIT_BIN)); do echo "== $$t"; $$t; done
@@ -103,6 +114,9 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/shim.sh
 
+check-pkg: deb
+	DEB=$$(ls $(BUILD)/oomguard_$(VERSION)_*.deb) bash tests/pkg/deb.sh
+
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
@@ -131,23 +145,41 @@ fuzz: $(BUILD)/fuzz/fuzz_oomlog
 bench: $(BUILD)/oomguard
 	OOMGUARD=$(BUILD)/oomguard bash bench/explain-vs-grep.sh
 
+# Binaries, man pages, the default configuration (never over an existing
+# one), the hooks.d file for podman and CRI-O (pointing at BINDIR), the
+# tmpfiles entry and the engine snippets as examples.
 install: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
-	install -m 0755 $(BUILD)/oomguard $(DESTDIR)$(BINDIR)/oomguard
-	install -m 0755 $(BUILD)/oomguard-hook $(DESTDIR)$(BINDIR)/oomguard-hook
-	install -m 0644 packaging/man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
-	install -m 0644 packaging/man/oomguard-hook.8 $(DESTDIR)$(MANDIR)/man8/oomguard-hook.8
-	install -m 0644 packaging/man/oomguard.json.5 $(DESTDIR)$(MANDIR)/man5/oomguard.json.5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSCONFDIR)/oomguard $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(TMPFILESDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+		$(DESTDIR)$(BINDIR)/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/oomguard/config.json ] || \
+		install -m 0644 config/config.json $(DESTDIR)$(SYSCONFDIR)/oomguard/config.json
+	sed 's|/usr/bin/|$(BINDIR)/|' config/hooks.d/oomguard.json >$(DESTDIR)$(HOOKSDIR)/oomguard.json
+	install -m 0644 packaging/tmpfiles/oomguard.conf $(DESTDIR)$(TMPFILESDIR)/oomguard.conf
+	for f in $(EXAMPLES); do \
+		sed 's|/usr/bin/|$(BINDIR)/|' $$f >$(DESTDIR)$(DOCDIR)/examples/$$(echo $${f#config/} | tr / -); \
+	done
 
+# The configuration is left in place: it may be the administrator's.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/oomguard $(DESTDIR)$(BINDIR)/oomguard-hook \
-		$(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard-hook.8 \
-		$(DESTDIR)$(MANDIR)/man5/oomguard.json.5
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,oomguard oomguard-hook oomguard-shim) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
+		$(DESTDIR)$(HOOKSDIR)/oomguard.json $(DESTDIR)$(TMPFILESDIR)/oomguard.conf
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+# A Debian package of `make install PREFIX=/usr` (build/oomguard_*.deb).
+deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
+	BUILD=$(BUILD) VERSION=$(VERSION) bash packaging/deb/build.sh
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-unit check-corpus check-live asan fuzz bench install \
-	uninstall clean
+.PHONY: all demo lint check check-unit check-corpus check-live check-pkg asan fuzz bench install \
+	uninstall deb clean
 .SECONDARY:
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -116,6 +116,44 @@ static void test_load(void **state)
         assert_non_null(strstr(err.msg, path));
 }
 
+/* The shipped config/config.json: every knob written out, and what it says
+ * is exactly the built-in defaults. */
+static void test_shipped_file_is_the_defaults(void **state)
+{
+        (void)state;
+        struct og_config file, def;
+        struct og_error err = {0};
+        if (config_load("config/config.json", &file, &err) < 0)
+                fail_msg("%s", err.msg);
+        config_defaults(&def);
+        assert_memory_equal(&file, &def, sizeof(def));
+}
+
+/* The shim's keys, and comments. */
+static void test_shim_keys(void **state)
+{
+        (void)state;
+        struct og_config c;
+        struct og_error err = {0};
+        const char *ok = "{\"//\":\"x\",\"// runtime\":1,\"runtime\":\"crun\","
+                         "\"hook\":\"/opt/og/oomguard-hook\",\"hook_timeout\":30}";
+        assert_int_equal(config_parse(ok, strlen(ok), "f", &c, &err), 0);
+        assert_string_equal(c.runtime, "crun");
+        assert_string_equal(c.hook, "/opt/og/oomguard-hook");
+        assert_int_equal(c.hook_timeout, 30);
+        static const char *const bad[] = {
+                "{\"runtime\":\"../runc\"}", "{\"runtime\":\"\"}", "{\"runtime\":\"a b\"}",
+                "{\"runtime\":\"/x/../runc\"}", "{\"hook\":\"oomguard-hook\"}",
+                "{\"hook_timeout\":0}", "{\"hook_timeout\":\"5\"}", "{\"/ runtime\":1}",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                memset(&err, 0, sizeof(err));
+                if (config_parse(bad[i], strlen(bad[i]), "f", &c, &err) >= 0)
+                        fail_msg("accepted %s", bad[i]);
+                assert_non_null(strstr(err.msg, "f: "));
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -124,6 +162,8 @@ int main(void)
                 cmocka_unit_test(test_errors_name_file_and_key),
                 cmocka_unit_test(test_sizes_and_swap),
                 cmocka_unit_test(test_load),
+                cmocka_unit_test(test_shipped_file_is_the_defaults),
+                cmocka_unit_test(test_shim_keys),
         };
         return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

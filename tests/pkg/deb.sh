@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The Debian package: builds, installs with dpkg -i, works where an engine
+# looks for it, removes with dpkg -r (configuration kept) and purges with
+# dpkg -P (nothing left). Refuses to touch a host where oomguard is already
+# installed or configured.
+set -uo pipefail
+here=$(dirname "$(realpath "$0")")
+# shellcheck source=../live/tap.sh
+. "$here/../live/tap.sh"
+DEB=${DEB:?the .deb to test}
+if dpkg -s oomguard >/dev/null 2>&1 || [ -e /etc/oomguard ] || [ -e /usr/bin/oomguard ]; then
+        echo "oomguard is already installed or configured here; not testing the package"
+        echo "0 passed, 0 failed"
+        exit 0
+fi
+cleanup() { dpkg -P oomguard >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+files=$(dpkg-deb -c "$DEB" | awk '{print $6}')
+for f in ./usr/bin/oomguard ./usr/bin/oomguard-hook ./usr/bin/oomguard-shim \
+        ./etc/oomguard/config.json ./usr/share/containers/oci/hooks.d/oomguard.json \
+        ./usr/lib/tmpfiles.d/oomguard.conf ./usr/share/man/man8/oomguard-shim.8.gz \
+        ./usr/share/man/man8/oomguard-hook.8.gz ./usr/share/man/man8/oomguard.8.gz \
+        ./usr/share/man/man5/oomguard.json.5.gz ./usr/share/doc/oomguard/examples/docker-daemon.json; do
+        grep -qx "$f" <<<"$files" || bad "the package lacks $f"
+done
+check "the package holds the binaries, config, hooks.d file, tmpfiles entry, man pages, examples" "[ $fail -eq 0 ]"
+check "/etc/oomguard/config.json is a conffile" "dpkg-deb --ctrl-tarfile $DEB | tar -xO ./conffiles | grep -qx /etc/oomguard/config.json"
+
+check "dpkg -i installs it" "dpkg -i $DEB >/tmp/oomguard-dpkg.$$ 2>&1 || { cat /tmp/oomguard-dpkg.$$; false; }"
+check "the commands run from /usr/bin" "/usr/bin/oomguard version | grep -q '^oomguard ' && /usr/bin/oomguard-hook --help | grep -q createRuntime && man -w oomguard-shim >/dev/null"
+hook=$(python3 -c 'import json; print(json.load(open("/usr/share/containers/oci/hooks.d/oomguard.json"))["hook"]["path"])')
+check "the hooks.d file names the installed hook ($hook)" "[ '$hook' = /usr/bin/oomguard-hook ] && [ -x '$hook' ]"
+check "the installed config is the shipped defaults and loads without a word" "cmp -s /etc/oomguard/config.json $here/../../config/config.json && [ -z \"\$(OOMGUARD_RUNTIME=/bin/true /usr/bin/oomguard-shim state x 2>&1)\" ]"
+check "postinst made the state and log directories" "[ \"\$(stat -c %a /run/oomguard)\" = 700 ] && [ -d /var/log/oomguard ]"
+
+echo '{"oom_score_adj": 500}' >/etc/oomguard/config.json
+check "dpkg -r removes the binaries and keeps the edited configuration" "dpkg -r oomguard >/dev/null 2>&1 && [ ! -e /usr/bin/oomguard-shim ] && [ ! -e /usr/share/containers/oci/hooks.d/oomguard.json ] && grep -q 500 /etc/oomguard/config.json"
+check "dpkg -P purges the rest" "dpkg -P oomguard >/dev/null 2>&1 && [ ! -e /etc/oomguard ] && [ ! -e /var/log/oomguard ] && [ ! -e /run/oomguard ] && ! dpkg -s oomguard >/dev/null 2>&1"
+finish
