@@ -5,7 +5,7 @@
 #   make lint       cppcheck and clang --analyze
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz       libFuzzer over the log parser (FUZZ_SECONDS, default 60)
-#   make bench      explain speed against grep on a 64 MiB log
+#   make bench      explain against grep, the hook's and the shim's cost
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        a Debian package (build/oomguard_VERSION_ARCH.deb)
 
@@ -120,8 +120,8 @@ check-pkg: deb
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr -Ilib lib cli
-	@set -e; for f in lib/*.c cli/*.c; do \
+		--std=c11 --inline-suppr -Ilib lib cli hook shim
+	@set -e; for f in lib/*.c cli/*.c hook/*.c shim/*.c; do \
 		out=$$(clang --analyze -std=gnu11 -Ilib $(YAJL_CFLAGS) $$f -o /dev/null 2>&1); \
 		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; done
 
@@ -142,8 +142,16 @@ fuzz: $(BUILD)/fuzz/fuzz_oomlog
 		-max_len=65536 -timeout=10 -print_final_stats=1 \
 		$(BUILD)/fuzz/corpus-oomlog tests/corpus/kernel-logs tests/corpus/extra
 
-bench: $(BUILD)/oomguard
+bench: bench-explain bench-hook bench-shim
+
+bench-explain: $(BUILD)/oomguard
 	OOMGUARD=$(BUILD)/oomguard bash bench/explain-vs-grep.sh
+
+bench-hook: $(BUILD)/oomguard-hook
+	HOOK=$(BUILD)/oomguard-hook bash bench/hook-startup.sh
+
+bench-shim: $(BUILD)/oomguard-shim
+	SHIM=$(BUILD)/oomguard-shim bash bench/shim-create.sh
 
 # Binaries, man pages, the default configuration (never over an existing
 # one), the hooks.d file for podman and CRI-O (pointing at BINDIR), the
@@ -179,7 +187,7 @@ deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-unit check-corpus check-live check-pkg asan fuzz bench install \
+.PHONY: all demo lint check check-unit check-corpus check-live check-pkg asan fuzz bench bench-explain bench-hook bench-shim install \
 	uninstall deb clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

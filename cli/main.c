@@ -23,6 +23,8 @@ static void usage(FILE *out)
               "                 the verdicts recorded when containers stopped\n"
               "  ps [--json] [--all]\n"
               "                 who dies first in a global OOM, by container\n"
+              "  doctor [--json] [--root DIR] [--config PATH]\n"
+              "                 audit this host's memory setup and oomguard's registration\n"
               "  help           show this help\n"
               "  version        show the version\n"
               "\n"
@@ -44,6 +46,8 @@ int main(int argc, char **argv)
                 return cmd_ps(argc - 1, argv + 1);
         if (strcmp(cmd, "verdicts") == 0)
                 return cmd_verdicts(argc - 1, argv + 1);
+        if (strcmp(cmd, "doctor") == 0)
+                return cmd_doctor(argc - 1, argv + 1);
         if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
                 usage(stdout);
                 return EXIT_OK;

@@ -303,15 +303,19 @@ int js_set(struct js_doc *d, const char *const *path, size_t n, const char *text
                 return not_object(path, depth, err);
         if (depth == n)
                 return splice(d, off, js_value_end(d->buf, d->len, off) - off, text);
-        _cleanup_free_ char *inner = nest(path, depth + 1, n, text);
+        char *inner = nest(path, depth + 1, n, text);
         if (!inner)
                 return og_error_set(err, -ENOMEM, "out of memory");
-        if (nul >= 0)
-                return splice(d, (size_t)nul, 4, inner);
-        _cleanup_free_ char *m = NULL;
-        if (asprintf(&m, "\"%s\":%s", path[depth], inner) < 0)
-                return og_error_set(err, -ENOMEM, "out of memory");
-        return insert_last(d, off, m);
+        if (nul >= 0) {
+                r = splice(d, (size_t)nul, 4, inner);
+        } else {
+                char *m = NULL;
+                r = asprintf(&m, "\"%s\":%s", path[depth], inner) < 0 ? -ENOMEM
+                                                                      : insert_last(d, off, m);
+                free(m);
+        }
+        free(inner);
+        return r == -ENOMEM ? og_error_set(err, r, "out of memory") : r;
 }
 
 int js_append(struct js_doc *d, const char *const *path, size_t n, const char *text,

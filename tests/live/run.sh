@@ -170,4 +170,20 @@ check "the fake records are in the kernel log, as user records" "dmesg -x | grep
 out=$("$OOMGUARD" explain --kmsg --json)
 check "fake records written to /dev/kmsg never become kills" "! grep -q ':$fake,' <<<\"\$out\""
 
+# oomguard doctor on this very host: each line checked against what the
+# host says by other means
+doc=$("$OOMGUARD" doctor 2>&1); dst=$?
+if [ -d /sys/fs/cgroup/memory ] && grep -q ' cgroup2 ' /proc/mounts; then want="cgroup v1 hybrid"
+elif [ -d /sys/fs/cgroup/memory ]; then want="cgroup v1"; else want="cgroup v2"; fi
+check "doctor: says '$want', as /proc/mounts does" "grep -q '^info  cgroup  *$want' <<<\"\$doc\""
+if [ "$(awk '/^SwapTotal:/ {print $2}' /proc/meminfo)" = 0 ]; then
+        check "doctor: no swap, as /proc/meminfo says" "grep -q '^info  swap  *No swap' <<<\"\$doc\""
+else
+        check "doctor: swap present, as /proc/meminfo says" "grep '^[a-z]*  *swap ' <<<\"\$doc\" | grep -qv 'No swap'"
+fi
+check "doctor: finds runc where the system has it" "grep -q '^ok    runtime  *runc: $(command -v runc)' <<<\"\$doc\" || ! command -v runc >/dev/null"
+check "doctor: exit 0 with nothing to fix, 1 with warnings" "[ $dst = \$(grep -qE '^(warn|error)' <<<\"\$doc\" && echo 1 || echo 0) ]"
+"$OOMGUARD" doctor --json >"$tmp/doctor.jsonl"
+check "doctor --json: one object per line, four keys" "python3 -c 'import json,sys; [(lambda d: (set(d) == {\"level\",\"check\",\"message\",\"action\"}) or sys.exit(1))(json.loads(l)) for l in sys.stdin]' <$tmp/doctor.jsonl && [ -s $tmp/doctor.jsonl ]"
+
 finish

@@ -32,6 +32,9 @@ check "the commands run from /usr/bin" "/usr/bin/oomguard version | grep -q '^oo
 hook=$(python3 -c 'import json; print(json.load(open("/usr/share/containers/oci/hooks.d/oomguard.json"))["hook"]["path"])')
 check "the hooks.d file names the installed hook ($hook)" "[ '$hook' = /usr/bin/oomguard-hook ] && [ -x '$hook' ]"
 check "the installed config is the shipped defaults and loads without a word" "cmp -s /etc/oomguard/config.json $here/../../config/config.json && [ -z \"\$(OOMGUARD_RUNTIME=/bin/true /usr/bin/oomguard-shim state x 2>&1)\" ]"
+if command -v podman >/dev/null; then
+        check "oomguard doctor sees podman registered through the installed hooks.d file" "grep -q '^ok    podman .*oomguard.json runs /usr/bin/oomguard-hook' <<<\"\$(/usr/bin/oomguard doctor)\""
+fi
 check "postinst made the state and log directories" "[ \"\$(stat -c %a /run/oomguard)\" = 700 ] && [ -d /var/log/oomguard ]"
 
 echo '{"oom_score_adj": 500}' >/etc/oomguard/config.json

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* oomguard doctor [--json] [--root DIR] [--config PATH] */
+#include "cli.h"
+
+#include "../lib/doctor.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void usage(FILE *out)
+{
+        fputs("Usage: oomguard doctor [--json] [--root DIR] [--config PATH]\n"
+              "\n"
+              "Audits this host for oomguard: cgroup version and mode, swap and swap\n"
+              "accounting, vm.dirty_* against the smallest container memory limit,\n"
+              "overcommit, the OCI runtimes installed, whether Docker, containerd,\n"
+              "podman and CRI-O run oomguard, its configuration and directories,\n"
+              "/dev/kmsg, and processes whose oom_score_adj is inverted. One line per\n"
+              "finding: ok, info, warn or error, what was found, what to do.\n"
+              "\n"
+              "  -j, --json          one JSON object per finding\n"
+              "  -r, --root DIR      audit the tree at DIR (its proc, sys, etc, usr)\n"
+              "  -c, --config PATH   the configuration to check (default: $OOMGUARD_CONFIG,\n"
+              "                      else /etc/oomguard/config.json under the root)\n"
+              "  -h, --help          show this help\n"
+              "\n"
+              "Exit status: 0 nothing to fix, 1 warnings or errors, 2 usage.\n",
+              out);
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+        static const struct option longopts[] = {
+                {"json", no_argument, NULL, 'j'},
+                {"root", required_argument, NULL, 'r'},
+                {"config", required_argument, NULL, 'c'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
+        };
+        struct doctor_opts opts = {.config = getenv("OOMGUARD_CONFIG")};
+        bool json = false;
+        int c;
+        while ((c = getopt_long(argc, argv, "jr:c:h", longopts, NULL)) != -1) {
+                switch (c) {
+                case 'j': json = true; break;
+                case 'r': opts.root = optarg; break;
+                case 'c': opts.config = optarg; break;
+                case 'h': usage(stdout); return EXIT_OK;
+                default:
+                        fputs("Run 'oomguard doctor --help' for usage.\n", stderr);
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, "oomguard doctor: unexpected argument '%s'\n", argv[optind]);
+                return EXIT_USAGE;
+        }
+        struct doctor_report *rep = malloc(sizeof(*rep));
+        struct og_error err = {0};
+        if (!rep || doctor_run(&opts, rep, &err) < 0) {
+                fprintf(stderr, "oomguard doctor: %s\n", rep ? err.msg : "out of memory");
+                free(rep);
+                return EXIT_FINDINGS;
+        }
+        int r = json ? doctor_write_json(stdout, rep) : doctor_write_text(stdout, rep);
+        bool problems = doctor_has_problems(rep);
+        free(rep);
+        if (r < 0 || fflush(stdout) != 0) {
+                fputs("oomguard doctor: writing output failed\n", stderr);
+                return EXIT_FINDINGS;
+        }
+        return problems ? EXIT_FINDINGS : EXIT_OK;
+}
