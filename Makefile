@@ -1,7 +1,7 @@
 # oomguard — build, test, install.
 #   make            build/oomguard
 #   make demo       explain real OOM logs (the main job)
-#   make check      unit, corpus and live-kernel tests
+#   make check      unit, corpus, live-kernel, runc, engine and package tests
 #   make lint       cppcheck and clang --analyze
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz       libFuzzer over the log parser (FUZZ_SECONDS, default 60)
@@ -83,7 +83,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -DFIXTURES=\"tests/fixtures\" $(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/liboomguard.a $(CMOCKA_LIBS) $(YAJL_LIBS)
 
-check: check-unit check-corpus check-live check-pkg
+check: check-unit check-corpus check-live check-engines check-pkg
 
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(filter-out %/test_corpus,$(UNIT_BIN)); do echo "== $$t"; $$t; done
@@ -113,6 +113,12 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/runc.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/shim.sh
+
+# dockerd, containerd and podman started by the test itself (see tests/engines/lib.sh)
+check-engines: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+		$(BUILD)/tests/oomguard-hog-static
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/engines/engines.sh
 
 check-pkg: deb
 	DEB=$$(ls $(BUILD)/oomguard_$(VERSION)_*.deb) bash tests/pkg/deb.sh
@@ -187,7 +193,7 @@ deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-unit check-corpus check-live check-pkg asan fuzz bench bench-explain bench-hook bench-shim install \
+.PHONY: all demo lint check check-unit check-corpus check-live check-engines check-pkg asan fuzz bench bench-explain bench-hook bench-shim install \
 	uninstall deb clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
