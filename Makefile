@@ -1,6 +1,6 @@
 # oomguard — build, test, install.
 #   make            build/oomguard
-#   make demo       explain real OOM logs (the main job)
+#   make demo       the main job: real OOM logs explained, then live runc and docker run deaths
 #   make check      unit, corpus, live-kernel, runc, engine and package tests
 #   make lint       cppcheck and clang --analyze
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
@@ -52,8 +52,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
 
-demo: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog-static
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook \
+demo: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+		$(BUILD)/tests/oomguard-hog-static
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/demo.sh
 
 $(BUILD)/%.o: %.c

@@ -19,6 +19,9 @@ printf '\n$ oomguard explain --json %s\n' tests/corpus/kernel-logs/032.log
 "$OOMGUARD" explain --json tests/corpus/kernel-logs/032.log
 if [ "$(id -u)" = 0 ] && command -v runc >/dev/null && command -v busybox >/dev/null; then
         bash "$(dirname "$0")/demo-live.sh"
+        if command -v dockerd >/dev/null && command -v docker >/dev/null; then
+                bash "$(dirname "$0")/demo-docker.sh"
+        fi
 else
         printf '\n(Run as root with runc and busybox-static installed to see live containers.)\n'
 fi
