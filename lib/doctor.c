@@ -475,13 +475,7 @@ static int write_finding(FILE *out, const struct doctor_finding *f)
         jg_str(g, "message", f->what);
         jg_str(g, "action", f->todo);
         yajl_gen_map_close(g);
-        char *line;
-        size_t len;
-        if (jg_finish(g, true, &line, &len) < 0)
-                return -ENOMEM;
-        int r = fwrite(line, 1, len, out) == len ? 0 : -EIO;
-        free(line);
-        return r;
+        return jg_write_line(g, out);
 }
 
 int doctor_write_json(FILE *out, const struct doctor_report *r)

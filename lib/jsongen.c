@@ -62,3 +62,14 @@ int jg_finish(yajl_gen g, bool newline, char **ret, size_t *ret_len)
         yajl_gen_free(g);
         return out ? 0 : -ENOMEM;
 }
+
+int jg_write_line(yajl_gen g, FILE *out)
+{
+        char *line;
+        size_t len;
+        if (jg_finish(g, true, &line, &len) < 0)
+                return -ENOMEM;
+        int r = fwrite(line, 1, len, out) == len ? 0 : -EIO;
+        free(line);
+        return r;
+}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <yajl/yajl_gen.h>
 
 void jg_key(yajl_gen g, const char *k);
@@ -20,4 +21,7 @@ void jg_bool(yajl_gen g, const char *k, bool v);
  * newline when asked); frees g. */
 int jg_finish(yajl_gen g, bool newline, char **ret, size_t *ret_len);
 
+/* Finish g and write the text as one line to out; frees g. -ENOMEM, or
+ * -EIO when out refuses it. */
+int jg_write_line(yajl_gen g, FILE *out);
 #endif

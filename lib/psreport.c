@@ -114,13 +114,7 @@ static int write_entry(FILE *out, const struct proc_entry *e, unsigned f)
         jg_bool(g, "protected_by_runtime", f & PS_FLAG_PROTECTED);
         jg_bool(g, "dies_before_containers", f & PS_FLAG_HOST_FIRST);
         yajl_gen_map_close(g);
-        char *line;
-        size_t len;
-        if (jg_finish(g, true, &line, &len) < 0)
-                return -ENOMEM;
-        int r = fwrite(line, 1, len, out) == len ? 0 : -EIO;
-        free(line);
-        return r;
+        return jg_write_line(g, out);
 }
 
 int psreport_write_json(FILE *out, const struct proc_table *t)
