@@ -43,6 +43,7 @@ ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) $(SAN) $(YAJL_CFLAGS) -MMD -MP -Ilib \
 	-DOOMGUARD_VERSION=\"$(VERSION)\"
 ALL_LDFLAGS = $(LDHARDEN) $(SAN) $(LDFLAGS)
 
+LIBEXECDIR ?= $(PREFIX)/lib/oomguard
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC := $(wildcard cli/*.c)
@@ -50,7 +51,8 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
+all: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+	$(BUILD)/liboomguard-pagecache.so
 
 demo: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		$(BUILD)/tests/oomguard-hog-static
@@ -79,6 +81,14 @@ $(BUILD)/oomguard-hook: $(BUILD)/hook/main.o $(BUILD)/liboomguard.a
 $(BUILD)/oomguard-shim: $(BUILD)/shim/main.o $(BUILD)/liboomguard.a
 	$(LINK_STATIC)
 
+# The write window the shim preloads into containers' glibc programs: no
+# sanitizer, no fortify wrappers, nothing newer than glibc 2.2.5 (the
+# images may carry any glibc); check-preload verifies that.
+$(BUILD)/liboomguard-pagecache.so: preload/pagecache.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -g -fPIC -shared -U_FORTIFY_SOURCE -fno-stack-protector \
+		-Wl,-z,relro,-z,now -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -DFIXTURES=\"tests/fixtures\" $(ALL_LDFLAGS) -o $@ $< \
@@ -105,8 +115,22 @@ $(BUILD)/tests/oomguard-hog-static: tests/live/hog.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O1 -o $@ $<
 
+# the preload tests' probe: glibc (dynamic and static) and, if musl-gcc is
+# installed, musl
+$(BUILD)/tests/pcprobe: tests/live/pcprobe.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+$(BUILD)/tests/pcprobe-static: tests/live/pcprobe.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O1 -o $@ $<
+$(BUILD)/tests/pcprobe-musl: tests/live/pcprobe.c
+	@mkdir -p $(dir $@)
+	if command -v musl-gcc >/dev/null; then musl-gcc -O1 -o $@ $<; fi
+
 check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-		$(BUILD)/tests/oomguard-hog $(BUILD)/tests/oomguard-hog-static
+		$(BUILD)/tests/oomguard-hog $(BUILD)/tests/oomguard-hog-static \
+		$(BUILD)/liboomguard-pagecache.so $(BUILD)/tests/pcprobe \
+		$(BUILD)/tests/pcprobe-static $(BUILD)/tests/pcprobe-musl
 	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
 		bash tests/live/hook.sh
@@ -114,6 +138,9 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/runc.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/shim.sh
+	SHIM=$(BUILD)/oomguard-shim PROBE=$(BUILD)/tests/pcprobe \
+		PROBE_STATIC=$(BUILD)/tests/pcprobe-static PROBE_MUSL=$(BUILD)/tests/pcprobe-musl \
+		bash tests/live/preload.sh
 
 # dockerd, containerd and podman started by the test itself (see tests/engines/lib.sh)
 check-engines: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
@@ -163,12 +190,14 @@ bench-shim: $(BUILD)/oomguard-shim
 # Binaries, man pages, the default configuration (never over an existing
 # one), the hooks.d file for podman and CRI-O (pointing at BINDIR), the
 # tmpfiles entry and the engine snippets as examples.
-install: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
+install: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+	$(BUILD)/liboomguard-pagecache.so
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(SYSCONFDIR)/oomguard $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(TMPFILESDIR) \
 		$(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		$(DESTDIR)$(BINDIR)/
+	install -m 0644 $(BUILD)/liboomguard-pagecache.so $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/oomguard/config.json ] || \
@@ -184,11 +213,13 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,oomguard oomguard-hook oomguard-shim) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
-		$(DESTDIR)$(HOOKSDIR)/oomguard.json $(DESTDIR)$(TMPFILESDIR)/oomguard.conf
+		$(DESTDIR)$(HOOKSDIR)/oomguard.json $(DESTDIR)$(TMPFILESDIR)/oomguard.conf \
+		$(DESTDIR)$(LIBEXECDIR)/liboomguard-pagecache.so
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 # A Debian package of `make install PREFIX=/usr` (build/oomguard_*.deb).
-deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
+deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+		$(BUILD)/liboomguard-pagecache.so
 	BUILD=$(BUILD) VERSION=$(VERSION) bash packaging/deb/build.sh
 
 clean:

@@ -75,6 +75,7 @@ static const char *const known_keys[] = {
         "oom_score_adj", "oom_score_adj_floor", "swap",        "memory_high",
         "oom_group",     "annotations",         "fail_closed", "state_dir",
         "verdict_log",   "runtime",             "hook",        "hook_timeout",
+        "writeback",     "writeback_window",
 };
 
 static int bad(struct og_error *err, const char *name, const char *key,
@@ -192,6 +193,32 @@ static int parse_shim(yajl_val doc, const char *name, struct og_config *c,
         return parse_path(doc, name, "hook", c->hook, sizeof(c->hook), err);
 }
 
+static int parse_writeback(yajl_val doc, const char *name, struct og_config *c,
+                           struct og_error *err)
+{
+        static const char *const modes[] = {"auto", "off", "preload", "host"};
+        const char *s;
+        enum jsonv_r r = jsonv_str(doc, "writeback", &s);
+        if (r == JSONV_OK) {
+                size_t i = 0;
+                while (i < ARRAY_SIZE(modes) && strcmp(s, modes[i]))
+                        i++;
+                if (i == ARRAY_SIZE(modes))
+                        return bad(err, name, "writeback", "\"auto\", \"off\", \"preload\" or \"host\"");
+                c->writeback = (enum writeback_mode)i;
+        } else if (r != JSONV_ABSENT)
+                return bad(err, name, "writeback", "\"auto\", \"off\", \"preload\" or \"host\"");
+        r = jsonv_str(doc, "writeback_window", &s);
+        int64_t v;
+        if (r == JSONV_OK && strcmp(s, "auto") == 0)
+                c->writeback_window = 0;
+        else if (r == JSONV_OK && config_parse_size(s, &v) && v >= (1 << 20) && v <= (1 << 30))
+                c->writeback_window = v;
+        else if (r != JSONV_ABSENT)
+                return bad(err, name, "writeback_window", "\"auto\" or a size from \"1M\" to \"1G\"");
+        return 0;
+}
+
 int config_parse(const char *buf, size_t len, const char *name,
                  struct og_config *ret, struct og_error *err)
 {
@@ -210,7 +237,8 @@ int config_parse(const char *buf, size_t len, const char *name,
                             sizeof(ret->state_dir), err)) < 0 ||
             (r = parse_path(doc, name, "verdict_log", ret->verdict_log,
                             sizeof(ret->verdict_log), err)) < 0 ||
-            (r = parse_shim(doc, name, ret, err)) < 0)
+            (r = parse_shim(doc, name, ret, err)) < 0 ||
+            (r = parse_writeback(doc, name, ret, err)) < 0)
                 return r;
         return 0;
 }

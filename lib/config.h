@@ -27,6 +27,13 @@ struct swap_policy {
         int64_t percent; /* SWAP_PERCENT, 0..1000 */
 };
 
+enum writeback_mode {
+        WRITEBACK_AUTO = 0, /* what works on this host (see oomguard.json(5)) */
+        WRITEBACK_OFF,
+        WRITEBACK_PRELOAD,  /* the write window, in glibc programs only */
+        WRITEBACK_HOST,     /* vm.dirty_* below the smallest container's room */
+};
+
 struct og_config {
         bool adj_auto;          /* "oom_score_adj": "auto" (default) */
         int adj;                /* a fixed oom_score_adj otherwise */
@@ -41,6 +48,8 @@ struct og_config {
         char runtime[PATH_MAX];  /* the shim's real runtime: a name or a path */
         char hook[PATH_MAX];     /* the hook the shim registers ("": beside it) */
         int hook_timeout;        /* seconds, in the hook entries the shim adds */
+        enum writeback_mode writeback;
+        int64_t writeback_window; /* bytes; 0: from the limit (limit / 16, 4..32 MiB) */
 };
 
 void config_defaults(struct og_config *c);

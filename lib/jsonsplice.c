@@ -361,3 +361,15 @@ bool js_member_str(const struct js_doc *d, size_t off, const char *key, char *bu
         long v = member(d->buf, d->len, off, key);
         return v >= 0 && d->buf[v] == '"' && decode(d->buf, d->len, (size_t)v, buf, cap);
 }
+
+bool js_str_at(const struct js_doc *d, size_t off, char *buf, size_t cap)
+{
+        return off < d->len && d->buf[off] == '"' && decode(d->buf, d->len, off, buf, cap);
+}
+
+int js_replace(struct js_doc *d, size_t off, const char *text)
+{
+        if (off >= d->len)
+                return -EINVAL;
+        return splice(d, off, js_value_end(d->buf, d->len, off) - off, text);
+}

@@ -45,4 +45,10 @@ long js_array_elem(const struct js_doc *d, size_t off, size_t i);
  * (cap bytes); false if absent, not a string, or too long. */
 bool js_member_str(const struct js_doc *d, size_t off, const char *key, char *buf,
                    size_t cap);
+/* The string at off, decoded into buf (cap bytes); false if it is not a
+ * string or too long. */
+bool js_str_at(const struct js_doc *d, size_t off, char *buf, size_t cap);
+
+/* Replace the value at off with text (a JSON value). */
+int js_replace(struct js_doc *d, size_t off, const char *text);
 #endif

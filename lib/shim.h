@@ -24,14 +24,27 @@ int shim_find_runtime(const char *want, const char *const *dirs, char *ret, size
                       struct og_error *err);
 extern const char *const shim_runtime_dirs[];
 
-/* create / run: rewrite <bundle>/config.json (or crun's --config). */
-int shim_prepare(const struct og_config *cfg, const struct shim_plan *plan,
-                 const struct runc_argv *a, struct shim_result *ret,
-                 struct og_error *err);
+/* The writeback policy for one container. In: the mode, whether the host
+ * is cgroup v1, the library's host path (NULL if not installed). Out, set
+ * by shim_prepare: what was done and, when the preload was skipped, why. */
+struct shim_writeback {
+        enum writeback_mode mode;
+        bool v1;
+        const char *library;
+        const char *done;   /* "preload", "host" or NULL */
+        char why[160];      /* why the preload was not used, or "" */
+};
+
+/* create / run: rewrite <bundle>/config.json (or crun's --config). plan's
+ * preload fields are filled from wb. */
+int shim_prepare(const struct og_config *cfg, struct shim_plan *plan,
+                 struct shim_writeback *wb, const struct runc_argv *a,
+                 struct shim_result *ret, struct og_error *err);
 
 /* delete: the container's counters into its state directory, if the hook
  * left one and the cgroup still exists. */
 int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *err);
-/* Can this host limit memory+swap (v1 memsw files, v2 memory.swap.max)? */
-bool shim_swap_accounting(const char *proc_root);
+/* Can this host limit memory+swap (v1 memsw files, v2 memory.swap.max)?
+ * Is its memory controller on cgroup v1? */
+void shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1);
 #endif

@@ -6,6 +6,7 @@
 #include "fileio.h"
 #include "hookstate.h"
 #include "ocistate.h"
+#include "rootfs.h"
 #include "spec.h"
 #include "statedir.h"
 #include "watcher.h"
@@ -75,7 +76,37 @@ static int config_location(const struct runc_argv *a, char *dir, size_t cap,
         return (size_t)n < cap ? 0 : -ENAMETOOLONG;
 }
 
-int shim_prepare(const struct og_config *cfg, const struct shim_plan *plan,
+/* auto: on cgroup v1 the preload where it applies and the host mode for
+ * the rest; on v2 the kernel bounds each cgroup's dirty pages itself. */
+static void decide_writeback(const char *dir, const char *buf, size_t len,
+                             struct shim_plan *plan, struct shim_writeback *wb)
+{
+        bool want_preload = wb->mode == WRITEBACK_PRELOAD || (wb->mode == WRITEBACK_AUTO && wb->v1);
+        bool host_fallback = wb->mode == WRITEBACK_HOST || (wb->mode == WRITEBACK_AUTO && wb->v1);
+        wb->done = NULL;
+        wb->why[0] = '\0';
+        if (want_preload) {
+                struct oci_spec sp = {0};
+                enum rootfs_libc k = ROOTFS_UNKNOWN;
+                if (!wb->library)
+                        snprintf(wb->why, sizeof(wb->why), "the write-window library is not installed");
+                else if (spec_parse(buf, len, "config.json", &sp, NULL) == 0 &&
+                         (k = rootfs_libc(dir, sp.root_path)) == ROOTFS_GLIBC)
+                        wb->done = "preload";
+                else
+                        snprintf(wb->why, sizeof(wb->why), "%s",
+                                 k == ROOTFS_MUSL     ? "a musl image (the library is for glibc)"
+                                 : k == ROOTFS_STATIC ? "no dynamic loader in the image (static programs)"
+                                                      : "the image's root could not be inspected");
+                spec_free(&sp);
+        }
+        if (!wb->done && host_fallback)
+                wb->done = "host";
+        plan->preload = wb->done && !strcmp(wb->done, "preload") ? wb->library : NULL;
+        plan->writeback = wb->done;
+}
+
+int shim_prepare(const struct og_config *cfg, struct shim_plan *plan, struct shim_writeback *wb,
                  const struct runc_argv *a, struct shim_result *ret, struct og_error *err)
 {
         char dir[PATH_MAX];
@@ -93,6 +124,7 @@ int shim_prepare(const struct og_config *cfg, const struct shim_plan *plan,
         int r = fileio_read(dfd, name, SPEC_MAX, &buf, &len, &mode, err);
         if (r < 0)
                 return og_error_prefix(err, r, "%s/%s", dir, name);
+        decide_writeback(dir, buf, len, plan, wb);
         if ((r = shimspec_rewrite(buf, len, cfg, plan, ret, err)) < 0)
                 return og_error_prefix(err, r, "%s/%s", dir, name);
         if (ret->len == len && !memcmp(ret->buf, buf, len))
@@ -141,19 +173,21 @@ static bool child_has(const char *dir, const char *file)
         return found;
 }
 
-bool shim_swap_accounting(const char *proc_root)
+void shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1)
 {
         char p[PATH_MAX];
         snprintf(p, sizeof(p), "%s/self/mountinfo", proc_root);
         _cleanup_free_ char *buf = NULL;
         size_t len;
         struct cg_mounts m;
+        *swap_accounting = *v1 = false;
         if (fileio_read(AT_FDCWD, p, 1 << 20, &buf, &len, NULL, NULL) < 0 ||
             cg_parse_mountinfo(buf, len, &m) < 0)
-                return false;
-        if (m.v1_memory[0]) { /* v1 (hybrid too): the memsw files exist or not */
-                return (size_t)snprintf(p, sizeof(p), "%s/memory.memsw.limit_in_bytes",
-                                        m.v1_memory) < sizeof(p) && access(p, F_OK) == 0;
-        }
-        return m.v2[0] && child_has(m.v2, "memory.swap.max"); /* none at the root */
+                return;
+        *v1 = m.v1_memory[0] != '\0';
+        if (*v1) /* v1 (hybrid too): the memsw files exist or not */
+                *swap_accounting = (size_t)snprintf(p, sizeof(p), "%s/memory.memsw.limit_in_bytes",
+                                                    m.v1_memory) < sizeof(p) && access(p, F_OK) == 0;
+        else /* v2: none at the root */
+                *swap_accounting = m.v2[0] && child_has(m.v2, "memory.swap.max");
 }

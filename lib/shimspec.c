@@ -69,6 +69,109 @@ static int add_hooks(struct js_doc *d, const struct shim_plan *plan, int timeout
         return 0;
 }
 
+/* process.env: NAME=… replaced or appended; the element index, or -1. */
+static long env_find(const struct js_doc *d, const char *name, char *val, size_t cap)
+{
+        static const char *const env[] = {"process", "env"};
+        long arr = js_find(d, env, 2), e;
+        size_t n = strlen(name);
+        for (size_t i = 0; arr >= 0 && (e = js_array_elem(d, (size_t)arr, i)) >= 0; i++)
+                if (js_str_at(d, (size_t)e, val, cap) && !strncmp(val, name, n) && val[n] == '=')
+                        return e;
+        return -1;
+}
+
+static int env_put(struct js_doc *d, const char *name, const char *value, bool append_to,
+                   struct og_error *err)
+{
+        static const char *const env[] = {"process", "env"};
+        char old[4096];
+        long e = env_find(d, name, old, sizeof(old));
+        const char *sep = strchr(old, '=');
+        if (e >= 0 && append_to && sep && strstr(sep + 1, value))
+                return 0; /* already there */
+        char *kv = NULL;
+        int n = e >= 0 && append_to && sep && sep[1] ? asprintf(&kv, "%s:%s", old, value)
+                                                    : asprintf(&kv, "%s=%s", name, value);
+        if (n < 0)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g) {
+                free(kv);
+                return og_error_set(err, -ENOMEM, "out of memory");
+        }
+        jg_strval(g, kv);
+        free(kv);
+        char *text;
+        size_t len;
+        if (jg_finish(g, false, &text, &len) < 0)
+                return og_error_set(err, -ENOMEM, "out of memory");
+        int r = e >= 0 ? js_replace(d, (size_t)e, text) : js_append(d, env, 2, text, err);
+        free(text);
+        return r;
+}
+
+static bool has_mount(const struct js_doc *d, const char *dest)
+{
+        static const char *const mounts[] = {"mounts"};
+        long arr = js_find(d, mounts, 1), e;
+        for (size_t i = 0; arr >= 0 && (e = js_array_elem(d, (size_t)arr, i)) >= 0; i++) {
+                char p[PATH_MAX];
+                if (js_member_str(d, (size_t)e, "destination", p, sizeof(p)) && !strcmp(p, dest))
+                        return true;
+        }
+        return false;
+}
+
+/* The write-window library: mounted read-only, preloaded, its window set. */
+/* auto: a sixteenth of the limit, from 4 to 32 MiB: about two windows are
+ * in flight per file, well inside a small container's room. */
+static int64_t window_for(int64_t configured, int64_t limit)
+{
+        if (configured > 0)
+                return configured;
+        int64_t w = limit > 0 ? limit / 16 : 32 << 20;
+        return w < (4 << 20) ? 4 << 20 : w > (32 << 20) ? 32 << 20 : w;
+}
+
+static int add_preload(struct js_doc *d, const struct shim_plan *plan, int64_t window,
+                       struct shim_result *ret, struct og_error *err)
+{
+        static const char *const mounts[] = {"mounts"};
+        int r;
+        if (!has_mount(d, SHIM_PRELOAD_DEST)) {
+                yajl_gen g = yajl_gen_alloc(NULL);
+                if (!g)
+                        return og_error_set(err, -ENOMEM, "out of memory");
+                yajl_gen_map_open(g);
+                jg_str(g, "destination", SHIM_PRELOAD_DEST);
+                jg_str(g, "type", "bind");
+                jg_str(g, "source", plan->preload);
+                jg_key(g, "options");
+                yajl_gen_array_open(g);
+                static const char *const opts[] = {"rbind", "ro", "nosuid", "nodev"};
+                for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+                        jg_strval(g, opts[i]);
+                yajl_gen_array_close(g);
+                yajl_gen_map_close(g);
+                char *m;
+                size_t n;
+                if (jg_finish(g, false, &m, &n) < 0)
+                        return og_error_set(err, -ENOMEM, "out of memory");
+                r = js_append(d, mounts, 1, m, err);
+                free(m);
+                if (r < 0)
+                        return r;
+        }
+        char win[24];
+        snprintf(win, sizeof(win), "%" PRId64, window);
+        if ((r = env_put(d, "LD_PRELOAD", SHIM_PRELOAD_DEST, true, err)) < 0 ||
+            (r = env_put(d, "OOMGUARD_WRITEBACK_WINDOW", win, false, err)) < 0)
+                return r;
+        ret->preloaded = true;
+        return 0;
+}
+
 static int set_int(struct js_doc *d, const char *const *path, size_t n, int64_t v,
                    struct og_error *err)
 {
@@ -93,6 +196,16 @@ static int edit(struct js_doc *d, const struct oci_spec *sp, const struct og_con
                 if ((r = set_int(d, swap, 4, ret->pol.memsw, err)) < 0)
                         return r;
                 ret->set_swap = true;
+        }
+        if (plan->preload && js_find(d, proc, 1) >= 0 &&
+            (r = add_preload(d, plan, window_for(plan->window, sp->limit), ret, err)) < 0)
+                return r;
+        if (plan->writeback) {
+                static const char *const ann[] = {"annotations", SHIM_ANN_WRITEBACK};
+                char q[32];
+                snprintf(q, sizeof(q), "\"%s\"", plan->writeback);
+                if ((r = js_set(d, ann, 2, q, err)) < 0)
+                        return r;
         }
         return add_hooks(d, plan, cfg->hook_timeout, ret, err);
 }

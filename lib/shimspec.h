@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* What the shim changes in a bundle's config.json before the runtime sees
  * it: oomguard-hook at createRuntime and poststop (once, with a timeout),
- * process.oomScoreAdj from the policy, the swap translation. Everything
- * else keeps its exact bytes. Pure: a document in, a document out. */
+ * process.oomScoreAdj from the policy, the swap translation, and for the
+ * writeback policy the write-window library (a read-only bind mount, in
+ * LD_PRELOAD, its window in the environment). Everything else keeps its
+ * exact bytes. Pure: a document in, a document out. */
 #ifndef OOMGUARD_SHIMSPEC_H
 #define OOMGUARD_SHIMSPEC_H
 #include "config.h"
@@ -16,7 +18,14 @@ struct shim_plan {
         const char *hook_config; /* the hook's --config, NULL for its default */
         int64_t host_mem;        /* MemTotal, bytes */
         bool swap_accounting;    /* the host can limit memory+swap */
+        const char *preload;     /* host path of the write-window library; NULL: none */
+        int64_t window;          /* its window in bytes */
+        const char *writeback;   /* "preload", "host" or NULL: the annotation for the hook */
 };
+
+/* Where the write-window library appears inside the container. */
+#define SHIM_PRELOAD_DEST "/.oomguard/liboomguard-pagecache.so"
+#define SHIM_ANN_WRITEBACK "org.oomguard.writeback"
 
 struct shim_result {
         char *buf; /* the new document, NUL-terminated; free() it */
@@ -24,6 +33,7 @@ struct shim_result {
         struct policy pol;
         bool set_swap;     /* linux.resources.memory.swap was written */
         int hooks_added;   /* 0..2: entries already present are kept, not doubled */
+        bool preloaded;    /* the library is mounted and in LD_PRELOAD */
 };
 
 int shimspec_rewrite(const char *buf, size_t len, const struct og_config *cfg,

@@ -70,6 +70,11 @@ static int parse_doc(yajl_val doc, const char *name, struct oci_spec *s,
         const char *cgs = cg ? YAJL_GET_STRING(cg) : NULL;
         if (cgs && strlen(cgs) < sizeof(s->cgroups_path))
                 memcpy(s->cgroups_path, cgs, strlen(cgs) + 1);
+        static const char *const root_path[] = {"root", "path", NULL};
+        yajl_val rp = path_get(doc, root_path);
+        const char *rps = rp ? YAJL_GET_STRING(rp) : NULL;
+        if (rps && strlen(rps) < sizeof(s->root_path))
+                memcpy(s->root_path, rps, strlen(rps) + 1);
         yajl_val adj = path_get(doc, adj_path);
         if (adj && YAJL_IS_INTEGER(adj) && YAJL_GET_INTEGER(adj) >= -1000 &&
             YAJL_GET_INTEGER(adj) <= 1000) {

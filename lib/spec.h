@@ -20,6 +20,7 @@ struct oci_spec {
         bool has_oom_score_adj;
         int oom_score_adj;   /* process.oomScoreAdj */
         char cgroups_path[PATH_MAX];
+        char root_path[PATH_MAX];  /* root.path: absolute, or relative to the bundle */
         struct oci_annotation *annotations;
         size_t n_annotations;
 };

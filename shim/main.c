@@ -48,28 +48,52 @@ static const char *hook_path(const struct og_config *cfg, char *buf, size_t cap)
         return access(buf, X_OK) == 0 ? buf : NULL;
 }
 
+/* The write-window library: beside the shim (a build tree), else in
+ * ../lib/oomguard/ (an installation). */
+static const char *library_path(char *buf, size_t cap)
+{
+        static const char *const rel[] = {"", "/../lib/oomguard"};
+        char self[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n <= 0)
+                return NULL;
+        self[n] = '\0';
+        const char *dir = dirname(self);
+        for (size_t i = 0; i < ARRAY_SIZE(rel); i++)
+                if ((size_t)snprintf(buf, cap, "%s%s/liboomguard-pagecache.so", dir, rel[i]) < cap &&
+                    access(buf, R_OK) == 0)
+                        return buf;
+        return NULL;
+}
+
 static int prepare(const struct og_config *cfg, const char *cfg_path,
                    const struct runc_argv *a)
 {
-        char hook[PATH_MAX];
+        char hook[PATH_MAX], lib[PATH_MAX];
+        const char *id = a->id ? a->id : "?";
         struct shim_plan plan = {
                 .hook = hook_path(cfg, hook, sizeof(hook)),
                 .hook_config = cfg_path && cfg_path[0] == '/' ? cfg_path : NULL,
                 .host_mem = proc_mem_total("/proc"),
-                .swap_accounting = shim_swap_accounting("/proc"),
+                .window = cfg->writeback_window,
         };
+        struct shim_writeback wb = {.mode = cfg->writeback, .library = library_path(lib, sizeof(lib))};
+        shim_host_facts("/proc", &plan.swap_accounting, &wb.v1);
         if (!plan.hook)
                 shim_log(a, LOG_WARNING, "%s: oomguard-hook not found (%s); adding the "
-                         "policy without it: no verdicts", a->id ? a->id : "?",
+                         "policy without it: no verdicts", id,
                          cfg->hook[0] ? cfg->hook : "expected beside oomguard-shim");
         struct shim_result res;
         struct og_error err = {0};
-        int r = shim_prepare(cfg, &plan, a, &res, &err);
+        int r = shim_prepare(cfg, &plan, &wb, a, &res, &err);
         free(res.buf);
-        if (r >= 0)
+        if (r >= 0) {
+                if (wb.why[0])
+                        shim_log(a, LOG_INFO, "%s: no write window: %s%s", id, wb.why,
+                                 wb.done ? "; the host mode covers it" : "");
                 return 0;
-        shim_log(a, cfg->fail_closed ? LOG_ERR : LOG_WARNING, "%s: %s; %s",
-                 a->id ? a->id : "?", err.msg,
+        }
+        shim_log(a, cfg->fail_closed ? LOG_ERR : LOG_WARNING, "%s: %s; %s", id, err.msg,
                  cfg->fail_closed ? "refusing the container (fail_closed)"
                                   : "the container runs without oomguard");
         return cfg->fail_closed ? -1 : 0;

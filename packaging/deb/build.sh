@@ -12,7 +12,7 @@ rm -rf "$BUILD/deb"
 make --no-print-directory -s install BUILD="$BUILD" PREFIX=/usr DESTDIR="$root" >/dev/null
 gzip -9n "$root"/usr/share/man/man*/*
 strip --strip-unneeded "$root"/usr/bin/oomguard "$root"/usr/bin/oomguard-hook \
-        "$root"/usr/bin/oomguard-shim
+        "$root"/usr/bin/oomguard-shim "$root"/usr/lib/oomguard/liboomguard-pagecache.so
 install -d "$root/DEBIAN" "$root/usr/share/doc/oomguard"
 install -m 0644 packaging/deb/copyright "$root/usr/share/doc/oomguard/copyright"
 install -m 0755 packaging/deb/postinst packaging/deb/postrm "$root/DEBIAN/"

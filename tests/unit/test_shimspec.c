@@ -15,6 +15,7 @@
 #define HOOK "/usr/lib/oomguard/oomguard-hook"
 
 static bool same(yajl_val a, yajl_val b, const char *path);
+static bool preload_mode; /* mounts, process.env and the annotation change too */
 
 /* Members the shim may add or change; "hooks.X" is an array it appends to. */
 static bool intended(const char *path)
@@ -25,7 +26,9 @@ static bool intended(const char *path)
         for (size_t i = 0; i < ARRAY_SIZE(p); i++)
                 if (!strcmp(path, p[i]))
                         return true;
-        return false;
+        return preload_mode && (!strcmp(path, "mounts") || !strcmp(path, "process.env") ||
+                                !strcmp(path, "annotations") ||
+                                !strcmp(path, "annotations." SHIM_ANN_WRITEBACK));
 }
 
 static bool same_object(yajl_val a, yajl_val b, const char *path)
@@ -104,6 +107,42 @@ static void check_hooks(yajl_val o, yajl_val n, const char *stage)
         assert_int_equal(YAJL_GET_INTEGER(get(e, "timeout", NULL)), 10);
 }
 
+/* mounts: the original ones in place, then the library, read-only;
+ * process.env: the original entries in place (LD_PRELOAD extended, not
+ * replaced), then LD_PRELOAD and the window when they were not there. */
+static void check_preload(yajl_val o, yajl_val n)
+{
+        yajl_val om = get(o, "mounts", NULL), nm = get(n, "mounts", NULL);
+        size_t olen = om ? om->u.array.len : 0;
+        assert_int_equal(nm->u.array.len, olen + 1);
+        for (size_t i = 0; i < olen; i++)
+                assert_true(same(om->u.array.values[i], nm->u.array.values[i], "mounts"));
+        yajl_val m = nm->u.array.values[olen];
+        assert_string_equal(YAJL_GET_STRING(get(m, "destination", NULL)), SHIM_PRELOAD_DEST);
+        assert_string_equal(YAJL_GET_STRING(get(m, "source", NULL)), "/usr/lib/oomguard/pc.so");
+        yajl_val opts = get(m, "options", NULL);
+        assert_string_equal(YAJL_GET_STRING(opts->u.array.values[1]), "ro");
+        yajl_val oe = get(o, "process", "env"), ne = get(n, "process", "env");
+        size_t oel = oe ? oe->u.array.len : 0, found = 0;
+        assert_true(ne->u.array.len >= oel);
+        for (size_t i = 0; i < oel; i++) {
+                const char *a = YAJL_GET_STRING(oe->u.array.values[i]);
+                const char *b = YAJL_GET_STRING(ne->u.array.values[i]);
+                if (!strncmp(a, "LD_PRELOAD=", 11))
+                        assert_true(!strncmp(b, a, strlen(a)) && strstr(b, SHIM_PRELOAD_DEST));
+                else
+                        assert_string_equal(a, b);
+        }
+        for (size_t i = 0; i < ne->u.array.len; i++) {
+                const char *b = YAJL_GET_STRING(ne->u.array.values[i]);
+                found += !strncmp(b, "LD_PRELOAD=", 11) && strstr(b, SHIM_PRELOAD_DEST);
+                found += !strcmp(b, "OOMGUARD_WRITEBACK_WINDOW=16777216");
+        }
+        assert_int_equal(found, 2);
+        yajl_val ann = get(n, "annotations", SHIM_ANN_WRITEBACK);
+        assert_string_equal(YAJL_GET_STRING(ann), "preload");
+}
+
 static void check_one(const char *file, const struct og_config *cfg)
 {
         size_t len = 0;
@@ -111,7 +150,12 @@ static void check_one(const char *file, const struct og_config *cfg)
         snprintf(path, sizeof(path), "%s/%s", SPEC_DIR, file);
         _cleanup_free_ char *orig = read_file(path, &len);
         assert_non_null(orig);
-        struct shim_plan plan = {HOOK, NULL, 24LL << 30, true};
+        struct shim_plan plan = {.hook = HOOK, .host_mem = 24LL << 30, .swap_accounting = true};
+        if (preload_mode) {
+                plan.preload = "/usr/lib/oomguard/pc.so";
+                plan.window = 16 << 20;
+                plan.writeback = "preload";
+        }
         struct shim_result r, again;
         struct og_error err = {0};
         if (shimspec_rewrite(orig, len, cfg, &plan, &r, &err) < 0)
@@ -126,6 +170,8 @@ static void check_one(const char *file, const struct og_config *cfg)
         check_hooks(o, n, "createRuntime");
         check_hooks(o, n, "poststop");
         assert_int_equal(r.hooks_added, 2);
+        if (preload_mode)
+                check_preload(o, n);
         const char *swap[] = {"linux", "resources", "memory", "swap", NULL};
         yajl_val s = yajl_tree_get(n, swap, yajl_t_any);
         if (r.set_swap)
@@ -180,6 +226,37 @@ static void test_fixtures_swap_none(void **state)
         assert_true(each_fixture(&cfg) >= 5);
 }
 
+/* The write-window library on every real document: mounted read-only,
+ * preloaded after what the image already preloads, idempotent. */
+static void test_fixtures_preload(void **state)
+{
+        (void)state;
+        struct og_config cfg;
+        config_defaults(&cfg);
+        preload_mode = true;
+        assert_true(each_fixture(&cfg) >= 5);
+        preload_mode = false;
+}
+
+/* An image's own LD_PRELOAD is kept, ours goes after it. */
+static void test_preload_keeps_the_images(void **state)
+{
+        (void)state;
+        const char *doc = "{\"process\":{\"env\":[\"A=1\",\"LD_PRELOAD=/lib/x.so\"]}}";
+        struct og_config cfg;
+        config_defaults(&cfg);
+        struct shim_plan plan = {.preload = "/p.so", .window = 1 << 20, .host_mem = 1LL << 30};
+        struct shim_result r, again;
+        assert_int_equal(shimspec_rewrite(doc, strlen(doc), &cfg, &plan, &r, NULL), 0);
+        assert_non_null(strstr(r.buf, "\"LD_PRELOAD=/lib/x.so:" SHIM_PRELOAD_DEST "\""));
+        assert_non_null(strstr(r.buf, "\"OOMGUARD_WRITEBACK_WINDOW=1048576\""));
+        assert_true(r.preloaded);
+        assert_int_equal(shimspec_rewrite(r.buf, r.len, &cfg, &plan, &again, NULL), 0);
+        assert_string_equal(again.buf, r.buf);
+        free(r.buf);
+        free(again.buf);
+}
+
 /* The policy lands as the policy says; a hook that is already there (any
  * args) is kept and not added again. */
 static void test_values(void **state)
@@ -192,7 +269,8 @@ static void test_values(void **state)
         struct og_config cfg;
         config_defaults(&cfg);
         cfg.swap.mode = SWAP_NONE;
-        struct shim_plan plan = {HOOK, "/etc/og.json", 1LL << 30, true};
+        struct shim_plan plan = {.hook = HOOK, .hook_config = "/etc/og.json",
+                                 .host_mem = 1LL << 30, .swap_accounting = true};
         struct shim_result r;
         assert_int_equal(shimspec_rewrite(doc, strlen(doc), &cfg, &plan, &r, NULL), 0);
         assert_int_equal(r.hooks_added, 1);
@@ -221,7 +299,7 @@ static void test_refused(void **state)
                                           "{\"hooks\":7}"};
         struct og_config cfg;
         config_defaults(&cfg);
-        struct shim_plan plan = {HOOK, NULL, 1LL << 30, true};
+        struct shim_plan plan = {.hook = HOOK, .host_mem = 1LL << 30, .swap_accounting = true};
         for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
                 struct shim_result r;
                 struct og_error err = {0};
@@ -237,6 +315,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_fixtures_defaults),
                 cmocka_unit_test(test_fixtures_swap_none),
+                cmocka_unit_test(test_fixtures_preload),
+                cmocka_unit_test(test_preload_keeps_the_images),
                 cmocka_unit_test(test_values),
                 cmocka_unit_test(test_refused),
         };

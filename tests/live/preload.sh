@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The write window in real containers started through oomguard-shim: a
+# glibc image whose program writes 64 MiB keeps only a few windows of it in
+# the page cache (write, pwrite, writev, and a forked and re-executed
+# child), where plain runc keeps all of it; a static binary, an image of
+# static programs and a musl image run untouched, and the shim says why.
+set -uo pipefail
+here=$(dirname "$(realpath "$0")")
+# shellcheck source=runc-lib.sh
+. "$here/runc-lib.sh"
+runc_reexec "$0" "$@"
+runc_binaries
+SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
+PROBE=$(realpath "${PROBE:-build/tests/pcprobe}")
+PROBE_STATIC=$(realpath "${PROBE_STATIC:-build/tests/pcprobe-static}")
+PROBE_MUSL=${PROBE_MUSL:-build/tests/pcprobe-musl}
+# shellcheck source=tap.sh
+. "$here/tap.sh"
+runc_setup oomguard-preload || { echo "0 passed, 1 failed"; exit 1; }
+cfg="$tmp/config.json"
+printf '{"state_dir":"%s/run","verdict_log":"%s/v.jsonl","runtime":"%s","writeback":"preload","writeback_window":"4M"}\n' \
+        "$tmp" "$tmp" "$RUNC" >"$cfg"
+export OOMGUARD_CONFIG="$cfg"
+L=$((256 << 20))
+
+image() { # image NAME: a rootfs with the busybox applets, plus per kind
+        local r="$tmp/img-$1"
+        cp -a "$tmp/rootfs" "$r"
+        case $1 in
+        glibc)
+                mkdir -p "$r/lib64" "$r/lib/x86_64-linux-gnu"
+                cp -L /lib64/ld-linux-x86-64.so.2 "$r/lib64/"
+                cp -L /lib/x86_64-linux-gnu/libc.so.6 "$r/lib/x86_64-linux-gnu/"
+                cp "$PROBE" "$r/bin/pcprobe"; cp "$PROBE_STATIC" "$r/bin/pcprobe-static" ;;
+        musl)
+                cp -L /lib/ld-musl-x86_64.so.1 "$r/lib/" 2>/dev/null || { mkdir -p "$r/lib"; cp -L /lib/ld-musl-x86_64.so.1 "$r/lib/"; }
+                cp "$PROBE_MUSL" "$r/bin/pcprobe" ;;
+        static) cp "$PROBE_STATIC" "$r/bin/pcprobe" ;;
+        esac
+}
+bundle() { # bundle ID IMAGE CMD...: a writable /data on the host's disk
+        local id=$1 img=$2; shift 2
+        runc_bundle "$tmp/b/$id" "$id" $L '' - - "$@"
+        mkdir -p "$tmp/data/$id"
+        python3 - "$tmp/b/$id/config.json" "$tmp/img-$img" "$tmp/data/$id" <<'PY'
+import json, sys
+p, root, data = sys.argv[1:4]
+c = json.load(open(p))
+c["root"]["path"] = root
+c["mounts"].append({"destination": "/data", "type": "bind", "source": data, "options": ["rbind", "rw"]})
+json.dump(c, open(p, "w"))
+PY
+}
+run() { # run ID via(shim|runc) -> stdout in $tmp/ID.out; exit status
+        RUNC_CONTAINERS+=("$1")
+        if [ "$2" = shim ]; then
+                (cd "$tmp/b/$1" && "$SHIM" --root "$tmp/runc" --log "$tmp/$1.log" --log-format json run "$1" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null)
+        else
+                (cd "$tmp/b/$1" && "$RUNC" --root "$tmp/runc" run "$1" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null)
+        fi
+        echo $?
+}
+for i in glibc musl static; do image $i; done
+
+check "the library needs nothing newer than glibc 2.2.5 (any image's glibc can load it)" "[ \"\$(objdump -T $(dirname "$SHIM")/liboomguard-pagecache.so | grep -o 'GLIBC_[0-9.]*' | sort -u)\" = GLIBC_2.2.5 ]"
+
+bundle base glibc /bin/pcprobe write /data/f 64
+st=$(run base runc); base=$(cat "$tmp/base.out")
+check "plain runc: 64 MiB written, ${base:-?} MiB of it still in the page cache" "[ $st -eq 0 ] && [ '${base:-0}' -ge 48 ]"
+for m in write pwrite writev forkexec; do
+        bundle "p-$m" glibc /bin/pcprobe "$m" /data/f 64
+        st=$(run "p-$m" shim); got=$(cat "$tmp/p-$m.out")
+        check "through the shim, $m: ${got:-?} MiB left in the page cache (4 MiB window)" "[ $st -eq 0 ] && [ -n '$got' ] && [ '$got' -le 12 ]" || cat "$tmp/p-$m.err"
+done
+check "the bundle has the library mounted read-only and in LD_PRELOAD" "grep -q '\"destination\":\"/.oomguard/liboomguard-pagecache.so\"' $tmp/b/p-write/config.json && grep -q 'LD_PRELOAD=/.oomguard/liboomguard-pagecache.so' $tmp/b/p-write/config.json"
+
+bundle s-static glibc /bin/pcprobe-static write /data/f 64
+st=$(run s-static shim); got=$(cat "$tmp/s-static.out")
+check "a static binary in a glibc image runs untouched (exit 0, ${got:-?} MiB cached)" "[ $st -eq 0 ] && [ '${got:-0}' -ge 48 ]"
+
+bundle s-bb static /bin/pcprobe write /data/f 8
+st=$(run s-bb shim)
+check "an image of static programs: no preload, it runs, and the log says why" "[ $st -eq 0 ] && ! grep -q LD_PRELOAD $tmp/b/s-bb/config.json && grep -q 'no write window: no dynamic loader in the image' $tmp/s-bb.log"
+
+if [ -x "$PROBE_MUSL" ]; then
+        bundle s-musl musl /bin/pcprobe write /data/f 8
+        st=$(run s-musl shim)
+        check "a musl image: no preload, its dynamic program runs, and the log says why" "[ $st -eq 0 ] && ! grep -q LD_PRELOAD $tmp/b/s-musl/config.json && grep -q 'no write window: a musl image' $tmp/s-musl.log"
+else
+        echo "skip - no musl-gcc (apt-get install musl-tools): the musl image is not tested"
+fi
+rm -rf "$tmp/data"
+finish
