@@ -23,6 +23,13 @@ struct hook_ancestor;
 /* A parent cgroup's limit and counters (create and poststop both read them). */
 void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a);
 
+/* The annotation oomguard-shim sets: the write window is in the container. */
+#define WRITEBACK_ANN "org.oomguard.writeback"
+
+/* The writeback host mode re-evaluated; trouble is logged, never fatal.
+ * $OOMGUARD_SYSCTL_VM names another directory than /proc/sys/vm (tests). */
+void hook_dirty_update(const struct og_config *cfg, const struct hook_env *env);
+
 /* One message line to stderr and syslog. */
 void hook_log(int priority, const char *fmt, ...) OG_PRINTF(2, 3);
 

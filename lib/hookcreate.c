@@ -185,6 +185,20 @@ static void ensure_watcher(const struct og_config *cfg, const struct hook_state 
                          hs->id, err.msg);
 }
 
+/* The writeback policy in force. The shim's annotation says "preload"
+ * when the window is in the container; otherwise the host mode applies
+ * where the configuration allows it. An annotation can opt out of the
+ * host mode (the container has the window), never into it. */
+static void writeback_of(const struct og_config *cfg, const char *ann, int version,
+                         char *ret, size_t cap)
+{
+        bool host = cfg->writeback == WRITEBACK_HOST ||
+                    (cfg->writeback == WRITEBACK_AUTO && version == 1);
+        bool preload = ann && !strcmp(ann, "preload") && cfg->writeback != WRITEBACK_OFF &&
+                       cfg->writeback != WRITEBACK_HOST;
+        snprintf(ret, cap, "%s", preload ? "preload" : host ? "host" : "");
+}
+
 static const char *annotation(const struct oci_state *st, const struct oci_spec *sp,
                               const char *key)
 {
@@ -230,6 +244,8 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         }
         set_adj(env, st->pid, pol.oom_score_adj);
         apply_cgroup(&loc, &pol, in.limit);
+        writeback_of(cfg, annotation(st, &sp, WRITEBACK_ANN), loc.version, hs.writeback,
+                     sizeof(hs.writeback));
         spec_free(&sp);
         baseline(&hs, &loc); /* the limits as now set */
         ancestors(&hs, &loc);
@@ -239,5 +255,7 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         r = save_state(cfg, &hs, err);
         if (r == 0)
                 ensure_watcher(cfg, &hs);
+        if (r == 0 && !strcmp(hs.writeback, "host"))
+                hook_dirty_update(cfg, env);
         return r;
 }

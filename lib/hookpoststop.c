@@ -7,6 +7,7 @@
 
 #include "cgfiles.h"
 #include "hookstate.h"
+#include "pagecache.h"
 #include "kmsg.h"
 #include "statedir.h"
 #include "verdictlog.h"
@@ -177,7 +178,8 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
         struct verdict_record rec = {hs->id, hs->bundle[0] ? hs->bundle : NULL, hs->cgroup, v,
                                      kills, hs->limit_bytes, hs->memsw_bytes, peak,
                                      hs->oom_score_adj, hs->created, stopped,
-                                     hs->notes, hs->n_notes, parents, hs->n_anc};
+                                     hs->notes, hs->n_notes, parents, hs->n_anc,
+                                     hs->writeback[0] ? hs->writeback : NULL};
         _cleanup_free_ char *line = NULL;
         size_t len;
         struct og_error err = {0};
@@ -237,10 +239,13 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         counters_now(&hs, have_ev ? &ev : NULL, &in.counters, &peak);
         struct verdict v;
         verdict_decide(&in, &v);
+        pagecache_amend(&v, kills, hs.writeback);
         record(cfg, &hs, &v, kills, peak, parents);
         free(kills);
         oomlog_result_free(&res);
         if (statedir_remove(cfg->state_dir, st->id, err) < 0)
                 return -EIO;
+        if (!strcmp(hs.writeback, "host")) /* one fewer container to protect */
+                hook_dirty_update(cfg, env);
         return 0;
 }

@@ -9,21 +9,42 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
+/* Poststop reopens these paths: write them exactly (yajl escapes control
+ * characters) unless they are not UTF-8, which JSON cannot hold; only then
+ * sanitised. jg_str's '?' for a control character would name another
+ * cgroup. */
+static void put_strval(yajl_gen g, const char *v)
+{
+        if (yajl_gen_string(g, (const unsigned char *)v, strlen(v)) != yajl_gen_status_ok)
+                jg_strval(g, v);
+}
+
+static void put_str(yajl_gen g, const char *k, const char *v)
+{
+        jg_key(g, k);
+        if (!v[0])
+                yajl_gen_null(g);
+        else
+                put_strval(g, v);
+}
+
 int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
         if (!g)
                 return -ENOMEM;
+        yajl_gen_config(g, yajl_gen_validate_utf8, 1); /* refuse, not write, bad UTF-8 */
         yajl_gen_map_open(g);
-        jg_str(g, "id", s->id);
-        jg_str(g, "bundle", s->bundle);
-        jg_str(g, "cgroup", s->cgroup);
-        jg_str(g, "cgroup_dir", s->cgroup_dir);
+        put_str(g, "id", s->id);
+        put_str(g, "bundle", s->bundle);
+        put_str(g, "cgroup", s->cgroup);
+        put_str(g, "cgroup_dir", s->cgroup_dir);
         jg_int(g, "cgroup_version", s->cgroup_version);
         jg_int(g, "init_pid", s->init_pid);
         jg_int(g, "init_start", s->init_start);
         jg_int(g, "created_mono_us", s->created_mono_us);
-        jg_str(g, "created", s->created);
+        put_str(g, "created", s->created);
+        put_str(g, "writeback", s->writeback);
         jg_int(g, "limit_bytes", s->limit_bytes);
         jg_int(g, "memsw_bytes", s->memsw_bytes);
         jg_int(g, "oom_score_adj", s->oom_score_adj);
@@ -33,7 +54,7 @@ int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
         yajl_gen_array_open(g);
         for (size_t i = 0; i < s->n_anc; i++) {
                 yajl_gen_map_open(g);
-                jg_str(g, "cgroup", s->anc[i].cgroup);
+                put_str(g, "cgroup", s->anc[i].cgroup);
                 jg_int(g, "limit_bytes", s->anc[i].limit_bytes);
                 jg_int(g, "failcnt", s->anc[i].failcnt);
                 jg_int(g, "oom_kill", s->anc[i].oom_kill);
@@ -43,7 +64,7 @@ int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
         jg_key(g, "notes");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < s->n_notes; i++)
-                jg_strval(g, s->notes[i]);
+                put_strval(g, s->notes[i]);
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
         return jg_finish(g, false, ret, ret_len);
@@ -76,6 +97,7 @@ int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
         get_str(d, "cgroup", ret->cgroup, sizeof(ret->cgroup));
         get_str(d, "cgroup_dir", ret->cgroup_dir, sizeof(ret->cgroup_dir));
         get_str(d, "created", ret->created, sizeof(ret->created));
+        get_str(d, "writeback", ret->writeback, sizeof(ret->writeback));
         ret->cgroup_version = (int)get_int(d, "cgroup_version");
         ret->init_pid = get_int(d, "init_pid");
         ret->init_start = get_int(d, "init_start");

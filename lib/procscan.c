@@ -124,16 +124,23 @@ void proc_table_free(struct proc_table *t)
         t->n = 0;
 }
 
-int64_t proc_mem_total(const char *proc_root)
+int64_t proc_meminfo(const char *proc_root, const char *key)
 {
         char p[PATH_MAX], buf[256];
+        size_t n = strlen(key);
         snprintf(p, sizeof(p), "%s/meminfo", proc_root);
         FILE *f = fopen(p, "re");
         int64_t kb = OG_NONE;
         while (f && fgets(buf, sizeof(buf), f))
-                if (sscanf(buf, "MemTotal: %" SCNd64 " kB", &kb) == 1)
+                if (!strncmp(buf, key, n) && buf[n] == ':' &&
+                    sscanf(buf + n + 1, " %" SCNd64, &kb) == 1)
                         break;
         if (f)
                 fclose(f);
         return kb == OG_NONE ? OG_NONE : kb * 1024;
+}
+
+int64_t proc_mem_total(const char *proc_root)
+{
+        return proc_meminfo(proc_root, "MemTotal");
 }

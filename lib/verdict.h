@@ -55,6 +55,7 @@ struct verdict {
         size_t n_kills;
         bool ev_kmsg, ev_counters, ev_init_pid; /* which sources agreed */
         const char *oom_memcg;   /* whose limit, when a memcg's */
+        bool page_cache_driven;  /* dirty + writeback pages filled the memcg */
         char summary[512];
 };
 

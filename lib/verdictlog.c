@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "verdictlog.h"
 
+#include "pagecache.h"
+
 #include "explain.h"
 #include "jsongen.h"
 #include "jsonv.h"
@@ -14,31 +16,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* memory.stat as the kernel printed it: v2 names in bytes, v1 names in
- * bytes (5.x+ print v1 stats multi-line too), or v1 names in kB (_kb). */
+/* dirty, writeback and file pages at the OOM, from the kernel's report */
 static void page_cache(yajl_gen g, const struct oom_kill *k)
 {
-        static const char *const v2[] = {"file_dirty", "file_writeback", "file"};
-        static const char *const v1b[] = {"dirty", "writeback", "cache"};
-        static const char *const v1[] = {"dirty_kb", "writeback_kb", "cache_kb"};
-        static const char *const out[] = {"dirty_bytes", "writeback_bytes", "file_bytes"};
+        struct pc_figures f;
         jg_key(g, "page_cache");
-        if (!k || k->n_stats == 0) {
+        if (!pagecache_read(k, &f)) {
                 yajl_gen_null(g);
                 return;
         }
         yajl_gen_map_open(g);
-        for (size_t j = 0; j < 3; j++) {
-                int64_t v = OG_NONE;
-                for (size_t i = 0; i < k->n_stats; i++) {
-                        const char *key = k->stats[i].key;
-                        if (k->stats_in_kb && strcmp(key, v1[j]) == 0)
-                                v = k->stats[i].value * 1024;
-                        else if (!k->stats_in_kb && (!strcmp(key, v2[j]) || !strcmp(key, v1b[j])))
-                                v = k->stats[i].value;
-                }
-                jg_int(g, out[j], v);
-        }
+        jg_int(g, "dirty_bytes", f.dirty);
+        jg_int(g, "writeback_bytes", f.writeback);
+        jg_int(g, "file_bytes", f.file);
         yajl_gen_map_close(g);
 }
 
@@ -79,6 +69,8 @@ static void gen_record(yajl_gen g, const struct verdict_record *r)
         jg_int(g, "peak_bytes", r->peak_bytes);
         jg_int(g, "oom_score_adj", r->oom_score_adj);
         page_cache(g, v->n_kills ? &r->kills[v->kill_idx[0]] : NULL);
+        jg_bool(g, "page_cache_driven", v->page_cache_driven);
+        jg_str(g, "writeback", r->writeback);
         evidence(g, v);
         jg_str(g, "started", r->started);
         jg_str(g, "stopped", r->stopped);

@@ -28,6 +28,7 @@ struct verdict_record {
         size_t n_notes;
         const struct verdict_parent *parents; /* limits and counter deltas */
         size_t n_parents;
+        const char *writeback; /* the writeback policy in force, or NULL */
 };
 
 /* One line, newline included; *ret is malloc'd. */

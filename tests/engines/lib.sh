@@ -52,6 +52,9 @@
 # Cgroup variables are paths relative to the hierarchy root, as they appear
 # in /proc/PID/cgroup and in config.json.
 
+# shellcheck source=../live/sysctl-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../live/sysctl-lib.sh"
+
 ENG_BINS="dockerd docker-init containerd containerd-shim-runc-v2 ctr podman conmon runc"
 
 # eng_reexec "$0" "$@": with ENG_NET=private also a network namespace of
@@ -128,6 +131,8 @@ eng_setup() {
         eng_private_dir /opt/containerd || return 1
         ENG_TMP=$(mktemp -d /tmp/oomguard-eng.XXXXXX) || return 1
         chmod 755 "$ENG_TMP"
+        # the writeback host mode works on a private copy of vm.dirty_*
+        fake_sysctl_vm "$ENG_TMP/sysctl-vm" || return 1
         ENG_REL=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup); ENG_REL=${ENG_REL%/}
         ENG_CG="$ENG_REL/$name-$$"
         ENG_MEMCG="/sys/fs/cgroup/memory$ENG_CG"

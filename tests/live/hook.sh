@@ -10,6 +10,7 @@ HOG=${HOG:-build/tests/oomguard-hog}
 # shellcheck source=tap.sh
 . "$(dirname "$(realpath "$0")")/tap.sh"
 . "$(dirname "$(realpath "$0")")/verdict-lib.sh"
+. "$(dirname "$(realpath "$0")")/sysctl-lib.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
         echo "hook tests need root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
@@ -32,6 +33,7 @@ mkdir "$base" && created+=("$base")
 cfg="$tmp/config.json"
 printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
 vlog="$tmp/log/verdicts.jsonl"
+fake_sysctl_vm "$tmp/vm"
 
 cgroup() { mkdir "$base/$1" && created+=("$base/$1"); [ -z "${2:-}" ] || { echo "$2" >"$base/$1/memory.limit_in_bytes"; echo "$2" >"$base/$1/memory.memsw.limit_in_bytes" 2>/dev/null; }; }
 bundle() { mkdir -p "$tmp/b/$1"; printf '{"ociVersion":"1.0.2","linux":{"resources":{"memory":{"limit":%s}}},"annotations":{%s}}\n' "$2" "${3:-}" >"$tmp/b/$1/config.json"; }
@@ -141,5 +143,33 @@ closed="$tmp/closed.json"; printf '{"state_dir":"/proc/oomguard-state","fail_clo
 create "$id" "$closed"; rc=$?
 check "the same with fail_closed: exit 1, so the runtime refuses the container" "[ $rc -eq 1 ] && grep -q 'refusing the container' $tmp/hook.err"
 kill -KILL "${PID[$id]}"; wait "${PID[$id]}" 2>/dev/null
+
+# The writeback host mode, on a private copy of vm.dirty_* ($OOMGUARD_SYSCTL_VM)
+vmh="$tmp/vmh"; mkdir "$vmh"
+printf '0\n' >"$vmh/dirty_bytes"; printf '0\n' >"$vmh/dirty_background_bytes"
+printf '20\n' >"$vmh/dirty_ratio"; printf '10\n' >"$vmh/dirty_background_ratio"
+hostcfg="$tmp/host.json"
+printf '{"state_dir":"%s/run","verdict_log":"%s","writeback":"host"}\n' "$tmp" "$vlog" >"$hostcfg"
+vmis() { [ "$(cat "$vmh/dirty_bytes")" = "$1" ] && [ "$(cat "$vmh/dirty_background_bytes")" = "$2" ]; }
+M=$((1 << 20))
+export OOMGUARD_SYSCTL_VM="$vmh"
+for id in wa-$$:256 wb-$$:64; do
+        n=${id%%:*}; lim=$((${id##*:} * M)); cgroup "$n" $lim; bundle "$n" $lim; start "$n" "$n" sleep 30
+done
+create wa-$$ "$hostcfg"
+check "host mode: a 256 MiB container: dirty_bytes 128 MiB, background 64 MiB" "vmis $((128 * M)) $((64 * M))"
+create wb-$$ "$hostcfg"
+check "host mode: a 64 MiB one beside it: the smaller room rules (32 / 16 MiB)" "vmis $((32 * M)) $((16 * M))"
+kill -KILL "${PID[wb-$$]}"; wait "${PID[wb-$$]}" 2>/dev/null; rmdir "$base/wb-$$"; poststop wb-$$
+check "host mode: the 64 MiB one gone: back to 128 / 64 MiB" "vmis $((128 * M)) $((64 * M))"
+printf '%s\n' $((100 * M)) >"$vmh/dirty_bytes" # the administrator steps in
+cgroup wc-$$ $((64 * M)); bundle wc-$$ $((64 * M)); start wc-$$ wc-$$ sleep 30; create wc-$$ "$hostcfg"
+kill -KILL "${PID[wc-$$]}"; wait "${PID[wc-$$]}" 2>/dev/null; rmdir "$base/wc-$$"; poststop wc-$$
+check "host mode: never above the administrator's own 100 MiB" "vmis $((100 * M)) $((64 * M))"
+kill -KILL "${PID[wa-$$]}"; wait "${PID[wa-$$]}" 2>/dev/null; rmdir "$base/wa-$$"; poststop wa-$$
+check "host mode: the last one gone: the administrator's values back, nothing saved" "[ \$(cat $vmh/dirty_bytes) = $((100 * M)) ] && [ \$(cat $vmh/dirty_background_ratio) = 10 ] && [ ! -e $tmp/run/_dirty.json ]"
+v=$(verdict wa-$$)
+check "host mode: the verdict records the policy in force" "[ '$(field "$v" writeback)' = host ] && [ '$(field "$v" page_cache_driven)' = false ]"
+unset OOMGUARD_SYSCTL_VM
 
 finish

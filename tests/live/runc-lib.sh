@@ -16,6 +16,9 @@
 # rel (our memory cgroup) and base (a cgroup NAME-$$ under it). The caller
 # must have run runc_reexec first.
 
+# shellcheck source=sysctl-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/sysctl-lib.sh"
+
 runc_reexec() { # runc_reexec "$0" "$@"
         if [ -z "${OOMGUARD_RUNC_NS:-}" ]; then
                 export OOMGUARD_RUNC_NS=1
@@ -51,6 +54,7 @@ runc_setup() {
         for c in sh cat sleep true; do ln -s busybox "$tmp/rootfs/bin/$c"; done
         [ -z "${HOG_STATIC:-}" ] || cp "$HOG_STATIC" "$tmp/rootfs/bin/oomguard-hog"
         (cd "$tmp" && "$RUNC" spec && mv config.json spec.json)
+        fake_sysctl_vm "$tmp/sysctl-vm"
 }
 
 runc_cleanup() {

@@ -26,7 +26,7 @@ static char *render(const char *id, const char *log, int64_t init, const char *s
         verdict_decide(&in, &v);
         struct verdict_record rec = {id, "/run/containerd/b/" "3fc28fa1", CG, &v, r.kills,
                                      33554432, 33554432, OG_NONE, 959,
-                                     "2026-11-22T07:00:00Z", stopped};
+                                     "2026-11-22T07:00:00Z", stopped, NULL, 0, NULL, 0, NULL};
         char *line;
         size_t len;
         assert_int_equal(verdictlog_render(&rec, &line, &len), 0);
