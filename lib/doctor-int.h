@@ -49,5 +49,7 @@ void doctor_check_dirty(struct doctor_ctx *c);
 void doctor_check_overcommit(struct doctor_ctx *c);
 void doctor_check_runtimes(struct doctor_ctx *c);
 void doctor_check_engines(struct doctor_ctx *c);
+struct og_config;
+void doctor_check_writeback(struct doctor_ctx *c, const struct og_config *cfg);
 
 #endif

@@ -429,6 +429,7 @@ int doctor_run(const struct doctor_opts *opts, struct doctor_report *ret,
                 doctor_check_runtimes(c);
                 doctor_check_engines(c);
                 check_config(c, &cfg);
+                doctor_check_writeback(c, &cfg);
                 check_dir(c, "state-dir", cfg.state_dir, "per-container state");
                 check_verdict_log(c, cfg.verdict_log);
                 check_kmsg(c);

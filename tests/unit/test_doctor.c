@@ -49,6 +49,9 @@ struct expect {
 
 static const struct expect expects[] = {
         {"v1hybrid", "cgroup", DOCTOR_INFO, "cgroup v1 hybrid"},
+        {"v1hybrid", "writeback", DOCTOR_OK, "writeback auto on cgroup v1: a write window preloaded"},
+        {"v1hybrid", "writeback", DOCTOR_OK, "vm.dirty_bytes kept at half the smallest page-cache room"},
+        {"v2swap", "writeback", DOCTOR_OK, "writeback auto on cgroup v2: off"},
         {"v1hybrid", "cgroup", DOCTOR_INFO, "cgroup2 at /sys/fs/cgroup/unified (controllers there: hugetlb)"},
         {"v1hybrid", "cgroup", DOCTOR_INFO, "memory controller: v1, mounted at /sys/fs/cgroup/memory"},
         {"v1hybrid", "swap", DOCTOR_INFO, "No swap (SwapTotal 0 kB, no area in /proc/swaps)"},
