@@ -21,10 +21,11 @@ for f in ./usr/bin/oomguard ./usr/bin/oomguard-hook ./usr/bin/oomguard-shim \
         ./etc/oomguard/config.json ./usr/share/containers/oci/hooks.d/oomguard.json \
         ./usr/lib/tmpfiles.d/oomguard.conf ./usr/share/man/man8/oomguard-shim.8.gz \
         ./usr/share/man/man8/oomguard-hook.8.gz ./usr/share/man/man8/oomguard.8.gz \
-        ./usr/share/man/man5/oomguard.json.5.gz ./usr/share/doc/oomguard/examples/docker-daemon.json; do
+        ./usr/share/man/man5/oomguard.json.5.gz ./usr/share/doc/oomguard/examples/docker-daemon.json \
+        ./usr/lib/oomguard/liboomguard-pagecache.so; do
         grep -qx "$f" <<<"$files" || bad "the package lacks $f"
 done
-check "the package holds the binaries, config, hooks.d file, tmpfiles entry, man pages, examples" "[ $fail -eq 0 ]"
+check "the package holds the binaries, write-window library, config, hooks.d file, tmpfiles entry, man pages, examples" "[ $fail -eq 0 ]"
 check "/etc/oomguard/config.json is a conffile" "dpkg-deb --ctrl-tarfile $DEB | tar -xO ./conffiles | grep -qx /etc/oomguard/config.json"
 
 check "dpkg -i installs it" "dpkg -i $DEB >/tmp/oomguard-dpkg.$$ 2>&1 || { cat /tmp/oomguard-dpkg.$$; false; }"
