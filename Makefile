@@ -194,7 +194,7 @@ install: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	$(BUILD)/liboomguard-pagecache.so
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(SYSCONFDIR)/oomguard $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(TMPFILESDIR) \
-		$(DESTDIR)$(DOCDIR)/examples
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		$(DESTDIR)$(BINDIR)/
 	install -m 0644 $(BUILD)/liboomguard-pagecache.so $(DESTDIR)$(LIBEXECDIR)/
