@@ -151,6 +151,14 @@ check-engines: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 check-pkg: deb
 	DEB=$$(ls $(BUILD)/oomguard_$(VERSION)_*.deb) bash tests/pkg/deb.sh
 
+# Real OOM kills in QEMU guests (cgroup v2 and v1, runc and crun, global
+# OOMs and the node-protection scenario), as root; installs QEMU and the
+# rest when missing (tests/vm/setup-host.sh). Not part of check: make asan
+# runs check again.
+check-vm: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
+		VM_DIR=$(BUILD)/vm bash tests/vm/run.sh
+
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -61,6 +61,31 @@ int64_t cgf_read_int(const char *dir, const char *file)
         return scan_i64(&s, &v) ? v : OG_NONE;
 }
 
+/* v1's "no limit" is LONG_MAX rounded down to a page (9223372036854771712
+ * with 4 KiB pages, less with larger ones): take everything from 2^62 (4 EiB)
+ * up for it. Read as a number it made a container without a limit look
+ * like one as large as the host: oom_score_adj "auto" gave it 1 instead of
+ * 1000 (seen in the VM suite's cgroup v1 guest). */
+#define CGF_UNLIMITED_FROM (INT64_C(1) << 62)
+
+int64_t cgf_parse_limit(const char *buf, size_t len)
+{
+        int64_t v;
+        if (len >= 3 && memcmp(buf, "max", 3) == 0)
+                return -1;
+        struct scan s = scan_make(buf, len);
+        if (!scan_i64(&s, &v))
+                return OG_NONE;
+        return v >= CGF_UNLIMITED_FROM ? -1 : v;
+}
+
+int64_t cgf_read_limit(const char *dir, const char *file)
+{
+        char buf[64];
+        ssize_t n = read_small(dir, file, buf, sizeof(buf));
+        return n > 0 ? cgf_parse_limit(buf, (size_t)n) : OG_NONE;
+}
+
 int64_t cgf_parse_key(const char *buf, size_t len, const char *key)
 {
         size_t kn = strlen(key);

@@ -14,7 +14,14 @@ int64_t cgf_read_int(const char *dir, const char *file);
  * memory.events.local); OG_NONE when absent. */
 int64_t cgf_read_key(const char *dir, const char *file, const char *key);
 
+/* A memory limit (memory.max, memory.limit_in_bytes, ...): -1 when there
+ * is none, whichever way the kernel says so; OG_NONE when unreadable. */
+int64_t cgf_read_limit(const char *dir, const char *file);
+
 /* Pure: "key N" lookup in a flat keyed file's text. */
 int64_t cgf_parse_key(const char *buf, size_t len, const char *key);
+/* Pure: a limit file's text. v2 writes "max"; v1 writes PAGE_COUNTER_MAX
+ * pages, 9223372036854771712 with 4 KiB pages: both are -1. */
+int64_t cgf_parse_limit(const char *buf, size_t len);
 
 #endif

@@ -91,7 +91,7 @@ static void apply_cgroup(const struct cg_location *l, const struct policy *p, in
 void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a)
 {
         bool v1 = version == 1;
-        a->limit_bytes = cgf_read_int(dir, v1 ? "memory.limit_in_bytes" : "memory.max");
+        a->limit_bytes = cgf_read_limit(dir, v1 ? "memory.limit_in_bytes" : "memory.max");
         if (v1) { /* v1 charges memory+swap first: a hit may count there */
                 int64_t m = cgf_read_int(dir, "memory.failcnt");
                 int64_t sw = cgf_read_int(dir, "memory.memsw.failcnt");
@@ -126,13 +126,18 @@ static void ancestors(struct hook_state *hs, const struct cg_location *l)
 static void baseline(struct hook_state *hs, const struct cg_location *l)
 {
         if (l->version == 1) {
-                hs->limit_bytes = cgf_read_int(l->dir, "memory.limit_in_bytes");
-                hs->memsw_bytes = cgf_read_int(l->dir, "memory.memsw.limit_in_bytes");
+                hs->limit_bytes = cgf_read_limit(l->dir, "memory.limit_in_bytes");
+                hs->memsw_bytes = cgf_read_limit(l->dir, "memory.memsw.limit_in_bytes");
                 hs->oom_kill_base = cgf_read_key(l->dir, "memory.oom_control", "oom_kill");
                 hs->oom_base = OG_NONE;
         } else {
-                hs->limit_bytes = cgf_read_int(l->dir, "memory.max");
-                hs->memsw_bytes = OG_NONE;
+                hs->limit_bytes = cgf_read_limit(l->dir, "memory.max");
+                /* v2 keeps swap apart (memory.swap.max); the verdict's
+                 * swap_limit_bytes is memory+swap, as on v1 and in OCI */
+                int64_t sw = cgf_read_limit(l->dir, "memory.swap.max");
+                hs->memsw_bytes = sw == OG_NONE || hs->limit_bytes == OG_NONE ? OG_NONE
+                                  : sw < 0 || hs->limit_bytes < 0          ? -1
+                                                                           : hs->limit_bytes + sw;
                 hs->oom_kill_base = cgf_read_key(l->dir, "memory.events.local", "oom_kill");
                 hs->oom_base = cgf_read_key(l->dir, "memory.events.local", "oom");
         }

@@ -46,6 +46,16 @@ void evidence_merge(struct evidence *into, const struct evidence *later)
                           (later->snapshots == OG_NONE ? 0 : later->snapshots);
 }
 
+/* A read that fails keeps the value last seen: the runtime may remove the
+ * cgroup between two reads of one snapshot (seen in the VM suite: runc on
+ * cgroup v2, memory.peak gone just after memory.events.local was read, and
+ * the verdict lost its peak). */
+static void update(int64_t *field, int64_t v)
+{
+        if (v != OG_NONE)
+                *field = v;
+}
+
 void evidence_snapshot(const char *dir, int version, struct evidence *ev)
 {
         bool v1 = version == 1;
@@ -54,12 +64,15 @@ void evidence_snapshot(const char *dir, int version, struct evidence *ev)
         if (k == OG_NONE)
                 return; /* the cgroup is gone: keep the last snapshot */
         ev->oom_kill = k;
-        ev->oom = v1 ? OG_NONE : cgf_read_key(dir, events, "oom");
-        ev->peak_bytes = cgf_read_int(dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak");
-        ev->anon = cgf_read_key(dir, "memory.stat", v1 ? "rss" : "anon");
-        ev->file = cgf_read_key(dir, "memory.stat", v1 ? "cache" : "file");
-        ev->dirty = cgf_read_key(dir, "memory.stat", v1 ? "dirty" : "file_dirty");
-        ev->writeback = cgf_read_key(dir, "memory.stat", v1 ? "writeback" : "file_writeback");
+        if (!v1)
+                update(&ev->oom, cgf_read_key(dir, events, "oom"));
+        update(&ev->peak_bytes,
+               cgf_read_int(dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak"));
+        update(&ev->anon, cgf_read_key(dir, "memory.stat", v1 ? "rss" : "anon"));
+        update(&ev->file, cgf_read_key(dir, "memory.stat", v1 ? "cache" : "file"));
+        update(&ev->dirty, cgf_read_key(dir, "memory.stat", v1 ? "dirty" : "file_dirty"));
+        update(&ev->writeback,
+               cgf_read_key(dir, "memory.stat", v1 ? "writeback" : "file_writeback"));
         ev->snapshots++;
 }
 
@@ -209,13 +222,16 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
         int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
+        /* ESRCH: init has exited and been reaped before the watcher got
+         * here (a container that ends at once): taken as its exit now */
+        bool init_gone = pidfd < 0 && errno == ESRCH;
         int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         size_t copied = 0;
         if (kfd >= 0)
                 lseek(kfd, 0, SEEK_END); /* only what is printed from now on */
         struct pollfd p[3] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0}};
         for (;;) {
-                int n = poll(p, 3, IDLE_CHECK_MS);
+                int n = init_gone ? 0 : poll(p, 3, IDLE_CHECK_MS);
                 if (n < 0 && errno == EINTR)
                         continue;
                 /* The OOM event fires before the kill is counted; the kernel
@@ -224,17 +240,32 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
                 bool oom_printed = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &copied);
                 if (p[0].revents)
                         drain(evfd);
-                if (p[1].revents & POLLIN)
-                        p[1].fd = -1; /* init exited: one more snapshot below */
+                bool init_exited = init_gone || (p[1].fd >= 0 && (p[1].revents & POLLIN));
+                if (init_exited)
+                        p[1].fd = -1; /* one more snapshot below */
+                init_gone = false;
                 if (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd))
                         return; /* the cgroup or our state is gone */
-                if (p[0].revents || p[1].revents || oom_printed) {
+                if (p[0].revents || p[1].revents || init_exited || oom_printed) {
                         int64_t before = ev->oom_kill;
                         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
                         if (p[0].revents)
                                 await_kill(hs, ev, before);
                         if (evidence_save(dirfd, EVIDENCE_WATCHER, ev) < 0)
                                 return;
+                }
+                /* A runtime that is a child subreaper may wait for every
+                 * descendant, this watcher included, before it removes the
+                 * cgroup: `crun run` (1.8.1) waits until waitpid() says
+                 * ECHILD, so a watcher waiting for the cgroup to go kept the
+                 * container from ever stopping (seen in the VM suite, cgroup
+                 * v1 and v2). Once init has exited and the counters of its
+                 * death are saved, a watcher adopted by anything but init
+                 * copies the last kernel records and leaves. */
+                if (init_exited && getppid() != 1) {
+                        if (kfd >= 0)
+                                copy_kmsg(kfd, dirfd, &copied);
+                        return;
                 }
                 if (evfd < 0 && n == 0)
                         return; /* no event source: nothing to wait for */

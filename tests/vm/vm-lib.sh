@@ -1,0 +1,207 @@
+# shellcheck shell=bash disable=SC2154
+# Sourced by tests/vm/run.sh: the host side of oomguard's VM suite. The
+# caller sets here (tests/vm), VM_DIR, OOMGUARD, HOOK and SHIM.
+#
+# Everything built is cached under $VM_DIR (run.sh: <repo>/build/vm):
+#   kernel/<package>_<version>/  the guest kernel: vmlinuz, its config and
+#                    the zram modules, from Debian's kernel .deb (fetched
+#                    with apt-get download and extracted, never installed)
+#   base-<key>.cpio  the guest's initramfs without oomguard: busybox, runc
+#                    and crun with their libraries, the suite's helpers,
+#                    /init, /vm/lib.sh, the containers' image. <key> hashes
+#                    everything that goes into it, so a change rebuilds it
+#                    and the stale one is removed.
+#   run/             this run's oomguard archive and each guest's initrd
+#   logs/NAME.log    each guest's console; NAME.verdicts.jsonl its verdicts
+# A guest boots base-<key>.cpio, then oomguard.cpio.gz (the binaries under
+# test), then its scenario's archive: the kernel unpacks concatenated cpio
+# archives one after the other, so neither of the first two is rebuilt per
+# scenario.
+
+VM_KFLAVOUR=${VM_KFLAVOUR:-cloud-amd64} # its LZ4 image boots fastest under TCG
+ZRAM_MODULES="lzo lzo-rle zsmalloc zram"  # in load order
+
+vm_log() { echo "tests/vm: $*" >&2; }
+
+# The candidate version of the kernel package: "<package> <version>".
+kernel_candidate() {
+        local pkg ver
+        pkg=$(apt-cache depends "linux-image-$VM_KFLAVOUR" 2>/dev/null |
+                awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}')
+        [ -n "$pkg" ] || return 1
+        ver=$(apt-cache policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" {print $2}')
+        [ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
+        echo "$pkg $ver"
+}
+
+# fetch_kernel PACKAGE VERSION DIR: download the .deb, keep what a guest needs.
+fetch_kernel() {
+        local pkg=$1 ver=$2 dir=$3 t kver m f
+        t=$(mktemp -d "$VM_DIR/tmp.XXXXXX") || return 1
+        chmod 755 "$t" # apt-get download writes as the _apt user when it can
+        if ! (cd "$t" && apt-get download -q "$pkg=$ver" >"$t/log" 2>&1); then
+                cat "$t/log" >&2
+                rm -rf "$t"
+                return 1
+        fi
+        dpkg-deb -x "$t"/*.deb "$t/x" || { rm -rf "$t"; return 1; }
+        kver=${pkg#linux-image-}
+        mkdir -p "$t/k/modules"
+        if ! cp "$t/x/boot/vmlinuz-$kver" "$t/k/vmlinuz" ||
+                ! cp "$t/x/boot/config-$kver" "$t/k/config"; then
+                rm -rf "$t"
+                return 1
+        fi
+        echo "$kver" >"$t/k/release"
+        : >"$t/k/modules/load-order"
+        for m in $ZRAM_MODULES; do # absent when built in
+                f=$(find "$t/x" -path "*/modules/$kver/*" -name "$m.ko*" | head -n 1)
+                case $f in
+                "") continue ;;
+                *.xz) xz -dc "$f" ;;
+                *.zst) zstd -qdc "$f" ;;
+                *) cat "$f" ;;
+                esac >"$t/k/modules/$m.ko" || { rm -rf "$t"; return 1; }
+                echo "$m.ko" >>"$t/k/modules/load-order"
+        done
+        rm -rf "$VM_DIR/kernel" # one kernel cached: the current candidate
+        mkdir -p "$VM_DIR/kernel"
+        mv "$t/k" "$dir"
+        rm -rf "$t"
+}
+
+# vm_kernel: sets KDIR. Without package lists (and no root to update them)
+# the cached kernel is used as it is.
+vm_kernel() {
+        local cand
+        cand=$(kernel_candidate) ||
+                { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && cand=$(kernel_candidate); }
+        if [ -n "$cand" ]; then
+                KDIR=$VM_DIR/kernel/${cand% *}_${cand#* }
+                [ -f "$KDIR/vmlinuz" ] && return 0
+                vm_log "fetching ${cand% *} ${cand#* } (extracted under $VM_DIR/kernel, not installed)"
+                fetch_kernel "${cand% *}" "${cand#* }" "$KDIR"
+                return
+        fi
+        KDIR=$(find "$VM_DIR/kernel" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | tail -n 1)
+        [ -n "$KDIR" ] && [ -f "$KDIR/vmlinuz" ] && { vm_log "no package lists: using $KDIR"; return 0; }
+        vm_log "no guest kernel: linux-image-$VM_KFLAVOUR is unknown to apt and none is cached"
+        return 1
+}
+
+# copy_with_libs BINARY TREE DEST: the binary and every library it loads
+copy_with_libs() {
+        local bin=$1 tree=$2 dst=$3 lib
+        install -D -m 755 "$bin" "$tree$dst" || return 1
+        for lib in $(ldd "$bin" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+                [ -e "$tree$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$tree$lib" || return 1
+        done
+}
+
+# cpio_of TREE: a newc archive of TREE on stdout, everything owned by root
+cpio_of() { (cd "$1" && find . | LC_ALL=C sort | busybox cpio -o -H newc -R 0:0 2>/dev/null); }
+
+yajl_static() {
+        local d
+        d=$(pkg-config --variable=libdir yajl 2>/dev/null)
+        echo "${d:-/usr/lib/x86_64-linux-gnu}/libyajl_s.a"
+}
+
+# the guest's root without oomguard, into TREE
+base_tree() {
+        local r=$1 a kv
+        mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc,proc,sys,dev,run,tmp,mnt,var/log,vm}
+        cp "$(command -v busybox)" "$r/bin/busybox"
+        for a in $("$r/bin/busybox" --list); do [ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"; done
+        for a in init switch_root insmod poweroff reboot; do ln -sf ../bin/busybox "$r/sbin/$a"; done
+        copy_with_libs "$(command -v crun)" "$r" /usr/bin/crun || return 1
+        copy_with_libs "$(command -v runc)" "$r" /usr/sbin/runc || return 1
+        ${CC:-cc} -O2 -static -o "$r/usr/local/bin/memhog" "$here/src/memhog.c" || return 1
+        # shellcheck disable=SC2046 # pkg-config's flags are words
+        ${CC:-cc} -O2 -static $(pkg-config --cflags yajl 2>/dev/null) -o "$r/usr/local/bin/jget" \
+                "$here/src/jget.c" "$(yajl_static)" || return 1
+        # the "host daemon" of the node-protection scenario: its own name in
+        # the kernel's records
+        cp "$r/usr/local/bin/memhog" "$r/usr/local/bin/hostd"
+        install -m 755 "$here/guest/init" "$r/init"
+        install -m 644 "$here/guest/lib.sh" "$r/vm/lib.sh"
+        install -m 755 "$here/guest/record-state" "$r/vm/record-state"
+        printf 'root:x:0:0:root:/:/bin/sh\n' >"$r/etc/passwd"
+        printf 'root:x:0:\n' >"$r/etc/group"
+        # the containers' image: busybox and memhog, read-only
+        mkdir -p "$r/vm/image"/{bin,proc,dev,sys,tmp,etc}
+        cp "$r/bin/busybox" "$r/usr/local/bin/memhog" "$r/vm/image/bin/"
+        for a in sh cat echo sleep true; do ln -s busybox "$r/vm/image/bin/$a"; done
+        cp "$r/etc/passwd" "$r/etc/group" "$r/vm/image/etc/"
+        kv=$(cat "$KDIR/release")
+        mkdir -p "$r/lib/modules/$kv"
+        cp "$KDIR"/modules/* "$r/lib/modules/$kv/"
+}
+
+# vm_base: sets BASE, building it when its key changed
+vm_base() {
+        local key t
+        key=$({
+                cat "$here"/guest/* "$here"/src/*.c "$here/vm-lib.sh"
+                sha256sum "$(command -v busybox)" "$(command -v crun)" "$(command -v runc)" \
+                        "$(yajl_static)" | cut -d' ' -f1
+                echo "$KDIR"
+                ${CC:-cc} --version | head -n 1
+        } | sha256sum | cut -c1-16)
+        BASE=$VM_DIR/base-$key.cpio
+        [ -f "$BASE" ] && return 0
+        vm_log "building the guest's base initramfs ($BASE)"
+        t=$(mktemp -d "$VM_DIR/tmp.XXXXXX") || return 1
+        if ! base_tree "$t/root" || ! cpio_of "$t/root" >"$t/base.cpio"; then
+                rm -rf "$t"
+                return 1
+        fi
+        rm -f "$VM_DIR"/base-*.cpio
+        mv "$t/base.cpio" "$BASE"
+        rm -rf "$t"
+}
+
+# vm_oomguard: this run's binaries into $VM_DIR/run/oomguard.cpio.gz, each
+# with the libraries it loads (the CLI links yajl dynamically; the hook and
+# the shim are static-pie, but not in a sanitizer build).
+vm_oomguard() {
+        local t=$VM_DIR/run/oomguard-tree
+        rm -rf "$VM_DIR/run"
+        mkdir -p "$t/usr/local/bin"
+        copy_with_libs "$OOMGUARD" "$t" /usr/local/bin/oomguard || return 1
+        copy_with_libs "$HOOK" "$t" /usr/local/bin/oomguard-hook || return 1
+        copy_with_libs "$SHIM" "$t" /usr/local/bin/oomguard-shim || return 1
+        cpio_of "$t" | gzip -1 >"$VM_DIR/run/oomguard.cpio.gz"
+}
+
+# vm_boot NAME CGROUP MIB SWAP_MIB TIMEOUT SCENARIO: one guest. Its console
+# goes to logs/NAME.log; logs/NAME.status gets "done RC", "timeout" or
+# "silent" (it stopped without @@DONE: a panic, a crash), and the wall time.
+vm_boot() {
+        local name=$1 cg=$2 mem=$3 swap=$4 tmo=$5 scen=$6 t initrd acc t0 rc st
+        t=$VM_DIR/run/$name
+        mkdir -p "$t/root/vm" "$VM_DIR/logs"
+        case $scen in /*) ;; *) scen=$here/scenarios/$scen ;; esac
+        cp "$scen" "$t/root/vm/scenario.sh"
+        initrd=$t/initrd
+        { cat "$BASE" "$VM_DIR/run/oomguard.cpio.gz"; cpio_of "$t/root" | gzip -1; } >"$initrd"
+        case ${VM_ACCEL:-tcg} in
+        kvm) acc="-accel kvm -cpu host" ;;
+        *) acc="-accel tcg,thread=multi -cpu max" ;;
+        esac
+        t0=$(date +%s.%N)
+        # panic=-1 and -no-reboot: a guest kernel panic (or oops) ends QEMU at once
+        # shellcheck disable=SC2086 # $acc is words
+        timeout --kill-after=10 "$tmo" qemu-system-x86_64 $acc -M pc -m "$mem" -smp 1 \
+                -nodefaults -no-user-config -display none -serial stdio -no-reboot \
+                -kernel "$KDIR/vmlinuz" -initrd "$initrd" \
+                -append "console=ttyS0 panic=-1 oops=panic loglevel=1 log_buf_len=4M og_cg=$cg og_swap=$swap og_name=$name" \
+                </dev/null 2>&1 | tr -d '\r' >"$VM_DIR/logs/$name.log"
+        rc=${PIPESTATUS[0]}
+        sed -n 's/^@@VERDICT //p' "$VM_DIR/logs/$name.log" >"$VM_DIR/logs/$name.verdicts.jsonl"
+        st=$(sed -n 's/^@@DONE rc=\([0-9]*\).*/done \1/p' "$VM_DIR/logs/$name.log" | tail -n 1)
+        [ "$rc" = 124 ] || [ "$rc" = 137 ] && st=timeout
+        echo "${st:-silent} $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" \
+                >"$VM_DIR/logs/$name.status"
+        rm -rf "$t"
+}
