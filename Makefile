@@ -94,7 +94,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -DFIXTURES=\"tests/fixtures\" $(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/liboomguard.a $(CMOCKA_LIBS) $(YAJL_LIBS)
 
-check: check-unit check-corpus check-live check-engines check-pkg
+check: check-unit check-corpus check-live check-load check-engines check-pkg
 
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(filter-out %/test_corpus,$(UNIT_BIN)); do echo "== $$t"; $$t; done
@@ -138,9 +138,18 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/runc.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/shim.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
+		HOG=$(BUILD)/tests/oomguard-hog HOG_STATIC=$(BUILD)/tests/oomguard-hog-static \
+		bash tests/live/hostile.sh
 	SHIM=$(BUILD)/oomguard-shim PROBE=$(BUILD)/tests/pcprobe \
 		PROBE_STATIC=$(BUILD)/tests/pcprobe-static PROBE_MUSL=$(BUILD)/tests/pcprobe-musl \
 		bash tests/live/preload.sh
+
+# 100 runc containers at once, a third of them OOM (LOAD_CONTAINERS,
+# LOAD_WAVE, LOAD_STAGGER): every verdict right, none lost or doubled
+check-load: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog-static
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SANITIZED=$(if $(SAN),yes) \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/load/load.sh
 
 # dockerd, containerd and podman started by the test itself (see tests/engines/lib.sh)
 check-engines: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \

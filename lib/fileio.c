@@ -52,7 +52,8 @@ int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t le
 int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret_len,
                 mode_t *ret_mode, struct og_error *err)
 {
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO there must not stall the caller (S_ISREG below) */
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0)
                 return og_error_set(err, -errno, "cannot open %s: %s", name, strerror(errno));

@@ -178,8 +178,8 @@ static void ensure_watcher(const struct og_config *cfg, const struct hook_state 
         struct evidence ev;
         struct og_error err = {0};
         if (statedir_open(cfg->state_dir, hs->id, false, &d, NULL) == 0 && d >= 0) {
-                bool alive = evidence_load(d, EVIDENCE_WATCHER, &ev) && ev.watcher_pid > 0 &&
-                             kill((pid_t)ev.watcher_pid, 0) == 0;
+                bool alive = evidence_load(d, EVIDENCE_WATCHER, &ev) &&
+                             watcher_alive(ev.watcher_pid);
                 close(d);
                 if (alive)
                         return;

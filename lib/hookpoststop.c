@@ -14,10 +14,12 @@
 #include "watcher.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,9 +83,11 @@ static bool watcher_copy(const struct oci_state *st, const struct og_config *cfg
                          int64_t from_us, struct oomlog_result *res)
 {
         char path[PATH_MAX];
+        struct stat sb;
+        /* the state directory is never read through a symlink */
         if ((size_t)snprintf(path, sizeof(path), "%s/%s/kmsg.log", cfg->state_dir, st->id) >=
                     sizeof(path) ||
-            access(path, R_OK) != 0)
+            lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
                 return false;
         struct og_error err = {0};
         struct kmsg_stats ks = {0};
@@ -166,6 +170,30 @@ static void parents_now(const struct hook_state *hs, struct verdict_parent *out,
         }
 }
 
+/* The verdict line, fixed once: the first poststop keeps it in the state
+ * directory before appending, so that one killed after appending and run
+ * again appends the very same line, which the log then recognises. */
+static int settled_line(const struct og_config *cfg, const char *id,
+                        const struct verdict_record *rec, char **line, size_t *len)
+{
+        int d = -1;
+        if (statedir_open(cfg->state_dir, id, false, &d, NULL) < 0 || d < 0)
+                return verdictlog_render(rec, line, len);
+        size_t cap = VERDICTLOG_LINE_MAX + 1;
+        char *buf = malloc(cap);
+        if (buf && statedir_read(d, "verdict.line", buf, cap, len, NULL) == 0 && *len > 0) {
+                close(d);
+                *line = buf;
+                return 0;
+        }
+        free(buf);
+        int r = verdictlog_render(rec, line, len);
+        if (r == 0)
+                statedir_write(d, "verdict.line", *line, *len, NULL);
+        close(d);
+        return r;
+}
+
 static void record(const struct og_config *cfg, const struct hook_state *hs,
                    const struct verdict *v, const struct oom_kill *kills, int64_t peak,
                    const struct verdict_parent *parents)
@@ -183,12 +211,31 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
         _cleanup_free_ char *line = NULL;
         size_t len;
         struct og_error err = {0};
-        if (verdictlog_render(&rec, &line, &len) < 0 ||
+        if (settled_line(cfg, hs->id, &rec, &line, &len) < 0 ||
             verdictlog_append(cfg->verdict_log, line, len, &err) < 0)
                 hook_log(LOG_ERR, "%s: the verdict could not be appended to %s: %s",
                          hs->id, cfg->verdict_log, err.msg[0] ? err.msg : "out of memory");
         hook_log(v->kind == VERDICT_NONE ? LOG_INFO : LOG_WARNING, "%.12s: %s: %s", hs->id,
                  verdict_kind_name(v->kind), v->summary);
+}
+
+/* The watcher's evidence, if it can be trusted: final (taken at init's
+ * exit, or the watcher left on purpose), or the cgroup still exists to be
+ * read. A watcher still writing gets up to 200 ms; a killed watcher's last
+ * snapshot may predate the death and would deny an OOM that happened. */
+static bool watcher_evidence(int d, const char *id, struct evidence *ev)
+{
+        if (!evidence_load(d, EVIDENCE_WATCHER, ev))
+                return false;
+        for (int i = 0; ev->final <= 0 && i < 20 && watcher_alive(ev->watcher_pid); i++) {
+                usleep(10000);
+                evidence_load(d, EVIDENCE_WATCHER, ev);
+        }
+        if (ev->final > 0)
+                return true;
+        hook_log(LOG_WARNING, "%s: the watcher (pid %" PRId64 ") stopped before the "
+                              "container did; its counters are not used", id, ev->watcher_pid);
+        return false;
 }
 
 int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
@@ -206,7 +253,7 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         struct hook_state hs;
         struct evidence ev;
         struct evidence pre;
-        bool have_ev = evidence_load(d, EVIDENCE_WATCHER, &ev);
+        bool have_ev = watcher_evidence(d, st->id, &ev);
         if (evidence_load(d, EVIDENCE_PREDELETE, &pre)) { /* the shim's, before delete */
                 if (have_ev)
                         evidence_merge(&ev, &pre);
@@ -243,6 +290,13 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         record(cfg, &hs, &v, kills, peak, parents);
         free(kills);
         oomlog_result_free(&res);
+        /* state.json first: a poststop killed after this point and run
+         * again finds nothing to record (before it, verdict.line makes the
+         * rerun append the same line, which the log recognises) */
+        if (statedir_open(cfg->state_dir, st->id, false, &d, NULL) == 0 && d >= 0) {
+                unlinkat(d, "state.json", 0);
+                close(d);
+        }
         if (statedir_remove(cfg->state_dir, st->id, err) < 0)
                 return -EIO;
         if (!strcmp(hs.writeback, "host")) /* one fewer container to protect */

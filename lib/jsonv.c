@@ -58,6 +58,33 @@ enum jsonv_r jsonv_obj(yajl_val obj, const char *key, yajl_val *ret)
         return JSONV_OK;
 }
 
+/* yajl builds and frees its tree recursively: arrays nested a few hundred
+ * thousand deep (under a megabyte of input) overflow the stack. Documents
+ * this program reads are a handful of levels deep. */
+#define JSONV_MAX_DEPTH 512
+
+static bool too_deep(const char *s, size_t len)
+{
+        size_t depth = 0;
+        bool in_str = false;
+        for (size_t i = 0; i < len; i++) {
+                if (in_str) {
+                        if (s[i] == '\\')
+                                i++;
+                        else if (s[i] == '"')
+                                in_str = false;
+                } else if (s[i] == '"') {
+                        in_str = true;
+                } else if (s[i] == '{' || s[i] == '[') {
+                        if (++depth > JSONV_MAX_DEPTH)
+                                return true;
+                } else if ((s[i] == '}' || s[i] == ']') && depth > 0) {
+                        depth--;
+                }
+        }
+        return false;
+}
+
 int jsonv_parse_object(const char *buf, size_t len, size_t max, const char *name,
                        yajl_val *ret, struct og_error *err)
 {
@@ -65,6 +92,9 @@ int jsonv_parse_object(const char *buf, size_t len, size_t max, const char *name
         *ret = NULL;
         if (len > max)
                 return og_error_set(err, -EFBIG, "%s: larger than %zu bytes", name, max);
+        if (too_deep(buf, len))
+                return og_error_set(err, -EINVAL, "%s: nested more than %d levels deep",
+                                    name, JSONV_MAX_DEPTH);
         _cleanup_free_ char *z = og_strndup(buf, len, len); /* yajl wants a C string */
         if (!z)
                 return og_error_set(err, -ENOMEM, "out of memory");

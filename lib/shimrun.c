@@ -150,7 +150,7 @@ int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *
             (r = hookstate_parse(buf, len, &hs, err)) < 0)
                 return r;
         struct evidence ev = {OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE,
-                              OG_NONE, OG_NONE, 0, OG_NONE};
+                              OG_NONE, OG_NONE, 0, OG_NONE, 1}; /* the last moment: final */
         evidence_snapshot(hs.cgroup_dir, hs.cgroup_version, &ev);
         if (ev.snapshots == 0)
                 return 0; /* the cgroup is already gone */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static yajl_val path_get(yajl_val v, const char *const *keys)
@@ -137,9 +138,14 @@ int spec_load(const char *bundle, struct oci_spec *ret, struct og_error *err)
         _cleanup_close_ int dfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
                 return og_error_set(err, -errno, "bundle %s: %s", bundle, strerror(errno));
-        _cleanup_close_ int fd = openat(dfd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
+        /* O_NONBLOCK: a FIFO there must not stall the hook */
+        _cleanup_close_ int fd = openat(dfd, "config.json",
+                                        O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0)
                 return og_error_set(err, -errno, "%s/config.json: %s", bundle, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return og_error_set(err, -EINVAL, "%s/config.json: not a regular file", bundle);
         char *buf = NULL;
         size_t len = 0;
         int r = read_bounded(fd, &buf, &len);

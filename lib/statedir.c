@@ -55,9 +55,14 @@ int statedir_write(int dirfd, const char *name, const char *data, size_t len,
 int statedir_read(int dirfd, const char *name, char *buf, size_t cap,
                   size_t *ret_len, struct og_error *err)
 {
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
+        /* O_NONBLOCK: a FIFO planted here must not stall the hook */
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+                                                     O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0)
                 return og_error_set(err, -errno, "reading state %s: %s", name, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return og_error_set(err, -EINVAL, "state %s is not a regular file", name);
         size_t len = 0;
         for (;;) {
                 ssize_t n = read(fd, buf + len, cap - 1 - len);

@@ -103,6 +103,47 @@ int verdictlog_render(const struct verdict_record *r, char **ret, size_t *ret_le
         return jg_finish(g, true, ret, ret_len);
 }
 
+/* A writer killed in the middle of its line (a write to a regular file can
+ * stop short at a page boundary on a fatal signal) leaves a torn last
+ * line; under the lock nobody else writes, so it is cut off before the
+ * next record goes after it. */
+static void drop_torn_tail(int fd)
+{
+        struct stat st;
+        char c;
+        if (fstat(fd, &st) < 0 || st.st_size == 0 || pread(fd, &c, 1, st.st_size - 1) != 1 ||
+            c == '\n')
+                return;
+        off_t end = st.st_size;
+        char buf[4096];
+        while (end > 0) {
+                size_t n = end < (off_t)sizeof(buf) ? (size_t)end : sizeof(buf);
+                if (pread(fd, buf, n, end - (off_t)n) != (ssize_t)n)
+                        return;
+                const char *nl = memrchr(buf, '\n', n);
+                if (nl) {
+                        end = end - (off_t)n + (nl - buf) + 1;
+                        break;
+                }
+                end -= (off_t)n;
+        }
+        if (ftruncate(fd, end) < 0)
+                return;
+}
+
+/* Is this exact line among the log's last megabyte? */
+static bool already_there(const char *path, const char *line, size_t len)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0 || (size_t)st.st_size < len)
+                return false;
+        size_t tail = (size_t)st.st_size < (1u << 20) ? (size_t)st.st_size : (1u << 20);
+        _cleanup_free_ char *buf = malloc(tail);
+        ssize_t n = buf ? pread(fd, buf, tail, st.st_size - (off_t)tail) : -1;
+        return n > 0 && memmem(buf, (size_t)n, line, len) != NULL;
+}
+
 int verdictlog_append(const char *path, const char *line, size_t len,
                       struct og_error *err)
 {
@@ -111,12 +152,17 @@ int verdictlog_append(const char *path, const char *line, size_t len,
         if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
                 return og_error_set(err, -errno, "cannot create the directory of %s: %s",
                                     path, strerror(errno));
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+        _cleanup_close_ int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
                                                     O_NOFOLLOW, 0640);
         if (fd < 0)
                 return og_error_set(err, -errno, "cannot open %s: %s", path, strerror(errno));
         if (flock(fd, LOCK_EX) < 0)
                 return og_error_set(err, -errno, "cannot lock %s: %s", path, strerror(errno));
+        drop_torn_tail(fd);
+        if (already_there(path, line, len)) {
+                flock(fd, LOCK_UN);
+                return 0; /* a poststop that ran again after it had appended */
+        }
         ssize_t n = write(fd, line, len); /* one write: lines never interleave */
         int e = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
         if (e == 0 && fdatasync(fd) < 0)
@@ -129,14 +175,17 @@ int verdictlog_append(const char *path, const char *line, size_t len,
 
 int verdictlog_scan(FILE *in, const char *id, verdictlog_fn fn, void *ud)
 {
-        char *line = NULL, ebuf[128];
+        char *line = NULL;
         size_t cap = 0;
         ssize_t n;
         int r = 0;
         while (r >= 0 && (n = getline(&line, &cap, in)) > 0) {
                 if (n > VERDICTLOG_LINE_MAX)
                         continue;
-                yajl_val rec = yajl_tree_parse(line, ebuf, sizeof(ebuf));
+                /* bounded nesting: a hostile line must not overflow the stack */
+                yajl_val rec = NULL;
+                (void)jsonv_parse_object(line, (size_t)n, VERDICTLOG_LINE_MAX, "verdict log",
+                                         &rec, NULL);
                 const char *rid = NULL;
                 if (rec && jsonv_str(rec, "id", &rid) == JSONV_OK &&
                     (!id || strncmp(rid, id, strlen(id)) == 0))

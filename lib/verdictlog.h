@@ -35,7 +35,8 @@ struct verdict_record {
 int verdictlog_render(const struct verdict_record *r, char **ret, size_t *ret_len);
 
 /* Append one rendered line under an exclusive lock, creating the file (0640)
- * and its directory (0755) when missing. */
+ * and its directory (0755) when missing; not again when the same line is
+ * already among the log's last megabyte (a poststop run twice). */
 int verdictlog_append(const char *path, const char *line, size_t len,
                       struct og_error *err);
 

@@ -42,6 +42,7 @@ void evidence_merge(struct evidence *into, const struct evidence *later)
                 into->dirty = later->dirty;
                 into->writeback = later->writeback;
         }
+        into->final = into->final > 0 || later->final > 0;
         into->snapshots = (into->snapshots == OG_NONE ? 0 : into->snapshots) +
                           (later->snapshots == OG_NONE ? 0 : later->snapshots);
 }
@@ -91,6 +92,7 @@ int evidence_save(int dirfd, const char *name, const struct evidence *ev)
         jg_int(g, "writeback", ev->writeback);
         jg_int(g, "snapshots", ev->snapshots);
         jg_int(g, "watcher_pid", ev->watcher_pid);
+        jg_int(g, "final", ev->final);
         yajl_gen_map_close(g);
         char *json;
         size_t len;
@@ -117,7 +119,7 @@ bool evidence_load(int dirfd, const char *name, struct evidence *ret)
                  {"peak_bytes", &ret->peak_bytes}, {"anon", &ret->anon},
                  {"file", &ret->file}, {"dirty", &ret->dirty},
                  {"writeback", &ret->writeback}, {"snapshots", &ret->snapshots},
-                 {"watcher_pid", &ret->watcher_pid}};
+                 {"watcher_pid", &ret->watcher_pid}, {"final", &ret->final}};
         for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
                 if (jsonv_i64(d, f[i].k, f[i].v) != JSONV_OK)
                         *f[i].v = OG_NONE;
@@ -217,6 +219,16 @@ static void await_kill(const struct hook_state *hs, struct evidence *ev, int64_t
         }
 }
 
+/* Leaving on purpose: the last snapshot is the final word (a watcher
+ * killed never gets here, and poststop then does not trust its counters). */
+static void finish(int dirfd, struct evidence *ev)
+{
+        if (!ev->final) {
+                ev->final = 1;
+                evidence_save(dirfd, EVIDENCE_WATCHER, ev);
+        }
+}
+
 static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
 {
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
@@ -244,13 +256,16 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
                 if (init_exited)
                         p[1].fd = -1; /* one more snapshot below */
                 init_gone = false;
-                if (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd))
-                        return; /* the cgroup or our state is gone */
+                if (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd)) {
+                        finish(dirfd, ev); /* the cgroup or our state is gone */
+                        return;
+                }
                 if (p[0].revents || p[1].revents || init_exited || oom_printed) {
                         int64_t before = ev->oom_kill;
                         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
                         if (p[0].revents)
                                 await_kill(hs, ev, before);
+                        ev->final |= init_exited; /* init's death is in it */
                         if (evidence_save(dirfd, EVIDENCE_WATCHER, ev) < 0)
                                 return;
                 }
@@ -265,10 +280,13 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
                 if (init_exited && getppid() != 1) {
                         if (kfd >= 0)
                                 copy_kmsg(kfd, dirfd, &copied);
+                        finish(dirfd, ev);
                         return;
                 }
-                if (evfd < 0 && n == 0)
-                        return; /* no event source: nothing to wait for */
+                if (evfd < 0 && n == 0) {
+                        finish(dirfd, ev); /* no event source: nothing to wait for */
+                        return;
+                }
         }
 }
 
@@ -291,7 +309,7 @@ static void watcher_main(const char *state_dir, const struct hook_state *hs)
         if (statedir_open(state_dir, hs->id, false, &dirfd, NULL) < 0 || dirfd < 0)
                 _exit(0);
         struct evidence ev = {OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE,
-                              OG_NONE, 0, getpid()};
+                              OG_NONE, 0, getpid(), 0};
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
         evidence_save(dirfd, EVIDENCE_WATCHER, &ev);
         watch(dirfd, hs, &ev);
@@ -330,4 +348,21 @@ int watcher_start(const char *state_dir, const struct hook_state *hs,
                 return og_error_set(err, -ECHILD, "the watcher did not start");
         *ret_pid = g;
         return 0;
+}
+
+/* A watcher that still runs: not a zombie, not a reused pid. */
+bool watcher_alive(int64_t pid)
+{
+        char p[64], buf[256];
+        if (pid <= 0)
+                return false;
+        snprintf(p, sizeof(p), "/proc/%" PRId64 "/stat", pid);
+        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+        if (n <= 0)
+                return false;
+        buf[n] = '\0';
+        const char *close_paren = strrchr(buf, ')');
+        return close_paren && !strncmp(buf + strcspn(buf, "("), "(oomguard-watch)", 16) &&
+               close_paren[1] == ' ' && close_paren[2] != 'Z' && close_paren[2] != 'X';
 }

@@ -20,7 +20,12 @@ struct evidence {
         int64_t anon, file, dirty, writeback; /* bytes, from memory.stat */
         int64_t snapshots;      /* how many times it recorded */
         int64_t watcher_pid;
+        int64_t final;          /* 1: taken at or after init's exit, or by a watcher
+                                 * that left on purpose; 0: it may be stale */
 };
+
+/* A watcher that still runs: not a zombie, not a reused pid. */
+bool watcher_alive(int64_t pid);
 
 /* Start it (returns once it is detached); its pid is stored in ret_pid. */
 int watcher_start(const char *state_dir, const struct hook_state *hs,

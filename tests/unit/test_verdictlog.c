@@ -74,12 +74,16 @@ static void test_concurrent_appends(void **state)
         char dir[] = "/tmp/oomguard-vlog-XXXXXX", path[96];
         assert_non_null(mkdtemp(dir));
         snprintf(path, sizeof(path), "%s/sub/verdicts.jsonl", dir);
-        _cleanup_free_ char *line = render("c", death, 1, NULL);
         for (int w = 0; w < 8; w++) {
                 if (fork() == 0) {
-                        for (int i = 0; i < 50; i++)
+                        for (int i = 0; i < 50; i++) { /* every record its own */
+                                char id[32];
+                                snprintf(id, sizeof(id), "c%d-%d", w, i);
+                                char *line = render(id, death, 1, NULL);
                                 if (verdictlog_append(path, line, strlen(line), NULL) < 0)
                                         _exit(1);
+                                free(line);
+                        }
                         _exit(0);
                 }
         }
@@ -130,9 +134,30 @@ static void test_scan_by_prefix(void **state)
         fclose(f);
 }
 
+/* A writer killed mid-line leaves a torn tail: the next append cuts it
+ * off; the same line twice is written once. */
+static void test_append_torn_and_twice(void **state)
+{
+        (void)state;
+        char path[] = "/tmp/oomguard-vlog-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        const char *prev = "{\"id\":\"a\"}\n{\"id\":\"b\",\"torn";
+        assert_int_equal(write(fd, prev, strlen(prev)), (ssize_t)strlen(prev));
+        close(fd);
+        const char *line = "{\"id\":\"b\",\"verdict\":\"none\"}\n";
+        assert_int_equal(verdictlog_append(path, line, strlen(line), NULL), 0);
+        assert_int_equal(verdictlog_append(path, line, strlen(line), NULL), 0);
+        size_t len;
+        _cleanup_free_ char *got = read_file(path, &len);
+        assert_string_equal(got, "{\"id\":\"a\"}\n{\"id\":\"b\",\"verdict\":\"none\"}\n");
+        unlink(path);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_append_torn_and_twice),
                 cmocka_unit_test(test_keys_and_fixture),
                 cmocka_unit_test(test_concurrent_appends),
                 cmocka_unit_test(test_scan_by_prefix),
