@@ -204,6 +204,12 @@ bench-hook: $(BUILD)/oomguard-hook
 bench-shim: $(BUILD)/oomguard-shim
 	SHIM=$(BUILD)/oomguard-shim bash bench/shim-create.sh
 
+# Page-cache writers in 256 MiB containers on a throttled XFS loop device:
+# plain runc against oomguard-shim's default policy (root, xfsprogs,
+# about 15 minutes; not part of `bench`)
+bench-pagecache: all
+	SHIM=$(BUILD)/oomguard-shim bash bench/pagecache.sh
+
 # Binaries, man pages, the default configuration (never over an existing
 # one), the hooks.d file for podman and CRI-O (pointing at BINDIR), the
 # tmpfiles entry and the engine snippets as examples.

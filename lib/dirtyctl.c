@@ -187,3 +187,9 @@ int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_
         }
         return r < 0 ? og_error_set(err, r, "writing %s/dirty_*: %s", vm_dir, strerror(-r)) : 0;
 }
+
+const char *dirtyctl_vm_dir(void)
+{
+        const char *vm = getenv("OOMGUARD_SYSCTL_VM");
+        return vm && vm[0] == '/' ? vm : "/proc/sys/vm";
+}

@@ -2,7 +2,8 @@
 /* The writeback policy's host mode: keep vm.dirty_bytes and
  * vm.dirty_background_bytes below half and a quarter of the smallest
  * page-cache room (limit minus anonymous memory) among the running
- * containers enrolled in it, re-evaluated as they come and go. Never
+ * containers enrolled in it, re-evaluated as they come and go and as their
+ * anonymous memory grows (the watcher: lib/watchroom.c). Never
  * above what the administrator set; the administrator's values are saved
  * in <state_dir>/_dirty.json before the first change and written back when
  * the last enrolled container is gone (ratios as ratios, bytes as bytes).
@@ -32,4 +33,6 @@ void dirtyctl_decide(const struct dirty_vals *admin, int64_t dirtyable, int64_t 
  * proc_root for meminfo. */
 int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_root,
                     struct og_error *err);
+/* /proc/sys/vm, or $OOMGUARD_SYSCTL_VM (absolute) for tests. */
+const char *dirtyctl_vm_dir(void);
 #endif

@@ -5,14 +5,11 @@
 
 #include "dirtyctl.h"
 
-#include <stdlib.h>
 #include <syslog.h>
 
 void hook_dirty_update(const struct og_config *cfg, const struct hook_env *env)
 {
-        const char *vm = getenv("OOMGUARD_SYSCTL_VM");
         struct og_error err = {0};
-        if (dirtyctl_update(cfg->state_dir, vm && vm[0] == '/' ? vm : "/proc/sys/vm",
-                            env->proc_root, &err) < 0)
+        if (dirtyctl_update(cfg->state_dir, dirtyctl_vm_dir(), env->proc_root, &err) < 0)
                 hook_log(LOG_WARNING, "writeback host mode: %s", err.msg);
 }

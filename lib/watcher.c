@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "watcher.h"
 
+#include "watchroom.h"
+
 #include "cgfiles.h"
 #include "jsongen.h"
 #include "jsonv.h"
@@ -229,8 +231,11 @@ static void finish(int dirfd, struct evidence *ev)
         }
 }
 
-static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
+static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
+                  struct evidence *ev)
 {
+        struct room_watch room;
+        room_watch_init(&room, hs, state_dir);
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
         int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
@@ -241,9 +246,10 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
         size_t copied = 0;
         if (kfd >= 0)
                 lseek(kfd, 0, SEEK_END); /* only what is printed from now on */
-        struct pollfd p[3] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0}};
+        struct pollfd p[4] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
+                              {room.fd, POLLIN, 0}};
         for (;;) {
-                int n = init_gone ? 0 : poll(p, 3, IDLE_CHECK_MS);
+                int n = init_gone ? 0 : poll(p, 4, room_watch_timeout(&room, IDLE_CHECK_MS));
                 if (n < 0 && errno == EINTR)
                         continue;
                 /* The OOM event fires before the kill is counted; the kernel
@@ -252,6 +258,7 @@ static void watch(int dirfd, const struct hook_state *hs, struct evidence *ev)
                 bool oom_printed = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &copied);
                 if (p[0].revents)
                         drain(evfd);
+                room_watch_check(&room, hs); /* the host mode follows its room */
                 bool init_exited = init_gone || (p[1].fd >= 0 && (p[1].revents & POLLIN));
                 if (init_exited)
                         p[1].fd = -1; /* one more snapshot below */
@@ -312,7 +319,7 @@ static void watcher_main(const char *state_dir, const struct hook_state *hs)
                               OG_NONE, 0, getpid(), 0};
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
         evidence_save(dirfd, EVIDENCE_WATCHER, &ev);
-        watch(dirfd, hs, &ev);
+        watch(dirfd, state_dir, hs, &ev);
         _exit(0);
 }
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* oomguard-hog: touches memory 1 MiB at a time until the kernel kills it.
+/* oomguard-hog [MIB [HOLD_SECONDS]]: touches memory 1 MiB at a time until
+ * the kernel kills it, or MIB are touched (then it holds them that long).
  * Caps itself at MAX_MIB so a missing cgroup limit can never turn into a
  * host-wide OOM: it then exits 3 instead. Every chunk stays reachable and is
  * read back, so no compiler can elide the allocations. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_MIB 1024
 #define CHUNK (1 << 20)
@@ -28,5 +30,7 @@ int main(int argc, char **argv)
         }
         fprintf(stderr, "oomguard-hog: %ld MiB touched (sum %lu) and still alive\n",
                 max, sum);
+        if (argc > 2)
+                sleep((unsigned)atoi(argv[2]));
         return 3;
 }

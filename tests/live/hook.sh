@@ -166,6 +166,14 @@ printf '%s\n' $((100 * M)) >"$vmh/dirty_bytes" # the administrator steps in
 cgroup wc-$$ $((64 * M)); bundle wc-$$ $((64 * M)); start wc-$$ wc-$$ sleep 30; create wc-$$ "$hostcfg"
 kill -KILL "${PID[wc-$$]}"; wait "${PID[wc-$$]}" 2>/dev/null; rmdir "$base/wc-$$"; poststop wc-$$
 check "host mode: never above the administrator's own 100 MiB" "vmis $((100 * M)) $((64 * M))"
+# the room shrinks after create: the watcher follows it
+cgroup wg-$$ $((256 * M)); bundle wg-$$ $((256 * M)); start wg-$$ wg-$$ "$HOG" 128 5; create wg-$$ "$hostcfg"
+check "host mode: another 256 MiB container, still 100 MiB (the administrator's)" "vmis $((100 * M)) $((64 * M))"
+go wg-$$
+for _ in $(seq 60); do [ "$(cat "$vmh/dirty_bytes")" -le $((66 * M)) ] && break; sleep 0.05; done
+db=$(cat "$vmh/dirty_bytes")
+check "host mode: it takes 128 MiB of anonymous memory: its watcher lowers dirty_bytes to half the 128 MiB left ($((db >> 20)) MiB)" "[ $db -ge $((56 * M)) ] && [ $db -le $((66 * M)) ]"
+wait "${PID[wg-$$]}" 2>/dev/null; rmdir "$base/wg-$$"; poststop wg-$$
 kill -KILL "${PID[wa-$$]}"; wait "${PID[wa-$$]}" 2>/dev/null; rmdir "$base/wa-$$"; poststop wa-$$
 check "host mode: the last one gone: the administrator's values back, nothing saved" "[ \$(cat $vmh/dirty_bytes) = $((100 * M)) ] && [ \$(cat $vmh/dirty_background_ratio) = 10 ] && [ ! -e $tmp/run/_dirty.json ]"
 v=$(verdict wa-$$)
