@@ -113,7 +113,7 @@ static int save(int dfd, const struct dirty_vals *admin, const struct dirty_plan
         size_t n;
         if (jg_finish(g, false, &s, &n) < 0)
                 return -ENOMEM;
-        int r = fileio_write_atomic(dfd, SAVED, s, n, 0600, NULL);
+        int r = fileio_replace(dfd, SAVED, s, n, 0600, NULL); /* /run: a boot resets both */
         free(s);
         return r;
 }

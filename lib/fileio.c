@@ -23,8 +23,8 @@ static int write_all(int fd, const char *p, size_t len)
         return 0;
 }
 
-int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len,
-                        mode_t mode, struct og_error *err)
+static int replace(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                   bool sync, struct og_error *err)
 {
         char tmp[256];
         if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.oomguard-tmp", name) >= sizeof(tmp))
@@ -36,7 +36,7 @@ int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t le
         int r = fchmod(fd, mode) < 0 ? -errno : 0; /* not narrowed by the umask */
         if (r == 0)
                 r = write_all(fd, data, len);
-        if (r == 0 && fsync(fd) < 0)
+        if (r == 0 && sync && fsync(fd) < 0)
                 r = -errno;
         if (close(fd) < 0 && r == 0)
                 r = -errno;
@@ -47,6 +47,18 @@ int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t le
                 return og_error_set(err, r, "writing %s: %s", name, strerror(-r));
         }
         return 0;
+}
+
+int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len,
+                        mode_t mode, struct og_error *err)
+{
+        return replace(dirfd, name, data, len, mode, true, err);
+}
+
+int fileio_replace(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                   struct og_error *err)
+{
+        return replace(dirfd, name, data, len, mode, false, err);
 }
 
 int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret_len,

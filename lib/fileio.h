@@ -11,6 +11,9 @@
  * err says which step failed. */
 int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len,
                         mode_t mode, struct og_error *err);
+/* The same without the fsync, for what is not meant to outlive a boot. */
+int fileio_replace(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                   struct og_error *err);
 
 /* dirfd/name, a regular file of at most max bytes, into a malloc'd
  * NUL-terminated buffer; -EFBIG when larger. ret_mode may be NULL. */

@@ -28,6 +28,7 @@
 #include <yajl/yajl_gen.h>
 
 #define IDLE_CHECK_MS 30000 /* also look every 30 s whether we are still needed */
+#define READY_WAIT_MS 500  /* the longest create waits for the watcher's set-up */
 #define KILL_WAIT_MS 100     /* after an OOM event, how long to watch for its kill */
 #define KMSG_COPY_MAX (1024 * 1024) /* the copy of OOM records kept per container */
 
@@ -232,10 +233,9 @@ static void finish(int dirfd, struct evidence *ev)
 }
 
 static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
-                  struct evidence *ev)
+                  struct evidence *ev, int ready_fd)
 {
         struct room_watch room;
-        room_watch_init(&room, hs, state_dir);
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
         int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
@@ -246,6 +246,11 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
         size_t copied = 0;
         if (kfd >= 0)
                 lseek(kfd, 0, SEEK_END); /* only what is printed from now on */
+        /* ready: create may return and the container start (an OOM at its
+         * first instruction is seen); the room comes second */
+        if (write(ready_fd, "r", 1) < 0 || close(ready_fd) < 0)
+                ready_fd = -1;
+        room_watch_init(&room, hs, state_dir);
         struct pollfd p[4] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
                               {room.fd, POLLIN, 0}};
         for (;;) {
@@ -258,7 +263,10 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                 bool oom_printed = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &copied);
                 if (p[0].revents)
                         drain(evfd);
-                room_watch_check(&room, hs); /* the host mode follows its room */
+                if (p[3].revents)
+                        room_watch_event(&room);
+                else if (n == 0)
+                        room_watch_quiet(&room, hs); /* the host mode follows its room */
                 bool init_exited = init_gone || (p[1].fd >= 0 && (p[1].revents & POLLIN));
                 if (init_exited)
                         p[1].fd = -1; /* one more snapshot below */
@@ -307,7 +315,7 @@ static void detach_stdio(void)
         syscall(SYS_close_range, 3U, ~0U, 0U);
 }
 
-static void watcher_main(const char *state_dir, const struct hook_state *hs)
+static void watcher_main(const char *state_dir, const struct hook_state *hs, int ready_fd)
 {
         int dirfd = -1;
         detach_stdio();
@@ -319,7 +327,7 @@ static void watcher_main(const char *state_dir, const struct hook_state *hs)
                               OG_NONE, 0, getpid(), 0};
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
         evidence_save(dirfd, EVIDENCE_WATCHER, &ev);
-        watch(dirfd, state_dir, hs, &ev);
+        watch(dirfd, state_dir, hs, &ev, ready_fd);
         _exit(0);
 }
 
@@ -343,12 +351,16 @@ int watcher_start(const char *state_dir, const struct hook_state *hs,
                         ssize_t w = write(pfd[1], &g, sizeof(g));
                         _exit(w == sizeof(g) ? 0 : 1);
                 }
-                close(pfd[1]);
-                watcher_main(state_dir, hs);
+                watcher_main(state_dir, hs, pfd[1]);
         }
         close(pfd[1]);
         pid_t g = -1;
         ssize_t n = read(pfd[0], &g, sizeof(g));
+        /* then its event sources are set up (a byte), or it has gone (EOF) */
+        struct pollfd rp = {pfd[0], POLLIN, 0};
+        char ready;
+        if (n == sizeof(g) && poll(&rp, 1, READY_WAIT_MS) == 1 && read(pfd[0], &ready, 1) < 0)
+                n = -1;
         close(pfd[0]);
         waitpid(c, NULL, 0);
         if (n != sizeof(g) || g <= 0)
