@@ -66,8 +66,15 @@ $(BUILD)/%.o: %.c
 $(BUILD)/liboomguard.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
+# Confinement (lib/confine.c): libseccomp and libcap, for the hook and the CLI
+SECCOMP_LIBS := $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null || echo -lseccomp)
+CAP_LIBS := $(shell $(PKG_CONFIG) --libs libcap 2>/dev/null || echo -lcap)
+CONFINE_LIBS = $(SECCOMP_LIBS) $(CAP_LIBS)
+CONFINE_STATIC := $(shell $(PKG_CONFIG) --variable=libdir libseccomp 2>/dev/null)/libseccomp.a \
+	$(shell $(PKG_CONFIG) --variable=libdir libcap 2>/dev/null)/libcap.a
+
 $(BUILD)/oomguard: $(CLI_OBJ) $(BUILD)/liboomguard.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS) $(CONFINE_LIBS)
 
 # The hook and the shim are static-pie: runtimes and engines run them on
 # every container, from places with few libraries and no PATH (sanitizer
@@ -76,7 +83,8 @@ YAJL_STATIC := $(shell $(PKG_CONFIG) --variable=libdir yajl 2>/dev/null)/libyajl
 LINK_STATIC = $(if $(SAN),$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS),\
 		$(CC) -static-pie -Wl,-z,relro,-z,now $(LDFLAGS) -o $@ $^ $(YAJL_STATIC))
 $(BUILD)/oomguard-hook: $(BUILD)/hook/main.o $(BUILD)/liboomguard.a
-	$(LINK_STATIC)
+	$(if $(SAN),$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS) $(CONFINE_LIBS),\
+		$(CC) -static-pie -Wl,-z,relro,-z,now $(LDFLAGS) -o $@ $^ $(YAJL_STATIC) $(CONFINE_STATIC))
 
 $(BUILD)/oomguard-shim: $(BUILD)/shim/main.o $(BUILD)/liboomguard.a
 	$(LINK_STATIC)
@@ -92,7 +100,7 @@ $(BUILD)/liboomguard-pagecache.so: preload/pagecache.c
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -DFIXTURES=\"tests/fixtures\" $(ALL_LDFLAGS) -o $@ $< \
-		$(BUILD)/liboomguard.a $(CMOCKA_LIBS) $(YAJL_LIBS)
+		$(BUILD)/liboomguard.a $(CMOCKA_LIBS) $(YAJL_LIBS) $(CONFINE_LIBS)
 
 check: check-unit check-corpus check-live check-load check-engines check-pkg
 
@@ -141,6 +149,7 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG=$(BUILD)/tests/oomguard-hog HOG_STATIC=$(BUILD)/tests/oomguard-hog-static \
 		bash tests/live/hostile.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook bash tests/live/confine.sh
 	SHIM=$(BUILD)/oomguard-shim PROBE=$(BUILD)/tests/pcprobe \
 		PROBE_STATIC=$(BUILD)/tests/pcprobe-static PROBE_MUSL=$(BUILD)/tests/pcprobe-musl \
 		bash tests/live/preload.sh

@@ -3,6 +3,8 @@
  * hands over to one cmd_* per subcommand. */
 #include "cli.h"
 
+#include "../lib/confine.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +35,51 @@ static void usage(FILE *out)
               out);
 }
 
+/* What each command keeps when root runs it (oomguard-hook(8), CONFINEMENT);
+ * every command reads, and writes nothing but its output. */
+static const cap_value_t read_caps[] = {
+        CAP_DAC_READ_SEARCH, /* a log or configuration root does not own */
+};
+static const cap_value_t explain_caps[] = {
+        CAP_DAC_READ_SEARCH,
+        CAP_SYSLOG, /* --kmsg, or /dev/kmsg named as a file (dmesg_restrict=1) */
+};
+static const cap_value_t ps_caps[] = {
+        CAP_DAC_READ_SEARCH,
+        CAP_SYS_PTRACE, /* other users' /proc/PID under hidepid= with a gid=
+                         * root is not in; the filter refuses ptrace itself */
+};
+static const cap_value_t doctor_caps[] = {
+        CAP_DAC_READ_SEARCH,
+        CAP_SYS_PTRACE, /* the oom-adj check reads every /proc/PID */
+        CAP_SYSLOG,     /* the kmsg check opens /dev/kmsg */
+};
+
+static const struct command {
+        const char *name;
+        int (*run)(int argc, char **argv);
+        const cap_value_t *caps;
+        size_t n_caps;
+} commands[] = {
+        {"explain", cmd_explain, explain_caps, ARRAY_SIZE(explain_caps)},
+        {"ps", cmd_ps, ps_caps, ARRAY_SIZE(ps_caps)},
+        {"verdicts", cmd_verdicts, read_caps, ARRAY_SIZE(read_caps)},
+        {"doctor", cmd_doctor, doctor_caps, ARRAY_SIZE(doctor_caps)},
+};
+
+/* Before the command reads anything: kernel logs pasted from anywhere, the
+ * verdict log, other processes' /proc. A failure is said and not fatal:
+ * the command only reads. */
+static void confine(const struct command *c)
+{
+        struct og_error err = {0}, serr = {0};
+        int r = confine_caps(c ? c->caps : NULL, c ? c->n_caps : 0, &err);
+        int s = confine_seccomp(CONFINE_CLI, &serr);
+        if (r < 0 || s < 0)
+                fprintf(stderr, "oomguard: warning: not fully confined: %s\n",
+                        r < 0 ? err.msg : serr.msg);
+}
+
 int main(int argc, char **argv)
 {
         if (argc < 2) {
@@ -40,14 +87,12 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
         }
         const char *cmd = argv[1];
-        if (strcmp(cmd, "explain") == 0)
-                return cmd_explain(argc - 1, argv + 1);
-        if (strcmp(cmd, "ps") == 0)
-                return cmd_ps(argc - 1, argv + 1);
-        if (strcmp(cmd, "verdicts") == 0)
-                return cmd_verdicts(argc - 1, argv + 1);
-        if (strcmp(cmd, "doctor") == 0)
-                return cmd_doctor(argc - 1, argv + 1);
+        for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+                if (strcmp(cmd, commands[i].name) == 0) {
+                        confine(&commands[i]);
+                        return commands[i].run(argc - 1, argv + 1);
+                }
+        confine(NULL);
         if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
                 usage(stdout);
                 return EXIT_OK;

@@ -2,6 +2,7 @@
 /* oomguard-hook STAGE [--config PATH]: an OCI hook. Reads the container's
  * state on stdin. Never stops a container because of its own trouble
  * unless the configuration says fail_closed. */
+#include "../lib/confine.h"
 #include "../lib/hook.h"
 
 #include <errno.h>
@@ -38,10 +39,9 @@ static ssize_t read_stdin(char *buf, size_t cap)
         }
 }
 
-/* 1 create, 2 poststop, 0 unknown */
-static int stage_of(const char *arg, const struct oci_state *st)
+/* 1 create, 2 poststop, 0 unknown (from the argument, else the status) */
+static int stage_of(const char *s)
 {
-        const char *s = arg ? arg : st->status;
         if (!s)
                 return 0;
         if (!strcmp(s, "createRuntime") || !strcmp(s, "prestart") ||
@@ -64,7 +64,7 @@ static int run(const char *stage_arg, const struct og_config *cfg, struct og_err
                                     strerror((int)-n));
         if (ocistate_parse(buf, (size_t)n, &st, err) < 0)
                 return -EINVAL;
-        int stage = stage_of(stage_arg, &st);
+        int stage = stage_of(stage_arg ? stage_arg : st.status);
         int r = stage == 1 ? hook_create(cfg, &st, &env, err)
                 : stage == 2 ? hook_poststop(cfg, &st, &env, err)
                              : og_error_set(err, -EINVAL, "unknown stage '%s'; register the "
@@ -78,6 +78,43 @@ static int run(const char *stage_arg, const struct og_config *cfg, struct og_err
         }
         ocistate_free(&st);
         return r;
+}
+
+/* The capabilities each stage keeps; everything else goes, from the
+ * bounding set too (oomguard-hook(8), CONFINEMENT). */
+static const cap_value_t create_caps[] = {
+        CAP_DAC_OVERRIDE, /* the init's /proc/PID/oom_score_adj and a delegated
+                           * cgroup's files belong to a user-namespaced
+                           * container's root, not to the host's */
+        CAP_SYS_RESOURCE, /* an oom_score_adj below the init's
+                           * oom_score_adj_min: 0, or what a privileged
+                           * ancestor (containerd-shim, conmon) set */
+        CAP_SYSLOG,       /* the watcher reads /dev/kmsg (dmesg_restrict=1) */
+};
+static const cap_value_t poststop_caps[] = {
+        CAP_SYSLOG, /* the kernel's OOM records in /dev/kmsg */
+};
+
+/* After the argument and the administrator's configuration, before a byte
+ * of the state on stdin (which the container influences) is read. A stage
+ * known only from the state gets both stages' allowlists. Trouble here is
+ * hook trouble: logged, and the container refused only with fail_closed. */
+static int confine(int stage, const struct og_config *cfg)
+{
+        struct og_error err = {0}, serr = {0};
+        bool stop = stage == 2;
+        int r = confine_caps(stop ? poststop_caps : create_caps,
+                             stop ? ARRAY_SIZE(poststop_caps) : ARRAY_SIZE(create_caps), &err);
+        int s = confine_seccomp(stage == 1 ? CONFINE_HOOK_CREATE
+                                : stop     ? CONFINE_HOOK_POSTSTOP
+                                           : CONFINE_HOOK,
+                                &serr);
+        if (r == 0 && s == 0)
+                return 0;
+        hook_log(LOG_ERR, "cannot confine the hook: %s; %s", r < 0 ? err.msg : serr.msg,
+                 cfg->fail_closed ? "refusing the container (fail_closed)"
+                                  : "carrying on without it");
+        return cfg->fail_closed ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -107,7 +144,10 @@ int main(int argc, char **argv)
                 config_defaults(&cfg);
                 memset(&err, 0, sizeof(err));
         }
-        if (run(optind < argc ? argv[optind] : NULL, &cfg, &err) >= 0)
+        const char *stage = optind < argc ? argv[optind] : NULL;
+        if (confine(stage_of(stage), &cfg) < 0)
+                return 1;
+        if (run(stage, &cfg, &err) >= 0)
                 return 0;
         hook_log(LOG_ERR, "%s; %s", err.msg,
                  cfg.fail_closed ? "refusing the container (fail_closed)"

@@ -18,8 +18,14 @@ install -m 0644 packaging/deb/copyright "$root/usr/share/doc/oomguard/copyright"
 install -m 0755 packaging/deb/postinst packaging/deb/postrm "$root/DEBIAN/"
 echo /etc/oomguard/config.json >"$root/DEBIAN/conffiles"
 # the CLI links yajl dynamically; the hook and the shim are static
-lib=$(ldd "$BUILD/oomguard" | awk '/libyajl/ {print $3}')
-yajl=$({ dpkg -S "$lib" || dpkg -S "$(realpath "$lib")"; } 2>/dev/null | head -n 1 | cut -d: -f1) || true
+# the package that ships the library the CLI links, by its name in ldd
+owner() {
+        local lib
+        lib=$(ldd "$BUILD/oomguard" | awk -v n="$1" '$1 ~ n {print $3}')
+        [ -n "$lib" ] || return 0
+        { dpkg -S "$lib" || dpkg -S "$(realpath "$lib")"; } 2>/dev/null | head -n 1 | cut -d: -f1
+}
+yajl=$(owner libyajl) seccomp=$(owner libseccomp) cap=$(owner libcap)
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 cat >"$root/DEBIAN/control" <<CONTROL
 Package: oomguard
@@ -27,7 +33,7 @@ Version: $VERSION
 Architecture: $arch
 Maintainer: oomguard developers <oomguard@localhost>
 Installed-Size: $size
-Depends: libc6, ${yajl:-libyajl2}
+Depends: libc6, ${yajl:-libyajl2}, ${seccomp:-libseccomp2}, ${cap:-libcap2}
 Recommends: runc | crun
 Section: admin
 Priority: optional
