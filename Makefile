@@ -4,7 +4,7 @@
 #   make check      unit, corpus, live-kernel, runc, engine and package tests
 #   make lint       cppcheck and clang --analyze
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
-#   make fuzz       libFuzzer over the log parser (FUZZ_SECONDS, default 60)
+#   make fuzz       libFuzzer over every parser (FUZZ_SECONDS per target, default 60)
 #   make bench      explain against grep, the hook's and the shim's cost
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        a Debian package (build/oomguard_VERSION_ARCH.deb)
@@ -190,17 +190,36 @@ asan:
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		check
 
-FUZZ_FLAGS = -std=gnu11 -g -O1 -Ilib $(YAJL_CFLAGS) \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(BUILD)/fuzz/fuzz_oomlog: tests/fuzz/fuzz_oomlog.c $(LIB_SRC) lib/*.h
-	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_oomlog.c $(LIB_SRC) $(YAJL_LIBS)
+# libFuzzer targets, tests/fuzz/fuzz_<name>.c, under ASan+UBSan (leaks
+# count as crashes). `make fuzz` runs each in turn for FUZZ_SECONDS, so the
+# whole pass takes about 6 x FUZZ_SECONDS (FUZZ_SECONDS=0 only replays the
+# seeds). Each target keeps its corpus in $(BUILD)/fuzz/corpus-<name>, starts
+# from tests/fuzz/seeds/<name> (plus the dirs after the last colon), uses
+# tests/fuzz/<name>.dict when there is one, and leaves what it finds as
+# $(BUILD)/fuzz/<name>-crash-* (or -leak-, -timeout-, -oom-); any finding
+# fails the pass. tests/fuzz/run.sh prints one line per target and a total.
+#   name:max_len:rss_limit_mb:timeout[:extra seed dirs, comma-separated]
+FUZZ_TARGETS = oomlog:65536:2048:10:tests/corpus/kernel-logs,tests/corpus/extra \
+	ocistate:16384:1536:5 hookstate:32768:1536:5 config:16384:1536:5 \
+	shimspec:32768:2048:5 cgfiles:8192:1024:5
+FUZZ_BIN = $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/fuzz_$(firstword $(subst :, ,$(t))))
+FUZZ_FLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer $(WARN) -Ilib $(YAJL_CFLAGS) \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
+FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/fuzz/lib/%.o)
 
-fuzz: $(BUILD)/fuzz/fuzz_oomlog
-	@mkdir -p $(BUILD)/fuzz/corpus-oomlog
-	$(BUILD)/fuzz/fuzz_oomlog -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 \
-		-max_len=65536 -timeout=10 -print_final_stats=1 \
-		$(BUILD)/fuzz/corpus-oomlog tests/corpus/kernel-logs tests/corpus/extra
+$(BUILD)/fuzz/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/liboomguard.a: $(FUZZ_LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/liboomguard.a
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/liboomguard.a $(YAJL_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	FUZZ_DIR=$(BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 bench: bench-explain bench-hook bench-shim
 
@@ -257,7 +276,7 @@ deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-unit check-corpus check-live check-engines check-pkg asan fuzz bench bench-explain bench-hook bench-shim install \
+.PHONY: all demo lint check check-unit check-corpus check-live check-load check-engines check-pkg check-vm asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
 	uninstall deb clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

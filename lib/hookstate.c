@@ -78,6 +78,18 @@ static void get_str(yajl_val d, const char *k, char *dst, size_t cap)
                 memcpy(dst, v, strlen(v) + 1);
 }
 
+/* A note longer than the slot is cut before a character, not inside one
+ * (half a character is not UTF-8: it would come back as '?'). */
+static void copy_note(char *dst, size_t cap, const char *src)
+{
+        size_t n = strlen(src);
+        if (n >= cap)
+                for (n = cap - 1; n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80; n--)
+                        ;
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+}
+
 static int64_t get_int(yajl_val d, const char *k)
 {
         int64_t v;
@@ -123,7 +135,7 @@ int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
                            ret->n_notes < 4; i++) {
                 const char *n = YAJL_GET_STRING(notes->u.array.values[i]);
                 if (n)
-                        snprintf(ret->notes[ret->n_notes++], sizeof(ret->notes[0]), "%s", n);
+                        copy_note(ret->notes[ret->n_notes++], sizeof(ret->notes[0]), n);
         }
         if (!ret->cgroup[0] || ret->created_mono_us == OG_NONE)
                 return og_error_set(err, -EINVAL, "state.json lacks the cgroup or the "

@@ -24,7 +24,11 @@ void js_doc_free(struct js_doc *d)
         d->len = d->cap = 0;
 }
 
-static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+/* yajl's whitespace: JSON's four, and \v and \f, which it also skips */
+static bool is_ws(char c)
+{
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 static size_t skip_ws(const char *b, size_t len, size_t i)
 {
@@ -70,6 +74,17 @@ size_t js_value_end(const char *b, size_t len, size_t i)
                 i++;
         }
         return len;
+}
+
+bool js_has_comment(const char *b, size_t len)
+{
+        for (size_t i = 0; i < len; i++) {
+                if (b[i] == '"')
+                        i = string_end(b, len, i) - 1;
+                else if (b[i] == '/')
+                        return true;
+        }
+        return false;
 }
 
 static int hexval(char c)
@@ -154,8 +169,8 @@ static bool decode(const char *b, size_t len, size_t i, char *out, size_t cap)
                         unsigned cp;
                         if (p)
                                 tmp[0] = to[p - from];
-                        else if (e == 'u' && unicode_escape(b, len, &i, &cp))
-                                k = put_utf8(cp, tmp);
+                        else if (e == 'u' && unicode_escape(b, len, &i, &cp) && cp != 0)
+                                k = put_utf8(cp, tmp); /* \u0000 would cut the name short */
                         else
                                 return false;
                 }

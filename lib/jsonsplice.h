@@ -17,6 +17,10 @@ struct js_doc {
         size_t len, cap;
 };
 
+/* yajl accepts comments (and the scanner does not know them): true when
+ * buf has one, outside strings. Runtimes refuse such a document. */
+bool js_has_comment(const char *buf, size_t len);
+
 /* A copy of buf[0..len) to edit. */
 int js_doc_init(struct js_doc *d, const char *buf, size_t len);
 void js_doc_free(struct js_doc *d);

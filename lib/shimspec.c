@@ -87,7 +87,7 @@ static int env_put(struct js_doc *d, const char *name, const char *value, bool a
         static const char *const env[] = {"process", "env"};
         char old[4096];
         long e = env_find(d, name, old, sizeof(old));
-        const char *sep = strchr(old, '=');
+        const char *sep = e >= 0 ? strchr(old, '=') : NULL; /* old is set only when found */
         if (e >= 0 && append_to && sep && strstr(sep + 1, value))
                 return 0; /* already there */
         char *kv = NULL;
@@ -215,6 +215,13 @@ int shimspec_rewrite(const char *buf, size_t len, const struct og_config *cfg,
                      struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
+        /* yajl stops at a NUL: the edits would go into the document before
+         * it and the bytes after it would be written back untouched */
+        if (memchr(buf, '\0', len))
+                return og_error_set(err, -EINVAL, "config.json holds a NUL byte");
+        /* yajl accepts comments, the splicer would edit around them wrongly */
+        if (js_has_comment(buf, len))
+                return og_error_set(err, -EINVAL, "config.json has a comment: not JSON");
         struct oci_spec sp = {0};
         int r = spec_parse(buf, len, "config.json", &sp, err);
         if (r < 0)

@@ -32,6 +32,10 @@ static const struct set_case set_cases[] = {
         {"{\"n\":123456789012345678901234567890,\"s\":\"\\ud83d\\ude00 \\\"}\",\"p\":{}}",
          {"p", "q"}, 2, "true",
          "{\"n\":123456789012345678901234567890,\"s\":\"\\ud83d\\ude00 \\\"}\",\"p\":{\"q\":true}}"},
+        /* yajl skips \v and \f as whitespace too (tests/fuzz) */
+        {"{\"process\":\v{\"a\":1}\f,\"x\":2}", {"process", "oomScoreAdj"}, 2, "5",
+         "{\"process\":\v{\"a\":1,\"oomScoreAdj\":5}\f,\"x\":2}"},
+        {"{\"hooks\\u0000\":{}}", {"hooks", "x"}, 2, "1", "{\"hooks\\u0000\":{},\"hooks\":{\"x\":1}}"},
         {"{\"process\":[1,2]}", {"process", "oomScoreAdj"}, 2, "1", NULL},
         {"{\"process\":\"x\"}", {"process", "oomScoreAdj"}, 2, "1", NULL},
         {"[1]", {"process"}, 1, "1", NULL},
@@ -134,6 +138,27 @@ static void test_truncated(void **state)
         }
 }
 
+/* Comments yajl accepts and the scanner would misread (found by
+ * tests/fuzz/fuzz_shimspec.c); slashes inside strings are not comments. */
+static void test_comments(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *doc;
+                bool comment;
+        } cases[] = {
+                {"{\"a\":1 /* } */}", true},
+                {"{\"a\":1,//\n\"process\":{}}", true},
+                {"{\"a\":1} // after", true},
+                {"{\"root\":{\"path\":\"/a/b//c\"},\"x\":\"\\\"/*\"}", false},
+                {"{\"a\":\"\\/\"}", false},
+                {"{\"unterminated /", false},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+                if (js_has_comment(cases[i].doc, strlen(cases[i].doc)) != cases[i].comment)
+                        fail_msg("%s", cases[i].doc);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -141,6 +166,7 @@ int main(void)
                 cmocka_unit_test(test_append),
                 cmocka_unit_test(test_find_and_read),
                 cmocka_unit_test(test_truncated),
+                cmocka_unit_test(test_comments),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

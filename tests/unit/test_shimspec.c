@@ -296,7 +296,10 @@ static void test_refused(void **state)
         (void)state;
         static const char *const bad[] = {"", "[]", "{\"process\":", "{} x",
                                           "{\"hooks\":{\"poststop\":{}}}",
-                                          "{\"hooks\":7}"};
+                                          "{\"hooks\":7}",
+                                          /* yajl accepts comments (tests/fuzz) */
+                                          "{\"ociVersion\":\"1.0.2\",//\n\"process\":{}}",
+                                          "{\"process\":{}} // x"};
         struct og_config cfg;
         config_defaults(&cfg);
         struct shim_plan plan = {.hook = HOOK, .host_mem = 1LL << 30, .swap_accounting = true};
@@ -308,6 +311,13 @@ static void test_refused(void **state)
                 assert_true(err.msg[0] != '\0');
                 assert_null(r.buf);
         }
+        /* a NUL: yajl would read only what is before it (tests/fuzz) */
+        static const char nul[] = "{\"process\":{}}\0{\"x\":1}";
+        struct shim_result r;
+        struct og_error err = {0};
+        assert_true(shimspec_rewrite(nul, sizeof(nul) - 1, &cfg, &plan, &r, &err) < 0);
+        assert_non_null(strstr(err.msg, "NUL"));
+        assert_null(r.buf);
 }
 
 int main(void)
