@@ -173,9 +173,14 @@ check-pkg: deb
 # OOMs and the node-protection scenario), as root; installs QEMU and the
 # rest when missing (tests/vm/setup-host.sh). Not part of check: make asan
 # runs check again.
-check-vm: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim
+check-vm: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+		$(BUILD)/liboomguard-pagecache.so
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
-		VM_DIR=$(BUILD)/vm bash tests/vm/run.sh
+		VM_DIR=$(BUILD)/vm bash tests/vm/run.sh $(VM_GUESTS)
+
+# the page-cache writer on cgroup v2 and v1 (opt-in: ~7 minutes)
+check-vm-pagecache:
+	$(MAKE) check-vm VM_GUESTS="v2-pagecache v1-pagecache"
 
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint:
@@ -276,7 +281,7 @@ deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-unit check-corpus check-live check-load check-engines check-pkg check-vm asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
+.PHONY: all demo lint check check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-pagecache asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
 	uninstall deb clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -7,15 +7,20 @@
 # verdicts the hook wrote to the guest's verdict log. Global OOMs happen
 # only inside a guest, whose memory is QEMU's -m: never the host's.
 #
-#   bash tests/vm/run.sh [NAME...]     (all scenarios without a NAME)
+#   bash tests/vm/run.sh [NAME...]     (without a NAME: all but the optin guests)
 #
 # Environment:
 #   OOMGUARD HOOK SHIM  the binaries under test (default build/oomguard,
 #                       build/oomguard-hook, build/oomguard-shim)
+#   PAGECACHE_LIB       the write-window library (default
+#                       liboomguard-pagecache.so beside SHIM; carried in
+#                       when it exists)
 #   VM_DIR              the cache (default build/vm; see vm-lib.sh)
 #   VM_JOBS             guests booted at once (default: the number of CPUs, at most 4)
 #   VM_SETUP=no         do not install missing Debian packages (setup-host.sh)
 #   VM_ACCEL=kvm        use KVM instead of TCG where it really works
+#   VM_APPEND           words added to every guest's kernel command line
+#                       (e.g. pc_runs=3 for pagecache.sh)
 #
 # Output: one line per check ("ok   - NAME: ..." or "FAIL - NAME: ..."), a
 # time per guest, and "N passed, N failed" last; the exit status is
@@ -28,20 +33,25 @@ VM_DIR=$(realpath -m "${VM_DIR:-$root/build/vm}")
 OOMGUARD=$(realpath -m "${OOMGUARD:-$root/build/oomguard}")
 HOOK=$(realpath -m "${HOOK:-$root/build/oomguard-hook}")
 SHIM=$(realpath -m "${SHIM:-$root/build/oomguard-shim}")
+PAGECACHE_LIB=$(realpath -m "${PAGECACHE_LIB:-$(dirname "$SHIM")/liboomguard-pagecache.so}")
 # shellcheck source=vm-lib.sh
 . "$here/vm-lib.sh"
 
 # The guests, booted and reported in this order, two or more at a time. A guest
 # takes 20 to 60 s under TCG (more on a busy machine); the timeout only
-# ends one that hangs.
-# name       cgroup  MiB  swap(MiB)  timeout(s)  scenario
+# ends one that hangs. Options (vm-lib.sh, vm_boot): disk=MIB:MBPS a second,
+# throttled disk; glibc a container image of glibc programs; optin: run
+# only when named.
+# name        cgroup  MiB   swap(MiB)  timeout(s)  scenario      options
 GUESTS="
-v2-global    2       512  0          360         global.sh
-v1-global    1       512  0          360         global.sh
-v2-memcg     2       256  0          300         memcg.sh
-v1-memcg     1       256  0          300         memcg.sh
-v2-knobs     2       256  128        300         knobs.sh
-v1-knobs     1       256  128        300         knobs.sh
+v2-global     2       512   0          360         global.sh
+v1-global     1       512   0          360         global.sh
+v2-memcg      2       256   0          300         memcg.sh
+v1-memcg      1       256   0          300         memcg.sh
+v2-knobs      2       256   128        300         knobs.sh
+v1-knobs      1       256   128        300         knobs.sh
+v2-pagecache  2       1024  0          1200        pagecache.sh  disk=1024:10,glibc,optin
+v1-pagecache  1       1024  0          1200        pagecache.sh  disk=1024:10,glibc,optin
 "
 
 pass=0 fail=0
@@ -64,14 +74,16 @@ vm_base || give_up "the guest's initramfs could not be built"
 vm_oomguard || give_up "the oomguard binaries could not be packed"
 vm_log "kernel $(cat "$KDIR/release"), base $(basename "$BASE"), setup $(($(date +%s) - t_start)) s"
 
-# the guests asked for, in table order
+# the guests asked for, in table order; without a name, all but the optin ones
 selected=()
-while read -r name cg mem swap tmo scen; do
+while read -r name cg mem swap tmo scen opts; do
         [ -n "$name" ] || continue
         if [ $# -gt 0 ]; then
                 case " $* " in *" $name "*) ;; *) continue ;; esac
+        else
+                case ",$opts," in *,optin,*) continue ;; esac
         fi
-        selected+=("$name $cg $mem $swap $tmo $scen")
+        selected+=("$name $cg $mem $swap $tmo $scen $opts")
 done <<<"$GUESTS"
 [ ${#selected[@]} -gt 0 ] || give_up "no guest named $*"
 
@@ -91,10 +103,10 @@ trap 'exit 130' INT TERM
 # the boot with its QEMU and nothing else.
 set -m
 for g in "${selected[@]}"; do
-        read -r name cg mem swap tmo scen <<<"$g"
+        read -r name cg mem swap tmo scen opts <<<"$g"
         rm -f "$VM_DIR/logs/$name.status"
         while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
-        vm_boot "$name" "$cg" "$mem" "$swap" "$tmo" "$scen" &
+        vm_boot "$name" "$cg" "$mem" "$swap" "$tmo" "$scen" "$opts" &
         pids+=($!)
 done
 set +m
@@ -134,7 +146,7 @@ report() {
         fi
 }
 for g in "${selected[@]}"; do
-        read -r name cg mem swap tmo scen <<<"$g"
+        read -r name cg mem swap tmo scen opts <<<"$g"
         until [ -s "$VM_DIR/logs/$name.status" ]; do
                 wait -n 2>/dev/null || sleep 1
         done

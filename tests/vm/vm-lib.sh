@@ -1,11 +1,13 @@
 # shellcheck shell=bash disable=SC2154
 # Sourced by tests/vm/run.sh: the host side of oomguard's VM suite. The
-# caller sets here (tests/vm), VM_DIR, OOMGUARD, HOOK and SHIM.
+# caller sets here (tests/vm), VM_DIR, OOMGUARD, HOOK and SHIM, and may set
+# PAGECACHE_LIB.
 #
 # Everything built is cached under $VM_DIR (run.sh: <repo>/build/vm):
-#   kernel/<package>_<version>/  the guest kernel: vmlinuz, its config and
-#                    the zram modules, from Debian's kernel .deb (fetched
-#                    with apt-get download and extracted, never installed)
+#   kernel/<package>_<version>/  the guest kernel: vmlinuz, its config,
+#                    the zram modules and (disk-modules/) XFS's, from
+#                    Debian's kernel .deb (fetched with apt-get download
+#                    and extracted, never installed)
 #   base-<key>.cpio  the guest's initramfs without oomguard: busybox, runc
 #                    and crun with their libraries, the suite's helpers,
 #                    /init, /vm/lib.sh, the containers' image. <key> hashes
@@ -20,6 +22,7 @@
 
 VM_KFLAVOUR=${VM_KFLAVOUR:-cloud-amd64} # its LZ4 image boots fastest under TCG
 ZRAM_MODULES="lzo lzo-rle zsmalloc zram"  # in load order
+DISK_MODULES="libcrc32c xfs"              # for guests with a disk (NVMe is built in)
 
 vm_log() { echo "tests/vm: $*" >&2; }
 
@@ -34,9 +37,28 @@ kernel_candidate() {
         echo "$pkg $ver"
 }
 
+# extract_modules TREE KVER DIR MODULE...: the modules (in load order),
+# decompressed, into DIR, and their names into DIR/load-order; a module
+# absent from TREE is built in
+extract_modules() {
+        local x=$1 kver=$2 d=$3 m f
+        shift 3
+        mkdir -p "$d" && : >"$d/load-order" || return 1
+        for m in "$@"; do
+                f=$(find "$x" -path "*/modules/$kver/*" -name "$m.ko*" | head -n 1)
+                case $f in
+                "") continue ;;
+                *.xz) xz -dc "$f" ;;
+                *.zst) zstd -qdc "$f" ;;
+                *) cat "$f" ;;
+                esac >"$d/$m.ko" || return 1
+                echo "$m.ko" >>"$d/load-order"
+        done
+}
+
 # fetch_kernel PACKAGE VERSION DIR: download the .deb, keep what a guest needs.
 fetch_kernel() {
-        local pkg=$1 ver=$2 dir=$3 t kver m f
+        local pkg=$1 ver=$2 dir=$3 t kver
         t=$(mktemp -d "$VM_DIR/tmp.XXXXXX") || return 1
         chmod 755 "$t" # apt-get download writes as the _apt user when it can
         if ! (cd "$t" && apt-get download -q "$pkg=$ver" >"$t/log" 2>&1); then
@@ -53,17 +75,11 @@ fetch_kernel() {
                 return 1
         fi
         echo "$kver" >"$t/k/release"
-        : >"$t/k/modules/load-order"
-        for m in $ZRAM_MODULES; do # absent when built in
-                f=$(find "$t/x" -path "*/modules/$kver/*" -name "$m.ko*" | head -n 1)
-                case $f in
-                "") continue ;;
-                *.xz) xz -dc "$f" ;;
-                *.zst) zstd -qdc "$f" ;;
-                *) cat "$f" ;;
-                esac >"$t/k/modules/$m.ko" || { rm -rf "$t"; return 1; }
-                echo "$m.ko" >>"$t/k/modules/load-order"
-        done
+        if ! extract_modules "$t/x" "$kver" "$t/k/modules" $ZRAM_MODULES ||
+                ! extract_modules "$t/x" "$kver" "$t/k/disk-modules" $DISK_MODULES; then
+                rm -rf "$t"
+                return 1
+        fi
         rm -rf "$VM_DIR/kernel" # one kernel cached: the current candidate
         mkdir -p "$VM_DIR/kernel"
         mv "$t/k" "$dir"
@@ -78,7 +94,13 @@ vm_kernel() {
                 { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && cand=$(kernel_candidate); }
         if [ -n "$cand" ]; then
                 KDIR=$VM_DIR/kernel/${cand% *}_${cand#* }
-                [ -f "$KDIR/vmlinuz" ] && return 0
+                [ -f "$KDIR/vmlinuz" ] && [ -f "$KDIR/disk-modules/load-order" ] && return 0
+                if [ -f "$KDIR/vmlinuz" ]; then # cached before the disk modules were kept
+                        vm_log "fetching ${cand% *} ${cand#* } again for its disk modules"
+                        fetch_kernel "${cand% *}" "${cand#* }" "$KDIR" ||
+                                vm_log "could not: guests with a disk will fail"
+                        return 0
+                fi
                 vm_log "fetching ${cand% *} ${cand#* } (extracted under $VM_DIR/kernel, not installed)"
                 fetch_kernel "${cand% *}" "${cand#* }" "$KDIR"
                 return
@@ -120,6 +142,7 @@ base_tree() {
         # shellcheck disable=SC2046 # pkg-config's flags are words
         ${CC:-cc} -O2 -static $(pkg-config --cflags yajl 2>/dev/null) -o "$r/usr/local/bin/jget" \
                 "$here/src/jget.c" "$(yajl_static)" || return 1
+        ${CC:-cc} -O2 -static -o "$r/usr/local/bin/pcwatch" "$here/src/pcwatch.c" || return 1
         # the "host daemon" of the node-protection scenario: its own name in
         # the kernel's records
         cp "$r/usr/local/bin/memhog" "$r/usr/local/bin/hostd"
@@ -163,7 +186,9 @@ vm_base() {
 
 # vm_oomguard: this run's binaries into $VM_DIR/run/oomguard.cpio.gz, each
 # with the libraries it loads (the CLI links yajl dynamically; the hook and
-# the shim are static-pie, but not in a sanitizer build).
+# the shim are static-pie, but not in a sanitizer build), and the
+# write-window library beside the shim when it was built ($PAGECACHE_LIB,
+# set by run.sh; scenarios that need it say so when it is missing).
 vm_oomguard() {
         local t=$VM_DIR/run/oomguard-tree
         rm -rf "$VM_DIR/run"
@@ -171,18 +196,63 @@ vm_oomguard() {
         copy_with_libs "$OOMGUARD" "$t" /usr/local/bin/oomguard || return 1
         copy_with_libs "$HOOK" "$t" /usr/local/bin/oomguard-hook || return 1
         copy_with_libs "$SHIM" "$t" /usr/local/bin/oomguard-shim || return 1
+        if [ -f "${PAGECACHE_LIB:-}" ]; then
+                install -m 644 "$PAGECACHE_LIB" "$t/usr/local/bin/liboomguard-pagecache.so" || return 1
+        fi
         cpio_of "$t" | gzip -1 >"$VM_DIR/run/oomguard.cpio.gz"
 }
 
-# vm_boot NAME CGROUP MIB SWAP_MIB TIMEOUT SCENARIO: one guest. Its console
-# goes to logs/NAME.log; logs/NAME.status gets "done RC", "timeout" or
-# "silent" (it stopped without @@DONE: a panic, a crash), and the wall time.
+# glibc_image TREE DEST: a container image at DEST in TREE whose programs
+# load glibc (the host's dd and its libraries), for the write-window
+# library, which oomguard-shim preloads only into glibc programs
+glibc_image() {
+        local r=$1$2
+        mkdir -p "$r"/{proc,dev,sys,tmp,data}
+        copy_with_libs "$(command -v dd)" "$r" /bin/dd
+}
+
+# disk_kit TREE: what a guest with a disk needs to format and mount it:
+# XFS's modules (/lib/modules/<release>/disk/, in disk/load-order) and
+# mkfs.xfs with its libraries
+disk_kit() {
+        local kv
+        kv=$(cat "$KDIR/release")
+        [ -f "$KDIR/disk-modules/load-order" ] || { vm_log "no XFS modules in $KDIR"; return 1; }
+        mkdir -p "$1/lib/modules/$kv/disk"
+        cp "$KDIR"/disk-modules/* "$1/lib/modules/$kv/disk/" || return 1
+        command -v mkfs.xfs >/dev/null || { vm_log "mkfs.xfs is missing (xfsprogs)"; return 1; }
+        copy_with_libs "$(command -v mkfs.xfs)" "$1" /usr/sbin/mkfs.xfs
+}
+
+# vm_boot NAME CGROUP MIB SWAP_MIB TIMEOUT SCENARIO [OPTS]: one guest. Its
+# console goes to logs/NAME.log; logs/NAME.status gets "done RC", "timeout"
+# or "silent" (it stopped without @@DONE: a panic, a crash), and the wall
+# time. OPTS, comma-separated:
+#   disk=MIB:MBPS  a second disk, an NVMe drive of MIB MiB (a sparse file
+#                  under run/NAME) whose writes QEMU throttles to MBPS MB/s
+#                  (10^6 bytes), with disk_kit in the guest
+#   glibc          /vm/glibc-image (glibc_image)
+# $VM_APPEND, if set, is added to every guest's kernel command line (the
+# guest's /init and scenario see its key=value words as variables).
 vm_boot() {
-        local name=$1 cg=$2 mem=$3 swap=$4 tmo=$5 scen=$6 t initrd acc t0 rc st
+        local name=$1 cg=$2 mem=$3 swap=$4 tmo=$5 scen=$6 opts=${7:-} t initrd acc t0 rc st o
+        local drive=
         t=$VM_DIR/run/$name
         mkdir -p "$t/root/vm" "$VM_DIR/logs"
         case $scen in /*) ;; *) scen=$here/scenarios/$scen ;; esac
         cp "$scen" "$t/root/vm/scenario.sh"
+        for o in ${opts//,/ }; do
+                case $o in
+                disk=*:*)
+                        o=${o#disk=}
+                        truncate -s "${o%:*}M" "$t/disk.img" # sparse
+                        drive="-drive file=$t/disk.img,format=raw,if=none,id=slow"
+                        drive="$drive,throttling.bps-write=$((${o#*:} * 1000000))"
+                        drive="$drive -device nvme,drive=slow,serial=og-slow"
+                        disk_kit "$t/root" || vm_log "$name: the disk kit is incomplete" ;;
+                glibc) glibc_image "$t/root" /vm/glibc-image || vm_log "$name: no glibc image" ;;
+                esac
+        done
         initrd=$t/initrd
         { cat "$BASE" "$VM_DIR/run/oomguard.cpio.gz"; cpio_of "$t/root" | gzip -1; } >"$initrd"
         case ${VM_ACCEL:-tcg} in
@@ -193,9 +263,9 @@ vm_boot() {
         # panic=-1 and -no-reboot: a guest kernel panic (or oops) ends QEMU at once
         # shellcheck disable=SC2086 # $acc is words
         timeout --kill-after=10 "$tmo" qemu-system-x86_64 $acc -M pc -m "$mem" -smp 1 \
-                -nodefaults -no-user-config -display none -serial stdio -no-reboot \
+                -nodefaults -no-user-config -display none -serial stdio -no-reboot $drive \
                 -kernel "$KDIR/vmlinuz" -initrd "$initrd" \
-                -append "console=ttyS0 panic=-1 oops=panic loglevel=1 log_buf_len=4M og_cg=$cg og_swap=$swap og_name=$name" \
+                -append "console=ttyS0 panic=-1 oops=panic loglevel=1 log_buf_len=4M og_cg=$cg og_swap=$swap og_name=$name${VM_APPEND:+ $VM_APPEND}" \
                 </dev/null 2>&1 | tr -d '\r' >"$VM_DIR/logs/$name.log"
         rc=${PIPESTATUS[0]}
         sed -n 's/^@@VERDICT //p' "$VM_DIR/logs/$name.log" >"$VM_DIR/logs/$name.verdicts.jsonl"

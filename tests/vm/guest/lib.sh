@@ -68,6 +68,8 @@ auto_adj() { echo $((1000 - $1 / ($(memtotal) / 1000))); }
 #           no: none (the shim adds them, or a run without oomguard)
 #   RECORD  yes: a second poststop hook saves its state to $OUT/NAME.poststop
 #   CGPATH  cgroupsPath (default $CGROOT/NAME)
+#   ROOT    the image (default /vm/image)
+#   MOUNTS  more mounts: JSON objects, comma-separated
 bundle() {
 	_n=$1 _b=/run/bundles/$1
 	mkdir -p "$_b"
@@ -96,12 +98,13 @@ bundle() {
     $_adj
     "noNewPrivileges": true
   },
-  "root": {"path": "/vm/image", "readonly": true},
+  "root": {"path": "${ROOT:-/vm/image}", "readonly": true},
   "hostname": "$_n",
   "mounts": [
     {"destination": "/proc", "type": "proc", "source": "proc"},
     {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755", "size=64k"]},
-    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "size=1m"]}
+    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "size=1m"]}${MOUNTS:+,
+    $MOUNTS}
   ],
   $_hooks
   "linux": {
