@@ -248,9 +248,9 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                 lseek(kfd, 0, SEEK_END); /* only what is printed from now on */
         /* ready: create may return and the container start (an OOM at its
          * first instruction is seen); the room comes second */
-        ssize_t w = write(ready_fd, "r", 1); /* a create gone meanwhile: no matter */
-        (void)w;
-        close(ready_fd);
+        if (write(ready_fd, "r", 1) < 0 || close(ready_fd) < 0) {
+                /* a create gone meanwhile: no matter */
+        }
         room_watch_init(&room, hs, state_dir);
         struct pollfd p[4] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
                               {room.fd, POLLIN, 0}};
