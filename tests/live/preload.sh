@@ -65,8 +65,8 @@ for i in glibc musl static; do image $i; done
 check "the library needs nothing newer than glibc 2.2.5 (any image's glibc can load it)" "[ \"\$(objdump -T $(dirname "$SHIM")/liboomguard-pagecache.so | grep -o 'GLIBC_[0-9.]*' | sort -u)\" = GLIBC_2.2.5 ]"
 
 bundle base glibc /bin/pcprobe write /data/f 64
-st=$(run base runc); base=$(cat "$tmp/base.out")
-check "plain runc: 64 MiB written, ${base:-?} MiB of it still in the page cache" "[ $st -eq 0 ] && [ '${base:-0}' -ge 48 ]"
+st=$(run base runc); plain=$(cat "$tmp/base.out")
+check "plain runc: 64 MiB written, ${plain:-?} MiB of it still in the page cache" "[ $st -eq 0 ] && [ '${plain:-0}' -ge 48 ]"
 for m in write pwrite writev forkexec; do
         bundle "p-$m" glibc /bin/pcprobe "$m" /data/f 64
         st=$(run "p-$m" shim); got=$(cat "$tmp/p-$m.out")
