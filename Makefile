@@ -1,5 +1,5 @@
 # oomguard — build, test, install.
-#   make            build/oomguard
+#   make            build/oomguard, build/oomguard-hook, build/oomguard-shim
 #   make demo       the main job: real OOM logs explained, then live runc and docker run deaths
 #   make check      unit, corpus, live-kernel, runc, engine and package tests
 #   make lint       cppcheck and clang --analyze
@@ -8,6 +8,8 @@
 #   make bench      explain against grep, the hook's and the shim's cost
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        a Debian package (build/oomguard_VERSION_ARCH.deb)
+# Each target first installs the Debian packages it needs that are missing
+# (tools/deps.list, the one list; as root, with apt-get; DEPS=no skips that).
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -30,10 +32,26 @@ FUZZ_SECONDS ?= 60
 SHARED_CORPUS ?= ../shared/corpus/kernel-logs
 
 PKG_CONFIG ?= pkg-config
-YAJL_CFLAGS := $(shell $(PKG_CONFIG) --cflags yajl 2>/dev/null)
-YAJL_LIBS := $(shell $(PKG_CONFIG) --libs yajl 2>/dev/null || echo -lyajl)
-CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
-CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+# pkg-config is asked when a recipe first needs the answer (after the
+# packages are installed), once: $(call once,VAR,command)
+once = $(eval $1 := $$(shell $2))$($1)
+YAJL_CFLAGS = $(call once,YAJL_CFLAGS,$(PKG_CONFIG) --cflags yajl 2>/dev/null)
+YAJL_LIBS = $(call once,YAJL_LIBS,$(PKG_CONFIG) --libs yajl 2>/dev/null || echo -lyajl)
+CMOCKA_CFLAGS = $(call once,CMOCKA_CFLAGS,$(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS = $(call once,CMOCKA_LIBS,$(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# The Debian packages each purpose needs (tools/deps.list): a target that
+# needs some depends on $(BUILD)/.deps-PURPOSE, which tools/deps.sh makes
+# after installing what is missing. The stamp is remade only when dpkg's
+# database or the list changes: nothing to do costs nothing.
+DEPS ?= yes
+.DEFAULT_GOAL := all
+DPKG_STATUS := $(wildcard /var/lib/dpkg/status)
+DEPS_STAMPS := $(addprefix $(BUILD)/.deps-,build demo check vm bench lint asan fuzz deb)
+$(DEPS_STAMPS): $(BUILD)/.deps-%: tools/deps.list tools/deps.sh $(DPKG_STATUS)
+	@mkdir -p $(@D)
+	@$(if $(filter no,$(DEPS)),:,bash tools/deps.sh $*)
+	@touch $@
 
 WARN = -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wconversion \
 	   -Wstrict-prototypes -Wmissing-prototypes
@@ -52,14 +70,14 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-	$(BUILD)/liboomguard-pagecache.so
+	$(BUILD)/liboomguard-pagecache.so | $(BUILD)/.deps-build
 
 demo: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-		$(BUILD)/tests/oomguard-hog-static
+		$(BUILD)/tests/oomguard-hog-static | $(BUILD)/.deps-demo
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/demo.sh
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -67,11 +85,12 @@ $(BUILD)/liboomguard.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 # Confinement (lib/confine.c): libseccomp and libcap, for the hook and the CLI
-SECCOMP_LIBS := $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null || echo -lseccomp)
-CAP_LIBS := $(shell $(PKG_CONFIG) --libs libcap 2>/dev/null || echo -lcap)
+SECCOMP_LIBS = $(call once,SECCOMP_LIBS,$(PKG_CONFIG) --libs libseccomp 2>/dev/null || echo -lseccomp)
+CAP_LIBS = $(call once,CAP_LIBS,$(PKG_CONFIG) --libs libcap 2>/dev/null || echo -lcap)
 CONFINE_LIBS = $(SECCOMP_LIBS) $(CAP_LIBS)
-CONFINE_STATIC := $(shell $(PKG_CONFIG) --variable=libdir libseccomp 2>/dev/null)/libseccomp.a \
-	$(shell $(PKG_CONFIG) --variable=libdir libcap 2>/dev/null)/libcap.a
+SECCOMP_LIBDIR = $(call once,SECCOMP_LIBDIR,$(PKG_CONFIG) --variable=libdir libseccomp 2>/dev/null)
+CAP_LIBDIR = $(call once,CAP_LIBDIR,$(PKG_CONFIG) --variable=libdir libcap 2>/dev/null)
+CONFINE_STATIC = $(SECCOMP_LIBDIR)/libseccomp.a $(CAP_LIBDIR)/libcap.a
 
 $(BUILD)/oomguard: $(CLI_OBJ) $(BUILD)/liboomguard.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS) $(CONFINE_LIBS)
@@ -79,7 +98,8 @@ $(BUILD)/oomguard: $(CLI_OBJ) $(BUILD)/liboomguard.a
 # The hook and the shim are static-pie: runtimes and engines run them on
 # every container, from places with few libraries and no PATH (sanitizer
 # builds link dynamically).
-YAJL_STATIC := $(shell $(PKG_CONFIG) --variable=libdir yajl 2>/dev/null)/libyajl_s.a
+YAJL_LIBDIR = $(call once,YAJL_LIBDIR,$(PKG_CONFIG) --variable=libdir yajl 2>/dev/null)
+YAJL_STATIC = $(YAJL_LIBDIR)/libyajl_s.a
 LINK_STATIC = $(if $(SAN),$(CC) $(ALL_LDFLAGS) -o $@ $^ $(YAJL_LIBS),\
 		$(CC) -static-pie -Wl,-z,relro,-z,now $(LDFLAGS) -o $@ $^ $(YAJL_STATIC))
 $(BUILD)/oomguard-hook: $(BUILD)/hook/main.o $(BUILD)/liboomguard.a
@@ -92,19 +112,33 @@ $(BUILD)/oomguard-shim: $(BUILD)/shim/main.o $(BUILD)/liboomguard.a
 # The write window the shim preloads into containers' glibc programs: no
 # sanitizer, no fortify wrappers, nothing newer than glibc 2.2.5 (the
 # images may carry any glibc); check-preload verifies that.
-$(BUILD)/liboomguard-pagecache.so: preload/pagecache.c
+$(BUILD)/liboomguard-pagecache.so: preload/pagecache.c | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 -g -fPIC -shared -U_FORTIFY_SOURCE -fno-stack-protector \
 		-Wl,-z,relro,-z,now -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboomguard.a tests/unit/testutil.h | $(BUILD)/.deps-check
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -DFIXTURES=\"tests/fixtures\" $(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/liboomguard.a $(CMOCKA_LIBS) $(YAJL_LIBS) $(CONFINE_LIBS)
 
 # check-load goes last: its burst of 33 OOM kills trips the kernel's rate
-# limit on OOM reports for the suites that would follow it
-check: check-unit check-corpus check-live check-engines check-pkg check-load
+# limit on OOM reports for the suites that would follow it. A suite that
+# cannot run here says SKIPPED and why, and adds a line to $(SKIPS); check
+# lists them at the end and fails on any when FAIL_ON_SKIP is set (CI).
+CHECKS := check-docs check-unit check-corpus check-live check-engines check-pkg check-load
+export OOMGUARD_SKIPS := $(abspath $(BUILD))/skipped
+FAIL_ON_SKIP ?= $(CI)
+check: $(CHECKS)
+	@bash tools/skips.sh report "$(OOMGUARD_SKIPS)" $(if $(filter-out 0 false no,$(FAIL_ON_SKIP)),--fail)
+
+$(CHECKS): | $(BUILD)/.deps-check check-start
+check-start:
+	@mkdir -p $(BUILD) && rm -f "$(OOMGUARD_SKIPS)"
+
+# the README's package table against tools/deps.list, and tools/deps.sh itself
+check-docs:
+	bash tests/docs/deps.sh
 
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(filter-out %/test_corpus,$(UNIT_BIN)); do echo "== $$t"; $$t; done
@@ -176,7 +210,7 @@ check-pkg: deb
 # rest when missing (tests/vm/setup-host.sh). Not part of check: make asan
 # runs check again.
 check-vm: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-		$(BUILD)/liboomguard-pagecache.so
+		$(BUILD)/liboomguard-pagecache.so | $(BUILD)/.deps-vm
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		VM_DIR=$(BUILD)/vm bash tests/vm/run.sh $(VM_GUESTS)
 
@@ -185,14 +219,14 @@ check-vm-pagecache:
 	$(MAKE) check-vm VM_GUESTS="v2-pagecache v1-pagecache"
 
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
-lint:
+lint: | $(BUILD)/.deps-lint
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr -Ilib lib cli hook shim
 	@set -e; for f in lib/*.c cli/*.c hook/*.c shim/*.c; do \
 		out=$$(clang --analyze -std=gnu11 -Ilib $(YAJL_CFLAGS) $$f -o /dev/null 2>&1); \
 		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; done
 
-asan:
+asan: | $(BUILD)/.deps-asan
 	$(MAKE) BUILD=build/asan CC=clang \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		check
@@ -214,7 +248,7 @@ FUZZ_FLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer $(WARN) -Ilib $(YAJL_CFLA
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/fuzz/lib/%.o)
 
-$(BUILD)/fuzz/lib/%.o: lib/%.c
+$(BUILD)/fuzz/lib/%.o: lib/%.c | $(BUILD)/.deps-fuzz
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -225,10 +259,11 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/liboomguard.a
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/liboomguard.a $(YAJL_LIBS)
 
-fuzz: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN) | $(BUILD)/.deps-fuzz
 	FUZZ_DIR=$(BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 bench: bench-explain bench-hook bench-shim
+bench-explain bench-hook bench-shim bench-pagecache: | $(BUILD)/.deps-bench
 
 bench-explain: $(BUILD)/oomguard
 	OOMGUARD=$(BUILD)/oomguard bash bench/explain-vs-grep.sh
@@ -249,7 +284,7 @@ bench-pagecache: all
 # one), the hooks.d file for podman and CRI-O (pointing at BINDIR), the
 # tmpfiles entry and the engine snippets as examples.
 install: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-	$(BUILD)/liboomguard-pagecache.so
+	$(BUILD)/liboomguard-pagecache.so | $(BUILD)/.deps-build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(SYSCONFDIR)/oomguard $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(TMPFILESDIR) \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(LIBEXECDIR)
@@ -277,13 +312,13 @@ uninstall:
 
 # A Debian package of `make install PREFIX=/usr` (build/oomguard_*.deb).
 deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-		$(BUILD)/liboomguard-pagecache.so
+		$(BUILD)/liboomguard-pagecache.so | $(BUILD)/.deps-deb
 	BUILD=$(BUILD) VERSION=$(VERSION) bash packaging/deb/build.sh
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-pagecache asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
+.PHONY: all demo lint check check-start check-docs check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-pagecache asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
 	uninstall deb clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

