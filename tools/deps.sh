@@ -55,6 +55,9 @@ if [ "$(id -u)" != 0 ]; then
         die "missing Debian packages: ${missing[*]}
   run as root (make installs them), or: sudo apt-get install --no-install-recommends ${missing[*]}"
 fi
+# one install at a time (make -j may ask for two purposes at once)
+exec 9<"$LIST"
+flock 9
 echo "$me: installing ${missing[*]}" >&2
 
 export DEBIAN_FRONTEND=noninteractive
@@ -75,7 +78,7 @@ failed() {
 }
 apt-get -q update >"$log" 2>&1 || failed "apt-get update failed"
 grep -q '^\(W\|E\): Failed to fetch' "$log" && failed "apt-get update could not reach its mirror"
-apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1 ||
+apt-get install -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" >"$log" 2>&1 ||
         failed "apt-get install failed"
 rm -f "$log"
 echo "$me: installed ${missing[*]}" >&2
