@@ -47,7 +47,7 @@ CMOCKA_LIBS = $(call once,CMOCKA_LIBS,$(PKG_CONFIG) --libs cmocka 2>/dev/null ||
 DEPS ?= yes
 .DEFAULT_GOAL := all
 DPKG_STATUS := $(wildcard /var/lib/dpkg/status)
-DEPS_STAMPS := $(addprefix $(BUILD)/.deps-,build demo check vm bench lint asan fuzz deb)
+DEPS_STAMPS := $(addprefix $(BUILD)/.deps-,build demo check vm bench lint asan fuzz deb fresh)
 $(DEPS_STAMPS): $(BUILD)/.deps-%: tools/deps.list tools/deps.sh $(DPKG_STATUS)
 	@mkdir -p $(@D)
 	@$(if $(filter no,$(DEPS)),:,bash tools/deps.sh $*)
@@ -214,6 +214,11 @@ check-vm: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		VM_DIR=$(BUILD)/vm bash tests/vm/run.sh $(VM_GUESTS)
 
+# The README's two commands in a fresh Debian 12 chroot made by debootstrap
+# (opt-in, 15-30 minutes; tests/fresh/run.sh)
+check-fresh:
+	bash tests/fresh/run.sh
+
 # the page-cache writer on cgroup v2 and v1 (opt-in: ~7 minutes)
 check-vm-pagecache:
 	$(MAKE) check-vm VM_GUESTS="v2-pagecache v1-pagecache"
@@ -318,7 +323,7 @@ deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-start check-docs check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-pagecache asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
+.PHONY: all demo lint check check-start check-docs check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-pagecache check-fresh asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
 	uninstall deb clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
