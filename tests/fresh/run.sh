@@ -43,7 +43,7 @@ git -C "$repo" bundle create "$root/oomguard.bundle" HEAD >/dev/null 2>&1
 
 inner='set -e
 cd /root
-git clone -q /oomguard.bundle oomguard
+git -c advice.detachedHead=false clone -q /oomguard.bundle oomguard
 cd oomguard
 git log --oneline -1'
 for s in $steps; do
@@ -51,6 +51,7 @@ for s in $steps; do
 echo \"tests/fresh: \$ make $s\"
 t0=\$(date +%s)
 make $s >/tmp/make-$s.log 2>&1 || { tail -n 40 /tmp/make-$s.log; echo \"tests/fresh: make $s FAILED after \$((\$(date +%s) - t0)) s\"; exit 1; }
+grep \"^oomguard-deps: install\" /tmp/make-$s.log || echo \"tests/fresh: make $s installed nothing\"
 tail -n ${FRESH_TAIL:-12} /tmp/make-$s.log
 echo \"tests/fresh: make $s ok in \$((\$(date +%s) - t0)) s\""
 done

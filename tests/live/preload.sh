@@ -22,6 +22,11 @@ printf '{"state_dir":"%s/run","verdict_log":"%s/v.jsonl","runtime":"%s","writeba
         "$tmp" "$tmp" "$RUNC" >"$cfg"
 export OOMGUARD_CONFIG="$cfg"
 L=$((256 << 20))
+# /data must be on a disk: page cache on tmpfs (a /tmp that is one) is
+# shmem, which no write window can drain
+data=$(mktemp -d "${DISK_TMPDIR:-/var/tmp}/oomguard-preload.XXXXXX")
+trap 'rm -rf "$data"; runc_cleanup' EXIT
+[ "$(stat -f -c %T "$data")" != tmpfs ] || skip_suite "$data is on tmpfs: the write window needs a disk-backed directory (set DISK_TMPDIR)"
 
 image() { # image NAME: a rootfs with the busybox applets, plus per kind
         local r="$tmp/img-$1"
@@ -41,8 +46,8 @@ image() { # image NAME: a rootfs with the busybox applets, plus per kind
 bundle() { # bundle ID IMAGE CMD...: a writable /data on the host's disk
         local id=$1 img=$2; shift 2
         runc_bundle "$tmp/b/$id" "$id" $L '' - - "$@"
-        mkdir -p "$tmp/data/$id"
-        python3 - "$tmp/b/$id/config.json" "$tmp/img-$img" "$tmp/data/$id" <<'PY'
+        mkdir -p "$data/$id"
+        python3 - "$tmp/b/$id/config.json" "$tmp/img-$img" "$data/$id" <<'PY'
 import json, sys
 p, root, data = sys.argv[1:4]
 c = json.load(open(p))
@@ -89,5 +94,4 @@ if [ -x "$PROBE_MUSL" ]; then
 else
         skipped "no musl-gcc (apt-get install musl-tools): the musl image is not tested"
 fi
-rm -rf "$tmp/data"
 finish
