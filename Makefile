@@ -2,7 +2,7 @@
 #   make            build/oomguard, build/oomguard-hook, build/oomguard-shim
 #   make demo       the main job: real OOM logs explained, then live runc and docker run deaths
 #   make check      unit, corpus, live-kernel, runc, engine and package tests
-#   make lint       cppcheck and clang --analyze
+#   make lint       the layer rule of lib/ (tools/layers.sh), cppcheck and clang --analyze
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz       libFuzzer over every parser (FUZZ_SECONDS per target, default 60)
 #   make bench      explain against grep, the hook's and the shim's cost
@@ -57,12 +57,15 @@ WARN = -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wconversion \
 	   -Wstrict-prototypes -Wmissing-prototypes
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 LDHARDEN = -pie -Wl,-z,relro,-z,now
-ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) $(SAN) $(YAJL_CFLAGS) -MMD -MP -Ilib \
+ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) $(SAN) $(YAJL_CFLAGS) -MMD -MP $(LIB_INC) \
 	-DOOMGUARD_VERSION=\"$(VERSION)\"
 ALL_LDFLAGS = $(LDHARDEN) $(SAN) $(LDFLAGS)
 
 LIBEXECDIR ?= $(PREFIX)/lib/oomguard
-LIB_SRC := $(wildcard lib/*.c)
+# lib/ in layers, lowest first (tools/layers.sh checks the include rule)
+LIB_DIRS := base sys oomlog core hook shim doctor ps
+LIB_INC := $(addprefix -Ilib/,$(LIB_DIRS))
+LIB_SRC := $(wildcard $(addsuffix /*.c,$(addprefix lib/,$(LIB_DIRS))))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC := $(wildcard cli/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -136,9 +139,11 @@ $(CHECKS): | $(BUILD)/.deps-check check-start
 check-start:
 	@mkdir -p $(BUILD) && rm -f "$(OOMGUARD_SKIPS)"
 
-# the README's package table against tools/deps.list, and tools/deps.sh itself
+# the README's package table against tools/deps.list, tools/deps.sh
+# itself, and the layer rule's checker on planted violations
 check-docs:
 	bash tests/docs/deps.sh
+	bash tests/docs/layers.sh
 
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(filter-out %/test_corpus,$(UNIT_BIN)); do echo "== $$t"; $$t; done
@@ -225,10 +230,11 @@ check-vm-pagecache:
 
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint: | $(BUILD)/.deps-lint
+	bash tools/layers.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr -Ilib lib cli hook shim
-	@set -e; for f in lib/*.c cli/*.c hook/*.c shim/*.c; do \
-		out=$$(clang --analyze -std=gnu11 -Ilib $(YAJL_CFLAGS) $$f -o /dev/null 2>&1); \
+		--std=c11 --inline-suppr $(LIB_INC) lib cli hook shim
+	@set -e; for f in $(LIB_SRC) cli/*.c hook/*.c shim/*.c; do \
+		out=$$(clang --analyze -std=gnu11 $(LIB_INC) $(YAJL_CFLAGS) $$f -o /dev/null 2>&1); \
 		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; done
 
 asan: | $(BUILD)/.deps-asan
@@ -249,7 +255,7 @@ FUZZ_TARGETS = oomlog:65536:2048:10:tests/corpus/kernel-logs,tests/corpus/extra 
 	ocistate:16384:1536:5 hookstate:32768:1536:5 config:16384:1536:5 \
 	shimspec:32768:2048:5 cgfiles:8192:1024:5
 FUZZ_BIN = $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/fuzz_$(firstword $(subst :, ,$(t))))
-FUZZ_FLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer $(WARN) -Ilib $(YAJL_CFLAGS) \
+FUZZ_FLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer $(WARN) $(LIB_INC) $(YAJL_CFLAGS) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
 FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/fuzz/lib/%.o)
 

@@ -2,7 +2,7 @@
 /* oomguard doctor [--json] [--root DIR] [--config PATH] */
 #include "cli.h"
 
-#include "../lib/doctor.h"
+#include "doctor.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include "../lib/explain.h"
-#include "../lib/kmsg.h"
-#include "../lib/oomlog.h"
+#include "explain.h"
+#include "kmsg.h"
+#include "oomlog.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  * hands over to one cmd_* per subcommand. */
 #include "cli.h"
 
-#include "../lib/confine.h"
+#include "confine.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 /* oomguard ps [--json] [--all] */
 #include "cli.h"
 
-#include "../lib/psreport.h"
+#include "psreport.h"
 
 #include <getopt.h>
 #include <stdio.h>

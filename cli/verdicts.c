@@ -3,9 +3,9 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include "../lib/config.h"
-#include "../lib/jsonv.h"
-#include "../lib/verdictlog.h"
+#include "config.h"
+#include "jsonv.h"
+#include "verdictlog.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -2,8 +2,8 @@
 /* oomguard-hook STAGE [--config PATH]: an OCI hook. Reads the container's
  * state on stdin. Never stops a container because of its own trouble
  * unless the configuration says fail_closed. */
-#include "../lib/confine.h"
-#include "../lib/hook.h"
+#include "confine.h"
+#include "hook.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -6,8 +6,8 @@
  * the argv untouched. Its own trouble never stops a container unless the
  * configuration says fail_closed. */
 #define _GNU_SOURCE
-#include "../lib/procscan.h"
-#include "../lib/shim.h"
+#include "procscan.h"
+#include "shim.h"
 
 #include <errno.h>
 #include <libgen.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "jsongen.h"
 
-#include "explain.h"
+#include "text.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,14 +11,14 @@
 void jg_key(yajl_gen g, const char *k)
 {
         char buf[256];
-        size_t n = explain_sanitize(k, buf, sizeof(buf));
+        size_t n = text_sanitize(k, buf, sizeof(buf));
         yajl_gen_string(g, (const unsigned char *)buf, n);
 }
 
 void jg_strval(yajl_gen g, const char *v)
 {
         char buf[8192];
-        size_t n = explain_sanitize(v, buf, sizeof(buf));
+        size_t n = text_sanitize(v, buf, sizeof(buf));
         yajl_gen_string(g, (const unsigned char *)buf, n);
 }
 

@@ -9,7 +9,7 @@
 #include "rootfs.h"
 #include "spec.h"
 #include "statedir.h"
-#include "watcher.h"
+#include "evidence.h"
 
 #include <dirent.h>
 #include <errno.h>

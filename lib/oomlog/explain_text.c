@@ -2,6 +2,7 @@
 /* The human paragraph: what happened, in the operator's terms, and what to
  * change. Everything said is read off the kill record. */
 #include "explain.h"
+#include "text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -28,7 +29,7 @@ static const char *clean(const char *s, char *buf, size_t n)
 {
         if (!s || !*s)
                 return "?";
-        explain_sanitize(s, buf, n);
+        text_sanitize(s, buf, n);
         return buf;
 }
 

@@ -18,8 +18,4 @@ int explain_write_json(FILE *out, const struct oom_kill *k);
 int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
                        size_t total);
 
-/* Copy s into buf (cap bytes) replacing invalid UTF-8 and control bytes
- * with '?'. Returns the length written. */
-size_t explain_sanitize(const char *s, char *buf, size_t cap);
-
 #endif

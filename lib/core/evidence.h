@@ -1,15 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The watcher: started at create, detached, outside the container's cgroup.
- * It waits in poll() for the cgroup's OOM events (v1: an eventfd on
- * memory.oom_control; v2: inotify on memory.events) and for the init
- * process to exit (a pidfd), and each time records the counters, the peak
- * and memory.stat's page-cache figures in <state>/evidence.json: runc and
- * crun delete the cgroup before poststop, after which none of it can be
- * read. It exits when the cgroup or the state directory goes away. */
-#ifndef OOMGUARD_WATCHER_H
-#define OOMGUARD_WATCHER_H
+#ifndef OOMGUARD_EVIDENCE_H
+#define OOMGUARD_EVIDENCE_H
 
-#include "hookstate.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,13 +16,6 @@ struct evidence {
         int64_t final;          /* 1: taken at or after init's exit, or by a watcher
                                  * that left on purpose; 0: it may be stale */
 };
-
-/* A watcher that still runs: not a zombie, not a reused pid. */
-bool watcher_alive(int64_t pid);
-
-/* Start it (returns once it is detached); its pid is stored in ret_pid. */
-int watcher_start(const char *state_dir, const struct hook_state *hs,
-                  int64_t *ret_pid, struct og_error *err);
 
 /* In the state directory: the watcher's snapshots, and the shim's last
  * one taken just before the runtime's delete removes the cgroup. */

@@ -3,6 +3,7 @@
 
 #include "explain.h"
 #include "jsongen.h"
+#include "text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -49,7 +50,7 @@ static int by_score(const void *a, const void *b)
 static void row(FILE *out, const struct proc_entry *e, unsigned f)
 {
         char comm[64];
-        explain_sanitize(e->comm, comm, sizeof(comm));
+        text_sanitize(e->comm, comm, sizeof(comm));
         fprintf(out, "%-12.12s %8d %-16.16s %10" PRId64 " %9d %13d%s\n",
                 in_container(e) ? e->container_id : "(host)", e->pid, comm,
                 e->rss_kb, e->oom_score, e->oom_score_adj,

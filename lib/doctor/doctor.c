@@ -10,6 +10,7 @@
 #include "jsongen.h"
 #include "kmsg.h"
 #include "procscan.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -453,8 +454,8 @@ int doctor_write_text(FILE *out, const struct doctor_report *r)
         char what[sizeof(r->f[0].what) + 8], todo[sizeof(r->f[0].todo) + 8];
         for (size_t i = 0; i < r->n; i++) {
                 const struct doctor_finding *f = &r->f[i];
-                explain_sanitize(f->what, what, sizeof(what));
-                explain_sanitize(f->todo, todo, sizeof(todo));
+                text_sanitize(f->what, what, sizeof(what));
+                text_sanitize(f->todo, todo, sizeof(todo));
                 fprintf(out, "%-5s %-11s %s%s%s%s\n", doctor_level_name(f->level), f->check,
                         what, todo[0] ? " " : "",
                         todo[0] && f->level >= DOCTOR_WARN ? "Fix: " : "", todo);
