@@ -141,9 +141,8 @@ static void counters_now(const struct hook_state *hs, const struct evidence *ev,
                 return;
         }
         bool v1 = hs->cgroup_version == 1;
-        const char *f = v1 ? "memory.oom_control" : "memory.events.local";
-        c->oom_kill_after = cgf_read_key(hs->cgroup_dir, f, "oom_kill");
-        c->oom_after = v1 ? OG_NONE : cgf_read_key(hs->cgroup_dir, f, "oom");
+        c->oom_kill_after = cgf_read_oom_kill(hs->cgroup_dir, hs->cgroup_version);
+        c->oom_after = v1 ? OG_NONE : cgf_read_key(hs->cgroup_dir, "memory.events.local", "oom");
         *peak = cgf_read_int(hs->cgroup_dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak");
 }
 

@@ -21,8 +21,9 @@ enum verdict_kind {
 
 const char *verdict_kind_name(enum verdict_kind k);
 
-/* Counters of the container's own cgroup: at create and last seen. v1:
- * memory.oom_control oom_kill; v2: memory.events.local oom_kill and oom. */
+/* Counters of the container's cgroup: at create and last seen. oom_kill
+ * counts the kills in its sub-cgroups too (cgf_read_oom_kill); oom, the
+ * limit hits, is v2 memory.events.local's. */
 struct verdict_counters {
         bool have;
         int64_t oom_kill_before, oom_kill_after;
