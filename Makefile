@@ -171,10 +171,15 @@ $(BUILD)/tests/pcprobe-musl: tests/live/pcprobe.c
 	@mkdir -p $(dir $@)
 	if command -v musl-gcc >/dev/null; then musl-gcc -O1 -o $@ $<; fi
 
+# a stand-in for a hijacked hook, confined as the hook confines itself
+$(BUILD)/tests/confprobe: tests/live/confprobe.c $(BUILD)/liboomguard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/liboomguard.a $(YAJL_LIBS) $(CONFINE_LIBS)
+
 check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		$(BUILD)/tests/oomguard-hog $(BUILD)/tests/oomguard-hog-static \
 		$(BUILD)/liboomguard-pagecache.so $(BUILD)/tests/pcprobe \
-		$(BUILD)/tests/pcprobe-static $(BUILD)/tests/pcprobe-musl
+		$(BUILD)/tests/pcprobe-static $(BUILD)/tests/pcprobe-musl $(BUILD)/tests/confprobe
 	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
 		bash tests/live/hook.sh
@@ -185,7 +190,11 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG=$(BUILD)/tests/oomguard-hog HOG_STATIC=$(BUILD)/tests/oomguard-hog-static \
 		bash tests/live/hostile.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook bash tests/live/confine.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static PROBE=$(BUILD)/tests/confprobe \
+		bash tests/live/forge-host.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook PROBE=$(BUILD)/tests/confprobe \
+		bash tests/live/confine.sh
 	SHIM=$(BUILD)/oomguard-shim PROBE=$(BUILD)/tests/pcprobe \
 		PROBE_STATIC=$(BUILD)/tests/pcprobe-static PROBE_MUSL=$(BUILD)/tests/pcprobe-musl \
 		bash tests/live/preload.sh
