@@ -134,8 +134,8 @@ int hook_confine(enum hook_stage stage, const struct og_config *cfg, struct og_e
         make_dirs(stage, cfg);
         char cg[PATH_MAX];
         struct hookconfine_rules r;
-        hookconfine_rules(stage, cfg, "/proc", dirtyctl_vm_dir(),
-                          hierarchy("/proc", cg, sizeof(cg)) ? cg : NULL, 0, &r);
+        bool cgroup = !stop && hierarchy("/proc", cg, sizeof(cg)); /* poststop writes none */
+        hookconfine_rules(stage, cfg, "/proc", dirtyctl_vm_dir(), cgroup ? cg : NULL, 0, &r);
         rc[1] = landlock(&r, &e[1]);
         first_layer = stage;
         rc[2] = confine_seccomp(stage == HOOK_STAGE_CREATE ? CONFINE_HOOK_CREATE
