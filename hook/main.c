@@ -25,20 +25,6 @@ static void usage(FILE *out)
               out);
 }
 
-static ssize_t read_stdin(char *buf, size_t cap)
-{
-        size_t len = 0;
-        for (;;) {
-                ssize_t n = read(STDIN_FILENO, buf + len, cap - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0 || (len += (size_t)n) == cap)
-                        return (ssize_t)len;
-        }
-}
-
 /* 1 create, 2 poststop, 0 unknown (from the argument, else the status) */
 static int stage_of(const char *s)
 {
@@ -52,30 +38,37 @@ static int stage_of(const char *s)
         return 0;
 }
 
+/* Prefix the message with the container's id, unless it names it already. */
+static void name_container(const struct oci_state *st, struct og_error *err)
+{
+        char shown[96], m[sizeof(err->msg)];
+        oci_id_display(st->id, strlen(st->id), shown, sizeof(shown));
+        if (strstr(err->msg, st->id) || strstr(err->msg, shown))
+                return;
+        int room = (int)(sizeof(m) - strlen(shown) - 3);
+        snprintf(m, sizeof(m), "%s: %.*s", shown, room, err->msg);
+        memcpy(err->msg, m, sizeof(m));
+}
+
 static int run(const char *stage_arg, const struct og_config *cfg, struct og_error *err)
 {
-        static char buf[OCISTATE_MAX + 1];
         struct oci_state st;
         struct hook_env env = {"/proc", getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG")
                                                                 : "/dev/kmsg"};
-        ssize_t n = read_stdin(buf, sizeof(buf));
-        if (n < 0)
-                return og_error_set(err, (int)n, "reading the state on stdin: %s",
-                                    strerror((int)-n));
-        if (ocistate_parse(buf, (size_t)n, &st, err) < 0)
-                return -EINVAL;
+        int r = ocistate_read_fd(STDIN_FILENO, &st, err);
+        if (r < 0)
+                return r;
         int stage = stage_of(stage_arg ? stage_arg : st.status);
-        int r = stage == 1 ? hook_create(cfg, &st, &env, err)
-                : stage == 2 ? hook_poststop(cfg, &st, &env, err)
-                             : og_error_set(err, -EINVAL, "unknown stage '%s'; register the "
-                                            "hook for createRuntime, prestart or poststop",
-                                            stage_arg ? stage_arg : st.status ? st.status : "");
-        if (r < 0 && !strstr(err->msg, st.id)) {
-                char m[sizeof(err->msg)];
-                int room = (int)(sizeof(m) - strlen(st.id) - 3);
-                snprintf(m, sizeof(m), "%s: %.*s", st.id, room > 0 ? room : 0, err->msg);
-                memcpy(err->msg, m, sizeof(m));
-        }
+        /* what an image put in the state and was left out: said, never fatal */
+        for (size_t i = 0; i < st.n_notes; i++)
+                hook_log(LOG_WARNING, "%.96s: %s", st.id, st.notes[i]);
+        r = stage == 1 ? hook_create(cfg, &st, &env, err)
+            : stage == 2 ? hook_poststop(cfg, &st, &env, err)
+                         : og_error_set(err, -EINVAL, "unknown stage '%s'; register the "
+                                        "hook for createRuntime, prestart or poststop",
+                                        stage_arg ? stage_arg : st.status ? st.status : "");
+        if (r < 0)
+                name_container(&st, err);
         ocistate_free(&st);
         return r;
 }
