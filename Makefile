@@ -191,6 +191,8 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		HOG=$(BUILD)/tests/oomguard-hog HOG_STATIC=$(BUILD)/tests/oomguard-hog-static \
 		bash tests/live/hostile.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/forge-input.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static PROBE=$(BUILD)/tests/confprobe \
 		bash tests/live/forge-host.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook PROBE=$(BUILD)/tests/confprobe \
