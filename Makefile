@@ -159,6 +159,11 @@ $(BUILD)/tests/oomguard-hog-static: tests/live/hog.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O1 -o $@ $<
 
+# forge-kmsg.sh's helper: a SECCOMP_RET_LOG audit record quoting its path
+$(BUILD)/tests/oomguard-seclog: tests/live/seclog.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O1 -o $@ $<
+
 # the preload tests' probe: glibc (dynamic and static) and, if musl-gcc is
 # installed, musl
 $(BUILD)/tests/pcprobe: tests/live/pcprobe.c
@@ -179,7 +184,8 @@ $(BUILD)/tests/confprobe: tests/live/confprobe.c $(BUILD)/liboomguard.a
 check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		$(BUILD)/tests/oomguard-hog $(BUILD)/tests/oomguard-hog-static \
 		$(BUILD)/liboomguard-pagecache.so $(BUILD)/tests/pcprobe \
-		$(BUILD)/tests/pcprobe-static $(BUILD)/tests/pcprobe-musl $(BUILD)/tests/confprobe
+		$(BUILD)/tests/pcprobe-static $(BUILD)/tests/pcprobe-musl $(BUILD)/tests/confprobe \
+		$(BUILD)/tests/oomguard-seclog
 	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
 		bash tests/live/hook.sh
@@ -190,6 +196,9 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG=$(BUILD)/tests/oomguard-hog HOG_STATIC=$(BUILD)/tests/oomguard-hog-static \
 		bash tests/live/hostile.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static SECLOG=$(BUILD)/tests/oomguard-seclog \
+		bash tests/live/forge-kmsg.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/forge-input.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
