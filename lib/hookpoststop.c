@@ -48,7 +48,7 @@ static bool record_header(const char *line, size_t len, uint64_t *seq, int64_t *
 }
 
 /* The watcher's copy of the kernel's records: header lines, oldest first. */
-struct kcopy {
+struct copy_log {
         char *buf;
         struct copy_rec {
                 const char *line;
@@ -60,7 +60,7 @@ struct kcopy {
         bool present;
 };
 
-static void kcopy_load(int dirfd, struct kcopy *c)
+static void copy_load(int dirfd, struct copy_log *c)
 {
         size_t len, lines = 1;
         memset(c, 0, sizeof(*c));
@@ -87,7 +87,7 @@ static void kcopy_load(int dirfd, struct kcopy *c)
         }
 }
 
-static void kcopy_free(struct kcopy *c)
+static void copy_free(struct copy_log *c)
 {
         free(c->buf);
         free(c->rec);
@@ -97,7 +97,7 @@ struct feed_ctx {
         struct oomlog *p;
         int64_t from_us;  /* records printed before this are not ours */
         bool skipping;    /* inside a record older than from_us */
-        struct kcopy *copy;
+        struct copy_log *copy;
         bool first_seen;  /* the oldest record the ring still held */
         uint64_t first_seq;
         int64_t first_us;
@@ -120,7 +120,7 @@ static int feed_one(struct feed_ctx *c, const char *line, size_t len)
  * skipped. */
 static void feed_copy_before(struct feed_ctx *c, uint64_t seq, bool all)
 {
-        struct kcopy *k = c->copy;
+        struct copy_log *k = c->copy;
         for (; k->next < k->n && (all || k->rec[k->next].seq < seq); k->next++) {
                 const struct copy_rec *r = &k->rec[k->next];
                 feed_one(c, r->line, r->len);
@@ -161,10 +161,10 @@ struct kmsg_read {
 static void read_kills(const struct hook_env *env, const char *id, int dirfd, bool watcher_ok,
                        int64_t from_us, struct oomlog_result *res, struct kmsg_read *kr)
 {
-        struct kcopy copy;
+        struct copy_log copy;
         struct og_error err = {0};
         struct kmsg_stats ks = {0};
-        kcopy_load(dirfd, &copy);
+        copy_load(dirfd, &copy);
         struct feed_ctx ctx = {.p = oomlog_new(), .from_us = from_us, .copy = &copy};
         int r = ctx.p ? kmsg_read_all(env->kmsg, feed_live, &ctx, &ks, &err)
                       : og_error_set(&err, -ENOMEM, "out of memory");
@@ -186,7 +186,7 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
         if (ctx.from_copy > 0 || (r < 0 && copy.present))
                 hook_log(LOG_NOTICE, "%s: deciding from the watcher's copy of the kernel's "
                                      "records", id);
-        kcopy_free(&copy);
+        copy_free(&copy);
 }
 
 /* The kills that are this container's. One stamped shortly before create
