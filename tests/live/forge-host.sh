@@ -10,7 +10,11 @@
 # 2. a runc container started through oomguard-shim with CAP_SYS_ADMIN and
 #    no user namespace remounts the write-window library read-write and
 #    writes to it: the host's library, and what the next container gets,
-#    must stay as they were.
+#    must stay as they were;
+# 3. what the operator reads: `oomguard verdicts web` shows web, not an
+#    ambiguity, when web2 exists; text a container chose (a process name
+#    with escape sequences, bidirectional controls and a forged line, in a
+#    summary, in `ps`, in `explain`) reaches the terminal inert.
 # Same private mount namespace and cgroups as runc.sh (see runc-lib.sh).
 set -uo pipefail
 here=$(dirname "$(realpath "$0")")
@@ -133,5 +137,37 @@ privileged_bundle next sh -c "md5sum $f"
 run_shim next
 check "the next container gets the library as shipped (md5 $want)" "grep -q '^$want ' $tmp/next.out" || cat "$tmp/next.out" "$tmp/next.err"
 check "what the first container changed was its own copy" "[ \"\$(awk '{print \$1}' $tmp/forger.out | tail -1)\" != '$want' ]"
+
+# 3. the CLI. A log (as an older writer, or anyone, may have left it) with
+# web2 before web, and in web's summary (and evil's, alone) a title-setting
+# OSC, a screen clear, a C1 CSI, a right-to-left override and a line of its
+# own.
+vl="$tmp/cli.jsonl" vl1="$tmp/cli1.jsonl"
+nasty='x\u001b]0;pwned\u0007\u001b[2Jy \u009b31mz \u202eabc\n2026-01-01T00:00:03Z web2 global init killed: yes all is well'
+printf '%s\n' '{"id":"web2","verdict":"memcg","init_killed":true,"stopped":"2026-01-01T00:00:01Z","summary":"web2 died"}' \
+        '{"id":"web","verdict":"none","init_killed":false,"stopped":"2026-01-01T00:00:02Z","summary":"'"$nasty"'"}' >"$vl"
+printf '%s\n' '{"id":"evil-1","verdict":"none","init_killed":false,"stopped":"2026-01-01T00:00:02Z","summary":"'"$nasty"'"}' >"$vl1"
+raw() { od -An -c | tr -s ' '; } # the bytes, control characters spelled out
+ctl=$'[\x01-\x09\x0b-\x1f\x7f]' csi=$'\xc2\x9b' rlo=$'\xe2\x80\xae'
+inert() { ! grep -q "$ctl" "$@" && ! grep -qF "$csi" "$@" && ! grep -qF "$rlo" "$@"; }
+"$OOMGUARD" verdicts --log "$vl" web >"$tmp/v.out" 2>"$tmp/v.err"; rc=$?
+check "oomguard verdicts web: web's verdict, although web2 exists (exit $rc)" "[ $rc -eq 0 ] && [ \$(grep -c '' $tmp/v.out) -eq 1 ] && grep -q '^2026-01-01T00:00:02Z web  *none ' $tmp/v.out" || cat "$tmp/v.out" "$tmp/v.err"
+"$OOMGUARD" verdicts --log "$vl1" evil >"$tmp/v1.out" 2>&1
+check "a summary is printed inert: no ESC, BEL or C1 CSI, no override, no second line" "[ \$(grep -c '' $tmp/v1.out) -eq 1 ] && grep -q 'evil-1 *none .*x?]0;pwned??\\[2Jy ?31mz ?abc?2026' $tmp/v1.out && inert $tmp/v1.out" || raw <"$tmp/v1.out"
+"$OOMGUARD" verdicts --log "$vl" --json web >"$tmp/vj.out" 2>&1
+check "--json web: web's record only, valid JSON, the summary's value kept, its bytes inert" "[ \$(grep -c '' $tmp/vj.out) -eq 1 ] && python3 -c 'import json,sys; a=json.loads(open(sys.argv[1]).readline()); b=[json.loads(l) for l in open(sys.argv[2])][1]; sys.exit(a != b)' $tmp/vj.out $vl && inert $tmp/vj.out" || raw <"$tmp/vj.out"
+"$OOMGUARD" verdicts --log "$vl" we >/dev/null 2>&1; rc=$?
+check "a prefix of both is still ambiguous (exit $rc); web2 by its own id" "[ $rc -eq 2 ] && \"$OOMGUARD\" verdicts --log $vl web2 | grep -q ' web2 *memcg '"
+# a process that names itself with an escape sequence and a line of its own
+python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(15, b"\x1b[2J\nfake\xc2\x9b", 0, 0, 0); time.sleep(30)' &
+namer=$!; procs+=("$namer")
+sleep 0.3
+"$OOMGUARD" ps --all >"$tmp/ps.out" 2>&1
+check "oomguard ps: the process that named itself so is listed, inert" "grep -q ' $namer ' $tmp/ps.out && ! grep -q '^fake' $tmp/ps.out && inert $tmp/ps.out" || grep -a " $namer " "$tmp/ps.out" | raw
+kill "$namer" 2>/dev/null
+printf '[ 10.000000] Memory cgroup out of memory: Killed process 4242 (a\xc2\x9b2Jb\xe2\x80\xae) total-vm:3000kB, anon-rss:1000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:10kB oom_score_adj:0\n' >"$tmp/k.log"
+"$OOMGUARD" explain "$tmp/k.log" >"$tmp/e.out" 2>&1
+"$OOMGUARD" explain --json "$tmp/k.log" >"$tmp/ej.out" 2>&1
+check "oomguard explain: the victim's name is inert in text and JSON (there as \\u escapes)" "grep -q 'pid 4242' $tmp/e.out && inert $tmp/e.out && inert $tmp/ej.out && grep -qF 'a\\u009b2Jb\\u202e' $tmp/ej.out" || { raw <"$tmp/e.out"; cat "$tmp/ej.out"; }
 
 finish
