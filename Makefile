@@ -307,12 +307,13 @@ bench-pagecache: all
 
 # Binaries, man pages, the default configuration (never over an existing
 # one), the hooks.d file for podman and CRI-O (pointing at BINDIR), the
-# tmpfiles entry and the engine snippets as examples.
+# tmpfiles entry, the verdict log's logrotate file and the engine snippets
+# as examples.
 install: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	$(BUILD)/liboomguard-pagecache.so | $(BUILD)/.deps-build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(SYSCONFDIR)/oomguard $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(TMPFILESDIR) \
-		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(LIBEXECDIR)
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	install -m 0755 $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		$(DESTDIR)$(BINDIR)/
 	install -m 0644 $(BUILD)/liboomguard-pagecache.so $(DESTDIR)$(LIBEXECDIR)/
@@ -322,6 +323,7 @@ install: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		install -m 0644 config/config.json $(DESTDIR)$(SYSCONFDIR)/oomguard/config.json
 	sed 's|/usr/bin/|$(BINDIR)/|' config/hooks.d/oomguard.json >$(DESTDIR)$(HOOKSDIR)/oomguard.json
 	install -m 0644 packaging/tmpfiles/oomguard.conf $(DESTDIR)$(TMPFILESDIR)/oomguard.conf
+	install -m 0644 packaging/logrotate/oomguard $(DESTDIR)$(SYSCONFDIR)/logrotate.d/oomguard
 	for f in $(EXAMPLES); do \
 		sed 's|/usr/bin/|$(BINDIR)/|' $$f >$(DESTDIR)$(DOCDIR)/examples/$$(echo $${f#config/} | tr / -); \
 	done
@@ -332,6 +334,7 @@ uninstall:
 		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 		$(DESTDIR)$(HOOKSDIR)/oomguard.json $(DESTDIR)$(TMPFILESDIR)/oomguard.conf \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/oomguard \
 		$(DESTDIR)$(LIBEXECDIR)/liboomguard-pagecache.so
 	rm -rf $(DESTDIR)$(DOCDIR)
 
