@@ -196,6 +196,8 @@ check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
 		HOG=$(BUILD)/tests/oomguard-hog HOG_STATIC=$(BUILD)/tests/oomguard-hog-static \
 		bash tests/live/hostile.sh
+	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
+		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/forge-watch.sh
 	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook \
 		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static SECLOG=$(BUILD)/tests/oomguard-seclog \
 		bash tests/live/forge-kmsg.sh
