@@ -88,7 +88,7 @@ if ! done_ source; then
         drop_src_list
         trap - EXIT INT TERM HUP
         flock -u 9
-        dpkg-source -x "$dl/${srcpkg}_${srcver#*:}.dsc" "$src" >"$top/dpkg-source.log" 2>&1 ||
+        dpkg-source --no-copy -x "$dl/${srcpkg}_${srcver#*:}.dsc" "$src" >"$top/dpkg-source.log" 2>&1 ||
                 { tail -n 10 "$top/dpkg-source.log" >&2; die "dpkg-source -x failed"; }
         rm -rf "$dl"
         mark source
@@ -114,7 +114,7 @@ if ! done_ helpers; then
                         say "cannot build $h with Debian's Go packages (the tests that need it fail alike for runc and the shim): $(tail -n 3 "$top/build-$h.log" | tr '\n' ' ')"
                 fi
         done
-        rm -rf "$top/gocache"
+        rm -rf "$top/gocache" "$gp"
         mark helpers
         say "helpers built: ${built[*]:-none} ($((SECONDS - t0)) s)"
 fi

@@ -176,7 +176,7 @@ cleanup_cgroups() {
                         # shellcheck disable=SC2044 # pids, not file names
                         for p in $(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null); do
                                 n=$((n + 1))
-                                [ "$i" -gt 1 ] || say "killing pid $p left in the run's cgroups ($(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null | cut -c1-80))"
+                                [ "$i" -gt 1 ] || say "killing pid $p left in the run's cgroups ($(tr '\0' ' ' 2>/dev/null </proc/"$p"/cmdline | cut -c1-80))"
                                 kill -9 "$p" 2>/dev/null || true
                         done
                 done
@@ -241,8 +241,11 @@ memsb=$(grep -m1 '^/sys/fs/cgroup/memory/' <<<"$(printf '%s\n' "${SB_DIRS[@]}")"
 echo "${RUNC_SUITE_MEMORY:-4G}" >"$memsb/memory.limit_in_bytes"
 
 export SRC OUT FILES RUNC_BIN SHIM FILE_TIMEOUT SB_MOUNTS
+# in the background, so that a signal to this script ends the run at once
+# (the trap's cleanup kills every process in the run's cgroups)
 procs=${procs%$'\n'} bash -c 'while read -r f; do echo $$ >"$f"; done <<<"$procs"
-        exec unshare --cgroup --mount --propagation private bash "$0" --inner' "$here/run.sh"
+        exec unshare --cgroup --mount --propagation private bash "$0" --inner' "$here/run.sh" &
+wait $!
 ran=$SECONDS
 cleanup_cgroups
 cleanup_loops
