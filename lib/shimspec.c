@@ -199,7 +199,10 @@ static int add_preload(struct js_doc *d, const struct shim_plan *plan, int64_t w
         const char *source = plan->bundle_dir ? copy : plan->preload;
         char src[PATH_MAX];
         long e = find_mount(d, SHIM_PRELOAD_DEST, src, sizeof(src));
-        if (e < 0 || strcmp(src, source)) { /* none yet, or another file (the host's) */
+        /* a mount there already is kept, unless it is the host's library
+         * itself (a bundle an earlier version rewrote): then the copy */
+        bool shared = e >= 0 && plan->bundle_dir && !strcmp(src, plan->preload);
+        if (e < 0 || shared) {
                 _cleanup_free_ char *m = mount_entry(source);
                 if (!m)
                         return og_error_set(err, -ENOMEM, "out of memory");

@@ -262,8 +262,9 @@ static void test_preload_keeps_the_images(void **state)
 
 /* With a bundle: the container is served its own copy of the library,
  * written beside config.json, read-only, afresh at every create (what a
- * container changed in it is gone); a document that mounts another file
- * there (the host's, as an older shim wrote it) gets the copy instead. */
+ * container changed in it is gone); a document that mounts the host's
+ * library itself there (as an earlier version wrote it) gets the copy
+ * instead; another file mounted there is left alone. */
 static void test_preload_private_copy(void **state)
 {
         (void)state;
@@ -277,8 +278,11 @@ static void test_preload_private_copy(void **state)
         fclose(f);
         snprintf(real, sizeof(real), "%s/b", dir);
         assert_int_equal(mkdir(real, 0700), 0);
-        const char *doc = "{\"process\":{\"env\":[]},\"mounts\":[{\"destination\":\""
-                          SHIM_PRELOAD_DEST "\",\"type\":\"bind\",\"source\":\"/host/lib.so\"}]}";
+        char doc[512], other[512];
+        static const char fmt[] = "{\"process\":{\"env\":[]},\"mounts\":[{\"destination\":\""
+                                  SHIM_PRELOAD_DEST "\",\"type\":\"bind\",\"source\":\"%s\"}]}";
+        snprintf(doc, sizeof(doc), fmt, lib);
+        snprintf(other, sizeof(other), fmt, "/elsewhere/lib.so");
         struct og_config cfg;
         config_defaults(&cfg);
         struct shim_plan plan = {.preload = lib, .bundle_dir = real, .window = 1 << 20,
@@ -290,7 +294,8 @@ static void test_preload_private_copy(void **state)
         char want[256];
         snprintf(want, sizeof(want), "\"source\":\"%s\"", copy);
         assert_non_null(strstr(r.buf, want));
-        assert_null(strstr(r.buf, "/host/lib.so"));
+        snprintf(want, sizeof(want), "\"source\":\"%s\"", lib);
+        assert_null(strstr(r.buf, want));
         assert_non_null(strstr(r.buf, "\"ro\""));
         size_t len;
         _cleanup_free_ char *got = read_file(copy, &len);
@@ -313,6 +318,11 @@ static void test_preload_private_copy(void **state)
         assert_true(st2.st_ino != st.st_ino); /* a new file, not the one mounted before */
         free(r.buf);
         free(again.buf);
+        /* someone else's file mounted there: kept */
+        assert_int_equal(shimspec_rewrite(other, strlen(other), &cfg, &plan, &r, &err), 0);
+        assert_non_null(strstr(r.buf, "\"source\":\"/elsewhere/lib.so\""));
+        assert_null(strstr(r.buf, SHIM_PRELOAD_COPY "\""));
+        free(r.buf);
         /* no library to copy: an error, the document untouched */
         plan.preload = "/nonexistent/lib.so";
         assert_true(shimspec_rewrite(doc, strlen(doc), &cfg, &plan, &r, &err) < 0);
