@@ -56,6 +56,7 @@ int cmd_doctor(int argc, char **argv)
                 fprintf(stderr, "oomguard doctor: unexpected argument '%s'\n", argv[optind]);
                 return EXIT_USAGE;
         }
+        cli_safe_output(json);
         struct doctor_report *rep = malloc(sizeof(*rep));
         struct og_error err = {0};
         if (!rep || doctor_run(&opts, rep, &err) < 0) {

@@ -263,6 +263,7 @@ int cmd_explain(int argc, char **argv)
                       "either --kmsg or files, not both\n", stderr);
                 return EXIT_USAGE;
         }
+        cli_safe_output(o.json);
         if (o.kmsg)
                 return explain_kmsg(&o, o.kmsg_path);
         if (optind == argc)

@@ -4,9 +4,12 @@
 #include "cli.h"
 
 #include "confine.h"
+#include "text.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef OOMGUARD_VERSION
 #define OOMGUARD_VERSION "0.1.0"
@@ -55,16 +58,20 @@ static const cap_value_t doctor_caps[] = {
         CAP_SYSLOG,     /* the kmsg check opens /dev/kmsg */
 };
 
+/* landlock: no file changed anywhere. Not for ps and doctor: a process
+ * under Landlock may not trace (so, under hidepid=, not even see) any
+ * process outside its domain, and they read every /proc/PID. */
 static const struct command {
         const char *name;
         int (*run)(int argc, char **argv);
         const cap_value_t *caps;
         size_t n_caps;
+        bool landlock;
 } commands[] = {
-        {"explain", cmd_explain, explain_caps, ARRAY_SIZE(explain_caps)},
-        {"ps", cmd_ps, ps_caps, ARRAY_SIZE(ps_caps)},
-        {"verdicts", cmd_verdicts, read_caps, ARRAY_SIZE(read_caps)},
-        {"doctor", cmd_doctor, doctor_caps, ARRAY_SIZE(doctor_caps)},
+        {"explain", cmd_explain, explain_caps, ARRAY_SIZE(explain_caps), true},
+        {"ps", cmd_ps, ps_caps, ARRAY_SIZE(ps_caps), false},
+        {"verdicts", cmd_verdicts, read_caps, ARRAY_SIZE(read_caps), true},
+        {"doctor", cmd_doctor, doctor_caps, ARRAY_SIZE(doctor_caps), false},
 };
 
 /* Before the command reads anything: kernel logs pasted from anywhere, the
@@ -72,12 +79,34 @@ static const struct command {
  * the command only reads. */
 static void confine(const struct command *c)
 {
-        struct og_error err = {0}, serr = {0};
+        struct og_error err = {0}, lerr = {0}, serr = {0};
         int r = confine_caps(c ? c->caps : NULL, c ? c->n_caps : 0, &err);
+        /* Landlock without a rule: no file created, changed or removed
+         * anywhere, nothing executed (none where the kernel lacks it) */
+        int l = !c || c->landlock ? confine_landlock(NULL, 0, &lerr) : 0;
         int s = confine_seccomp(CONFINE_CLI, &serr);
-        if (r < 0 || s < 0)
+        if (r < 0 || (l < 0 && l != -EOPNOTSUPP) || s < 0)
                 fprintf(stderr, "oomguard: warning: not fully confined: %s\n",
-                        r < 0 ? err.msg : serr.msg);
+                        r < 0 ? err.msg : s < 0 ? serr.msg : lerr.msg);
+}
+
+void cli_safe_output(bool json)
+{
+        FILE *f = textsafe_open(STDOUT_FILENO, json ? TEXTSAFE_JSON : TEXTSAFE_TEXT);
+        if (!f)
+                return; /* out of memory: as it was */
+        fflush(stdout);
+        stdout = f;
+}
+
+/* stderr too: messages quote ids and names read from logs */
+static void safe_stderr(void)
+{
+        FILE *f = textsafe_open(STDERR_FILENO, TEXTSAFE_TEXT);
+        if (f && setvbuf(f, NULL, _IONBF, 0) == 0)
+                stderr = f;
+        else if (f)
+                fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -87,6 +116,7 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
         }
         const char *cmd = argv[1];
+        safe_stderr();
         for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
                 if (strcmp(cmd, commands[i].name) == 0) {
                         confine(&commands[i]);

@@ -50,6 +50,7 @@ int cmd_ps(int argc, char **argv)
                 fprintf(stderr, "oomguard ps: unexpected argument '%s'\n", argv[optind]);
                 return EXIT_USAGE;
         }
+        cli_safe_output(json);
         const char *proc = getenv("OOMGUARD_PROC") ? getenv("OOMGUARD_PROC") : "/proc";
         struct proc_table t;
         struct og_error err = {0};

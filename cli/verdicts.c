@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "jsonv.h"
+#include "text.h"
 #include "verdictlog.h"
 
 #include <errno.h>
@@ -16,6 +17,8 @@
 #define MAX_IDS 6
 
 struct ids {
+        const char *want; /* as asked */
+        bool exact;       /* a record has exactly that id */
         char *id[MAX_IDS];
         size_t n;
         bool more;
@@ -42,6 +45,7 @@ static int collect(yajl_val rec, const char *line, void *ud)
         const char *id = NULL;
         (void)line;
         jsonv_str(rec, "id", &id);
+        s->exact |= strcmp(id, s->want) == 0;
         for (size_t i = 0; i < s->n; i++)
                 if (strcmp(s->id[i], id) == 0)
                         return 0;
@@ -60,39 +64,62 @@ static int print_json(yajl_val rec, const char *line, void *ud)
         return fputs(line, stdout) == EOF ? -EIO : 0;
 }
 
+/* A field of the log made one inert line: what a container chose (a
+ * process name in the summary) or anyone who could write the log must not
+ * start a line of its own or drive the terminal. malloc'd, NULL when out
+ * of memory. */
+static char *field(yajl_val rec, const char *key, const char *dflt)
+{
+        const char *v = dflt;
+        jsonv_str(rec, key, &v);
+        size_t len = strlen(v);
+        char *out = malloc(len + 1); /* TEXTSAFE_LINE never grows it */
+        if (out)
+                out[textsafe(v, len, TEXTSAFE_LINE, true, out, NULL)] = '\0';
+        return out;
+}
+
 static int print_text(yajl_val rec, const char *line, void *ud)
 {
-        const char *id = "?", *kind = "?", *stopped = "-", *summary = "";
         bool init;
         (void)line;
         (void)ud;
-        jsonv_str(rec, "id", &id);
-        jsonv_str(rec, "verdict", &kind);
-        jsonv_str(rec, "stopped", &stopped);
-        jsonv_str(rec, "summary", &summary);
+        _cleanup_free_ char *id = field(rec, "id", "?");
+        _cleanup_free_ char *kind = field(rec, "verdict", "?");
+        _cleanup_free_ char *stopped = field(rec, "stopped", "-");
+        _cleanup_free_ char *summary = field(rec, "summary", "");
+        if (!id || !kind || !stopped || !summary)
+                return -ENOMEM;
         enum jsonv_r r = jsonv_bool(rec, "init_killed", &init);
         printf("%s %.12s %-14s init killed: %-7s %s\n", stopped, id, kind,
                r != JSONV_OK ? "unknown" : init ? "yes" : "no", summary);
         return 0;
 }
 
-/* A prefix must name exactly one container. */
-static int resolve(FILE *f, const char *log, const char *id)
+/* The container id asks for: one with exactly that id (web, even when web2
+ * exists), else the one its prefix names; into full. */
+static int resolve(FILE *f, const char *log, const char *id, char *full, size_t cap)
 {
-        struct ids s = {0};
-        int r = verdictlog_scan(f, id, collect, &s);
+        struct ids s = {.want = id};
+        int r = verdictlog_scan(f, id, false, collect, &s);
         int rc = EXIT_OK;
         if (r < 0) {
                 fprintf(stderr, "oomguard verdicts: out of memory\n");
                 rc = EXIT_INPUT;
+        } else if (s.exact || s.n == 1) {
+                snprintf(full, cap, "%s", s.exact ? id : s.id[0]);
         } else if (s.n == 0) {
                 fprintf(stderr, "oomguard verdicts: no verdict recorded for '%s' in %s\n",
                         id, log);
                 rc = EXIT_INPUT;
         } else if (s.n > 1) {
                 fprintf(stderr, "oomguard verdicts: '%s' matches several containers:", id);
-                for (size_t i = 0; i < s.n; i++)
-                        fprintf(stderr, " %.16s", s.id[i]);
+                for (size_t i = 0; i < s.n; i++) {
+                        char one[17];
+                        size_t n = strnlen(s.id[i], sizeof(one) - 1);
+                        one[textsafe(s.id[i], n, TEXTSAFE_LINE, true, one, NULL)] = '\0';
+                        fprintf(stderr, " %s", one);
+                }
                 fprintf(stderr, "%s; give more of the id\n", s.more ? " ..." : "");
                 rc = EXIT_USAGE;
         }
@@ -147,9 +174,11 @@ int cmd_verdicts(int argc, char **argv)
                 fprintf(stderr, "oomguard verdicts: cannot open %s: %s\n", log, strerror(errno));
                 return EXIT_INPUT;
         }
-        int rc = id ? resolve(f, log, id) : EXIT_OK;
+        char full[4096];
+        int rc = id ? resolve(f, log, id, full, sizeof(full)) : EXIT_OK;
+        cli_safe_output(json);
         if (rc == EXIT_OK &&
-            verdictlog_scan(f, id, json ? print_json : print_text, NULL) < 0)
+            verdictlog_scan(f, id ? full : NULL, true, json ? print_json : print_text, NULL) < 0)
                 rc = EXIT_INPUT;
         fclose(f);
         if (rc == EXIT_OK && fflush(stdout) != 0)

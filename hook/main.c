@@ -2,8 +2,8 @@
 /* oomguard-hook STAGE [--config PATH]: an OCI hook. Reads the container's
  * state on stdin. Never stops a container because of its own trouble
  * unless the configuration says fail_closed. */
-#include "confine.h"
 #include "hook.h"
+#include "hookconfine.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -25,20 +25,6 @@ static void usage(FILE *out)
               out);
 }
 
-static ssize_t read_stdin(char *buf, size_t cap)
-{
-        size_t len = 0;
-        for (;;) {
-                ssize_t n = read(STDIN_FILENO, buf + len, cap - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0 || (len += (size_t)n) == cap)
-                        return (ssize_t)len;
-        }
-}
-
 /* 1 create, 2 poststop, 0 unknown (from the argument, else the status) */
 static int stage_of(const char *s)
 {
@@ -52,48 +38,46 @@ static int stage_of(const char *s)
         return 0;
 }
 
+/* Prefix the message with the container's id, unless it names it already. */
+static void name_container(const struct oci_state *st, struct og_error *err)
+{
+        char shown[96], m[sizeof(err->msg)];
+        oci_id_display(st->id, strlen(st->id), shown, sizeof(shown));
+        if (strstr(err->msg, st->id) || strstr(err->msg, shown))
+                return;
+        int room = (int)(sizeof(m) - strlen(shown) - 3);
+        snprintf(m, sizeof(m), "%s: %.*s", shown, room, err->msg);
+        memcpy(err->msg, m, sizeof(m));
+}
+
 static int run(const char *stage_arg, const struct og_config *cfg, struct og_error *err)
 {
-        static char buf[OCISTATE_MAX + 1];
         struct oci_state st;
         struct hook_env env = {"/proc", getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG")
                                                                 : "/dev/kmsg"};
-        ssize_t n = read_stdin(buf, sizeof(buf));
-        if (n < 0)
-                return og_error_set(err, (int)n, "reading the state on stdin: %s",
-                                    strerror((int)-n));
-        if (ocistate_parse(buf, (size_t)n, &st, err) < 0)
-                return -EINVAL;
+        int r = ocistate_read_fd(STDIN_FILENO, &st, err);
+        if (r < 0)
+                return r;
         int stage = stage_of(stage_arg ? stage_arg : st.status);
-        int r = stage == 1 ? hook_create(cfg, &st, &env, err)
-                : stage == 2 ? hook_poststop(cfg, &st, &env, err)
-                             : og_error_set(err, -EINVAL, "unknown stage '%s'; register the "
-                                            "hook for createRuntime, prestart or poststop",
-                                            stage_arg ? stage_arg : st.status ? st.status : "");
-        if (r < 0 && !strstr(err->msg, st.id)) {
-                char m[sizeof(err->msg)];
-                int room = (int)(sizeof(m) - strlen(st.id) - 3);
-                snprintf(m, sizeof(m), "%s: %.*s", st.id, room > 0 ? room : 0, err->msg);
-                memcpy(err->msg, m, sizeof(m));
-        }
+        /* now that the container is known: only its cgroup and init */
+        r = hook_confine_container((enum hook_stage)stage, cfg, env.proc_root, &st, err);
+        if (r < 0 && !cfg->fail_closed)
+                hook_log(LOG_ERR, "cannot confine the hook to %.96s: %s; carrying on without it",
+                         st.id, err->msg);
+        /* what an image put in the state and was left out: said, never fatal */
+        for (size_t i = 0; i < st.n_notes; i++)
+                hook_log(LOG_WARNING, "%.96s: %s", st.id, st.notes[i]);
+        if (r == 0 || !cfg->fail_closed)
+                r = stage == 1 ? hook_create(cfg, &st, &env, err)
+                    : stage == 2 ? hook_poststop(cfg, &st, &env, err)
+                                 : og_error_set(err, -EINVAL, "unknown stage '%s'; register the "
+                                                "hook for createRuntime, prestart or poststop",
+                                                stage_arg ? stage_arg : st.status ? st.status : "");
+        if (r < 0)
+                name_container(&st, err);
         ocistate_free(&st);
         return r;
 }
-
-/* The capabilities each stage keeps; everything else goes, from the
- * bounding set too (oomguard-hook(8), CONFINEMENT). */
-static const cap_value_t create_caps[] = {
-        CAP_DAC_OVERRIDE, /* the init's /proc/PID/oom_score_adj and a delegated
-                           * cgroup's files belong to a user-namespaced
-                           * container's root, not to the host's */
-        CAP_SYS_RESOURCE, /* an oom_score_adj below the init's
-                           * oom_score_adj_min: 0, or what a privileged
-                           * ancestor (containerd-shim, conmon) set */
-        CAP_SYSLOG,       /* the watcher reads /dev/kmsg (dmesg_restrict=1) */
-};
-static const cap_value_t poststop_caps[] = {
-        CAP_SYSLOG, /* the kernel's OOM records in /dev/kmsg */
-};
 
 /* After the argument and the administrator's configuration, before a byte
  * of the state on stdin (which the container influences) is read. A stage
@@ -101,17 +85,10 @@ static const cap_value_t poststop_caps[] = {
  * hook trouble: logged, and the container refused only with fail_closed. */
 static int confine(int stage, const struct og_config *cfg)
 {
-        struct og_error err = {0}, serr = {0};
-        bool stop = stage == 2;
-        int r = confine_caps(stop ? poststop_caps : create_caps,
-                             stop ? ARRAY_SIZE(poststop_caps) : ARRAY_SIZE(create_caps), &err);
-        int s = confine_seccomp(stage == 1 ? CONFINE_HOOK_CREATE
-                                : stop     ? CONFINE_HOOK_POSTSTOP
-                                           : CONFINE_HOOK,
-                                &serr);
-        if (r == 0 && s == 0)
+        struct og_error err = {0};
+        if (hook_confine((enum hook_stage)stage, cfg, &err) == 0)
                 return 0;
-        hook_log(LOG_ERR, "cannot confine the hook: %s; %s", r < 0 ? err.msg : serr.msg,
+        hook_log(LOG_ERR, "cannot confine the hook: %s; %s", err.msg,
                  cfg->fail_closed ? "refusing the container (fail_closed)"
                                   : "carrying on without it");
         return cfg->fail_closed ? -1 : 0;

@@ -6,6 +6,7 @@
  * the argv untouched. Its own trouble never stops a container unless the
  * configuration says fail_closed. */
 #define _GNU_SOURCE
+#include "ocistate.h"
 #include "procscan.h"
 #include "shim.h"
 
@@ -66,11 +67,31 @@ static const char *library_path(char *buf, size_t cap)
         return NULL;
 }
 
+/* An id the hook cannot keep state for: said where the engine looks (runc
+ * shows a successful hook's stderr to nobody). runc refuses most of these
+ * itself; crun may not. */
+static int check_id(const struct og_config *cfg, const struct runc_argv *a)
+{
+        char shown[96];
+        size_t len = strlen(a->id);
+        const char *why = oci_id_problem(a->id, len);
+        if (!why)
+                return 0;
+        shim_log(a, cfg->fail_closed ? LOG_ERR : LOG_WARNING, "container id \"%s\": %s, so "
+                 "oomguard can keep no state for it: %s",
+                 oci_id_display(a->id, len, shown, sizeof(shown)), why,
+                 cfg->fail_closed ? "refusing the container (fail_closed)"
+                                  : "it runs without oomguard's policy and gets no verdict");
+        return cfg->fail_closed ? -1 : 0;
+}
+
 static int prepare(const struct og_config *cfg, const char *cfg_path,
                    const struct runc_argv *a)
 {
-        char hook[PATH_MAX], lib[PATH_MAX];
-        const char *id = a->id ? a->id : "?";
+        char hook[PATH_MAX], lib[PATH_MAX], shown[96];
+        const char *id = oci_id_display(a->id, strlen(a->id), shown, sizeof(shown));
+        if (check_id(cfg, a) < 0)
+                return -1;
         struct shim_plan plan = {
                 .hook = hook_path(cfg, hook, sizeof(hook)),
                 .hook_config = cfg_path && cfg_path[0] == '/' ? cfg_path : NULL,
@@ -78,7 +99,11 @@ static int prepare(const struct og_config *cfg, const char *cfg_path,
                 .window = cfg->writeback_window,
         };
         struct shim_writeback wb = {.mode = cfg->writeback, .library = library_path(lib, sizeof(lib))};
-        shim_host_facts("/proc", &plan.swap_accounting, &wb.v1);
+        struct og_error ferr = {0};
+        if (shim_host_facts("/proc", &plan.swap_accounting, &wb.v1, &ferr) < 0)
+                shim_log(a, LOG_WARNING, "%s: cannot tell whether this host limits swap or "
+                         "runs cgroup v1 (%s): the spec's memory.swap is left as it is (the "
+                         "hook still applies the swap policy to the cgroup)", id, ferr.msg);
         if (!plan.hook)
                 shim_log(a, LOG_WARNING, "%s: oomguard-hook not found (%s); adding the "
                          "policy without it: no verdicts", id,
@@ -119,13 +144,16 @@ int main(int argc, char **argv)
                 shim_log(&a, LOG_ERR, "%s", err.msg);
                 return 1;
         }
-        if (a.command && (!strcmp(a.command, "create") || !strcmp(a.command, "run")) &&
+        /* help, version and commands without an id go straight through */
+        bool act = a.command && a.id && !a.help;
+        if (act && (!strcmp(a.command, "create") || !strcmp(a.command, "run")) &&
             prepare(&cfg, cfg_path, &a) < 0)
                 return 1;
-        if (a.command && !strcmp(a.command, "delete") &&
-            shim_snapshot(&cfg, a.id, &err) < 0)
+        if (act && !strcmp(a.command, "delete") && shim_snapshot(&cfg, a.id, &err) < 0) {
+                char shown[96];
                 shim_log(&a, LOG_WARNING, "%s: keeping the last counters: %s",
-                         a.id ? a.id : "?", err.msg);
+                         oci_id_display(a.id, strlen(a.id), shown, sizeof(shown)), err.msg);
+        }
         argv[0] = runtime;
         execv(runtime, argv);
         shim_log(&a, LOG_ERR, "cannot run %s: %s", runtime, strerror(errno));

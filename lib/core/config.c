@@ -23,6 +23,8 @@ void config_defaults(struct og_config *c)
         snprintf(c->verdict_log, sizeof(c->verdict_log), "/var/log/oomguard/verdicts.jsonl");
         snprintf(c->runtime, sizeof(c->runtime), "runc");
         c->hook_timeout = 10;
+        c->writeback_host_min = 16LL << 20;
+        c->writeback_host_interval = 1;
 }
 
 bool config_parse_size(const char *s, int64_t *ret)
@@ -75,7 +77,8 @@ static const char *const known_keys[] = {
         "oom_score_adj", "oom_score_adj_floor", "swap",        "memory_high",
         "oom_group",     "annotations",         "fail_closed", "state_dir",
         "verdict_log",   "runtime",             "hook",        "hook_timeout",
-        "writeback",     "writeback_window",
+        "writeback",     "writeback_window",    "writeback_host_min",
+        "writeback_host_interval",
 };
 
 static int bad(struct og_error *err, const char *name, const char *key,
@@ -193,6 +196,26 @@ static int parse_shim(yajl_val doc, const char *name, struct og_config *c,
         return parse_path(doc, name, "hook", c->hook, sizeof(c->hook), err);
 }
 
+/* The host mode's bounds: the floor of vm.dirty_bytes (the background's
+ * is half of it) and the least time between two rewrites. */
+static int parse_host_bounds(yajl_val doc, const char *name, struct og_config *c,
+                             struct og_error *err)
+{
+        const char *s;
+        int64_t v;
+        enum jsonv_r r = jsonv_str(doc, "writeback_host_min", &s);
+        if (r == JSONV_OK && config_parse_size(s, &v) && v >= (1 << 20) && v <= (1LL << 40))
+                c->writeback_host_min = v;
+        else if (r != JSONV_ABSENT)
+                return bad(err, name, "writeback_host_min", "a size from \"1M\" to \"1T\"");
+        r = jsonv_i64(doc, "writeback_host_interval", &v);
+        if (r == JSONV_OK && v >= 1 && v <= 3600)
+                c->writeback_host_interval = (int)v;
+        else if (r != JSONV_ABSENT)
+                return bad(err, name, "writeback_host_interval", "a number of seconds from 1 to 3600");
+        return 0;
+}
+
 static int parse_writeback(yajl_val doc, const char *name, struct og_config *c,
                            struct og_error *err)
 {
@@ -216,7 +239,7 @@ static int parse_writeback(yajl_val doc, const char *name, struct og_config *c,
                 c->writeback_window = v;
         else if (r != JSONV_ABSENT)
                 return bad(err, name, "writeback_window", "\"auto\" or a size from \"1M\" to \"1G\"");
-        return 0;
+        return parse_host_bounds(doc, name, c, err);
 }
 
 int config_parse(const char *buf, size_t len, const char *name,

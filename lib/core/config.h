@@ -50,6 +50,8 @@ struct og_config {
         int hook_timeout;        /* seconds, in the hook entries the shim adds */
         enum writeback_mode writeback;
         int64_t writeback_window; /* bytes; 0: from the limit (limit / 16, 4..32 MiB) */
+        int64_t writeback_host_min;  /* the host mode's floor for vm.dirty_bytes (16 MiB) */
+        int writeback_host_interval; /* seconds between its rewrites, at least (1) */
 };
 
 void config_defaults(struct og_config *c);

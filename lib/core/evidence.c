@@ -46,7 +46,7 @@ void evidence_snapshot(const char *dir, int version, struct evidence *ev)
 {
         bool v1 = version == 1;
         const char *events = v1 ? "memory.oom_control" : "memory.events.local";
-        int64_t k = cgf_read_key(dir, events, "oom_kill");
+        int64_t k = cgf_read_oom_kill(dir, version); /* sub-cgroups too */
         if (k == OG_NONE)
                 return; /* the cgroup is gone: keep the last snapshot */
         ev->oom_kill = k;

@@ -5,6 +5,7 @@
 #ifndef OOMGUARD_HOOKSTATE_H
 #define OOMGUARD_HOOKSTATE_H
 
+#include "ocistate.h"
 #include "util.h"
 
 #include <limits.h>
@@ -13,7 +14,7 @@
 #define HOOK_MAX_ANCESTORS 6
 
 struct hook_state {
-        char id[129];
+        char id[OCI_ID_MAX + 1];   /* the runtime's id, whatever the directory's name */
         char bundle[PATH_MAX];
         char cgroup[PATH_MAX];     /* as the kernel prints it */
         char cgroup_dir[PATH_MAX];

@@ -50,10 +50,14 @@ static enum verdict_kind kind_of(const struct oom_kill *k, const char *cgroup)
         return VERDICT_UNKNOWN;
 }
 
+static bool counters_known(const struct verdict_counters *c)
+{
+        return c->have && c->oom_kill_after != OG_NONE && c->oom_kill_before != OG_NONE;
+}
+
 static bool counted_kill(const struct verdict_counters *c)
 {
-        return c->have && c->oom_kill_after != OG_NONE && c->oom_kill_before != OG_NONE &&
-               c->oom_kill_after > c->oom_kill_before;
+        return counters_known(c) && c->oom_kill_after > c->oom_kill_before;
 }
 
 static void pick_kills(const struct verdict_input *in, struct verdict *v)
@@ -84,6 +88,30 @@ static int64_t parent_limit(const struct verdict_input *in, const char *cg)
         return OG_NONE;
 }
 
+/* What the summary adds about the evidence: records lost, or not trusted. */
+static void evidence_notes(const struct verdict_input *in, const struct verdict *v,
+                           char *buf, size_t cap)
+{
+        int n = 0;
+        if (!in->kmsg_complete && in->kmsg_wrapped)
+                n = snprintf(buf, cap, " Kernel log records printed while the container ran "
+                                       "were overwritten before they could be read (the "
+                                       "ring buffer wrapped) and no copy had them: evidence "
+                                       "was lost.");
+        else if (!in->kmsg_complete)
+                n = snprintf(buf, cap, " The kernel log was incomplete.");
+        else if (in->kmsg_wrapped)
+                n = snprintf(buf, cap, " The kernel's ring buffer wrapped while the container "
+                                       "ran; oomguard's copy of its records was used.");
+        if (n < 0 || (size_t)n >= cap)
+                return;
+        if (v->n_unverified)
+                snprintf(buf + n, cap - (size_t)n,
+                         " The kernel log names %zu OOM kill(s) in the container that its "
+                         "cgroup did not count; they were not trusted (log text can be "
+                         "forged).", v->n_unverified);
+}
+
 static void summarize(const struct verdict_input *in, struct verdict *v)
 {
         const struct oom_kill *k = v->n_kills ? &in->kills[v->kill_idx[0]] : NULL;
@@ -94,18 +122,16 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
         if (k && k->victim_comm)
                 snprintf(who, sizeof(who), "%.40s (pid %" PRId64 ")%s", k->victim_comm,
                          k->victim_pid, v->init_killed == 1 ? ", its main process," : "");
-        const char *lost = in->kmsg_complete ? "" : " The kernel log was incomplete.";
         switch (v->kind) {
         case VERDICT_NONE:
                 snprintf(v->summary, sizeof(v->summary),
-                         "No OOM kill: the container ended on its own or was stopped.%s",
-                         lost);
+                         "No OOM kill: the container ended on its own or was stopped.");
                 break;
         case VERDICT_MEMCG:
                 snprintf(v->summary, sizeof(v->summary),
                          "%s was killed because the container's own memory limit was "
-                         "reached. Raise the limit above its peak or make it use less.%s",
-                         who, lost);
+                         "reached. Raise the limit above its peak or make it use less.",
+                         who);
                 break;
         case VERDICT_ANCESTOR: {
                 char pl[32], ol[32];
@@ -139,6 +165,8 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
                                                            in->counters.oom_kill_before : 0);
                 break;
         }
+        size_t n = strlen(v->summary);
+        evidence_notes(in, v, v->summary + n, sizeof(v->summary) - n);
 }
 
 void verdict_decide(const struct verdict_input *in, struct verdict *v)
@@ -148,6 +176,12 @@ void verdict_decide(const struct verdict_input *in, struct verdict *v)
         v->ev_init_pid = in->init_pid != OG_NONE;
         pick_kills(in, v);
         bool counted = counted_kill(&in->counters);
+        if (v->n_kills > 0 && !counted && counters_known(&in->counters)) {
+                /* the counters say no kill: the kernel-log kills stay out */
+                v->n_unverified = v->n_kills;
+                v->n_kills = 0;
+                v->init_killed = -1;
+        }
         if (v->n_kills > 0) {
                 size_t d = v->kill_idx[0];
                 for (size_t i = 0; i < v->n_kills; i++)
@@ -168,7 +202,7 @@ void verdict_decide(const struct verdict_input *in, struct verdict *v)
                 v->kind = limit_hit ? VERDICT_MEMCG : VERDICT_UNKNOWN;
         } else {
                 v->kind = VERDICT_NONE;
-                v->ev_kmsg = in->kmsg_complete;
+                v->ev_kmsg = in->kmsg_complete && !v->n_unverified;
                 v->ev_counters = in->counters.have;
                 if (v->ev_init_pid && (in->kmsg_complete || in->counters.have))
                         v->init_killed = 0;

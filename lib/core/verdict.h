@@ -21,8 +21,9 @@ enum verdict_kind {
 
 const char *verdict_kind_name(enum verdict_kind k);
 
-/* Counters of the container's own cgroup: at create and last seen. v1:
- * memory.oom_control oom_kill; v2: memory.events.local oom_kill and oom. */
+/* Counters of the container's cgroup: at create and last seen. oom_kill
+ * counts the kills in its sub-cgroups too (cgf_read_oom_kill); oom, the
+ * limit hits, is v2 memory.events.local's. */
 struct verdict_counters {
         bool have;
         int64_t oom_kill_before, oom_kill_after;
@@ -44,6 +45,9 @@ struct verdict_input {
         int64_t limit_bytes;                 /* the container's own limit */
         const struct verdict_limit *parents; /* for "the pod's limit X" */
         size_t n_parents;
+        /* the kernel's ring dropped records printed since create; the
+         * watcher's copy filled them in (kmsg_complete then true) or not */
+        bool kmsg_wrapped;
 };
 
 #define VERDICT_MAX_KILLS 64
@@ -54,14 +58,21 @@ struct verdict {
         size_t kill_idx[VERDICT_MAX_KILLS]; /* the container's kills in input */
         size_t n_kills;
         bool ev_kmsg, ev_counters, ev_init_pid; /* which sources agreed */
+        /* kernel-log kills of the container its counters did not count:
+         * not trusted (kernel messages quote text anyone can choose) */
+        size_t n_unverified;
         const char *oom_memcg;   /* whose limit, when a memcg's */
         bool page_cache_driven;  /* dirty + writeback pages filled the memcg */
-        char summary[512];
+        char summary[1024];
 };
 
 /* Does the kill belong to the container (its cgroup or one below it)? */
 bool verdict_kill_is_ours(const struct oom_kill *k, const char *cgroup, int64_t init_pid);
 
+/* A kernel-log kill decides only if the container's OOM-kill counter
+ * (its sub-cgroups' included) rose since create, or no counter could be
+ * read; otherwise it is recorded as unverified and the verdict rests on
+ * the counters. */
 void verdict_decide(const struct verdict_input *in, struct verdict *ret);
 
 #endif

@@ -57,11 +57,18 @@ static void gen_record(yajl_gen g, const struct verdict_record *r)
                 yajl_gen_null(g);
         else
                 yajl_gen_bool(g, v->init_killed == 1);
+        size_t n = v->n_kills, head = n, tail = 0;
+        if (n > VERDICTLOG_MAX_KILLS) {
+                head = VERDICTLOG_MAX_KILLS / 2;
+                tail = VERDICTLOG_MAX_KILLS - head;
+        }
         jg_key(g, "kills");
         yajl_gen_array_open(g);
-        for (size_t i = 0; i < v->n_kills; i++)
-                explain_gen_kill(g, &r->kills[v->kill_idx[i]]);
+        for (size_t i = 0; i < n; i++)
+                if (i < head || i >= n - tail)
+                        explain_gen_kill(g, &r->kills[v->kill_idx[i]]);
         yajl_gen_array_close(g);
+        jg_int(g, "kills_omitted", (int64_t)(n - head - tail));
         jg_str(g, "cgroup", r->cgroup);
         jg_str(g, "oom_memcg", v->oom_memcg);
         jg_int(g, "limit_bytes", r->limit_bytes);
@@ -173,7 +180,7 @@ int verdictlog_append(const char *path, const char *line, size_t len,
         return 0;
 }
 
-int verdictlog_scan(FILE *in, const char *id, verdictlog_fn fn, void *ud)
+int verdictlog_scan(FILE *in, const char *id, bool exact, verdictlog_fn fn, void *ud)
 {
         char *line = NULL;
         size_t cap = 0;
@@ -188,7 +195,7 @@ int verdictlog_scan(FILE *in, const char *id, verdictlog_fn fn, void *ud)
                                          &rec, NULL);
                 const char *rid = NULL;
                 if (rec && jsonv_str(rec, "id", &rid) == JSONV_OK &&
-                    (!id || strncmp(rid, id, strlen(id)) == 0))
+                    (!id || (exact ? strcmp(rid, id) : strncmp(rid, id, strlen(id))) == 0))
                         r = fn(rec, line, ud);
                 if (rec)
                         yajl_tree_free(rec);

@@ -11,6 +11,11 @@
 #include <yajl/yajl_tree.h>
 
 #define VERDICTLOG_LINE_MAX (1024 * 1024)
+/* Kills listed in one record at most: the first and the last half of it
+ * (how it began, how it ended: the init's own kill is the last when the
+ * container died of it); "kills_omitted" counts the rest. A crash-looping
+ * container or a kill storm grows the log by a bounded line per death. */
+#define VERDICTLOG_MAX_KILLS 8
 
 struct verdict_parent {
         const char *cgroup;
@@ -40,9 +45,10 @@ int verdictlog_render(const struct verdict_record *r, char **ret, size_t *ret_le
 int verdictlog_append(const char *path, const char *line, size_t len,
                       struct og_error *err);
 
-/* Call fn for every record whose id equals id or starts with it (all when
- * id is NULL); fn gets the parsed record and its raw line. */
+/* Call fn for every record whose id equals id, or (unless exact) starts
+ * with it; every record when id is NULL. fn gets the parsed record and its
+ * raw line. */
 typedef int (*verdictlog_fn)(yajl_val rec, const char *line, void *ud);
-int verdictlog_scan(FILE *in, const char *id, verdictlog_fn fn, void *ud);
+int verdictlog_scan(FILE *in, const char *id, bool exact, verdictlog_fn fn, void *ud);
 
 #endif

@@ -128,7 +128,7 @@ static void baseline(struct hook_state *hs, const struct cg_location *l)
         if (l->version == 1) {
                 hs->limit_bytes = cgf_read_limit(l->dir, "memory.limit_in_bytes");
                 hs->memsw_bytes = cgf_read_limit(l->dir, "memory.memsw.limit_in_bytes");
-                hs->oom_kill_base = cgf_read_key(l->dir, "memory.oom_control", "oom_kill");
+                hs->oom_kill_base = cgf_read_oom_kill(l->dir, 1);
                 hs->oom_base = OG_NONE;
         } else {
                 hs->limit_bytes = cgf_read_limit(l->dir, "memory.max");
@@ -138,7 +138,7 @@ static void baseline(struct hook_state *hs, const struct cg_location *l)
                 hs->memsw_bytes = sw == OG_NONE || hs->limit_bytes == OG_NONE ? OG_NONE
                                   : sw < 0 || hs->limit_bytes < 0          ? -1
                                                                            : hs->limit_bytes + sw;
-                hs->oom_kill_base = cgf_read_key(l->dir, "memory.events.local", "oom_kill");
+                hs->oom_kill_base = cgf_read_oom_kill(l->dir, 2);
                 hs->oom_base = cgf_read_key(l->dir, "memory.events.local", "oom");
         }
 }

@@ -3,6 +3,8 @@
  * on stderr (runtimes show it when a hook fails) and the same in syslog. */
 #include "hook.h"
 
+#include "logsock.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
@@ -15,7 +17,6 @@ void hook_log(int priority, const char *fmt, ...)
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
         fprintf(stderr, "oomguard-hook: %s\n", msg);
-        openlog("oomguard-hook", LOG_PID, LOG_DAEMON);
-        syslog(priority, "%s", msg);
-        closelog();
+        /* through the connection made before confinement (lib/logsock.h) */
+        logsock_send(LOG_DAEMON | priority, "oomguard-hook", msg);
 }

@@ -26,81 +26,167 @@
 
 #define SLACK_US 1000000 /* printk's clock and CLOCK_MONOTONIC may drift apart */
 
-struct feed_ctx {
-        struct oomlog *p;
-        int64_t from_us; /* records printed before this are not ours */
-        bool skipping;   /* inside a record older than from_us */
+#define COPY_MAX (1024 * 1024 + 8192 + 1) /* the watcher keeps at most 1 MiB */
+
+/* A record's header line "pri,seq,usec,flags;": its sequence and time. */
+static bool record_header(const char *line, size_t len, uint64_t *seq, int64_t *us)
+{
+        const char *semi = memchr(line, ';', len < 64 ? len : 64);
+        char h[64];
+        unsigned pri;
+        unsigned long long sq;
+        long long u;
+        if (!semi || len == 0 || line[0] == ' ')
+                return false;
+        memcpy(h, line, (size_t)(semi - line));
+        h[semi - line] = '\0';
+        if (sscanf(h, "%u,%llu,%lld,", &pri, &sq, &u) != 3)
+                return false;
+        *seq = sq;
+        *us = u;
+        return true;
+}
+
+/* The watcher's copy of the kernel's records: header lines, oldest first. */
+struct copy_log {
+        char *buf;
+        struct copy_rec {
+                const char *line;
+                size_t len;
+                uint64_t seq;
+                int64_t us;
+        } *rec;
+        size_t n, next;
+        bool present;
 };
 
-/* A record header "pri,seq,usec,flags;": only records since create are
- * parsed, so poststop's cost does not grow with the kernel's ring. */
-static int feed(const char *line, size_t len, void *ud)
+static void copy_load(int dirfd, struct copy_log *c)
 {
-        struct feed_ctx *c = ud;
-        const char *c1 = memchr(line, ',', len);
-        const char *c2 = c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - line)) : NULL;
-        const char *semi = memchr(line, ';', len < 64 ? len : 64);
-        if (c2 && semi && c2 < semi && line[0] != ' ')
-                c->skipping = strtoll(c2 + 1, NULL, 10) < c->from_us;
+        size_t len, lines = 1;
+        memset(c, 0, sizeof(*c));
+        c->buf = malloc(COPY_MAX);
+        if (!c->buf || dirfd < 0 || statedir_read(dirfd, "kmsg.log", c->buf, COPY_MAX, &len, NULL) < 0)
+                return;
+        for (size_t i = 0; i < len; i++)
+                lines += c->buf[i] == '\n';
+        c->rec = calloc(lines, sizeof(*c->rec));
+        if (!c->rec)
+                return;
+        c->present = true;
+        for (const char *s = c->buf, *end = c->buf + len; s < end;) {
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                struct copy_rec *r = &c->rec[c->n];
+                if (record_header(s, (size_t)(e - s), &r->seq, &r->us) &&
+                    (c->n == 0 || r->seq > c->rec[c->n - 1].seq)) {
+                        r->line = s;
+                        r->len = (size_t)(e - s);
+                        c->n++;
+                }
+                s = nl ? nl + 1 : end;
+        }
+}
+
+static void copy_free(struct copy_log *c)
+{
+        free(c->buf);
+        free(c->rec);
+}
+
+struct feed_ctx {
+        struct oomlog *p;
+        int64_t from_us;  /* records printed before this are not ours */
+        bool skipping;    /* inside a record older than from_us */
+        struct copy_log *copy;
+        bool first_seen;  /* the oldest record the ring still held */
+        uint64_t first_seq;
+        int64_t first_us;
+        size_t from_copy; /* records since create only the copy had */
+};
+
+/* Only records since create are parsed, so poststop's cost does not grow
+ * with the kernel's ring. */
+static int feed_one(struct feed_ctx *c, const char *line, size_t len)
+{
+        uint64_t seq;
+        int64_t us;
+        if (record_header(line, len, &seq, &us))
+                c->skipping = us < c->from_us;
         return c->skipping ? 0 : oomlog_feed_line(c->p, line, len);
 }
 
-/* The records of a kmsg-format file (the live /dev/kmsg or the watcher's
- * copy) printed since from_us, parsed into res: always valid on return,
- * with what was read; < 0 if the file could not be read to its end. */
-static int read_since(const char *path, int64_t from_us, struct oomlog_result *res,
-                      struct kmsg_stats *ks, struct og_error *err)
+/* The copy's records the live read did not hold, in sequence order before
+ * the live record seq (all that are left, if all); its duplicate of seq is
+ * skipped. */
+static void feed_copy_before(struct feed_ctx *c, uint64_t seq, bool all)
 {
-        struct oomlog *p = oomlog_new();
-        struct feed_ctx ctx = {p, from_us, false};
-        int r = p ? kmsg_read_all(path, feed, &ctx, ks, err)
-                  : og_error_set(err, -ENOMEM, "out of memory");
-        if (!p || oomlog_finish(p, res) < 0) { /* finish frees p */
-                memset(res, 0, sizeof(*res));
-                return r < 0 ? r : og_error_set(err, -ENOMEM, "out of memory");
+        struct copy_log *k = c->copy;
+        for (; k->next < k->n && (all || k->rec[k->next].seq < seq); k->next++) {
+                const struct copy_rec *r = &k->rec[k->next];
+                feed_one(c, r->line, r->len);
+                c->from_copy += r->us >= c->from_us;
         }
-        return r;
+        while (!all && k->next < k->n && k->rec[k->next].seq == seq)
+                k->next++;
 }
 
-/* Kernel kills printed since create; false if some may be missing. */
-static bool read_kills(const struct hook_env *env, int64_t from_us,
-                       struct oomlog_result *res)
+static int feed_live(const char *line, size_t len, void *ud)
 {
+        struct feed_ctx *c = ud;
+        uint64_t seq;
+        int64_t us;
+        if (record_header(line, len, &seq, &us)) {
+                if (!c->first_seen) {
+                        c->first_seen = true;
+                        c->first_seq = seq;
+                        c->first_us = us;
+                }
+                feed_copy_before(c, seq, false);
+        }
+        return feed_one(c, line, len);
+}
+
+struct kmsg_read {
+        bool complete; /* every record since create was read, live or copied */
+        bool wrapped;  /* the ring dropped some before they could be read */
+};
+
+/* Kernel kills printed since from_us: the live ring merged with the
+ * watcher's copy, de-duplicated by sequence number. The ring may have
+ * wrapped since create without any read failing (a read starts at the
+ * oldest record left): when that oldest record is itself newer than
+ * create, what came before it is gone. The copy then fills the gap; it
+ * is trusted complete only from a watcher that ran to the end. res is
+ * always valid on return. */
+static void read_kills(const struct hook_env *env, const char *id, int dirfd, bool watcher_ok,
+                       int64_t from_us, struct oomlog_result *res, struct kmsg_read *kr)
+{
+        struct copy_log copy;
         struct og_error err = {0};
         struct kmsg_stats ks = {0};
-        int r = read_since(env->kmsg, from_us, res, &ks, &err);
+        copy_load(dirfd, &copy);
+        struct feed_ctx ctx = {.p = oomlog_new(), .from_us = from_us, .copy = &copy};
+        int r = ctx.p ? kmsg_read_all(env->kmsg, feed_live, &ctx, &ks, &err)
+                      : og_error_set(&err, -ENOMEM, "out of memory");
+        if (ctx.p)
+                feed_copy_before(&ctx, 0, true);
+        if (!ctx.p || oomlog_finish(ctx.p, res) < 0) /* finish frees p */
+                memset(res, 0, sizeof(*res));
+        kr->wrapped = ks.lost > 0 ||
+                      (ctx.first_seen && ctx.first_seq > 0 && ctx.first_us >= from_us);
+        kr->complete = (r == 0 && !kr->wrapped) || (copy.present && watcher_ok);
         if (r < 0)
                 hook_log(LOG_WARNING, "%s: deciding from the cgroup counters alone", err.msg);
         if (ks.lost)
                 hook_log(LOG_WARNING, "%zu kernel log records were lost before they "
                                       "could be read", ks.lost);
-        return r == 0 && ks.lost == 0;
-}
-
-/* The watcher's copy of this container's OOM records, for when the live
- * kernel log is incomplete or unreadable. */
-static bool watcher_copy(const struct oci_state *st, const struct og_config *cfg,
-                         int64_t from_us, struct oomlog_result *res)
-{
-        char path[PATH_MAX];
-        struct stat sb;
-        /* the state directory is never read through a symlink */
-        if ((size_t)snprintf(path, sizeof(path), "%s/%s/kmsg.log", cfg->state_dir, st->id) >=
-                    sizeof(path) ||
-            lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-                return false;
-        struct og_error err = {0};
-        struct kmsg_stats ks = {0};
-        struct oomlog_result copy;
-        if (read_since(path, from_us, &copy, &ks, &err) < 0) {
-                oomlog_result_free(&copy);
-                return false;
-        }
-        oomlog_result_free(res);
-        *res = copy;
-        hook_log(LOG_NOTICE, "%s: deciding from the watcher's copy of the kernel's records",
-                 st->id);
-        return true;
+        else if (kr->wrapped)
+                hook_log(LOG_WARNING, "the kernel's ring buffer wrapped since the container "
+                                      "was created: its oldest record is newer");
+        if (ctx.from_copy > 0 || (r < 0 && copy.present))
+                hook_log(LOG_NOTICE, "%s: deciding from the watcher's copy of the kernel's "
+                                     "records", id);
+        copy_free(&copy);
 }
 
 /* The kills that are this container's. One stamped shortly before create
@@ -141,9 +227,8 @@ static void counters_now(const struct hook_state *hs, const struct evidence *ev,
                 return;
         }
         bool v1 = hs->cgroup_version == 1;
-        const char *f = v1 ? "memory.oom_control" : "memory.events.local";
-        c->oom_kill_after = cgf_read_key(hs->cgroup_dir, f, "oom_kill");
-        c->oom_after = v1 ? OG_NONE : cgf_read_key(hs->cgroup_dir, f, "oom");
+        c->oom_kill_after = cgf_read_oom_kill(hs->cgroup_dir, hs->cgroup_version);
+        c->oom_after = v1 ? OG_NONE : cgf_read_key(hs->cgroup_dir, "memory.events.local", "oom");
         *peak = cgf_read_int(hs->cgroup_dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak");
 }
 
@@ -238,6 +323,40 @@ static bool watcher_evidence(int d, const char *id, struct evidence *ev)
         return false;
 }
 
+/* The verdict from the kernel's records (live and the watcher's copy),
+ * the counters and the init pid; recorded. */
+static int decide(const struct og_config *cfg, const struct hook_env *env, int dirfd,
+                  const struct hook_state *hs, const struct evidence *ev, bool watcher_ok,
+                  struct og_error *err)
+{
+        struct oomlog_result res;
+        struct kmsg_read kr;
+        read_kills(env, hs->id, dirfd, watcher_ok, hs->created_mono_us - SLACK_US, &res, &kr);
+        struct oom_kill *kills = calloc(res.n_kills + 1, sizeof(*kills));
+        if (!kills) {
+                oomlog_result_free(&res);
+                return og_error_set(err, -ENOMEM, "out of memory");
+        }
+        size_t n = since(&res, hs->created_mono_us, hs->init_pid, kills);
+        struct verdict_parent parents[HOOK_MAX_ANCESTORS];
+        struct verdict_limit limits[HOOK_MAX_ANCESTORS];
+        parents_now(hs, parents, limits);
+        struct verdict_input in = {
+                .cgroup = hs->cgroup, .init_pid = hs->init_pid, .kills = kills, .n_kills = n,
+                .kmsg_complete = kr.complete, .kmsg_wrapped = kr.wrapped,
+                .limit_bytes = hs->limit_bytes, .parents = limits, .n_parents = hs->n_anc,
+        };
+        int64_t peak;
+        counters_now(hs, ev, &in.counters, &peak);
+        struct verdict v;
+        verdict_decide(&in, &v);
+        pagecache_amend(&v, kills, hs->writeback);
+        record(cfg, hs, &v, kills, peak, parents);
+        free(kills);
+        oomlog_result_free(&res);
+        return 0;
+}
+
 int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                   const struct hook_env *env, struct og_error *err)
 {
@@ -253,7 +372,7 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         struct hook_state hs;
         struct evidence ev;
         struct evidence pre;
-        bool have_ev = watcher_evidence(d, st->id, &ev);
+        bool watcher_ok = watcher_evidence(d, st->id, &ev), have_ev = watcher_ok;
         if (evidence_load(d, EVIDENCE_PREDELETE, &pre)) { /* the shim's, before delete */
                 if (have_ev)
                         evidence_merge(&ev, &pre);
@@ -262,34 +381,15 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 have_ev = true;
         }
         int r = statedir_read(d, "state.json", buf, sizeof(buf), &len, err);
-        close(d);
         if (r < 0 || hookstate_parse(buf, len, &hs, err) < 0) {
+                close(d);
                 statedir_remove(cfg->state_dir, st->id, NULL);
                 return r < 0 ? r : -EINVAL;
         }
-        struct oomlog_result res;
-        bool complete = read_kills(env, hs.created_mono_us - SLACK_US, &res);
-        if (!complete && watcher_copy(st, cfg, hs.created_mono_us - SLACK_US, &res))
-                complete = true;
-        struct oom_kill *kills = calloc(res.n_kills + 1, sizeof(*kills));
-        if (!kills) {
-                oomlog_result_free(&res);
-                return og_error_set(err, -ENOMEM, "out of memory");
-        }
-        size_t n = since(&res, hs.created_mono_us, hs.init_pid, kills);
-        struct verdict_parent parents[HOOK_MAX_ANCESTORS];
-        struct verdict_limit limits[HOOK_MAX_ANCESTORS];
-        parents_now(&hs, parents, limits);
-        struct verdict_input in = {hs.cgroup, hs.init_pid, kills, n, complete, {0},
-                                   hs.limit_bytes, limits, hs.n_anc};
-        int64_t peak;
-        counters_now(&hs, have_ev ? &ev : NULL, &in.counters, &peak);
-        struct verdict v;
-        verdict_decide(&in, &v);
-        pagecache_amend(&v, kills, hs.writeback);
-        record(cfg, &hs, &v, kills, peak, parents);
-        free(kills);
-        oomlog_result_free(&res);
+        r = decide(cfg, env, d, &hs, have_ev ? &ev : NULL, watcher_ok, err);
+        close(d);
+        if (r < 0)
+                return r;
         /* state.json first: a poststop killed after this point and run
          * again finds nothing to record (before it, verdict.line makes the
          * rerun append the same line, which the log recognises) */

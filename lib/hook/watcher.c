@@ -5,9 +5,10 @@
 #include "watchroom.h"
 
 #include "cgfiles.h"
+#include "fileio.h"
 #include "jsongen.h"
 #include "jsonv.h"
-#include "marker.h"
+#include "kcopy.h"
 #include "statedir.h"
 
 #include <errno.h>
@@ -30,13 +31,16 @@
 #define IDLE_CHECK_MS 30000 /* also look every 30 s whether we are still needed */
 #define READY_WAIT_MS 500  /* the longest create waits for the watcher's set-up */
 #define KILL_WAIT_MS 100     /* after an OOM event, how long to watch for its kill */
+#define TICK_MS 100          /* the periodic work, however busy the kernel log */
 #define KMSG_COPY_MAX (1024 * 1024) /* the copy of OOM records kept per container */
+#define KMSG_COPY "kmsg.log"
 
 /* v1: an eventfd the kernel signals on OOM and on the cgroup's removal */
 static int events_v1(const char *dir)
 {
         char p[4096], reg[64];
-        snprintf(p, sizeof(p), "%s/memory.oom_control", dir);
+        if ((size_t)snprintf(p, sizeof(p), "%s/memory.oom_control", dir) >= sizeof(p))
+                return -1;
         int oc = open(p, O_RDONLY | O_CLOEXEC);
         int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (oc < 0 || efd < 0)
@@ -57,7 +61,8 @@ fail:
 static int events_v2(const char *dir)
 {
         char p[4096];
-        snprintf(p, sizeof(p), "%s/memory.events", dir);
+        if ((size_t)snprintf(p, sizeof(p), "%s/memory.events", dir) >= sizeof(p))
+                return -1;
         int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
         if (fd >= 0 && inotify_add_watch(fd, p, IN_MODIFY) < 0) {
                 close(fd);
@@ -79,35 +84,74 @@ static bool dir_removed(int dirfd)
         return fstat(dirfd, &st) < 0 || st.st_nlink == 0;
 }
 
-/* New kernel records that carry an OOM marker, appended to <state>/kmsg.log:
- * the ring may wrap, or be unreadable, by the time poststop runs. True if
- * any was copied. */
-static bool copy_kmsg(int kfd, int dirfd, size_t *copied)
+/* A process in the container's cgroup (or below) now: /proc/<pid>/cgroup. */
+static bool pid_in_cgroup(int64_t pid, void *ud)
 {
-        bool any = false;
+        const struct hook_state *hs = ud;
+        char p[64], buf[4096];
+        snprintf(p, sizeof(p), "/proc/%" PRId64 "/cgroup", pid);
+        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+        return n > 0 && (size_t)n < sizeof(buf) &&
+               kcopy_proc_within(buf, (size_t)n, hs->cgroup_version, hs->cgroup);
+}
+
+struct copy_out {
+        int dirfd, fd;
+        size_t size;
+};
+
+/* The copy is full: keep its newer half, from a report's first record
+ * where one begins there. */
+static void compact(struct copy_out *o)
+{
+        _cleanup_free_ char *s = NULL;
+        size_t len;
+        if (fileio_read(o->dirfd, KMSG_COPY, 2 * KMSG_COPY_MAX, &s, &len, NULL, NULL) < 0)
+                return;
+        size_t from = kcopy_cut(s, len, KMSG_COPY_MAX / 2);
+        if (fileio_replace(o->dirfd, KMSG_COPY, s + from, len - from, 0600, NULL) == 0) {
+                close(o->fd);
+                o->fd = openat(o->dirfd, KMSG_COPY, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+                o->size = len - from;
+        }
+}
+
+static void emit(const char *data, size_t len, void *ud)
+{
+        struct copy_out *o = ud;
+        struct stat st;
+        if (o->fd < 0) {
+                o->fd = openat(o->dirfd, KMSG_COPY, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+                                                            O_NOFOLLOW, 0600);
+                o->size = o->fd >= 0 && fstat(o->fd, &st) == 0 ? (size_t)st.st_size : 0;
+        }
+        if (o->fd >= 0 && o->size + len > KMSG_COPY_MAX)
+                compact(o);
+        if (o->fd >= 0 && o->size + len <= KMSG_COPY_MAX && write(o->fd, data, len) == (ssize_t)len)
+                o->size += len;
+}
+
+/* New kernel records that are the container's (lib/kcopy.h), appended to
+ * <state>/kmsg.log: the ring may wrap, or be unreadable, by the time
+ * poststop runs. True if a summary or a kill of the container's was
+ * among them. */
+static bool copy_kmsg(int kfd, int dirfd, struct kcopy *kc)
+{
+        bool ours = false;
         char rec[8192 + 1];
-        int out = openat(dirfd, "kmsg.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-                                                   O_NOFOLLOW, 0600);
+        struct copy_out out = {dirfd, -1, 0};
         for (;;) {
                 ssize_t n = read(kfd, rec, sizeof(rec) - 1);
                 if (n < 0 && errno == EPIPE)
                         continue; /* overwritten before we read them */
                 if (n <= 0)
                         break;
-                const char *semi = memchr(rec, ';', (size_t)n < 64 ? (size_t)n : 64);
-                bool kernel = rec[0] >= '0' && rec[0] <= '7' && rec[1] == ','; /* facility 0 */
-                if (out < 0 || !semi || !kernel || !marker_in(semi, (size_t)(rec + n - semi)) ||
-                    *copied + (size_t)n > KMSG_COPY_MAX)
-                        continue;
-                const char *nl = memchr(rec, '\n', (size_t)n); /* header line only */
-                size_t len = nl ? (size_t)(nl - rec) + 1 : (size_t)n;
-                if (write(out, rec, len) == (ssize_t)len)
-                        *copied += len;
-                any = true;
+                ours |= kcopy_feed(kc, rec, (size_t)n, emit, &out);
         }
-        if (out >= 0)
-                close(out);
-        return any;
+        if (out.fd >= 0)
+                close(out.fd);
+        return ours;
 }
 
 /* An OOM event comes before the kernel has chosen and counted its victim,
@@ -134,10 +178,15 @@ static void finish(int dirfd, struct evidence *ev)
         }
 }
 
+static void room_freep(struct room_watch *w)
+{
+        room_watch_free(w);
+}
+
 static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                   struct evidence *ev, int ready_fd)
 {
-        struct room_watch room;
+        __attribute__((cleanup(room_freep))) struct room_watch room = {.fd = -1};
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
         int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
@@ -145,7 +194,8 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
          * here (a container that ends at once): taken as its exit now */
         bool init_gone = pidfd < 0 && errno == ESRCH;
         int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        size_t copied = 0;
+        struct kcopy kc;
+        kcopy_init(&kc, hs->cgroup, hs->init_pid, pid_in_cgroup, (void *)hs);
         if (kfd >= 0)
                 lseek(kfd, 0, SEEK_END); /* only what is printed from now on */
         /* ready: create may return and the container start (an OOM at its
@@ -156,6 +206,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
         room_watch_init(&room, hs, state_dir);
         struct pollfd p[4] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
                               {room.fd, POLLIN, 0}};
+        int64_t last_tick = dirtyctl_now_ms();
         for (;;) {
                 int n = init_gone ? 0 : poll(p, 4, room_watch_timeout(&room, IDLE_CHECK_MS));
                 if (n < 0 && errno == EINTR)
@@ -163,22 +214,30 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                 /* The OOM event fires before the kill is counted; the kernel
                  * counts it before printing "Killed process", so an OOM
                  * record is the moment a snapshot sees the kill. */
-                bool oom_printed = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &copied);
+                bool oom_printed = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &kc);
                 if (p[0].revents)
                         drain(evfd);
+                bool init_exited = init_gone || (p[1].fd >= 0 && (p[1].revents & POLLIN));
+                bool event = p[0].revents || p[1].revents || init_exited || oom_printed;
+                /* others' kernel records may wake us without end: they
+                 * must not starve the periodic work, nor cost more */
+                int64_t now = dirtyctl_now_ms();
+                bool tick = n == 0 || now - last_tick >= TICK_MS;
+                if (tick)
+                        last_tick = now;
                 if (p[3].revents)
                         room_watch_event(&room);
-                else if (n == 0)
+                else if (tick && !p[0].revents && !p[1].revents)
                         room_watch_quiet(&room, hs); /* the host mode follows its room */
-                bool init_exited = init_gone || (p[1].fd >= 0 && (p[1].revents & POLLIN));
                 if (init_exited)
                         p[1].fd = -1; /* one more snapshot below */
                 init_gone = false;
-                if (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd)) {
+                if ((event || tick || p[3].revents) &&
+                    (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd))) {
                         finish(dirfd, ev); /* the cgroup or our state is gone */
                         return;
                 }
-                if (p[0].revents || p[1].revents || init_exited || oom_printed) {
+                if (event) {
                         int64_t before = ev->oom_kill;
                         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
                         if (p[0].revents)
@@ -197,7 +256,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                  * copies the last kernel records and leaves. */
                 if (init_exited && getppid() != 1) {
                         if (kfd >= 0)
-                                copy_kmsg(kfd, dirfd, &copied);
+                                copy_kmsg(kfd, dirfd, &kc);
                         finish(dirfd, ev);
                         return;
                 }

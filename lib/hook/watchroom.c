@@ -3,11 +3,7 @@
 #include "watchroom.h"
 
 #include "cgfiles.h"
-#include "dirtyctl.h"
 
-#include <fcntl.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,19 +12,40 @@
  * container's first allocation. */
 #define POLL_MS 100
 #define MOVED (4LL << 20)
+#define EVERY_MS 30000
 
-static int64_t anon_of(const struct hook_state *hs)
+static int64_t room_of(const struct room_watch *w, const struct hook_state *hs)
 {
-        return cgf_read_key(hs->cgroup_dir, "memory.stat",
-                            hs->cgroup_version == 1 ? "rss" : "anon");
+        int64_t anon = cgf_read_key(hs->cgroup_dir, "memory.stat",
+                                    hs->cgroup_version == 1 ? "rss" : "anon");
+        if (anon == OG_NONE)
+                return OG_NONE;
+        return w->limit - anon > 0 ? w->limit - anon : 0;
 }
 
 void room_watch_init(struct room_watch *w, const struct hook_state *hs, const char *state_dir)
 {
-        w->on = !strcmp(hs->writeback, "host") && hs->limit_bytes > 0;
-        w->fd = -1;
-        w->last_anon = w->on ? anon_of(hs) : OG_NONE;
-        w->state_dir = state_dir;
+        int64_t now = dirtyctl_now_ms();
+        *w = (struct room_watch){
+                .on = !strcmp(hs->writeback, "host") && hs->limit_bytes > 0,
+                .fd = -1,
+                .limit = hs->limit_bytes,
+                .last_room = OG_NONE,
+                /* a first look once create has had its own: the bounds it
+                 * records, and a rewrite it had to leave for later */
+                .due_ms = now + DIRTY_INTERVAL_DEFAULT_MS,
+                .every_ms = now + EVERY_MS,
+                .bounds = {DIRTY_MIN_DEFAULT, DIRTY_INTERVAL_DEFAULT_MS},
+                .slot = (int)(getpid() % 10),
+                .state_dir = state_dir,
+        };
+        if (w->on)
+                w->last_room = room_of(w, hs);
+}
+
+void room_watch_free(struct room_watch *w)
+{
+        dirtyctl_cache_free(&w->cache);
 }
 
 int room_watch_timeout(const struct room_watch *w, int dflt)
@@ -41,14 +58,41 @@ void room_watch_event(struct room_watch *w)
         (void)w;
 }
 
+static void look(struct room_watch *w, int64_t now)
+{
+        struct dirty_next next;
+        w->due_ms = 0; /* a wait is recorded as owed: seen below from then on */
+        w->next_ms = now + w->bounds.interval_ms;
+        if (dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), "/proc", NULL, &w->cache, &next,
+                            NULL) < 0)
+                return;
+        w->bounds = next.bounds;
+        w->next_ms = now + next.bounds.interval_ms;
+}
+
 void room_watch_quiet(struct room_watch *w, const struct hook_state *hs)
 {
         if (!w->on)
                 return;
-        int64_t anon = anon_of(hs);
-        if (anon == OG_NONE || (w->last_anon != OG_NONE && anon - w->last_anon < MOVED &&
-                                w->last_anon - anon < MOVED))
-                return;
-        w->last_anon = anon;
-        dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), "/proc", NULL);
+        int64_t now = dirtyctl_now_ms();
+        int64_t room = room_of(w, hs);
+        if (room != OG_NONE && (w->last_room == OG_NONE || room - w->last_room >= MOVED ||
+                                w->last_room - room >= MOVED)) {
+                int64_t live = dirtyctl_live_bytes(dirtyctl_vm_dir(), "/proc");
+                if (dirtyctl_worth(w->last_room, room, live, w->bounds.min_bytes) &&
+                    (w->due_ms == 0 || w->due_ms > now))
+                        w->due_ms = now;
+                w->last_room = room;
+        }
+        if (now >= w->every_ms) {
+                w->every_ms = now + EVERY_MS;
+                if (w->due_ms == 0)
+                        w->due_ms = now;
+        }
+        int64_t owed = dirtyctl_owed(w->state_dir, &w->seen);
+        if (owed > 0)
+                owed += w->slot * w->bounds.interval_ms / 10;
+        bool due = (w->due_ms != 0 && now >= w->due_ms) || (owed > 0 && now >= owed);
+        if (due && now >= w->next_ms)
+                look(w, now);
 }

@@ -2,11 +2,19 @@
 /* The watcher's part in the writeback host mode: a container's page-cache
  * room (limit minus anonymous memory) shrinks when it allocates, long
  * after create. For an enrolled container the watcher looks every 100 ms
- * (one read of memory.stat) and re-evaluates vm.dirty_* when the anonymous
- * memory moved by 4 MiB or more; only when poll() timed out, so that an
- * OOM finds it free to take its snapshot. */
+ * (one read of memory.stat), only when poll() timed out, so that an OOM
+ * finds it free to take its snapshot. When the anonymous memory moved by
+ * 4 MiB or more and the move can change the host's values (its own target
+ * is now below the value in force, or it held that value down and grew:
+ * dirtyctl_worth), it re-evaluates vm.dirty_*, at most once per
+ * writeback_host_interval; also when a rewrite recorded as owed falls due
+ * (the watchers spread over a tenth of the interval each, so that one of
+ * them makes it and the others see it made), and every 30 s in any case
+ * (a container gone without its poststop). lib/dirtyctl.c decides, at its
+ * own pace. */
 #ifndef OOMGUARD_WATCHROOM_H
 #define OOMGUARD_WATCHROOM_H
+#include "dirtyctl.h"
 #include "hookstate.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,15 +22,24 @@
 struct room_watch {
         bool on;           /* the container is in the host mode */
         int fd;            /* an event source, or -1 (none yet) */
-        int64_t last_anon; /* at the last re-evaluation */
+        int64_t limit;
+        int64_t last_room; /* at the last move considered */
+        int64_t due_ms;    /* a look of its own is owed at this time (0: none) */
+        int64_t next_ms;   /* no look before this (one per interval) */
+        int64_t every_ms;  /* the next look in any case */
+        int slot;          /* its tenth of the interval for owed rewrites */
+        struct dirty_seen seen;
+        struct dirty_bounds bounds; /* as the last look found them */
+        struct dirty_cache cache;
         const char *state_dir;
 };
 
 void room_watch_init(struct room_watch *w, const struct hook_state *hs, const char *state_dir);
+void room_watch_free(struct room_watch *w);
 /* poll() timeout in ms given the watcher's own */
 int room_watch_timeout(const struct room_watch *w, int dflt);
 /* Its event source fired (reserved: none is used). */
 void room_watch_event(struct room_watch *w);
-/* poll() timed out: look, and re-evaluate when the room moved. */
+/* poll() timed out: look, and re-evaluate when it is worth it. */
 void room_watch_quiet(struct room_watch *w, const struct hook_state *hs);
 #endif

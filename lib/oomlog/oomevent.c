@@ -264,10 +264,10 @@ static void on_cpuset(struct oomlog *p, const char *m, size_t n)
 }
 
 static void on_task_in(struct oomlog *p, const char *m, size_t n,
-                       const struct when *w)
+                       const struct when *w, bool strict)
 {
         struct om_task_in t;
-        if (!om_parse_task_in(m, n, &t))
+        if (!om_parse_task_in(m, n, strict, &t))
                 return;
         struct ev *e = p->cur;
         if (!e || ev_done(e) || !ev_fresh(e, w) ||
@@ -397,10 +397,10 @@ static void on_table_start(struct oomlog *p, enum om_kind kind, const char *m,
 }
 
 static void on_summary(struct oomlog *p, const char *m, size_t n,
-                       const struct when *w)
+                       const struct when *w, bool strict)
 {
         struct om_summary s;
-        if (!om_parse_summary(m, n, &s))
+        if (!om_parse_summary(m, n, strict, &s))
                 return;
         struct kill_int *ki = recent_kill(p, s.pid, w);
         if (ki && ki->has_summary)
@@ -610,11 +610,13 @@ static void close_blocks(struct ev *e, enum om_kind k)
 }
 
 void oomev_handle(struct oomlog *p, const char *m, size_t n,
-                  const struct when *w)
+                  const struct when *w, bool strict)
 {
         struct ev *e = p->cur;
         bool want_cpuset = e && e->has_header && !e->cpuset_seen && !ev_done(e);
-        enum om_kind k = om_classify(m, n, want_cpuset, e && e->stats_open);
+        bool want_stat = e && e->stats_open;
+        enum om_kind k = strict ? om_classify_kmsg(m, n, want_cpuset, want_stat)
+                                : om_classify(m, n, want_cpuset, want_stat);
         p->msg_counter++;
         p->quiet = k == OM_NONE ? p->quiet + 1 : 0;
         close_blocks(e, k);
@@ -624,7 +626,7 @@ void oomev_handle(struct oomlog *p, const char *m, size_t n,
         case OM_INVOKED: on_invoked(p, m, n, w); break;
         case OM_CPUSET: on_cpuset(p, m, n); break;
         case OM_CPU: on_cpu(p, m, n, w); break;
-        case OM_TASK_IN: on_task_in(p, m, n, w); break;
+        case OM_TASK_IN: on_task_in(p, m, n, w, strict); break;
         case OM_MEMORY:
         case OM_MEMSW:
         case OM_SWAP:
@@ -639,7 +641,7 @@ void oomev_handle(struct oomlog *p, const char *m, size_t n,
         case OM_TASKS_STATE:
         case OM_TABLE_HDR: on_table_start(p, k, m, n, w); break;
         case OM_TABLE_ROW: on_table_row(p, m, n, w); break;
-        case OM_SUMMARY: on_summary(p, m, n, w); break;
+        case OM_SUMMARY: on_summary(p, m, n, w, strict); break;
         case OM_SACRIFICE: on_sacrifice(p, m, n, w); break;
         case OM_KILLED: on_killed(p, m, n, w); break;
         case OM_GROUP: on_group(p, m, n, w); break;

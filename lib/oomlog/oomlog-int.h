@@ -75,6 +75,7 @@ struct oomlog {
         char *pending;
         size_t pending_len;
         bool pending_active, join_ok, last_kmsg;
+        bool pending_strict; /* from the kernel's own log (a kmsg record) */
         struct when pending_when;
         char *scratch; /* kmsg unescape */
         /* events and kills */
@@ -96,8 +97,9 @@ struct oomlog {
 };
 
 /* oomevent.c */
+/* strict: the message is a /dev/kmsg record's (see oomlog.c) */
 void oomev_handle(struct oomlog *p, const char *m, size_t n,
-                  const struct when *w);
+                  const struct when *w, bool strict);
 void oomev_free(struct ev *e);
 /* No event is collecting lines: noise until the next OOM message. */
 bool oomev_idle(const struct oomlog *p);

@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Physical lines -> kernel messages: drops what other programs wrote, joins
- * lines that copy-paste, mail and terminals wrapped, splits /dev/kmsg
- * records that hold several lines. */
+ * lines that copy-paste, mail and terminals wrapped, splits the /dev/kmsg
+ * records that hold a multi-line dump.
+ *
+ * Two modes. A pasted log (dmesg, journalctl, a ticket) may wrap a kernel
+ * message in anything: an OOM message is looked for anywhere in a line.
+ * The kernel's own log (/dev/kmsg records, live or saved) is strict: a
+ * message is the kernel's OOM message only from its start, because kernel
+ * messages quote text others choose (an audit record's exe="...", process
+ * and file names) and that text can spell any OOM message. */
 #define _GNU_SOURCE
 #include "oomlog-int.h"
 
@@ -53,7 +60,7 @@ static void flush_pending(struct oomlog *p)
                 return;
         p->pending_active = false;
         p->pending[p->pending_len] = '\0';
-        oomev_handle(p, p->pending, p->pending_len, &p->pending_when);
+        oomev_handle(p, p->pending, p->pending_len, &p->pending_when, p->pending_strict);
 }
 
 /* A message that holds a marker may continue on the next lines: stay awake
@@ -65,9 +72,10 @@ static void keep_awake(struct oomlog *p, const char *m, size_t n)
 }
 
 static void start_pending(struct oomlog *p, const char *m, size_t n,
-                          const struct when *w)
+                          const struct when *w, bool strict)
 {
         flush_pending(p);
+        p->pending_strict = strict;
         if (n > OOMLOG_MAX_MSG)
                 n = OOMLOG_MAX_MSG;
         memcpy(p->pending, m, n);
@@ -136,8 +144,32 @@ static int hexval(char c)
         return -1;
 }
 
-/* /dev/kmsg escapes newlines and control bytes as \xNN: one record can hold
- * a whole multi-line dump (v2 memory.stat). */
+/* After a "Memory cgroup stats for X:" header (the record pending, or the
+ * first line of this one), kernels before 6.4 print cgroup v2's
+ * memory.stat dump as one record of "key value" lines. Only such a record
+ * is split: any other record may quote a newline someone else chose (a
+ * file, process or cgroup name). */
+static bool stats_dump(const struct oomlog *p, const char *d, size_t n)
+{
+        const char *first = memchr(d, '\n', n);
+        if (first && om_classify_kmsg(d, (size_t)(first - d), false, false) == OM_STATS) {
+                n -= (size_t)(first + 1 - d);
+                d = first + 1;
+        } else if (!p->pending_active || !p->pending_strict ||
+                   om_classify_kmsg(p->pending, p->pending_len, false, false) != OM_STATS) {
+                return false;
+        }
+        for (const char *s = d, *end = d + n; s < end;) {
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                if (e > s && om_classify_kmsg(s, (size_t)(e - s), false, true) != OM_STAT)
+                        return false;
+                s = nl ? nl + 1 : end;
+        }
+        return true;
+}
+
+/* /dev/kmsg escapes newlines, control bytes and backslashes as \xNN. */
 static void feed_kmsg_escaped(struct oomlog *p, const char *m, size_t n,
                               const struct when *w)
 {
@@ -153,11 +185,15 @@ static void feed_kmsg_escaped(struct oomlog *p, const char *m, size_t n,
                 }
         }
         const char *s = p->scratch, *end = p->scratch + o;
+        if (!stats_dump(p, s, o)) {
+                start_pending(p, s, o, w, true);
+                return;
+        }
         while (s <= end) {
                 const char *nl = memchr(s, '\n', (size_t)(end - s));
                 const char *e = nl ? nl : end;
                 if (e > s || !nl)
-                        start_pending(p, s, (size_t)(e - s), w);
+                        start_pending(p, s, (size_t)(e - s), w, true);
                 if (!nl)
                         break;
                 s = nl + 1;
@@ -196,24 +232,26 @@ static void feed_bare(struct oomlog *p, const struct logline *ll,
                         m = a;
                 }
         }
-        start_pending(p, m, n, w);
+        start_pending(p, m, n, w, false);
 }
 
-/* A kernel line: its message, or an OOM message after an unknown extra
- * prefix ("[ts] <host> msg"). The kernel does not quote others' text. */
+/* A kernel line: its message. In a pasted log, also an OOM message after
+ * an unknown extra prefix ("[ts] <host> msg"); never in the kernel's own
+ * log, whose records are nothing but the message. */
 static void start_kernel(struct oomlog *p, const struct logline *ll,
                          const struct when *w)
 {
         const char *m = ll->msg;
         size_t n = ll->msg_len;
-        if (n > 0 && !scan_is_space(*m) && om_classify(m, n, false, false) == OM_NONE) {
+        if (!ll->kmsg && n > 0 && !scan_is_space(*m) &&
+            om_classify(m, n, false, false) == OM_NONE) {
                 const char *a = om_find_anchor(m, n);
                 if (a) {
                         n -= (size_t)(a - m);
                         m = a;
                 }
         }
-        start_pending(p, m, n, w);
+        start_pending(p, m, n, w, ll->kmsg);
 }
 
 int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)

@@ -67,19 +67,79 @@ static bool is_stat_line(const char *m, size_t n)
         return i > d && scan_rtrim(m + i, n - i) == 0;
 }
 
+#define COMM_MAX 15 /* TASK_COMM_LEN - 1: the longest name before a header */
+
+/* "<word> N" at q: the word ends there and a pid follows. A pasted line
+ * cut right after the word counts too, unless strict. "Killed process9"
+ * is a 15-byte process name, not this. */
+static bool process_word(const char *q, const char *end, const char *word, bool strict)
+{
+        size_t wn = strlen(word);
+        if ((size_t)(end - q) < wn || memcmp(q, word, wn) != 0)
+                return false;
+        q += wn;
+        if (q == end)
+                return !strict;
+        if (*q != ' ')
+                return false;
+        while (q < end && *q == ' ')
+                q++;
+        if (!strict && q + 1 < end && *q == '-') /* a garbled pid: no pid */
+                q++;
+        return q < end ? scan_is_digit(*q) : !strict;
+}
+
+/* First "<word> N" in [m, m + n), or NULL. */
+static const char *find_process(const char *m, size_t n, const char *word)
+{
+        const char *end = m + n;
+        for (const char *q = m; q < end;) {
+                const char *f = memmem(q, (size_t)(end - q), word, strlen(word));
+                if (!f || process_word(f, end, word, false))
+                        return f;
+                q = f + 1;
+        }
+        return NULL;
+}
+
+/* The kernel's "<message>: " before Kill(ed) process, or NULL. */
+static const char *after_oom_message(const char *m, size_t n)
+{
+        static const char *const msgs[] = {
+                "Memory cgroup out of memory: ", "Out of memory: ",
+                "Out of memory (oom_kill_allocating_task): ",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(msgs); i++)
+                if (STARTS(m, n, msgs[i]))
+                        return m + strlen(msgs[i]);
+        return NULL;
+}
+
+/* From the kernel's own log: "[<message>: ]Killed process N" or
+ * "<message>: Kill process N", nothing else before them. */
+static enum om_kind classify_victim_strict(const char *m, size_t n)
+{
+        const char *end = m + n, *q = after_oom_message(m, n);
+        if (process_word(q ? q : m, end, "Killed process", true))
+                return OM_KILLED;
+        if (process_word(q ? q : m, end, "Kill process", true))
+                return OM_SACRIFICE;
+        return OM_NONE;
+}
+
 static enum om_kind classify_upper(const char *m, size_t n)
 {
         switch (m[0]) {
         case 'K':
-                if (STARTS(m, n, "Killed process"))
+                if (process_word(m, m + n, "Killed process", false))
                         return OM_KILLED;
-                if (STARTS(m, n, "Kill process"))
+                if (process_word(m, m + n, "Kill process", false))
                         return OM_SACRIFICE;
                 break;
         case 'M':
                 if (STARTS(m, n, "Memory cgroup out of memory"))
-                        return memmem(m, n, "Killed process", 14) ? OM_KILLED
-                                                                  : OM_SACRIFICE;
+                        return find_process(m, n, "Killed process") ? OM_KILLED
+                                                                    : OM_SACRIFICE;
                 if (STARTS(m, n, "Memory cgroup stats for"))
                         return OM_STATS;
                 break;
@@ -88,7 +148,7 @@ static enum om_kind classify_upper(const char *m, size_t n)
                         break;
                 if (STARTS(m, n, "Out of memory and no killable"))
                         return OM_NO_VICTIM;
-                if (memmem(m, n, "Killed process", 14))
+                if (find_process(m, n, "Killed process"))
                         return OM_KILLED;
                 if (memmem(m, n, "Kill process", 12))
                         return OM_SACRIFICE;
@@ -151,11 +211,22 @@ static enum om_kind classify_lower(const char *m, size_t n)
         return OM_NONE;
 }
 
+/* " invoked oom-killer:" right after a process name: the header, whatever
+ * the name spells ("Killed process9 invoked oom-killer: ..."). */
+static bool invoked_header(const char *m, size_t n)
+{
+        const char *k = memmem(m, n < COMM_MAX + 20 ? n : COMM_MAX + 20,
+                               " invoked oom-killer:", 20);
+        return k && k - m <= COMM_MAX;
+}
+
 enum om_kind om_classify(const char *m, size_t n, bool want_cpuset,
                          bool want_stat)
 {
         if (n == 0)
                 return OM_NONE;
+        if (invoked_header(m, n))
+                return OM_INVOKED;
         enum om_kind k = (m[0] >= 'A' && m[0] <= 'Z') ? classify_upper(m, n)
                                                       : classify_lower(m, n);
         if (k != OM_NONE)
@@ -166,6 +237,58 @@ enum om_kind om_classify(const char *m, size_t n, bool want_cpuset,
                 return OM_INVOKED;
         if (want_cpuset && memmem(m, n, " cpuset=", 8) &&
             memmem(m, n, " mems_allowed=", 14))
+                return OM_CPUSET;
+        return OM_NONE;
+}
+
+/* "<usage> N kB": the counter lines' fixed start */
+static bool counter_form(const char *m, size_t n)
+{
+        const char *u = memmem(m, n < 24 ? n : 24, "usage ", 6);
+        struct scan s = scan_make(u ? u + 6 : m, u ? (size_t)(m + n - u - 6) : 0);
+        size_t d = scan_digits(&s);
+        s.p += d;
+        return u && d > 0 && scan_lit(&s, "kB");
+}
+
+enum om_kind om_classify_kmsg(const char *m, size_t n, bool want_cpuset, bool want_stat)
+{
+        static const char group_tail[] = " are going to be killed due to memory.oom.group set";
+        if (n == 0)
+                return OM_NONE;
+        if (invoked_header(m, n))
+                return OM_INVOKED;
+        enum om_kind k = (m[0] >= 'A' && m[0] <= 'Z') ? classify_upper(m, n)
+                                                      : classify_lower(m, n);
+        switch (k) {
+        case OM_KILLED:
+        case OM_SACRIFICE:
+                return classify_victim_strict(m, n);
+        case OM_REAPED:
+                return process_word(m + 12, m + n, "reaped process", true) ? k : OM_NONE;
+        case OM_GROUP: {
+                size_t tn = sizeof(group_tail) - 1;
+                return STARTS(m, n, "Tasks in /") && n > tn &&
+                                       memcmp(m + n - tn, group_tail, tn) == 0
+                               ? k
+                               : OM_NONE;
+        }
+        case OM_MEMORY:
+        case OM_MEMSW:
+        case OM_SWAP:
+        case OM_KMEM:
+                return counter_form(m, n) ? k : OM_NONE;
+        case OM_NONE:
+                break;
+        default:
+                return k;
+        }
+        if (want_stat && is_stat_line(m, n))
+                return OM_STAT;
+        const char *c = want_cpuset ? memmem(m, n < COMM_MAX + 8 ? n : COMM_MAX + 8,
+                                             " cpuset=", 8)
+                                    : NULL;
+        if (c && c - m <= COMM_MAX && memmem(m, n, " mems_allowed=", 14))
                 return OM_CPUSET;
         return OM_NONE;
 }
@@ -245,23 +368,6 @@ bool om_parse_cpuset(const char *m, size_t n, struct om_cpuset *ret)
         return true;
 }
 
-bool om_parse_task_in(const char *m, size_t n, struct om_task_in *ret)
-{
-        static const char mid[] = " killed as a result of limit of ";
-        memset(ret, 0, sizeof(*ret));
-        if (!STARTS(m, n, "Task in "))
-                return false;
-        const char *b = m + 8;
-        const char *k = memmem(b, (size_t)(m + n - b), mid, sizeof(mid) - 1);
-        if (!k) { /* cut before the limit: the task's memcg may be partial */
-                ret->task_memcg = om_trim_value(span_of(b, m + n));
-                return true;
-        }
-        ret->task_memcg = om_trim_value(span_of(b, k));
-        ret->oom_memcg = om_trim_value(span_of(k + sizeof(mid) - 1, m + n));
-        return true;
-}
-
 bool om_parse_counter(const char *m, size_t n, struct om_counter *ret)
 {
         ret->usage_kb = int_after(m, n, "usage ");
@@ -324,56 +430,6 @@ bool om_parse_stat(const char *m, size_t n, struct om_stat *ret)
         return scan_i64(&s, &ret->value);
 }
 
-/* Summary keys in print order; a value runs to the next ",key". */
-static const char *const summary_keys[] = {
-        ",nodemask=", ",cpuset=",    ",mems_allowed=", ",global_oom",
-        ",oom_memcg=", ",task_memcg=", ",task=",        ",pid=",
-        ",uid=",
-};
-
-static struct span summary_value(const char *m, size_t n, const char *key,
-                                 bool to_last_pid)
-{
-        struct scan s = scan_make(m, n);
-        const char *k = scan_find(&s, key);
-        if (!k)
-                return (struct span){NULL, 0};
-        const char *b = k + strlen(key), *e = m + n;
-        struct scan rest = scan_make(b, (size_t)(m + n - b));
-        if (to_last_pid) { /* a comm may hold commas: run to the last ",pid=" */
-                const char *q = scan_rfind(&rest, ",pid=");
-                return om_trim_value(span_of(b, q ? q : e));
-        }
-        for (size_t i = 0; i < ARRAY_SIZE(summary_keys); i++) {
-                const char *q = scan_find(&rest, summary_keys[i]);
-                if (q && q < e)
-                        e = q;
-        }
-        return om_trim_value(span_of(b, e));
-}
-
-bool om_parse_summary(const char *m, size_t n, struct om_summary *ret)
-{
-        memset(ret, 0, sizeof(*ret));
-        if (!STARTS(m, n, "oom-kill:"))
-                return false;
-        ret->constraint = summary_value(m, n, "oom-kill:constraint=", false);
-        ret->cpuset = summary_value(m, n, ",cpuset=", false);
-        ret->oom_memcg = summary_value(m, n, ",oom_memcg=", false);
-        ret->task_memcg = summary_value(m, n, ",task_memcg=", false);
-        ret->task = summary_value(m, n, ",task=", true);
-        ret->global_oom = memmem(m, n, ",global_oom", 11) != NULL;
-        ret->pid = int_after(m, n, ",pid=");
-        ret->uid = int_after(m, n, ",uid=");
-        if (ret->task.p) { /* the last ",pid=" is the real one */
-                struct scan s = scan_make(m, n);
-                const char *q = scan_rfind(&s, ",pid=");
-                ret->pid = q ? int_after(q, (size_t)(m + n - q), ",pid=") : OG_NONE;
-        }
-        ret->pid = pid_or_none(ret->pid);
-        return true;
-}
-
 static enum om_origin origin_of(const char *m, const char *k)
 {
         size_t n = (size_t)(k - m);
@@ -418,7 +474,7 @@ bool om_parse_sacrifice(const char *m, size_t n, enum om_origin *origin,
                         int64_t *pid, struct span *comm)
 {
         static const char *const stops[] = {") score "};
-        const char *k = memmem(m, n, "Kill process", 12);
+        const char *k = find_process(m, n, "Kill process");
         *pid = OG_NONE;
         *comm = (struct span){NULL, 0};
         if (!k)
@@ -432,7 +488,7 @@ bool om_parse_sacrifice(const char *m, size_t n, enum om_origin *origin,
 bool om_parse_killed(const char *m, size_t n, struct om_killed *ret)
 {
         static const char *const stops[] = {") total-vm:", "), UID", ") vsz:"};
-        const char *k = memmem(m, n, "Killed process", 14);
+        const char *k = find_process(m, n, "Killed process");
         memset(ret, 0, sizeof(*ret));
         ret->pid = ret->uid = ret->total_vm_kb = ret->anon_rss_kb = OG_NONE;
         ret->file_rss_kb = ret->shmem_rss_kb = ret->oom_score_adj = OG_NONE;

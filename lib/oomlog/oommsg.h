@@ -125,17 +125,28 @@ struct om_row {
  * are only meaningful right after an invoked header or a stats header. */
 enum om_kind om_classify(const char *m, size_t n, bool want_cpuset,
                          bool want_stat);
+/* The same for a message from the kernel's own log (a /dev/kmsg record),
+ * where only the kernel's format counts: the message starts with it (only
+ * the header may have a process name, at most 15 bytes, before it).
+ * Kernel messages quote others' text (an audit record's exe="...", a
+ * process name, a file name) anywhere after their start. */
+enum om_kind om_classify_kmsg(const char *m, size_t n, bool want_cpuset,
+                              bool want_stat);
 
 bool om_parse_invoked(const char *m, size_t n, struct om_invoked *ret);
 bool om_parse_cpu(const char *m, size_t n, struct om_cpu *ret);
 bool om_parse_cpuset(const char *m, size_t n, struct om_cpuset *ret);
-bool om_parse_task_in(const char *m, size_t n, struct om_task_in *ret);
+/* The two messages with memcg paths (lib/oomsum.c): paths are given only
+ * when one reading of the line fits the kernel's format (names may spell
+ * the separators); strict is for the kernel's own log (/dev/kmsg records),
+ * where a line that fits no reading is not the kernel's. */
+bool om_parse_task_in(const char *m, size_t n, bool strict, struct om_task_in *ret);
 bool om_parse_counter(const char *m, size_t n, struct om_counter *ret);
 bool om_parse_stats(const char *m, size_t n, struct om_stats *ret);
 /* Next "key:valueKB" token of a v1 single-line stats dump. */
 bool om_next_inline_stat(struct span *rest, struct om_stat *ret);
 bool om_parse_stat(const char *m, size_t n, struct om_stat *ret);
-bool om_parse_summary(const char *m, size_t n, struct om_summary *ret);
+bool om_parse_summary(const char *m, size_t n, bool strict, struct om_summary *ret);
 bool om_parse_sacrifice(const char *m, size_t n, enum om_origin *origin,
                         int64_t *pid, struct span *comm);
 bool om_parse_killed(const char *m, size_t n, struct om_killed *ret);

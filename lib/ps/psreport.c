@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "psreport.h"
 
-#include "explain.h"
 #include "jsongen.h"
 #include "text.h"
 
@@ -47,10 +46,18 @@ static int by_score(const void *a, const void *b)
         return y->oom_score - x->oom_score;
 }
 
+/* A process names itself: its comm made one inert field */
+static const char *comm_of(const struct proc_entry *e, char *buf)
+{
+        size_t n = strnlen(e->comm, sizeof(e->comm));
+        buf[textsafe(e->comm, n, TEXTSAFE_LINE, true, buf, NULL)] = '\0';
+        return buf;
+}
+
 static void row(FILE *out, const struct proc_entry *e, unsigned f)
 {
-        char comm[64];
-        text_sanitize(e->comm, comm, sizeof(comm));
+        char comm[sizeof(e->comm) + 1];
+        comm_of(e, comm);
         fprintf(out, "%-12.12s %8d %-16.16s %10" PRId64 " %9d %13d%s\n",
                 in_container(e) ? e->container_id : "(host)", e->pid, comm,
                 e->rss_kb, e->oom_score, e->oom_score_adj,
@@ -63,19 +70,21 @@ static void findings(FILE *out, const struct proc_table *t, const unsigned *f)
 {
         for (size_t i = 0; i < t->n; i++) {
                 const struct proc_entry *e = &t->e[i];
+                char comm[sizeof(e->comm) + 1];
+                comm_of(e, comm);
                 if (f[i] & PS_FLAG_PROTECTED)
                         fprintf(out, "warning: container %.12s: %s (pid %d) runs with "
                                      "oom_score_adj %d inherited from its runtime; in a "
                                      "global OOM the host's own processes die first. Fix: "
                                      "register oomguard, or give the container an explicit "
                                      "oomScoreAdj >= 0.\n",
-                                e->container_id, e->comm, e->pid, e->oom_score_adj);
+                                e->container_id, comm, e->pid, e->oom_score_adj);
                 if (f[i] & PS_FLAG_HOST_FIRST)
                         fprintf(out, "warning: host process %s (pid %d, oom_score %d) "
                                      "would be killed before any container in a global OOM. "
                                      "Fix: protect it (OOMScoreAdjust= in its unit) or raise "
                                      "the containers' oom_score_adj.\n",
-                                e->comm, e->pid, e->oom_score);
+                                comm, e->pid, e->oom_score);
         }
 }
 

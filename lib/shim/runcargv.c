@@ -14,6 +14,12 @@ static const char *const command_values[] = {
         "process", "p", "cwd", "env", "e", "user", "u", "cap", "c", "apparmor",
         "process-label", "additional-gids", "g", "seccomp", NULL,
 };
+/* runc (urfave/cli) and crun (argp): help anywhere, version only before
+ * the command */
+static const char *const help_flags[] = {"help", "h", "?", "usage", NULL};
+static const char *const global_print_flags[] = {
+        "help", "h", "?", "usage", "version", "v", "V", NULL,
+};
 
 static bool in(const char *const *set, const char *s, size_t n)
 {
@@ -46,6 +52,14 @@ static bool named(const struct flag *f, const char *a, const char *b)
                (b && strlen(b) == f->len && !strncmp(f->name, b, f->len));
 }
 
+/* A switch from set that is on: "-h", "--help", "--help=true"; Go's
+ * flag package takes "--help=false" (and 0, f, F, FALSE, False) as off. */
+static bool switch_on(const struct flag *f, const char *const *set)
+{
+        static const char *const off[] = {"false", "0", "f", "F", "FALSE", "False", NULL};
+        return in(set, f->name, f->len) && (!f->value || !in(off, f->value, strlen(f->value)));
+}
+
 /* The value of flag f at argv[*i], stepping over a separate word. */
 static const char *take(const struct flag *f, int argc, char *const *argv, int *i)
 {
@@ -59,15 +73,25 @@ static void command_flags(int argc, char *const *argv, int i, struct runc_argv *
         bool create = !strcmp(ret->command, "create") || !strcmp(ret->command, "run");
         /* delete's -f is --force: other commands' flags are all switches */
         bool values = create || !strcmp(ret->command, "exec");
+        /* what follows exec's and ps's id is the process's, not theirs */
+        bool stop_at_id = !strcmp(ret->command, "exec") || !strcmp(ret->command, "ps");
         for (; i < argc; i++) {
                 struct flag f;
                 if (!strcmp(argv[i], "--")) {
-                        ret->id = i + 1 < argc ? argv[i + 1] : NULL;
+                        if (!ret->id && i + 1 < argc)
+                                ret->id = argv[i + 1];
                         return;
                 }
                 if (!flag_of(argv[i], &f)) {
-                        ret->id = argv[i];
-                        return;
+                        if (!ret->id)
+                                ret->id = argv[i];
+                        if (stop_at_id)
+                                return;
+                        continue;
+                }
+                if (switch_on(&f, help_flags)) {
+                        ret->help = true;
+                        continue;
                 }
                 if (!values || !in(command_values, f.name, f.len))
                         continue;
@@ -88,6 +112,10 @@ void runcargv_parse(int argc, char *const *argv, struct runc_argv *ret)
                         ret->command = argv[i];
                         command_flags(argc, argv, i + 1, ret);
                         return;
+                }
+                if (switch_on(&f, global_print_flags)) {
+                        ret->help = true;
+                        continue;
                 }
                 if (!in(global_values, f.name, f.len))
                         continue;

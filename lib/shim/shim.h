@@ -42,9 +42,12 @@ int shim_prepare(const struct og_config *cfg, struct shim_plan *plan,
                  struct shim_result *ret, struct og_error *err);
 
 /* delete: the container's counters into its state directory, if the hook
- * left one and the cgroup still exists. */
+ * left one and the cgroup still exists (an id the hook cannot take has
+ * none: 0). */
 int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *err);
 /* Can this host limit memory+swap (v1 memsw files, v2 memory.swap.max)?
- * Is its memory controller on cgroup v1? */
-void shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1);
+ * Is its memory controller on cgroup v1? When mountinfo does not tell,
+ * both false and err says why. */
+int shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1,
+                    struct og_error *err);
 #endif

@@ -125,6 +125,7 @@ int shim_prepare(const struct og_config *cfg, struct shim_plan *plan, struct shi
         if (r < 0)
                 return og_error_prefix(err, r, "%s/%s", dir, name);
         decide_writeback(dir, buf, len, plan, wb);
+        plan->bundle_dir = dir; /* the container's own copy of the library goes there */
         if ((r = shimspec_rewrite(buf, len, cfg, plan, ret, err)) < 0)
                 return og_error_prefix(err, r, "%s/%s", dir, name);
         if (ret->len == len && !memcmp(ret->buf, buf, len))
@@ -136,7 +137,7 @@ int shim_prepare(const struct og_config *cfg, struct shim_plan *plan, struct shi
 int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *err)
 {
         if (!id || !oci_id_valid(id, strlen(id)))
-                return og_error_set(err, -EINVAL, "no valid container id to snapshot");
+                return 0; /* the hook kept no state for it: nothing to keep */
         _cleanup_close_ int d = -1;
         int r = statedir_open(cfg->state_dir, id, false, &d, err);
         if (r == -ENOENT)
@@ -173,21 +174,20 @@ static bool child_has(const char *dir, const char *file)
         return found;
 }
 
-void shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1)
+int shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1,
+                    struct og_error *err)
 {
         char p[PATH_MAX];
-        snprintf(p, sizeof(p), "%s/self/mountinfo", proc_root);
-        _cleanup_free_ char *buf = NULL;
-        size_t len;
         struct cg_mounts m;
         *swap_accounting = *v1 = false;
-        if (fileio_read(AT_FDCWD, p, 1 << 20, &buf, &len, NULL, NULL) < 0 ||
-            cg_parse_mountinfo(buf, len, &m) < 0)
-                return;
+        int r = cg_read_mountinfo(proc_root, &m, NULL, err);
+        if (r < 0)
+                return r;
         *v1 = m.v1_memory[0] != '\0';
         if (*v1) /* v1 (hybrid too): the memsw files exist or not */
                 *swap_accounting = (size_t)snprintf(p, sizeof(p), "%s/memory.memsw.limit_in_bytes",
                                                     m.v1_memory) < sizeof(p) && access(p, F_OK) == 0;
         else /* v2: none at the root */
                 *swap_accounting = m.v2[0] && child_has(m.v2, "memory.swap.max");
+        return 0;
 }

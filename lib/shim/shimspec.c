@@ -2,14 +2,17 @@
 #define _GNU_SOURCE
 #include "shimspec.h"
 
+#include "fileio.h"
 #include "jsongen.h"
 #include "jsonsplice.h"
 #include "spec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Does the hooks.<stage> array already hold an entry for this hook? */
 static bool has_hook(const struct js_doc *d, const char *stage, const char *hook)
@@ -111,16 +114,42 @@ static int env_put(struct js_doc *d, const char *name, const char *value, bool a
         return r;
 }
 
-static bool has_mount(const struct js_doc *d, const char *dest)
+/* The mounts element whose destination is dest (its offset), or -1; its
+ * source into src. */
+static long find_mount(const struct js_doc *d, const char *dest, char *src, size_t cap)
 {
         static const char *const mounts[] = {"mounts"};
         long arr = js_find(d, mounts, 1), e;
         for (size_t i = 0; arr >= 0 && (e = js_array_elem(d, (size_t)arr, i)) >= 0; i++) {
                 char p[PATH_MAX];
-                if (js_member_str(d, (size_t)e, "destination", p, sizeof(p)) && !strcmp(p, dest))
-                        return true;
+                if (js_member_str(d, (size_t)e, "destination", p, sizeof(p)) && !strcmp(p, dest)) {
+                        if (!js_member_str(d, (size_t)e, "source", src, cap))
+                                src[0] = '\0';
+                        return e;
+                }
         }
-        return false;
+        return -1;
+}
+
+static char *mount_entry(const char *source)
+{
+        yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return NULL;
+        yajl_gen_map_open(g);
+        jg_str(g, "destination", SHIM_PRELOAD_DEST);
+        jg_str(g, "type", "bind");
+        jg_str(g, "source", source);
+        jg_key(g, "options");
+        yajl_gen_array_open(g);
+        static const char *const opts[] = {"rbind", "ro", "nosuid", "nodev"};
+        for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+                jg_strval(g, opts[i]);
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
+        char *m;
+        size_t n;
+        return jg_finish(g, false, &m, &n) < 0 ? NULL : m;
 }
 
 /* The write-window library: mounted read-only, preloaded, its window set. */
@@ -134,32 +163,50 @@ static int64_t window_for(int64_t configured, int64_t limit)
         return w < (4 << 20) ? 4 << 20 : w > (32 << 20) ? 32 << 20 : w;
 }
 
+/* The library copied into the bundle (a fresh file, never through a
+ * symlink); its absolute path into ret. */
+static int private_copy(const char *library, const char *bundle_dir, char *ret, size_t cap,
+                        struct og_error *err)
+{
+        char dir[PATH_MAX];
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        if (!realpath(bundle_dir, dir))
+                return og_error_set(err, -errno, "the bundle %s: %s", bundle_dir, strerror(errno));
+        if ((size_t)snprintf(ret, cap, "%s/%s", strcmp(dir, "/") ? dir : "", SHIM_PRELOAD_COPY) >=
+            cap)
+                return og_error_set(err, -ENAMETOOLONG, "the bundle path is too long");
+        int r = fileio_read(AT_FDCWD, library, SHIM_PRELOAD_MAX, &buf, &len, NULL, err);
+        if (r < 0)
+                return og_error_prefix(err, r, "the write-window library");
+        _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return og_error_set(err, -errno, "the bundle %s: %s", dir, strerror(errno));
+        /* no fsync: after a crash the next create writes it again */
+        r = fileio_replace(dfd, SHIM_PRELOAD_COPY, buf, len, 0444, err);
+        return r < 0 ? og_error_prefix(err, r, "copying the write-window library") : 0;
+}
+
 static int add_preload(struct js_doc *d, const struct shim_plan *plan, int64_t window,
                        struct shim_result *ret, struct og_error *err)
 {
         static const char *const mounts[] = {"mounts"};
+        char copy[PATH_MAX];
         int r;
-        if (!has_mount(d, SHIM_PRELOAD_DEST)) {
-                yajl_gen g = yajl_gen_alloc(NULL);
-                if (!g)
+        if (plan->bundle_dir &&
+            (r = private_copy(plan->preload, plan->bundle_dir, copy, sizeof(copy), err)) < 0)
+                return r;
+        const char *source = plan->bundle_dir ? copy : plan->preload;
+        char src[PATH_MAX];
+        long e = find_mount(d, SHIM_PRELOAD_DEST, src, sizeof(src));
+        /* a mount there already is kept, unless it is the host's library
+         * itself (a bundle an earlier version rewrote): then the copy */
+        bool shared = e >= 0 && plan->bundle_dir && !strcmp(src, plan->preload);
+        if (e < 0 || shared) {
+                _cleanup_free_ char *m = mount_entry(source);
+                if (!m)
                         return og_error_set(err, -ENOMEM, "out of memory");
-                yajl_gen_map_open(g);
-                jg_str(g, "destination", SHIM_PRELOAD_DEST);
-                jg_str(g, "type", "bind");
-                jg_str(g, "source", plan->preload);
-                jg_key(g, "options");
-                yajl_gen_array_open(g);
-                static const char *const opts[] = {"rbind", "ro", "nosuid", "nodev"};
-                for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
-                        jg_strval(g, opts[i]);
-                yajl_gen_array_close(g);
-                yajl_gen_map_close(g);
-                char *m;
-                size_t n;
-                if (jg_finish(g, false, &m, &n) < 0)
-                        return og_error_set(err, -ENOMEM, "out of memory");
-                r = js_append(d, mounts, 1, m, err);
-                free(m);
+                r = e < 0 ? js_append(d, mounts, 1, m, err) : js_replace(d, (size_t)e, m);
                 if (r < 0)
                         return r;
         }

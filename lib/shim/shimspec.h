@@ -4,7 +4,8 @@
  * process.oomScoreAdj from the policy, the swap translation, and for the
  * writeback policy the write-window library (a read-only bind mount, in
  * LD_PRELOAD, its window in the environment). Everything else keeps its
- * exact bytes. Pure: a document in, a document out. */
+ * exact bytes. A document in, a document out; the one file it writes is
+ * the container's own copy of the library, when the plan names a bundle. */
 #ifndef OOMGUARD_SHIMSPEC_H
 #define OOMGUARD_SHIMSPEC_H
 #include "config.h"
@@ -19,12 +20,21 @@ struct shim_plan {
         int64_t host_mem;        /* MemTotal, bytes */
         bool swap_accounting;    /* the host can limit memory+swap */
         const char *preload;     /* host path of the write-window library; NULL: none */
+        const char *bundle_dir;  /* where the container's copy of it goes; NULL:
+                                  * preload itself is mounted (tests only) */
         int64_t window;          /* its window in bytes */
         const char *writeback;   /* "preload", "host" or NULL: the annotation for the hook */
 };
 
 /* Where the write-window library appears inside the container. */
 #define SHIM_PRELOAD_DEST "/.oomguard/liboomguard-pagecache.so"
+/* The container's own copy of it, in its bundle directory: the bind mount
+ * is read-only, but a container with CAP_SYS_ADMIN in the host's user
+ * namespace can remount it read-write; what it then changes must be its
+ * own copy, never a file every container is served. Rewritten (a new
+ * inode) at every create. */
+#define SHIM_PRELOAD_COPY ".oomguard-pagecache.so"
+#define SHIM_PRELOAD_MAX (16 << 20)
 #define SHIM_ANN_WRITEBACK "org.oomguard.writeback"
 
 struct shim_result {

@@ -5,6 +5,7 @@
 #include "scan.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,9 +33,8 @@ int cgf_write(const char *dir, const char *file, const char *value)
         return e;
 }
 
-static ssize_t read_small(const char *dir, const char *file, char *buf, size_t cap)
+static ssize_t read_fd(int fd, char *buf, size_t cap)
 {
-        int fd = open_file(dir, file, O_RDONLY);
         if (fd < 0)
                 return fd;
         ssize_t n = read(fd, buf, cap - 1);
@@ -46,6 +46,11 @@ static ssize_t read_small(const char *dir, const char *file, char *buf, size_t c
                 return -EFBIG; /* fail rather than truncate */
         buf[n] = '\0';
         return n;
+}
+
+static ssize_t read_small(const char *dir, const char *file, char *buf, size_t cap)
+{
+        return read_fd(open_file(dir, file, O_RDONLY), buf, cap);
 }
 
 int64_t cgf_read_int(const char *dir, const char *file)
@@ -107,4 +112,70 @@ int64_t cgf_read_key(const char *dir, const char *file, const char *key)
         char buf[4096];
         ssize_t n = read_small(dir, file, buf, sizeof(buf));
         return n > 0 ? cgf_parse_key(buf, (size_t)n, key) : OG_NONE;
+}
+
+/* A container may create cgroups without end: the walk stops at this many
+ * (and this deep); what it leaves out can only hide the container's own
+ * kills from its own verdict. */
+#define CGF_SUBTREE_MAX 1024
+#define CGF_SUBTREE_DEPTH 16
+
+struct subtree_walk {
+        size_t seen;
+        int64_t sum;
+};
+
+static int64_t oom_kill_at(int dfd)
+{
+        char buf[4096];
+        int fd = openat(dfd, "memory.oom_control", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return OG_NONE;
+        ssize_t n = read_fd(fd, buf, sizeof(buf));
+        return n > 0 ? cgf_parse_key(buf, (size_t)n, "oom_kill") : OG_NONE;
+}
+
+/* Adds the oom_kill of every cgroup below dfd (which it closes). */
+static void sum_children(int dfd, int depth, struct subtree_walk *w)
+{
+        DIR *d = fdopendir(dfd);
+        if (!d) {
+                close(dfd);
+                return;
+        }
+        struct dirent *de;
+        while (w->seen < CGF_SUBTREE_MAX && (de = readdir(d))) {
+                if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+                    !strcmp(de->d_name, ".."))
+                        continue;
+                int cfd = openat(dirfd(d), de->d_name,
+                                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (cfd < 0)
+                        continue; /* removed meanwhile */
+                w->seen++;
+                int64_t k = oom_kill_at(cfd);
+                if (k > 0)
+                        w->sum += k;
+                if (depth + 1 < CGF_SUBTREE_DEPTH)
+                        sum_children(cfd, depth + 1, w);
+                else
+                        close(cfd);
+        }
+        closedir(d);
+}
+
+int64_t cgf_read_oom_kill(const char *dir, int version)
+{
+        if (version != 1)
+                return cgf_read_key(dir, "memory.events", "oom_kill");
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0)
+                return OG_NONE;
+        struct subtree_walk w = {0, oom_kill_at(dfd)};
+        if (w.sum == OG_NONE) {
+                close(dfd);
+                return OG_NONE;
+        }
+        sum_children(dfd, 0, &w);
+        return w.sum;
 }

@@ -14,6 +14,13 @@ int64_t cgf_read_int(const char *dir, const char *file);
  * memory.events.local); OG_NONE when absent. */
 int64_t cgf_read_key(const char *dir, const char *file, const char *key);
 
+/* OOM kills in the cgroup at dir and every cgroup below it (a container's
+ * own sub-cgroups): v2 memory.events (hierarchical, unlike .local); v1
+ * counts per cgroup, so memory.oom_control's oom_kill summed over the
+ * subtree (bounded; a sub-cgroup removed takes its count with it).
+ * OG_NONE when dir's own counter is unreadable. */
+int64_t cgf_read_oom_kill(const char *dir, int version);
+
 /* A memory limit (memory.max, memory.limit_in_bytes, ...): -1 when there
  * is none, whichever way the kernel says so; OG_NONE when unreadable. */
 int64_t cgf_read_limit(const char *dir, const char *file);

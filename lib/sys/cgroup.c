@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "cgroup.h"
 
+#include "lines.h"
 #include "scan.h"
 
 #include <errno.h>
@@ -10,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PROCFILE_MAX (4 * 1024 * 1024) /* mountinfo of a busy node */
+#define PROCFILE_MAX (4 * 1024 * 1024) /* /proc/<pid>/cgroup, cgroup.controllers */
 
 /* Space-separated field i (0-based) of a mountinfo line. */
 static struct scan field(const char *b, const char *e, int i)
@@ -70,6 +71,11 @@ static void mount_line(const char *b, const char *e, struct cg_mounts *m)
         }
 }
 
+void cg_mountinfo_line(const char *line, size_t len, struct cg_mounts *m)
+{
+        mount_line(line, line + len, m);
+}
+
 int cg_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *ret)
 {
         memset(ret, 0, sizeof(*ret));
@@ -80,6 +86,32 @@ int cg_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *ret)
                 s = nl ? nl + 1 : end;
         }
         return ret->v1_memory[0] || ret->v2[0] ? 0 : -ENOENT;
+}
+
+static void mounts_cb(const char *line, size_t len, void *ctx)
+{
+        cg_mountinfo_line(line, len, ctx);
+}
+
+int cg_read_mountinfo(const char *proc_root, struct cg_mounts *ret, size_t *ret_skipped,
+                      struct og_error *err)
+{
+        char path[PATH_MAX];
+        struct lines_stats st = {0, 0};
+        memset(ret, 0, sizeof(*ret));
+        snprintf(path, sizeof(path), "%s/self/mountinfo", proc_root);
+        int r = lines_read(path, CG_MOUNTINFO_LINE_MAX, mounts_cb, ret, &st, err);
+        if (ret_skipped)
+                *ret_skipped = st.skipped;
+        if (r < 0)
+                return r;
+        if (ret->v1_memory[0] || ret->v2[0])
+                return 0;
+        if (st.skipped)
+                return og_error_set(err, -ENOENT, "%s: no cgroup hierarchy mounted among its "
+                                    "lines; %zu longer than %d bytes were skipped", path,
+                                    st.skipped, CG_MOUNTINFO_LINE_MAX);
+        return og_error_set(err, -ENOENT, "%s: no cgroup hierarchy mounted", path);
 }
 
 /* "hierarchy-id:controllers:path"; v2 is "0::path" */
@@ -167,11 +199,9 @@ static int locate(char *buf, const char *proc_root, int pid,
         size_t len = 0;
         struct cg_mounts m;
         struct cg_paths p;
-        snprintf(path, sizeof(path), "%s/self/mountinfo", proc_root);
-        int r = read_small(path, buf, PROCFILE_MAX, &len);
-        if (r < 0 || cg_parse_mountinfo(buf, len, &m) < 0)
-                return og_error_set(err, r < 0 ? r : -ENOENT, "%s: %s", path,
-                                    r < 0 ? strerror(-r) : "no cgroup hierarchy mounted");
+        int r = cg_read_mountinfo(proc_root, &m, NULL, err);
+        if (r < 0)
+                return r;
         snprintf(path, sizeof(path), "%s/%d/cgroup", proc_root, pid);
         r = read_small(path, buf, PROCFILE_MAX, &len);
         if (r < 0 || cg_parse_proc_cgroup(buf, len, &p) < 0)

@@ -29,6 +29,18 @@ struct cg_location {
 };
 
 int cg_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *ret);
+/* One mountinfo line (without '\n') into m: the first memory hierarchy
+ * and the first cgroup2 mount win. */
+void cg_mountinfo_line(const char *line, size_t len, struct cg_mounts *m);
+
+/* <proc_root>/self/mountinfo, however large (a node with thousands of
+ * mounts), one line at a time (lines.h): a line longer than
+ * CG_MOUNTINFO_LINE_MAX is skipped and counted in *ret_skipped (may be
+ * NULL). -ENOENT when no cgroup hierarchy is among the lines read; the
+ * message says how many were skipped. */
+#define CG_MOUNTINFO_LINE_MAX (64 * 1024)
+int cg_read_mountinfo(const char *proc_root, struct cg_mounts *ret, size_t *ret_skipped,
+                      struct og_error *err);
 int cg_parse_proc_cgroup(const char *buf, size_t len, struct cg_paths *ret);
 
 /* Memory cgroup of pid. v2 is chosen only when its hierarchy has the memory

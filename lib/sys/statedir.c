@@ -3,6 +3,8 @@
 #include "statedir.h"
 
 #include "fileio.h"
+#include "ocid.h"
+#include "sha256.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,22 +25,61 @@ static int open_base(const char *base, bool create, struct og_error *err)
         return fd;
 }
 
+static bool plain(const char *id, size_t len)
+{
+        if (len == 0 || len > STATEDIR_NAME_MAX || id[0] == '.' || id[0] == '-')
+                return false;
+        for (size_t i = 0; i < len; i++) {
+                char c = id[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '+' || c == ',' || c == '.' || c == '-'))
+                        return false;
+        }
+        return true;
+}
+
+int statedir_name(const char *id, char ret[STATEDIR_NAME_MAX + 1], struct og_error *err)
+{
+        size_t len = strlen(id);
+        const char *why = oci_id_problem(id, len);
+        if (why) {
+                char shown[96];
+                return og_error_set(err, -EINVAL, "container id \"%s\" cannot name a state "
+                                    "directory: %s", oci_id_display(id, len, shown, sizeof(shown)),
+                                    why);
+        }
+        if (plain(id, len)) {
+                memcpy(ret, id, len + 1);
+                return 0;
+        }
+        uint8_t d[SHA256_LEN];
+        sha256(id, len, d);
+        ret[0] = '%';
+        for (size_t i = 0; i < SHA256_LEN; i++)
+                snprintf(ret + 1 + 2 * i, 3, "%02x", d[i]);
+        return 0;
+}
+
 int statedir_open(const char *base, const char *id, bool create, int *ret,
                   struct og_error *err)
 {
+        char name[STATEDIR_NAME_MAX + 1];
+        int r = statedir_name(id, name, err);
+        if (r < 0)
+                return r;
         int b = open_base(base, create, err);
         if (b < 0)
                 return b;
-        if (create && mkdirat(b, id, 0700) < 0 && errno != EEXIST) {
+        if (create && mkdirat(b, name, 0700) < 0 && errno != EEXIST) {
                 int e = -errno;
                 close(b);
-                return og_error_set(err, e, "cannot create %s/%s: %s", base, id, strerror(-e));
+                return og_error_set(err, e, "cannot create %s/%s: %s", base, name, strerror(-e));
         }
-        int fd = openat(b, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int fd = openat(b, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         int e = -errno;
         close(b);
         if (fd < 0)
-                return og_error_set(err, e, "cannot open %s/%s: %s", base, id, strerror(-e));
+                return og_error_set(err, e, "cannot open %s/%s: %s", base, name, strerror(-e));
         *ret = fd;
         return 0;
 }
@@ -85,13 +126,17 @@ int statedir_read(int dirfd, const char *name, char *buf, size_t cap,
 int statedir_remove(const char *base, const char *id, struct og_error *err)
 {
         int d = -1;
-        int r = statedir_open(base, id, false, &d, err);
+        char name[STATEDIR_NAME_MAX + 1];
+        int r = statedir_name(id, name, err);
+        if (r < 0)
+                return r;
+        r = statedir_open(base, id, false, &d, err);
         if (r < 0 || d < 0)
                 return r < 0 ? r : -EBADF;
         DIR *dir = fdopendir(d);
         if (!dir) {
                 close(d);
-                return og_error_set(err, -errno, "listing %s/%s: %s", base, id, strerror(errno));
+                return og_error_set(err, -errno, "listing %s/%s: %s", base, name, strerror(errno));
         }
         int b = open_base(base, false, err);
         if (b < 0) {
@@ -106,13 +151,13 @@ int statedir_remove(const char *base, const char *id, struct og_error *err)
                 while ((de = readdir(dir)))
                         if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
                                 unlinkat(dirfd(dir), de->d_name, 0);
-                r = unlinkat(b, id, AT_REMOVEDIR) < 0 ? -errno : 0;
+                r = unlinkat(b, name, AT_REMOVEDIR) < 0 ? -errno : 0;
                 if (r != -ENOTEMPTY)
                         break;
         }
         closedir(dir);
         close(b);
         if (r < 0)
-                return og_error_set(err, r, "removing %s/%s: %s", base, id, strerror(-r));
+                return og_error_set(err, r, "removing %s/%s: %s", base, name, strerror(-r));
         return 0;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build build/oomguard_VERSION_ARCH.deb from `make install PREFIX=/usr`:
-# binaries, default configuration (a conffile), the hooks.d file for podman
-# and CRI-O, tmpfiles entry, man pages (gzipped), engine snippets as
-# examples. Needs only dpkg-deb.
+# binaries, default configuration and the verdict log's logrotate file
+# (conffiles), the hooks.d file for podman and CRI-O, tmpfiles entry, man
+# pages (gzipped), engine snippets as examples. Needs only dpkg-deb.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build} VERSION=${VERSION:?}
@@ -16,7 +16,7 @@ strip --strip-unneeded "$root"/usr/bin/oomguard "$root"/usr/bin/oomguard-hook \
 install -d "$root/DEBIAN" "$root/usr/share/doc/oomguard"
 install -m 0644 packaging/deb/copyright "$root/usr/share/doc/oomguard/copyright"
 install -m 0755 packaging/deb/postinst packaging/deb/postrm "$root/DEBIAN/"
-echo /etc/oomguard/config.json >"$root/DEBIAN/conffiles"
+printf '%s\n' /etc/oomguard/config.json /etc/logrotate.d/oomguard >"$root/DEBIAN/conffiles"
 # the CLI links yajl dynamically; the hook and the shim are static
 # the package that ships the library the CLI links, by its name in ldd
 owner() {
@@ -34,7 +34,7 @@ Architecture: $arch
 Maintainer: oomguard developers <oomguard@localhost>
 Installed-Size: $size
 Depends: libc6, ${yajl:-libyajl2}, ${seccomp:-libseccomp2}, ${cap:-libcap2}
-Recommends: runc | crun
+Recommends: runc | crun, logrotate
 Section: admin
 Priority: optional
 Description: memory policy and cause of death for every container

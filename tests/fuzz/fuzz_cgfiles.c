@@ -7,6 +7,7 @@
  * is an optional sign and decimal digits that fit in 64 bits, and a limit
  * from 2^62 up, or "max", is none (-1). Every key oomguard looks up is
  * tried, plus the input's own first key.
+ * cgf_read_oom_kill reads the same keyed files (no sub-cgroups here).
  * The counters without a pure parser (cgf_read_int: memory.peak,
  * memory.max_usage_in_bytes, memory.failcnt) are read back from a file
  * in a private temporary directory (on /dev/shm unless TMPDIR is set), and
@@ -86,22 +87,32 @@ static void expect(int64_t got, int64_t want, const char *what)
 
 static char dir[64];
 
+static const char *const files[] = {"memory.file", "memory.oom_control", "memory.events"};
+
 static void remove_dir(void)
 {
         char p[128];
-        snprintf(p, sizeof(p), "%s/memory.file", dir);
-        unlink(p);
+        for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+                snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+                unlink(p);
+        }
         rmdir(dir);
 }
 
-static void put(const uint8_t *data, size_t size)
+static void put_as(const char *name, const uint8_t *data, size_t size)
 {
         char p[128];
-        snprintf(p, sizeof(p), "%s/memory.file", dir);
+        snprintf(p, sizeof(p), "%s/%s", dir, name);
         int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
                 abort();
         close(fd);
+}
+
+static void put(const uint8_t *data, size_t size)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+                put_as(files[i], data, size);
 }
 
 /* the bounded reads: 4 KiB for keyed files, 64 bytes for single values */
@@ -120,6 +131,11 @@ static void check_files(const uint8_t *data, size_t size)
         else if (size > 0 && size < 63 && ref_number(buf, buf + size, &v))
                 want = v;
         expect(cgf_read_int(dir, "memory.file"), want, "cgf_read_int");
+        /* the OOM-kill counter of a cgroup without sub-cgroups: v1
+         * memory.oom_control, v2 memory.events, through the same lookup */
+        int64_t k = size > 0 && size < 4095 ? cgf_parse_key(buf, size, "oom_kill") : OG_NONE;
+        expect(cgf_read_oom_kill(dir, 1), k, "cgf_read_oom_kill v1");
+        expect(cgf_read_oom_kill(dir, 2), k, "cgf_read_oom_kill v2");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

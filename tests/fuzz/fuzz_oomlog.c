@@ -5,7 +5,9 @@
  * a reported pid is printed in the input (wrapped lines are joined, so
  * line breaks are ignored; kmsg \xNN escapes may compose it), a container id is 64 lowercase hex
  * taken from the victim's cgroup path, a pod uid is a dashed uuid, a memcg
- * scope carries a constraint. (The two paths may differ on adversarial
+ * scope carries a constraint. A third pass feeds every line as a /dev/kmsg
+ * record (the strict mode): a kill then needs a record whose message
+ * starts with a kill-bearing OOM message. (The two paths may differ on adversarial
  * input: where the fast path jumps it does not join lines across the gap.
  * tests/unit/test_corpus.c checks that they agree on every real log.) */
 #define _GNU_SOURCE
@@ -13,6 +15,7 @@
 #include "oomlog.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +68,71 @@ static void render(const struct oomlog_result *r, const uint8_t *data, size_t si
         }
 }
 
+static int hexval(char c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* Does the record's message, \xNN escapes decoded, start like a message
+ * that can make a kill? */
+static bool kill_form(const char *m, size_t n)
+{
+        static const char *const forms[] = {
+                "oom-kill:", "Killed process", "Kill process", "Memory cgroup out of memory",
+                "Out of memory", "oom_reaper:", "Task in ",
+        };
+        char d[64];
+        size_t o = 0;
+        for (size_t i = 0; i < n && o < sizeof(d); i++) {
+                int hi, lo;
+                if (m[i] == '\\' && i + 3 < n && m[i + 1] == 'x' &&
+                    (hi = hexval(m[i + 2])) >= 0 && (lo = hexval(m[i + 3])) >= 0) {
+                        d[o++] = (char)(hi * 16 + lo);
+                        i += 3;
+                } else {
+                        d[o++] = m[i];
+                }
+        }
+        for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+                if (o >= strlen(forms[i]) && !memcmp(d, forms[i], strlen(forms[i])))
+                        return true;
+        return false;
+}
+
+/* Every line as a kernel record "6,<seq>,<usec>,-;<line>". */
+static void strict_pass(const uint8_t *data, size_t size)
+{
+        struct oomlog *p = oomlog_new();
+        char *rec = malloc(size + 64);
+        struct oomlog_result r;
+        bool any_form = false;
+        size_t seq = 0;
+        if (!p || !rec)
+                abort();
+        for (const char *s = (const char *)data, *end = s + size; s < end; seq++) {
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                int h = snprintf(rec, 64, "6,%zu,%zu,-;", seq, 1000000 + seq);
+                memcpy(rec + h, s, (size_t)(e - s));
+                oomlog_feed_line(p, rec, (size_t)h + (size_t)(e - s));
+                any_form |= kill_form(s, (size_t)(e - s));
+                s = nl ? nl + 1 : end;
+        }
+        free(rec);
+        if (oomlog_finish(p, &r) < 0)
+                abort();
+        render(&r, data, size);
+        if (r.n_kills > 0 && !any_form)
+                abort(); /* a kill from text inside a record */
+        oomlog_result_free(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -90,5 +158,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         render(&b, data, size);
         oomlog_result_free(&a);
         oomlog_result_free(&b);
+        strict_pass(data, size);
         return 0;
 }

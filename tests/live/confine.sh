@@ -5,10 +5,15 @@
 # input; each kept capability is needed (root without it fails at the same
 # thing), a dropped one is really gone; syslog still works; and nothing
 # they did here was refused by the filter (the kernel logs each refusal).
+# Where a stage may write (Landlock), through a probe confined exactly as
+# the hook confines itself ($PROBE, tests/live/confprobe.c): what the stage
+# needs works, and once the state names the container, only that
+# container's cgroup and init, not another's, nor other sysctls.
 # Real processes in memory cgroups under this script's own, as hook.sh.
 set -uo pipefail
 HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
 OOMGUARD=$(realpath "${OOMGUARD:-build/oomguard}")
+PROBE=$(realpath "${PROBE:-build/tests/confprobe}")
 here=$(dirname "$(realpath "$0")")
 # shellcheck source=tap.sh
 . "$here/tap.sh"
@@ -214,7 +219,46 @@ unshare --mount --propagation private bash -c '
 stop "$id"
 check "syslog works through the filter: create's note and poststop's verdict reach /dev/log" "grep -q 'oomguard-hook\[[0-9]*\]: $id: oom_score_adj -1000 is below the configured floor' $tmp/syslog && grep -q 'oomguard-hook\[[0-9]*\]: ${id:0:12}: none: ' $tmp/syslog" || cat "$tmp/syslog" 2>/dev/null
 
-# 7. nothing above was refused by the filter (SECCOMP_FILTER_FLAG_LOG: the
+# 7. Landlock: where each stage may write, with the probe (it makes no
+# socket and no refused call: step 8 still holds)
+abi=$(python3 -c 'import ctypes; print(max(ctypes.CDLL(None).syscall(444, None, 0, 1), 0))')
+if [ "$abi" = 0 ]; then
+        skipped "this kernel has no Landlock: the hook goes on without it (only seccomp and capabilities)"
+else
+        mkdir -p "$tmp/vm"
+        for f in dirty_bytes dirty_background_bytes dirty_ratio dirty_background_ratio; do cat "/proc/sys/vm/$f" >"$tmp/vm/$f"; done
+        hcfg="$tmp/host.json"
+        printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","writeback":"host"}\n' "$tmp" "$tmp" >"$hcfg"
+        id=l1-$$; cgroup "$id" $L; start "$id" sleep 30
+        cgroup l2-$$ $L; start l2-$$ sleep 30
+        mine=${PID[$id]} theirs=${PID[l2-$$]} ovr=$(cat /proc/sys/vm/overcommit_ratio)
+        # probe STAGE STATE|"" OP ARG...: one line per try, into $tmp/probe
+        probe() {
+                local stage=$1 st=$2; shift 2
+                OOMGUARD_SYSCTL_VM="$tmp/vm" "$PROBE" "$stage" "$hcfg" ${st:+"$st"} -- "$@" >"$tmp/probe" 2>&1
+        }
+        all() { ! grep -v " $1\$" "$tmp/probe" | grep -q . && [ -s "$tmp/probe" ]; }
+        probe create "$(state "$id" creating)" put "/proc/$mine/oom_score_adj:500" \
+                put "$base/$id/memory.soft_limit_in_bytes:$L" mkdir "$tmp/run/$id" \
+                create "$tmp/run/$id/state.json" rename "$tmp/run/$id/state.json:$tmp/run/$id/s" \
+                unlink "$tmp/run/$id/s" rmdir "$tmp/run/$id" append "$tmp/vm/dirty_bytes" \
+                append /dev/null
+        check "create, for its container: its init's oom_score_adj, its cgroup, the state directory, vm.dirty_* and /dev/null are writable" "all ok" || cat "$tmp/probe"
+        probe create "$(state "$id" creating)" put "/proc/$theirs/oom_score_adj:500" \
+                put "$base/l2-$$/memory.soft_limit_in_bytes:$L" put "$base/memory.soft_limit_in_bytes:$L" \
+                put "/proc/sys/vm/overcommit_ratio:$ovr" create "$tmp/log/x" create "$tmp/vm/dirty_new"
+        check "but not another process's oom_score_adj, another cgroup, the parent cgroup, another sysctl, the log" "all EACCES" || cat "$tmp/probe"
+        probe poststop "$(state "$id" stopped)" create "$tmp/log/probe.jsonl" append "$tmp/log/probe.jsonl" \
+                mkdir "$tmp/run/p-$$" rmdir "$tmp/run/p-$$" append "$tmp/vm/dirty_bytes"
+        check "poststop: the log's directory, the state directory and vm.dirty_* are writable" "all ok" || cat "$tmp/probe"
+        probe poststop "$(state "$id" stopped)" put "/proc/$mine/oom_score_adj:500" \
+                put "$base/$id/memory.soft_limit_in_bytes:$L" append /dev/null
+        check "but not the container's cgroup or init (nothing there to change at poststop)" "all EACCES" || cat "$tmp/probe"
+        rm -f "$tmp/log/probe.jsonl"
+        stop "$id"; stop l2-$$
+fi
+
+# 8. nothing above was refused by the filter (SECCOMP_FILTER_FLAG_LOG: the
 # kernel prints a type=1326 audit record per refusal when no auditd runs)
 sleep 0.5
 if pidof auditd >/dev/null; then

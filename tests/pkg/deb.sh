@@ -20,11 +20,11 @@ for f in ./usr/bin/oomguard ./usr/bin/oomguard-hook ./usr/bin/oomguard-shim \
         ./usr/lib/tmpfiles.d/oomguard.conf ./usr/share/man/man8/oomguard-shim.8.gz \
         ./usr/share/man/man8/oomguard-hook.8.gz ./usr/share/man/man8/oomguard.8.gz \
         ./usr/share/man/man5/oomguard.json.5.gz ./usr/share/doc/oomguard/examples/docker-daemon.json \
-        ./usr/lib/oomguard/liboomguard-pagecache.so; do
+        ./usr/lib/oomguard/liboomguard-pagecache.so ./etc/logrotate.d/oomguard; do
         grep -qx "$f" <<<"$files" || bad "the package lacks $f"
 done
-check "the package holds the binaries, write-window library, config, hooks.d file, tmpfiles entry, man pages, examples" "[ $fail -eq 0 ]"
-check "/etc/oomguard/config.json is a conffile" "dpkg-deb --ctrl-tarfile $DEB | tar -xO ./conffiles | grep -qx /etc/oomguard/config.json"
+check "the package holds the binaries, write-window library, config, hooks.d file, tmpfiles entry, logrotate file, man pages, examples" "[ $fail -eq 0 ]"
+check "/etc/oomguard/config.json and /etc/logrotate.d/oomguard are conffiles" "dpkg-deb --ctrl-tarfile $DEB | tar -xO ./conffiles | grep -qx /etc/oomguard/config.json && dpkg-deb --ctrl-tarfile $DEB | tar -xO ./conffiles | grep -qx /etc/logrotate.d/oomguard"
 
 check "dpkg -i installs it" "dpkg -i $DEB >/tmp/oomguard-dpkg.$$ 2>&1 || { cat /tmp/oomguard-dpkg.$$; false; }"
 check "the commands run from /usr/bin" "/usr/bin/oomguard version | grep -q '^oomguard ' && /usr/bin/oomguard-hook --help | grep -q createRuntime && man -w oomguard-shim >/dev/null"
@@ -35,6 +35,16 @@ if command -v podman >/dev/null; then
         check "oomguard doctor sees podman registered through the installed hooks.d file" "grep -q '^ok    podman .*oomguard.json runs /usr/bin/oomguard-hook' <<<\"\$(/usr/bin/oomguard doctor)\""
 fi
 check "postinst made the state and log directories" "[ \"\$(stat -c %a /run/oomguard)\" = 700 ] && [ -d /var/log/oomguard ]"
+# the verdict log rotates by rename (the hook opens it anew for each line)
+if command -v logrotate >/dev/null; then
+        vlog=/var/log/oomguard/verdicts.jsonl lstate=$(mktemp)
+        head -n 1 "$here/../fixtures/verdicts.jsonl" >"$vlog"
+        check "logrotate rotates the verdict log with the shipped file: the record moves to verdicts.jsonl.1, no empty log left" "logrotate -f -s $lstate /etc/logrotate.d/oomguard && cmp -s $vlog.1 <(head -n 1 $here/../fixtures/verdicts.jsonl) && [ ! -e $vlog ]"
+        check "and oomguard verdicts reads the rotated one" "/usr/bin/oomguard verdicts --log $vlog.1 | grep -q ' 3fc28fa1c647 memcg '"
+        rm -f "$lstate" "$vlog.1"
+else
+        skipped "logrotate is not installed: the shipped /etc/logrotate.d/oomguard is not exercised"
+fi
 
 echo '{"oom_score_adj": 500}' >/etc/oomguard/config.json
 check "dpkg -r removes the binaries and keeps the edited configuration" "dpkg -r oomguard >/dev/null 2>&1 && [ ! -e /usr/bin/oomguard-shim ] && [ ! -e /usr/share/containers/oci/hooks.d/oomguard.json ] && grep -q 500 /etc/oomguard/config.json"

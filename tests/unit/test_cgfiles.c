@@ -5,6 +5,9 @@
 
 #include "cgfiles.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #define S(x) x, strlen(x)
 
 static void test_limit(void **state)
@@ -43,11 +46,52 @@ static void test_key(void **state)
         assert_int_equal(cgf_parse_key(S("oom_kill_disable 0\nunder_oom 0\noom_kill 3"), "oom_kill"), 3);
 }
 
+static void put(const char *dir, const char *sub, const char *file, const char *text)
+{
+        char p[512];
+        snprintf(p, sizeof(p), "%s/%s", dir, sub);
+        mkdir(p, 0700);
+        snprintf(p, sizeof(p), "%s/%s/%s", dir, sub, file);
+        FILE *f = fopen(p, "we");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+}
+
+/* A kill in a container's sub-cgroup is the container's: v2 memory.events
+ * counts it (memory.events.local does not); v1 counts per cgroup, so the
+ * subtree is summed. A sub-cgroup named like a summary key is just a name. */
+static void test_oom_kill_subtree(void **state)
+{
+        (void)state;
+        char dir[] = "/tmp/oomguard-cgf-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        static const char oc[] = "oom_kill_disable 0\nunder_oom 0\noom_kill %d\n";
+        char t[128];
+        assert_int_equal(cgf_read_oom_kill(dir, 1), OG_NONE); /* no counter: gone */
+        snprintf(t, sizeof(t), oc, 1);
+        put(dir, ".", "memory.oom_control", t);
+        assert_int_equal(cgf_read_oom_kill(dir, 1), 1);
+        snprintf(t, sizeof(t), oc, 2);
+        put(dir, "q,task_memcg=", "memory.oom_control", t);
+        snprintf(t, sizeof(t), oc, 4);
+        put(dir, "q,task_memcg=/x", "memory.oom_control", t);
+        put(dir, "empty", "memory.limit_in_bytes", "0\n"); /* counter unreadable */
+        assert_int_equal(cgf_read_oom_kill(dir, 1), 7);
+        put(dir, ".", "memory.events", "low 0\nhigh 0\nmax 9\noom 2\noom_kill 5\n");
+        put(dir, ".", "memory.events.local", "low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\n");
+        assert_int_equal(cgf_read_oom_kill(dir, 2), 5);
+        char cmd[600];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_limit),
                 cmocka_unit_test(test_key),
+                cmocka_unit_test(test_oom_kill_subtree),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,6 +154,33 @@ static void test_shim_keys(void **state)
         }
 }
 
+/* The writeback host mode's bounds: defaults, accepted values, refusals. */
+static void test_host_bounds(void **state)
+{
+        (void)state;
+        struct og_config c;
+        struct og_error err = {0};
+        assert_int_equal(config_parse("{}", 2, "f", &c, &err), 0);
+        assert_int_equal(c.writeback_host_min, 16LL << 20);
+        assert_int_equal(c.writeback_host_interval, 1);
+        const char *ok = "{\"writeback_host_min\":\"64M\",\"writeback_host_interval\":5}";
+        assert_int_equal(config_parse(ok, strlen(ok), "f", &c, &err), 0);
+        assert_int_equal(c.writeback_host_min, 64LL << 20);
+        assert_int_equal(c.writeback_host_interval, 5);
+        static const char *const bad[] = {
+                "{\"writeback_host_min\":\"512K\"}", "{\"writeback_host_min\":\"2T\"}",
+                "{\"writeback_host_min\":16777216}", "{\"writeback_host_min\":\"lots\"}",
+                "{\"writeback_host_interval\":0}", "{\"writeback_host_interval\":3601}",
+                "{\"writeback_host_interval\":\"1\"}", "{\"writeback_host_interval\":-1}",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                memset(&err, 0, sizeof(err));
+                if (config_parse(bad[i], strlen(bad[i]), "f", &c, &err) >= 0)
+                        fail_msg("accepted %s", bad[i]);
+                assert_non_null(strstr(err.msg, "\"writeback_host_"));
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -164,6 +191,7 @@ int main(void)
                 cmocka_unit_test(test_load),
                 cmocka_unit_test(test_shipped_file_is_the_defaults),
                 cmocka_unit_test(test_shim_keys),
+                cmocka_unit_test(test_host_bounds),
         };
         return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

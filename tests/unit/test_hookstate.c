@@ -87,9 +87,26 @@ static void test_long_note_cut_on_a_character(void **state)
         assert_string_equal(b.notes[1], a.notes[1]);
 }
 
+/* The runtime's id as it is, whatever runtimes accept: poststop's verdict
+ * names the container by it. */
+static void test_runtime_ids(void **state)
+{
+        (void)state;
+        static char longest[OCI_ID_MAX + 1];
+        memset(longest, 'l', OCI_ID_MAX);
+        const char *ids[] = {"a+b", "_x", "a,b", "-lead", "x y", "\xc3\xbc" "ber", longest};
+        for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+                struct hook_state a = base(), b;
+                snprintf(a.id, sizeof(a.id), "%s", ids[i]);
+                round_trip(&a, &b);
+                assert_string_equal(b.id, ids[i]);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_runtime_ids),
                 cmocka_unit_test(test_paths_exact),
                 cmocka_unit_test(test_not_utf8),
                 cmocka_unit_test(test_long_note_cut_on_a_character),

@@ -103,6 +103,79 @@ static void test_kmsg_escaped_multiline(void **state)
         oomlog_result_free(&r);
 }
 
+#define FORGED_SUM "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/r/B,task_memcg=/r/B,task=sleep,pid=4242,uid=0"
+
+struct forgery {
+        const char *what, *log;
+        size_t kills;
+};
+
+/* Text others choose, quoted inside a kernel record, is no kill: from the
+ * kernel's own log (/dev/kmsg records) an OOM message counts only from a
+ * record's start, and a record is split at an escaped newline only for the
+ * kernel's own memory.stat dump. */
+static const struct forgery forgeries[] = {
+        {"an audit record quoting an executable path (SECCOMP_RET_LOG)",
+         "5,10,1000000,-;audit: type=1326 audit(1.0:8): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=77 comm=\"seclog\" exe=\"/tmp/" FORGED_SUM "\" sig=0 arch=c000003e syscall=39 compat=0 ip=0x401000 code=0x7ffc0000\n"
+         "5,11,1000001,-;audit: type=1326 audit(1.0:9): pid=77 comm=\"seclog\" exe=\"/tmp/Memory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\" sig=0\n",
+         0},
+        {"an escaped newline in a record that is no memory.stat dump",
+         "3,12,1000002,-;EXT4-fs error (device loop0): bad name x\\x0a" FORGED_SUM "\\x0aMemory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\n",
+         0},
+        {"after a stats header, a record whose lines are not all \"key value\"",
+         "6,13,1000003,-;Memory cgroup stats for /r/A:\n"
+         "6,14,1000004,-;anon 4096\\x0a" FORGED_SUM "\\x0aMemory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\n",
+         0},
+        {"a process named \"Killed process9\" that invokes the OOM killer",
+         "4,15,1000005,-;Killed process9 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+         "4,16,1000006,-;CPU: 0 UID: 0 PID: 9 Comm: Killed process9 Not tainted 6.18.0 #1\n",
+         0},
+        {"the same in a pasted log",
+         "[1.000005] Killed process9 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+         "[1.000006] CPU: 0 UID: 0 PID: 9 Comm: Killed process9 Not tainted 6.18.0 #1\n",
+         0},
+        {"a 15-byte name that segfaults in a file named like a kill",
+         "6,17,1000007,-;Out of memory: [1234]: segfault at 0 ip 0 sp 0 error 4 in Killed process 4242 (sleep) total-vm:1kB[401000+1000]\n",
+         0},
+        /* pasted logs keep finding messages anywhere (wrappers are unknown) */
+        {"the audit record pasted (dmesg)",
+         "[1.000000] audit: type=1326 audit(1.0:8): pid=77 comm=\"seclog\" exe=\"/tmp/" FORGED_SUM "\" sig=0\n", 1},
+};
+
+static void test_kmsg_forgeries(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < sizeof(forgeries) / sizeof(forgeries[0]); i++) {
+                struct oomlog_result r = parse_str(forgeries[i].log);
+                if (r.n_kills != forgeries[i].kills)
+                        fail_msg("%s: %zu kills, want %zu", forgeries[i].what, r.n_kills,
+                                 forgeries[i].kills);
+                oomlog_result_free(&r);
+        }
+}
+
+static void test_kmsg_real_records(void **state)
+{
+        (void)state; /* what the kernel prints still is a kill, whoever invoked */
+        struct oomlog_result r = parse_str(
+                "4,20,2000000,-;Killed process9 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+                "6,21,2000001,-;memory: usage 32768kB, limit 32768kB, failcnt 12\n"
+                "6,22,2000002,-;Memory cgroup stats for /r/A/q,task_memcg=/r/B:\n"
+                "6,23,2000003,-;anon 33554432\\x0afile 4096\\x0afile_dirty 0\n"
+                "6,24,2000004,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/r/A/q,task_memcg=/r/B,task_memcg=/r/A/q,task_memcg=/r/B,task=hog,pid=77,uid=0\n"
+                "3,25,2000005,-;Memory cgroup out of memory: Killed process 77 (hog) total-vm:40000kB, anon-rss:32000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:0\n");
+        assert_int_equal(r.n_kills, 1);
+        const struct oom_kill *k = &r.kills[0];
+        assert_int_equal(k->victim_pid, 77);
+        assert_string_equal(k->invoker_comm, "Killed process9");
+        assert_string_equal(k->task_memcg, "/r/A/q,task_memcg=/r/B");
+        assert_string_equal(k->oom_memcg, "/r/A/q,task_memcg=/r/B");
+        assert_int_equal(k->scope, OOM_SCOPE_MEMCG);
+        assert_int_equal(k->n_stats, 3);
+        assert_int_equal(k->memcg_failcnt, 12);
+        oomlog_result_free(&r);
+}
+
 static void test_newest_first(void **state)
 {
         (void)state;
@@ -391,6 +464,8 @@ int main(void)
                 cmocka_unit_test(test_no_victim_and_orphans),
                 cmocka_unit_test(test_kmsg_user_facility_never_kills),
                 cmocka_unit_test(test_kmsg_escaped_multiline),
+                cmocka_unit_test(test_kmsg_forgeries),
+                cmocka_unit_test(test_kmsg_real_records),
                 cmocka_unit_test(test_newest_first),
                 cmocka_unit_test(test_wrapped_lines),
                 cmocka_unit_test(test_burst_inference),

@@ -98,7 +98,7 @@ static void test_summary(void **state)
 {
         (void)state;
         struct om_summary s;
-        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-0f3.scope,mems_allowed=0-1,oom_memcg=/kubepods.slice/p.slice,task_memcg=/kubepods.slice/p.slice/c.scope,task=qemu-system-x86,pid=39079,uid=107"), &s));
+        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-0f3.scope,mems_allowed=0-1,oom_memcg=/kubepods.slice/p.slice,task_memcg=/kubepods.slice/p.slice/c.scope,task=qemu-system-x86,pid=39079,uid=107"), false, &s));
         span_eq(s.constraint, "CONSTRAINT_MEMCG");
         span_eq(s.cpuset, "cri-containerd-0f3.scope");
         span_eq(s.oom_memcg, "/kubepods.slice/p.slice");
@@ -108,20 +108,162 @@ static void test_summary(void **state)
         assert_int_equal(s.uid, 107);
         assert_false(s.global_oom);
         /* global, no cpuset fields (CONFIG_CPUSETS=n), a comm with a comma */
-        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),global_oom,task_memcg=/user.slice,task=a,b,pid=7,uid=0"), &s));
+        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),global_oom,task_memcg=/user.slice,task=a,b,pid=7,uid=0"), false, &s));
         assert_true(s.global_oom);
         assert_null(s.oom_memcg.p);
         span_eq(s.task, "a,b");
         assert_int_equal(s.pid, 7);
         /* cut mid-path, and pager-truncated */
-        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=c,mems_allowed=0,oom_memcg=/machine.slice/machine-libpod_pod_9169"), &s));
+        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=c,mems_allowed=0,oom_memcg=/machine.slice/machine-libpod_pod_9169"), false, &s));
         span_eq(s.oom_memcg, "/machine.slice/machine-libpod_pod_9169");
         assert_true(s.pid == OG_NONE);
         assert_null(s.task_memcg.p);
-        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=user.slice,mems_allowed=0..."), &s));
+        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=user.slice,mems_allowed=0..."), false, &s));
         assert_null(s.oom_memcg.p);
-        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/a,task_memcg=/a/b>"), &s));
+        assert_true(om_parse_summary(S("oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/a,task_memcg=/a/b>"), false, &s));
         span_eq(s.task_memcg, "/a/b");
+}
+
+/* The kernel's own log: an OOM message only from the start of a record.
+ * Kernel messages quote others' text (an audit record's exe="...", a
+ * process or file name) where anyone can spell an OOM message. */
+static const struct class_case strict_classes[] = {
+        {"audit: type=1326 audit(1796620356.745:8): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=7889 comm=\"seclog\" exe=\"/tmp/oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/r/B,task_memcg=/r/B,task=sleep,pid=4242,uid=0\" sig=0 arch=c000003e syscall=39 compat=0 ip=0x401000 code=0x7ffc0000", OM_NONE},
+        {"audit: type=1326 audit(1.0:9): pid=7 comm=\"x\" exe=\"/tmp/Memory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\" sig=0", OM_NONE},
+        {"audit: type=1326 audit(1.0:9): pid=7 comm=\"x\" exe=\"/tmp/x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0\" sig=0", OM_NONE},
+        /* a 15-byte process name, then the kernel's own text */
+        {"Killed process9[1234]: segfault at 0 ip 0000000000401000 sp 00007ffc error 4 in x[401000+1000]", OM_NONE},
+        {"Killed process [1234]: segfault at 0 ip 0000000000401000 sp 00007ffc error 4", OM_NONE},
+        {"Out of memory: [1234]: segfault at 0 ip 0 sp 0 error 4 in Killed process 1 (x) total-vm:1kB[401000+1000]", OM_NONE},
+        {"Tasks in /[12]: segfault at 0 ip 0 sp 0 error 4 in  are going to be killed due to memory.oom.group set[4+1]", OM_NONE},
+        {"memory: usage 1[1234]: segfault at 0 ip 0 sp 0 error 4", OM_NONE},
+        {"oom_reaper: rea[1234]: segfault at 0 ip 0 sp 0 error 4", OM_NONE},
+        {"a-name-longer-than-15 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0", OM_NONE},
+        /* what the kernel prints */
+        {"Killed process9 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", OM_INVOKED},
+        {"stress invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0", OM_INVOKED},
+        {"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=a,pid=1,uid=0", OM_SUMMARY},
+        {"Killed process 11344 (main) total-vm:390360kB", OM_KILLED},
+        {"Killed process 28364, UID 0, (sh) total-vm:106064kB", OM_KILLED},
+        {"Out of memory: Killed process 1 (a)", OM_KILLED},
+        {"Memory cgroup out of memory: Killed process 1 (a)", OM_KILLED},
+        {"Memory cgroup out of memory: Kill process 1 (a) score 9 or sacrifice child", OM_SACRIFICE},
+        {"Out of memory (oom_kill_allocating_task): Kill process 5 (x) score 0", OM_SACRIFICE},
+        {"Out of memory and no killable processes...", OM_NO_VICTIM},
+        {"Task in /docker/a killed as a result of limit of /docker/a", OM_TASK_IN},
+        {"Tasks in /k/c are going to be killed due to memory.oom.group set", OM_GROUP},
+        {"memory: usage 204800kB, limit 204800kB, failcnt 4563", OM_MEMORY},
+        {"memory+swap: usage 0kB, limit 9007199254740988kB, failcnt 0", OM_MEMSW},
+        {"Memory cgroup stats for /docker/a:", OM_STATS},
+        {"oom_reaper: reaped process 6736 (leaker), now anon-rss:0kB", OM_REAPED},
+        {"CPU: 1 UID: 0 PID: 74 Comm: kworker/u17:0 Not tainted", OM_CPU},
+        {"Tasks state (memory values in pages):", OM_TASKS_STATE},
+};
+
+static void test_classify_kmsg(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < sizeof(strict_classes) / sizeof(strict_classes[0]); i++) {
+                enum om_kind k = om_classify_kmsg(S(strict_classes[i].msg), false, false);
+                if (k != strict_classes[i].kind)
+                        fail_msg("'%s': kind %d, want %d", strict_classes[i].msg, k,
+                                 strict_classes[i].kind);
+        }
+        assert_int_equal(om_classify_kmsg(S("java cpuset=/ mems_allowed=0"), true, false),
+                         OM_CPUSET);
+        assert_int_equal(om_classify_kmsg(S("audit: type=1326 comm=\"x cpuset=/ mems_allowed=0\""),
+                                          true, false), OM_NONE);
+        assert_int_equal(om_classify_kmsg(S("anon 98742272"), false, true), OM_STAT);
+        /* a 15-byte name before " invoked": the header in pasted logs too */
+        assert_int_equal(om_classify(S("Killed process9 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0"), false, false),
+                         OM_INVOKED);
+        assert_int_equal(om_classify(S("Killed process9[1234]: segfault at 0 ip 0 sp 0 error 4"), false, false),
+                         OM_NONE);
+}
+
+struct summary_case {
+        const char *what, *line;
+        bool strict;
+        const char *oom_memcg, *task_memcg, *task; /* NULL: unknown */
+        bool global_oom;
+        int64_t pid;
+};
+
+#define SUM "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+
+/* Cgroup names may hold ',' and '=': every reading the kernel's format
+ * allows is tried, and paths come only from a single one. */
+static const struct summary_case summaries[] = {
+        {"a sub-cgroup named to spell another container's path",
+         SUM "oom_memcg=/r/A/q,task_memcg=/r/B,task_memcg=/r/A/q,task_memcg=/r/B,task=hog,pid=5,uid=0",
+         true, "/r/A/q,task_memcg=/r/B", "/r/A/q,task_memcg=/r/B", "hog", false, 5},
+        {"the same in a pasted log", "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/r/A,task_memcg=/r/A/q,task_memcg=/r/B,task=hog,pid=5,uid=0",
+         false, "/r/A", "/r/A/q,task_memcg=/r/B", "hog", false, 5},
+        {"two readings fit: unknown",
+         SUM "oom_memcg=/a,task_memcg=/a/b,task_memcg=/a,task_memcg=/a/b,task=x,pid=1,uid=0",
+         false, NULL, NULL, "x", false, 1},
+        {"the victim outside the OOM memcg: not the kernel's line",
+         SUM "oom_memcg=/r/A,task_memcg=/r/B,task=sleep,pid=4242,uid=0", true, NULL, NULL, "sleep", false, 4242},
+        {"the same pasted (redacted logs): as printed",
+         SUM "oom_memcg=/lxc.payload....-lxc/k,task_memcg=/lxc.payload.ny2g-lxc/k/c,task=py,pid=4,uid=0",
+         false, "/lxc.payload....-lxc/k", "/lxc.payload.ny2g-lxc/k/c", "py", false, 4},
+        {"a repeated key in a cut line: unknown",
+         SUM "oom_memcg=/r/A/q,task_memcg=/r/B,task_memcg=/r/A/q,task_memcg=/r/B,task=hog,pid=5",
+         true, NULL, NULL, "hog", false, 5},
+        {"the same pasted", SUM "oom_memcg=/r/A/q,task_memcg=/r/B,task_memcg=/r/A/q,task_memcg=/r/B,task=h",
+         false, NULL, NULL, "h", false, OG_NONE},
+        {"a cpuset name spelling keys (it holds no '/')",
+         "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=x,oom_memcg=,global_oom,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=x,pid=1,uid=0",
+         true, "/a", "/a/b", "x", false, 1},
+        {"a cpuset name ending like a global OOM",
+         "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=0-1,3,cpuset=z,mems_allowed=0,global_oom,mems_allowed=0-1,oom_memcg=/a,task_memcg=/a,task=x,pid=1,uid=0",
+         true, "/a", "/a", "x", false, 1},
+        {"a comm holding ',task=' (15 bytes at most)",
+         SUM "oom_memcg=/a,task_memcg=/a,task=x,task=y,pid=1,uid=0", true, "/a", "/a", "x,task=y", false, 1},
+        {"global", "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice,task=a,pid=7,uid=0",
+         true, NULL, "/user.slice", "a", true, 7},
+        {"the root memcg", SUM "oom_memcg=/,task_memcg=/x,task=a,pid=7,uid=0", true, "/", "/x", "a", false, 7},
+};
+
+static void span_or_null(const char *what, struct span s, const char *want)
+{
+        if (!want && s.p && s.n > 0)
+                fail_msg("%s: got '%.*s', want unknown", what, (int)s.n, s.p);
+        if (want)
+                span_eq(s, want);
+}
+
+static void test_summary_readings(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < sizeof(summaries) / sizeof(summaries[0]); i++) {
+                const struct summary_case *c = &summaries[i];
+                struct om_summary s;
+                print_message("%s\n", c->what);
+                assert_true(om_parse_summary(S(c->line), c->strict, &s));
+                span_or_null("oom_memcg", s.oom_memcg, c->oom_memcg);
+                span_or_null("task_memcg", s.task_memcg, c->task_memcg);
+                span_or_null("task", s.task, c->task);
+                assert_int_equal(s.global_oom, c->global_oom);
+                assert_true(s.pid == c->pid);
+        }
+}
+
+static void test_task_in_readings(void **state)
+{
+        (void)state;
+        struct om_task_in t;
+        /* a cgroup "q killed as a result of limit of " with /B below it */
+        assert_true(om_parse_task_in(S("Task in /A/q killed as a result of limit of /B killed as a result of limit of /A/q killed as a result of limit of /B"), true, &t));
+        span_eq(t.task_memcg, "/A/q killed as a result of limit of /B");
+        span_eq(t.oom_memcg, "/A/q killed as a result of limit of /B");
+        assert_true(om_parse_task_in(S("Task in /b killed as a result of limit of /a"), true, &t));
+        assert_null(t.task_memcg.p);
+        assert_null(t.oom_memcg.p);
+        assert_true(om_parse_task_in(S("Task in /b killed as a result of limit of /a"), false, &t));
+        span_eq(t.task_memcg, "/b");
+        assert_true(om_parse_task_in(S("Task in /a/b killed as a result of limit of /a/b killed as a result of limit of /a/b"), false, &t));
+        assert_null(t.task_memcg.p); /* no reading fits, the separator repeats */
 }
 
 static void test_killed(void **state)
@@ -196,7 +338,7 @@ static void test_memcg_report(void **state)
 {
         (void)state;
         struct om_task_in t;
-        assert_true(om_parse_task_in(S("Task in /1037/uid killed as a result of limit of /1037"), &t));
+        assert_true(om_parse_task_in(S("Task in /1037/uid killed as a result of limit of /1037"), false, &t));
         span_eq(t.task_memcg, "/1037/uid");
         span_eq(t.oom_memcg, "/1037");
         struct om_counter c;
@@ -270,6 +412,9 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_classify),
+                cmocka_unit_test(test_classify_kmsg),
+                cmocka_unit_test(test_summary_readings),
+                cmocka_unit_test(test_task_in_readings),
                 cmocka_unit_test(test_invoked),
                 cmocka_unit_test(test_summary),
                 cmocka_unit_test(test_killed),

@@ -9,6 +9,9 @@
 #include "shimspec.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yajl/yajl_tree.h>
 
 #define SPEC_DIR FIXTURES "/spec"
@@ -257,6 +260,79 @@ static void test_preload_keeps_the_images(void **state)
         free(again.buf);
 }
 
+/* With a bundle: the container is served its own copy of the library,
+ * written beside config.json, read-only, afresh at every create (what a
+ * container changed in it is gone); a document that mounts the host's
+ * library itself there (as an earlier version wrote it) gets the copy
+ * instead; another file mounted there is left alone. */
+static void test_preload_private_copy(void **state)
+{
+        (void)state;
+        char dir[] = "/tmp/oomguard-test-shimspec-XXXXXX", lib[128], copy[160], real[PATH_MAX];
+        assert_non_null(mkdtemp(dir));
+        snprintf(lib, sizeof(lib), "%s/host.so", dir);
+        snprintf(copy, sizeof(copy), "%s/b/" SHIM_PRELOAD_COPY, dir);
+        FILE *f = fopen(lib, "we");
+        assert_non_null(f);
+        fputs("\177ELF the library", f);
+        fclose(f);
+        snprintf(real, sizeof(real), "%s/b", dir);
+        assert_int_equal(mkdir(real, 0700), 0);
+        char doc[512], other[512];
+        static const char fmt[] = "{\"process\":{\"env\":[]},\"mounts\":[{\"destination\":\""
+                                  SHIM_PRELOAD_DEST "\",\"type\":\"bind\",\"source\":\"%s\"}]}";
+        snprintf(doc, sizeof(doc), fmt, lib);
+        snprintf(other, sizeof(other), fmt, "/elsewhere/lib.so");
+        struct og_config cfg;
+        config_defaults(&cfg);
+        struct shim_plan plan = {.preload = lib, .bundle_dir = real, .window = 1 << 20,
+                                 .host_mem = 1LL << 30};
+        struct shim_result r, again;
+        struct og_error err = {0};
+        if (shimspec_rewrite(doc, strlen(doc), &cfg, &plan, &r, &err) < 0)
+                fail_msg("%s", err.msg);
+        char want[256];
+        snprintf(want, sizeof(want), "\"source\":\"%s\"", copy);
+        assert_non_null(strstr(r.buf, want));
+        snprintf(want, sizeof(want), "\"source\":\"%s\"", lib);
+        assert_null(strstr(r.buf, want));
+        assert_non_null(strstr(r.buf, "\"ro\""));
+        size_t len;
+        _cleanup_free_ char *got = read_file(copy, &len);
+        assert_non_null(got);
+        assert_string_equal(got, "\177ELF the library");
+        struct stat st, st2;
+        assert_int_equal(stat(copy, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0444);
+        /* a container changed its copy; the next create serves the library again */
+        assert_int_equal(chmod(copy, 0644), 0);
+        f = fopen(copy, "ae");
+        assert_non_null(f);
+        fputs("forged", f);
+        fclose(f);
+        assert_int_equal(shimspec_rewrite(r.buf, r.len, &cfg, &plan, &again, &err), 0);
+        assert_string_equal(again.buf, r.buf);
+        _cleanup_free_ char *got2 = read_file(copy, &len);
+        assert_string_equal(got2, "\177ELF the library");
+        assert_int_equal(stat(copy, &st2), 0);
+        assert_true(st2.st_ino != st.st_ino); /* a new file, not the one mounted before */
+        free(r.buf);
+        free(again.buf);
+        /* someone else's file mounted there: kept */
+        assert_int_equal(shimspec_rewrite(other, strlen(other), &cfg, &plan, &r, &err), 0);
+        assert_non_null(strstr(r.buf, "\"source\":\"/elsewhere/lib.so\""));
+        assert_null(strstr(r.buf, SHIM_PRELOAD_COPY "\""));
+        free(r.buf);
+        /* no library to copy: an error, the document untouched */
+        plan.preload = "/nonexistent/lib.so";
+        assert_true(shimspec_rewrite(doc, strlen(doc), &cfg, &plan, &r, &err) < 0);
+        assert_null(r.buf);
+        unlink(copy);
+        unlink(lib);
+        rmdir(real);
+        rmdir(dir);
+}
+
 /* The policy lands as the policy says; a hook that is already there (any
  * args) is kept and not added again. */
 static void test_values(void **state)
@@ -327,6 +403,7 @@ int main(void)
                 cmocka_unit_test(test_fixtures_swap_none),
                 cmocka_unit_test(test_fixtures_preload),
                 cmocka_unit_test(test_preload_keeps_the_images),
+                cmocka_unit_test(test_preload_private_copy),
                 cmocka_unit_test(test_values),
                 cmocka_unit_test(test_refused),
         };

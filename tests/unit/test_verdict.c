@@ -21,7 +21,9 @@ static struct verdict decide(const struct oomlog_result *r, const char *cg, int6
                              bool complete, struct verdict_counters c)
 {
         struct verdict v;
-        struct verdict_input in = {cg, init, r->kills, r->n_kills, complete, c};
+        struct verdict_input in = {.cgroup = cg, .init_pid = init, .kills = r->kills,
+                                   .n_kills = r->n_kills, .kmsg_complete = complete,
+                                   .counters = c};
         verdict_decide(&in, &v);
         return v;
 }
@@ -112,6 +114,67 @@ static void test_ratelimited_record_tied_by_init_pid(void **state)
         oomlog_result_free(&r);
 }
 
+/* B's init named in a record B's counters never counted: a forged kill
+ * (kernel messages quote text anyone chooses) decides nothing. */
+struct unverified_case {
+        const char *what;
+        struct verdict_counters c;
+        enum verdict_kind kind;
+        size_t kills, unverified;
+        int init_killed;
+};
+
+static const struct unverified_case unverified[] = {
+        {"counters known, no kill counted: not trusted", {true, 0, 0, 0, 0}, VERDICT_NONE, 0, 1, 0},
+        {"v1 (no limit-hit counter), no kill counted", {true, 3, 3, OG_NONE, OG_NONE}, VERDICT_NONE, 0, 1, 0},
+        {"the counter rose: the kill decides", {true, 0, 1, 0, 1}, VERDICT_MEMCG, 1, 0, 1},
+        {"no counters at all (watcher gone, cgroup removed): the log decides",
+         {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE}, VERDICT_MEMCG, 1, 0, 1},
+        {"a baseline but no counter after", {true, 0, OG_NONE, 0, OG_NONE}, VERDICT_MEMCG, 1, 0, 1},
+};
+
+static void test_unverified_kills(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "6,10,5000000,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1 ",task_memcg=" C1 ",task=sleep,pid=4242,uid=0\n"
+                "3,11,5000001,-;Memory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\n");
+        assert_int_equal(r.n_kills, 1);
+        for (size_t i = 0; i < sizeof(unverified) / sizeof(unverified[0]); i++) {
+                const struct unverified_case *u = &unverified[i];
+                print_message("%s\n", u->what);
+                struct verdict v = decide(&r, C1, 4242, true, u->c);
+                assert_int_equal(v.kind, u->kind);
+                assert_int_equal(v.n_kills, u->kills);
+                assert_int_equal(v.n_unverified, u->unverified);
+                assert_int_equal(v.init_killed, u->init_killed);
+                assert_int_equal(!!strstr(v.summary, "not trusted"), u->unverified > 0);
+                if (u->unverified)
+                        assert_false(v.ev_kmsg);
+        }
+        oomlog_result_free(&r);
+}
+
+static void test_ring_wrapped(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str("nothing here\n");
+        struct verdict_counters v1 = {true, 0, 1, OG_NONE, OG_NONE};
+        struct verdict_input in = {.cgroup = C1, .init_pid = 100, .kills = r.kills,
+                                   .kmsg_complete = false, .kmsg_wrapped = true,
+                                   .counters = v1};
+        struct verdict v;
+        verdict_decide(&in, &v);
+        assert_int_equal(v.kind, VERDICT_UNKNOWN);
+        assert_non_null(strstr(v.summary, "ring buffer wrapped"));
+        assert_non_null(strstr(v.summary, "evidence was lost"));
+        in.kmsg_complete = true; /* the watcher's copy filled the gap */
+        verdict_decide(&in, &v);
+        assert_non_null(strstr(v.summary, "copy of its records was used"));
+        assert_null(strstr(v.summary, "evidence was lost"));
+        oomlog_result_free(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -120,6 +183,8 @@ int main(void)
                 cmocka_unit_test(test_sub_cgroup_is_own_limit),
                 cmocka_unit_test(test_lost_records_fall_back_to_counters),
                 cmocka_unit_test(test_ratelimited_record_tied_by_init_pid),
+                cmocka_unit_test(test_unverified_kills),
+                cmocka_unit_test(test_ring_wrapped),
         };
         return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
 }

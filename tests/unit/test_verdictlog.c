@@ -21,8 +21,10 @@ static char *render(const char *id, const char *log, int64_t init, const char *s
 {
         struct oomlog_result r = parse_str(log);
         struct verdict v;
-        struct verdict_input in = {CG, init, r.kills, r.n_kills, true,
-                                   {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE}};
+        struct verdict_input in = {.cgroup = CG, .init_pid = init, .kills = r.kills,
+                                   .n_kills = r.n_kills, .kmsg_complete = true,
+                                   .counters = {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE},
+                                   .limit_bytes = OG_NONE};
         verdict_decide(&in, &v);
         struct verdict_record rec = {id, "/run/containerd/b/" "3fc28fa1", CG, &v, r.kills,
                                      33554432, 33554432, OG_NONE, 959,
@@ -125,13 +127,80 @@ static void test_scan_by_prefix(void **state)
         FILE *f = fopen(FIXTURE, "re");
         assert_non_null(f);
         int n = 0;
-        assert_int_equal(verdictlog_scan(f, "3fc2", count, &n), 0);
+        assert_int_equal(verdictlog_scan(f, "3fc2", false, count, &n), 0);
         assert_int_equal(n, 1);
         rewind(f);
         n = 0;
-        assert_int_equal(verdictlog_scan(f, NULL, count, &n), 0);
+        assert_int_equal(verdictlog_scan(f, NULL, false, count, &n), 0);
+        assert_int_equal(n, 3);
+        rewind(f);
+        n = 0;
+        assert_int_equal(verdictlog_scan(f, "3fc2", true, count, &n), 0);
+        assert_int_equal(n, 0); /* exact: a prefix is not the id */
+        fclose(f);
+}
+
+/* web and web2: asked for web exactly, only web's records */
+static void test_scan_exact(void **state)
+{
+        (void)state;
+        static const char log[] = "{\"id\":\"web2\",\"verdict\":\"memcg\"}\n"
+                                  "{\"id\":\"web\",\"verdict\":\"none\"}\n"
+                                  "{\"id\":\"web2\",\"verdict\":\"none\"}\n";
+        FILE *f = fmemopen((void *)log, sizeof(log) - 1, "r");
+        assert_non_null(f);
+        int n = 0;
+        assert_int_equal(verdictlog_scan(f, "web", true, count, &n), 0);
+        assert_int_equal(n, 1);
+        rewind(f);
+        n = 0;
+        assert_int_equal(verdictlog_scan(f, "web", false, count, &n), 0);
         assert_int_equal(n, 3);
         fclose(f);
+}
+
+/* A death with 26 kills (a fork bomb in a small container): the record
+ * lists the first and the last four, counts the rest, and stays small. */
+static void test_kills_bounded(void **state)
+{
+        (void)state;
+        char *log = NULL;
+        size_t cap = 0;
+        FILE *m = open_memstream(&log, &cap);
+        assert_non_null(m);
+        for (int i = 0; i < 26; i++)
+                fprintf(m,
+                        "[10.%d] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,"
+                        "mems_allowed=0,oom_memcg=" CG ",task_memcg=" CG ",task=sh,pid=%d,uid=0\n"
+                        "[10.%d] Memory cgroup out of memory: Killed process %d (sh) "
+                        "total-vm:3000kB, anon-rss:1000kB, file-rss:100kB, shmem-rss:0kB, UID:0 "
+                        "pgtables:10kB oom_score_adj:959\n",
+                        i, 5000 + i, i, 5000 + i);
+        fclose(m);
+        _cleanup_free_ char *line = render("bomb", log, 5025, "2026-11-22T07:00:05Z");
+        free(log);
+        yajl_val doc = yajl_tree_parse(line, NULL, 0);
+        assert_non_null(doc);
+        yajl_val kills = jsonv_get(doc, "kills");
+        assert_true(YAJL_IS_ARRAY(kills));
+        assert_int_equal(kills->u.array.len, VERDICTLOG_MAX_KILLS);
+        int64_t omitted, first, last;
+        assert_int_equal(jsonv_i64(doc, "kills_omitted", &omitted), JSONV_OK);
+        assert_int_equal(omitted, 26 - VERDICTLOG_MAX_KILLS);
+        assert_int_equal(jsonv_i64(kills->u.array.values[0], "victim_pid", &first), JSONV_OK);
+        assert_int_equal(jsonv_i64(kills->u.array.values[VERDICTLOG_MAX_KILLS - 1], "victim_pid",
+                                   &last),
+                         JSONV_OK);
+        assert_int_equal(first, 5000);
+        assert_int_equal(last, 5025); /* the init's, the last */
+        assert_true(strlen(line) < 16 * 1024);
+        yajl_tree_free(doc);
+        /* and with few kills, all of them, none omitted */
+        _cleanup_free_ char *one = render("one", death, 4242, NULL);
+        doc = yajl_tree_parse(one, NULL, 0);
+        assert_int_equal(jsonv_i64(doc, "kills_omitted", &omitted), JSONV_OK);
+        assert_int_equal(omitted, 0);
+        yajl_tree_free(doc);
 }
 
 /* A writer killed mid-line leaves a torn tail: the next append cuts it
@@ -161,6 +230,8 @@ int main(void)
                 cmocka_unit_test(test_keys_and_fixture),
                 cmocka_unit_test(test_concurrent_appends),
                 cmocka_unit_test(test_scan_by_prefix),
+                cmocka_unit_test(test_scan_exact),
+                cmocka_unit_test(test_kills_bounded),
         };
         return cmocka_run_group_tests_name("verdictlog", tests, NULL, NULL);
 }

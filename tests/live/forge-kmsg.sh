@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Verdicts that a container cannot forge or hide through the kernel log,
+# with real runc containers and the real kernel log:
+# a. a process in container A installs a seccomp filter whose action is
+#    SECCOMP_RET_LOG (tests/live/seclog.c) and runs it from a path that
+#    spells an oom-kill summary naming container B's cgroup and init: the
+#    kernel prints that path inside an audit record (type=1326, exe="...",
+#    when no audit daemon listens). B exits 0: its verdict is none, and
+#    `oomguard explain --kmsg` shows no such kill;
+# b. a sub-cgroup of A named "q,task_memcg=<B's path>" (nested cgroups:
+#    names hold no '/') in which a process of A is OOM-killed: the kernel's
+#    summary line then repeats task_memcg=. B (exit 0) is none; A, whose
+#    process died, is memcg;
+# c. after container C is OOM-killed and before its poststop, real kernel
+#    records (a bridge port added and removed in a private network
+#    namespace, no OOM and no rate limit involved) push C's records out
+#    of the kernel's ring buffer: the verdict is still memcg, from the
+#    watcher's copy, and says the ring wrapped; with no copy it says that
+#    evidence was lost (never a silent unknown).
+#
+# Same private mount namespace and cgroups as runc.sh (see runc-lib.sh):
+# every OOM happens in a memory cgroup under this script's own, with a
+# limit, and all of them are removed on exit. Part c overwrites the whole
+# kernel ring (a few thousand short records, well under a second).
+set -uo pipefail
+here=$(dirname "$(realpath "$0")")
+# shellcheck source=runc-lib.sh
+. "$here/runc-lib.sh"
+runc_reexec "$0" "$@"
+runc_binaries
+SECLOG=$(realpath "${SECLOG:-build/tests/oomguard-seclog}")
+# shellcheck source=tap.sh
+. "$here/tap.sh"
+# shellcheck source=verdict-lib.sh
+. "$here/verdict-lib.sh"
+
+if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
+        skip_suite "needs root and a cgroup v1 memory hierarchy"
+fi
+[ -x "$SECLOG" ] || { echo "no $SECLOG (make $SECLOG)"; echo "0 passed, 1 failed"; exit 1; }
+runc_setup oomguard-forgekmsg || { echo "0 passed, 1 failed"; exit 1; }
+
+L=$((32 << 20))
+state="$tmp/run" vlog="$tmp/log/verdicts.jsonl" gate="$tmp/gate"
+mkdir -p "$tmp/log" "$gate" && mkdir -m 700 "$state"
+cfg="$tmp/cfg.json"
+printf '{"state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"}\n' \
+        "$state" "$vlog" >"$cfg"
+forge_cleanup() {
+        touch "$gate/stop" 2>/dev/null
+        local c
+        for c in "${RUNC_CONTAINERS[@]}"; do "$RUNC" --root "$tmp/runc" kill "$c" KILL >/dev/null 2>&1; done
+        wait 2>/dev/null
+}
+trap 'forge_cleanup; runc_cleanup' EXIT
+
+# the hook, its messages kept in $tmp/hook.err
+hookw="$tmp/hookw"
+printf '#!/bin/sh\nexec "%s" "$@" 2>>"%s"\n' "$HOOK" "$tmp/hook.err" >"$hookw"
+chmod 755 "$hookw"
+
+# gbundle ID CMD...: a container in cgroup ID (limit L), $gate at /gate
+gbundle() {
+        local id=$1; shift
+        runc_bundle "$tmp/b/$id" "$id" "$L" '' "$hookw" "$cfg" "$@"
+        python3 - "$tmp/b/$id/config.json" "$gate" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["mounts"].append({"destination": "/gate", "type": "bind", "source": sys.argv[2],
+                    "options": ["rbind", "ro", "nosuid", "nodev"]})
+json.dump(c, open(sys.argv[1], "w"))
+PY
+}
+R() { "$RUNC" --root "$tmp/runc" "$@"; }
+rstart() { # rstart ID: runc run in the background; its exit status in $tmp/ID.status
+        local id=$1
+        RUNC_CONTAINERS+=("$id")
+        (cd "$tmp/b/$id" && R run "$id" >"$tmp/$id.out" 2>"$tmp/$id.err" </dev/null
+                echo $? >"$tmp/$id.status") &
+}
+status_of() { R state "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])' 2>/dev/null; }
+init_of() { R state "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null; }
+await_status() { # await_status ID STATUS: at most 20 s
+        local t
+        for ((t = 0; t < 200; t++)); do [ "$(status_of "$1")" = "$2" ] && return 0; sleep 0.1; done
+        return 1
+}
+await_done() { local t; for ((t = 0; t < 200; t++)); do [ -e "$tmp/$1.status" ] && return 0; sleep 0.1; done; return 1; }
+cgp() { echo "$rel/${base##*/}/$1"; } # a container's memcg as the kernel prints it
+in_ring() { grep -qF -- "$1" < <(dmesg 2>/dev/null); } # (no pipe: pipefail and grep -q)
+gate_wait='while [ ! -e /gate/$0 ]; do sleep 0.05; done; exit 0'
+
+echo "# a. an audit record (SECCOMP_RET_LOG) quoting a path that spells B's kill"
+# The kernel prints SECCOMP_RET_LOG's audit record only when no audit
+# daemon listens (auditd takes them otherwise); printk_ratelimit() may
+# drop one, so a record is tried a few times.
+audit_record() { # audit_record CMD...: run it until its exe="..." is in the ring
+        local i
+        for i in 1 2 3 4 5 6 7 8; do
+                "$@" >/dev/null 2>&1
+                sleep 0.2
+                in_ring "exe=\"$exe\"" && return 0
+                sleep 1
+        done
+        return 1
+}
+mkdir -p "$tmp/probe"; cp "$SECLOG" "$tmp/probe/seclog-$$"
+exe="$tmp/probe/seclog-$$"
+if ! audit_record "$exe"; then
+        skipped "part a: this kernel prints no audit record for SECCOMP_RET_LOG (an audit daemon listens, or audit is off)"
+else
+        gbundle fa sleep 60
+        gbundle fb sh -c "$gate_wait" fb
+        rstart fa; rstart fb
+        await_status fa running; await_status fb running
+        bpid=$(init_of fb) bcg=$(cgp fb)
+        exe="/tmp/oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=$bcg,task_memcg=$bcg,task=sleep,pid=$bpid,uid=0"
+        mkdir -p "$tmp/rootfs${exe%/*}" && cp "$SECLOG" "$tmp/rootfs$exe"
+        audit_record R exec fa "$exe"
+        check "inside container A, the kernel printed an audit record whose exe= spells a kill of B's init ($bpid)" \
+                "in_ring 'exe=\"$exe\"'"
+        touch "$gate/fb"; await_done fb
+        v=$(verdict fb)
+        check "B exited 0: verdict none, no kill, though the record was still in the ring" \
+                "[ \"\$(cat $tmp/fb.status)\" = 0 ] && [ '$(field "$v" verdict)' = none ] && [ '$(field "$v" kills.0.scope)' = null ] && in_ring 'exe=\"$exe\"'" ||
+                echo "$v"
+        out=$("$OOMGUARD" explain --kmsg --json 2>&1)
+        check "explain --kmsg reports no kill of B's init and nothing in B's cgroup" \
+                "! grep -q '\"victim_pid\":$bpid[,}]' <<<\"\$out\" && ! grep -qF '\"task_memcg\":\"$bcg\"' <<<\"\$out\"" ||
+                grep -F "$bcg" <<<"$out"
+        R kill fa KILL; await_done fa
+fi
+
+echo "# b. a sub-cgroup of A named to spell B's path, a process OOM-killed in it"
+gbundle na sh -c "sh -c 'while ! /bin/busybox grep -q task_memcg /proc/self/cgroup; do sleep 0.05; done; exec /bin/oomguard-hog 512'; $gate_wait" na
+gbundle nb sh -c "$gate_wait" nb
+rstart na; rstart nb
+await_status na running; await_status nb running
+acg=$(cgp na) bcg=$(cgp nb) ainit=$(init_of na)
+q="$base/na/q,task_memcg=$bcg" # q,task_memcg= and, below it, the components of B's path
+mkdir -p "$q"
+echo $((16 << 20)) >"$q/memory.limit_in_bytes"
+echo $((16 << 20)) >"$q/memory.memsw.limit_in_bytes" 2>/dev/null
+child=$(grep -vx "$ainit" "$base/na/cgroup.procs" | head -n 1)
+echo "$child" >"$q/cgroup.procs"
+for i in $(seq 100); do
+        [ "$(awk '$1 == "oom_kill" {print $2}' "$q/memory.oom_control")" = 1 ] && break
+        sleep 0.1
+done
+check "A's process (pid $child) was OOM-killed in A's sub-cgroup q,task_memcg=$bcg" \
+        "[ \"\$(awk '\$1 == \"oom_kill\" {print \$2}' '$q/memory.oom_control')\" = 1 ]"
+check "the kernel's summary line repeats task_memcg=" \
+        "in_ring 'oom_memcg=$acg/q,task_memcg=$bcg,task_memcg=$acg/q,task_memcg=$bcg,task=oomguard-hog,pid=$child,'"
+touch "$gate/na" "$gate/nb"; await_done na; await_done nb
+va=$(verdict na) vb=$(verdict nb)
+check "B exited 0: verdict none, no kill" \
+        "[ \"\$(cat $tmp/nb.status)\" = 0 ] && [ '$(field "$vb" verdict)' = none ] && [ '$(field "$vb" kills.0.scope)' = null ]" ||
+        echo "$vb"
+check "A, whose process died in its sub-cgroup: verdict memcg, init not killed, the kill in the sub-cgroup" \
+        "[ '$(field "$va" verdict)' = memcg ] && [ '$(field "$va" init_killed)' = false ] && [ '$(field "$va" kills.0.victim_pid)' = $child ] && [ '$(field "$va" kills.0.task_memcg)' = '$acg/q,task_memcg=$bcg' ] && [ '$(field "$va" evidence.counters)' = true ]" ||
+        echo "$va"
+
+echo "# c. the kernel's ring buffer overwritten between an OOM and poststop"
+# Real kernel records, fast and without any rate limit: a bridge port
+# added and removed in a fresh network namespace prints about seven lines
+# each time. Rounds of 100 until PATTERN is out of the ring (40 at most).
+{
+        echo "link add fbr type bridge"; echo "link set fbr up"
+        echo "link add fv0 type veth peer name fv1"; echo "link set fv0 up"
+        for i in $(seq 100); do echo "link set fv0 master fbr"; echo "link set fv0 nomaster"; done
+} >"$tmp/flood.batch"
+flood_until_gone() { # flood_until_gone PATTERN: the cycles it took
+        local i n=0
+        for ((i = 0; i < 40; i++)); do
+                in_ring "$1" || break
+                unshare -n ip -batch "$tmp/flood.batch" >/dev/null 2>&1 || break
+                n=$((n + 100))
+        done
+        echo $n
+}
+# oomed ID: an init OOM-killed under `runc create` and `start`; poststop
+# waits for `runc delete`. Sets pid.
+oomed() {
+        gbundle "$1" /bin/oomguard-hog 512
+        RUNC_CONTAINERS+=("$1")
+        (cd "$tmp/b/$1" && R create "$1" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null)
+        pid=$(init_of "$1")
+        R start "$1"; await_status "$1" stopped
+        for i in $(seq 50); do grep -qF "Killed process $pid " "$state/$1/kmsg.log" 2>/dev/null && break; sleep 0.1; done
+}
+oomed rc
+check "C's init ($pid) OOM-killed, its kill in the ring and in the watcher's copy" \
+        "in_ring 'Killed process $pid ' && grep -qF 'Killed process $pid ' '$state/rc/kmsg.log'"
+n=$(flood_until_gone "Killed process $pid ")
+check "$n bridge-port cycles pushed C's records out of the ring" "! in_ring 'Killed process $pid '"
+R delete rc
+v=$(verdict rc)
+check "C's verdict is still memcg, from the watcher's copy, and it says the ring wrapped" \
+        "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = true ] && [ '$(field "$v" kills.0.victim_pid)' = $pid ] && grep -q 'ring buffer wrapped' <<<\"\$(field \"\$v\" summary)\" && grep -q 'rc: deciding from the watcher.s copy' $tmp/hook.err" ||
+        echo "$v"
+# the same without a copy: a dangling symlink where the watcher keeps it
+# (it never writes through one, nor does poststop read through it)
+oomed rd
+for i in $(seq 20); do rm -f "$state/rd/kmsg.log" && ln -s /nonexistent "$state/rd/kmsg.log" 2>/dev/null && break; sleep 0.05; done
+n=$(flood_until_gone "Killed process $pid ")
+check "$n cycles pushed D's records out of the ring; D's watcher kept no copy" \
+        "! in_ring 'Killed process $pid ' && [ -L '$state/rd/kmsg.log' ]"
+R delete rd
+v=$(verdict rd)
+check "D's verdict is not none and says evidence was lost" \
+        "[ '$(field "$v" verdict)' != none ] && grep -q 'evidence was lost' <<<\"\$(field \"\$v\" summary)\"" ||
+        echo "$v"
+
+check "no state left behind" "[ -z \"\$(ls -A $state 2>/dev/null)\" ]" || ls -lAR "$state"
+finish

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/* Which kernel records a watcher copies: its own container's only. */
+#include "testutil.h"
+
+#include "kcopy.h"
+
+#define OURS "/process_api/x/oomguard-watch-7/c1"
+#define THEIRS "/process_api/x/oomguard-watch-7/flood"
+
+static void test_kind(void **state)
+{
+        (void)state;
+        const struct {
+                const char *msg;
+                enum kcopy_kind kind;
+                int64_t pid;
+        } cases[] = {
+                {"oomguard-hog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=999",
+                 KCOPY_HEADER, OG_NONE},
+                {"a comm of 15 by invoked oom-killer: gfp_mask=0xcc0", KCOPY_HEADER, OG_NONE},
+                {"audit: type=1326 exe=\"/tmp/x invoked oom-killer: \"", KCOPY_OTHER, OG_NONE},
+                {"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" OURS
+                 ",task_memcg=" OURS ",task=oomguard-hog,pid=28894,uid=0",
+                 KCOPY_SUMMARY, 28894},
+                /* a comm that spells a tail: the real one is the last */
+                {"oom-kill:constraint=CONSTRAINT_NONE,global_oom,task_memcg=/a,task=x,pid=1,uid=0,pid=4242,uid=7",
+                 KCOPY_SUMMARY, 4242},
+                {"oom-kill:constraint=CONSTRAINT_MEMCG,task=x,pid=,uid=0", KCOPY_SUMMARY, OG_NONE},
+                {"Memory cgroup out of memory: Killed process 28894 (oomguard-hog) total-vm:33888kB",
+                 KCOPY_KILLED, 28894},
+                {"Out of memory: Killed process 12 (a) total-vm:1kB", KCOPY_KILLED, 12},
+                {"Out of memory (oom_kill_allocating_task): Killed process 13 (a)", KCOPY_KILLED, 13},
+                {"Killed process 14 (a) total-vm:1kB", KCOPY_KILLED, 14},
+                {"oom_reaper: reaped process 15 (a), now anon-rss:0kB", KCOPY_KILLED, 15},
+                {"audit: type=1326 exe=\"/tmp/x: Killed process 16 (a)\"", KCOPY_OTHER, OG_NONE},
+                {"memory: usage 32768kB, limit 32768kB, failcnt 0", KCOPY_OTHER, OG_NONE},
+                {"oom-kil", KCOPY_OTHER, OG_NONE},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                int64_t pid;
+                enum kcopy_kind k = kcopy_kind(cases[i].msg, strlen(cases[i].msg), &pid);
+                if (k != cases[i].kind || pid != cases[i].pid)
+                        fail_msg("%s: kind %d pid %lld", cases[i].msg, k, (long long)pid);
+        }
+}
+
+static int within(const char *msg, const char *cg)
+{
+        return kcopy_summary_within(msg, strlen(msg), cg);
+}
+
+static void test_summary_within(void **state)
+{
+        (void)state;
+        const char *own = "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+                          "oom_memcg=" OURS ",task_memcg=" OURS ",task=hog,pid=5,uid=0";
+        const char *child = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS "/q,task_memcg=" OURS
+                            "/q,task=hog,pid=5,uid=0";
+        const char *ancestor = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/process_api,task_memcg=" OURS
+                               ",task=hog,pid=5,uid=0";
+        const char *global = "oom-kill:constraint=CONSTRAINT_NONE,global_oom,task_memcg=" OURS
+                             ",task=hog,pid=5,uid=0";
+        const char *theirs = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS ",task_memcg=" THEIRS
+                             ",task=hog,pid=5,uid=0";
+        const char *sibling = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS "0,task_memcg=" OURS
+                              "0,task=hog,pid=5,uid=0";
+        /* a child cgroup of theirs named to spell our path */
+        const char *forged = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS "/q,task_memcg=" OURS
+                             ",task_memcg=" THEIRS "/q,task_memcg=" OURS ",task=hog,pid=5,uid=0";
+        const char *comm = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS ",task_memcg=" THEIRS
+                           ",task=task_memcg=/,pid=5,uid=0";
+        assert_int_equal(within(own, OURS), 1);
+        assert_int_equal(within(child, OURS), 1);
+        assert_int_equal(within(ancestor, OURS), 1);
+        assert_int_equal(within(global, OURS), 1);
+        assert_int_equal(within(theirs, OURS), 0);
+        assert_int_equal(within(sibling, OURS), 0);
+        assert_int_equal(within(forged, OURS), -1);
+        assert_int_equal(within(comm, OURS), -1);
+        assert_int_equal(within(own, "/"), 1);
+        assert_int_equal(within(own, ""), 0);
+}
+
+static void test_proc_within(void **state)
+{
+        (void)state;
+        const char *v1 = "9:name=systemd:/\n5:devices:/\n4:memory:" OURS "/q\n0::/\n";
+        const char *v1b = "4:memory:" OURS "0\n0::/\n";
+        const char *v2 = "0::" OURS "\n";
+        assert_true(kcopy_proc_within(v1, strlen(v1), 1, OURS));
+        assert_false(kcopy_proc_within(v1b, strlen(v1b), 1, OURS));
+        assert_false(kcopy_proc_within(v1, strlen(v1), 2, OURS)); /* v2's line is "/" */
+        assert_true(kcopy_proc_within(v2, strlen(v2), 2, OURS));
+        assert_false(kcopy_proc_within(v2, strlen(v2), 1, OURS));
+        assert_false(kcopy_proc_within("", 0, 1, OURS));
+}
+
+struct sink {
+        char buf[64 * 1024];
+        size_t len;
+};
+
+static void emit(const char *data, size_t len, void *ud)
+{
+        struct sink *s = ud;
+        assert_true(s->len + len <= sizeof(s->buf));
+        memcpy(s->buf + s->len, data, len);
+        s->len += len;
+        s->buf[s->len] = '\0';
+}
+
+/* pids 300-399 are in our cgroup when looked up; the rest are not */
+static int lookups;
+static bool pid_ours(int64_t pid, void *ud)
+{
+        (void)ud;
+        lookups++;
+        return pid >= 300 && pid < 400;
+}
+
+static bool feed(struct kcopy *k, struct sink *s, const char *rec)
+{
+        return kcopy_feed(k, rec, strlen(rec), emit, s);
+}
+
+/* One OOM report as /dev/kmsg gives it, in cgroup cg, victim pid. */
+static int report(struct kcopy *k, struct sink *s, const char *cg, int pid)
+{
+        char sum[1024], kill[256];
+        snprintf(sum, sizeof(sum), "6,12,1003,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),"
+                 "cpuset=/,mems_allowed=0,oom_memcg=%s,task_memcg=%s,task=hog,pid=%d,uid=0\n", cg, cg, pid);
+        snprintf(kill, sizeof(kill), "3,13,1004,-;Memory cgroup out of memory: Killed process %d (hog) "
+                 "total-vm:1000kB, anon-rss:900kB\n SUBSYSTEM=x\n", pid);
+        int ours = 0;
+        ours += feed(k, s, "4,1,1000,-;hog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0\n");
+        ours += feed(k, s, "4,2,1001,-;Call Trace:\n");
+        ours += feed(k, s, "6,3,1001,-;memory: usage 32768kB, limit 32768kB, failcnt 0\n");
+        ours += feed(k, s, "6,4,1002,-;Tasks state (memory values in pages):\n");
+        ours += feed(k, s, "6,5,1002,-;[  29160]     0 29160     8472     8194 oomguard-hog\n");
+        ours += feed(k, s, sum);
+        ours += feed(k, s, kill);
+        return ours;
+}
+
+static void test_feed(void **state)
+{
+        (void)state;
+        static struct kcopy k;
+        static struct sink s;
+        kcopy_init(&k, OURS, 250, pid_ours, NULL);
+        /* a flood of another container's full reports: nothing copied, no look-up */
+        lookups = 0;
+        for (int i = 0; i < 50; i++)
+                assert_int_equal(report(&k, &s, THEIRS, 1000 + i), 0);
+        assert_int_equal(s.len, 0);
+        assert_int_equal(lookups, 50); /* one per summary, none per kill */
+        /* our own: the report's marker records, the summary, the kill line */
+        assert_int_equal(report(&k, &s, OURS, 251), 2);
+        assert_non_null(strstr(s.buf, "hog invoked oom-killer"));
+        assert_non_null(strstr(s.buf, "memory: usage"));
+        assert_non_null(strstr(s.buf, "Tasks state"));
+        assert_null(strstr(s.buf, "Call Trace"));  /* no marker: never copied, as before */
+        assert_null(strstr(s.buf, "SUBSYSTEM"));   /* a record's first line only */
+        assert_non_null(strstr(s.buf, "task_memcg=" OURS ",task=hog,pid=251"));
+        assert_non_null(strstr(s.buf, "Killed process 251 (hog)"));
+        size_t after_own = s.len;
+        /* the reaper's line for our victim, later */
+        assert_true(feed(&k, &s, "6,20,2000,-;oom_reaper: reaped process 251 (hog), now anon-rss:0kB\n"));
+        /* rate-limited reports (no header, no summary): only our kills */
+        assert_false(feed(&k, &s, "3,21,2001,-;Memory cgroup out of memory: Killed process 1200 (hog) total-vm:1kB\n"));
+        assert_true(feed(&k, &s, "3,22,2002,-;Memory cgroup out of memory: Killed process 250 (sh) total-vm:1kB\n"));
+        assert_true(feed(&k, &s, "3,23,2003,-;Memory cgroup out of memory: Killed process 333 (w) total-vm:1kB\n"));
+        assert_non_null(strstr(s.buf + after_own, "reaped process 251"));
+        assert_null(strstr(s.buf, "1200"));
+        assert_non_null(strstr(s.buf + after_own, "Killed process 250 (sh)"));
+        assert_non_null(strstr(s.buf + after_own, "Killed process 333 (w)"));
+        /* a summary forged with a cgroup name that spells ours, for their victim */
+        size_t before = s.len;
+        assert_false(feed(&k, &s, "6,30,3000,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                                  "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
+                                  ",task=hog,pid=1301,uid=0\n"));
+        assert_false(feed(&k, &s, "3,31,3001,-;Memory cgroup out of memory: Killed process 1301 (hog)\n"));
+        /* the same ambiguity, but the victim is ours (looked up by its pid) */
+        assert_true(feed(&k, &s, "6,32,3002,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                                 "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
+                                 ",task=hog,pid=340,uid=0\n"));
+        assert_non_null(strstr(s.buf + before, "pid=340"));
+        assert_null(strstr(s.buf + before, "pid=1301"));
+        /* userspace (facility 1) and records without a header are never copied */
+        before = s.len;
+        assert_false(feed(&k, &s, "14,40,4000,-;Memory cgroup out of memory: Killed process 250 (sh)\n"));
+        assert_false(feed(&k, &s, "Killed process 250 (sh)\n"));
+        assert_int_equal(s.len, before);
+}
+
+/* A report's records before its summary are held up to a bound. */
+static void test_hold_bound(void **state)
+{
+        (void)state;
+        static struct kcopy k;
+        static struct sink s;
+        char rec[512];
+        kcopy_init(&k, OURS, 250, NULL, NULL);
+        feed(&k, &s, "4,1,1000,-;hog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0\n");
+        for (int i = 0; i < 1000; i++) {
+                snprintf(rec, sizeof(rec), "6,%d,1001,-;memory: usage %d kB\n", i + 2, i);
+                feed(&k, &s, rec);
+        }
+        assert_true(feed(&k, &s, "6,9000,1003,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS
+                                 ",task_memcg=" OURS ",task=hog,pid=251,uid=0\n"));
+        assert_true(s.len <= KCOPY_HOLD_MAX + 256);
+        assert_non_null(strstr(s.buf, "invoked oom-killer"));
+        assert_non_null(strstr(s.buf, "pid=251"));
+}
+
+/* A full copy keeps its newest records, whole lines. */
+static void test_cut(void **state)
+{
+        (void)state;
+        const char *c = "4,1,1,-;a invoked oom-killer: x\n"
+                        "6,2,2,-;oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/a,task=a,pid=1,uid=0\n"
+                        "3,3,3,-;Memory cgroup out of memory: Killed process 1 (a)\n";
+        size_t len = strlen(c), second = (size_t)(strstr(c, "6,2,2") - c);
+        size_t third = (size_t)(strstr(c, "3,3,3") - c);
+        assert_int_equal(kcopy_cut(c, len, len), 0);             /* it all fits */
+        assert_int_equal(kcopy_cut(c, len, len - 5), second);    /* the next line */
+        assert_int_equal(kcopy_cut(c, len, len - second), second); /* exactly a line */
+        assert_int_equal(kcopy_cut(c, len, len - second - 1), third);
+        assert_int_equal(kcopy_cut(c, len, 3), len);              /* no whole line fits */
+        assert_int_equal(kcopy_cut("", 0, 10), 0);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_kind),
+                cmocka_unit_test(test_summary_within),
+                cmocka_unit_test(test_proc_within),
+                cmocka_unit_test(test_feed),
+                cmocka_unit_test(test_hold_bound),
+                cmocka_unit_test(test_cut),
+        };
+        return cmocka_run_group_tests_name("kcopy", tests, NULL, NULL);
+}
