@@ -7,7 +7,7 @@
  * configuration says fail_closed. */
 #define _GNU_SOURCE
 #include "ocistate.h"
-#include "procscan.h"
+#include "procfs.h"
 #include "shim.h"
 
 #include <errno.h>

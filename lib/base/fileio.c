@@ -61,6 +61,86 @@ int fileio_replace(int dirfd, const char *name, const char *data, size_t len, mo
         return replace(dirfd, name, data, len, mode, false, err);
 }
 
+/* The loop every read goes through: up to n bytes, fewer only at the end
+ * of the file. */
+static ssize_t read_upto(int fd, char *buf, size_t n)
+{
+        size_t len = 0;
+        while (len < n) {
+                ssize_t r = read(fd, buf + len, n - len);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r < 0)
+                        return -errno;
+                if (r == 0)
+                        break;
+                len += (size_t)r;
+        }
+        return (ssize_t)len;
+}
+
+/* After a full buffer: 0 at the end of the file, -EFBIG if more follows. */
+static int at_end(int fd)
+{
+        char c;
+        ssize_t r = read_upto(fd, &c, 1);
+        return r < 0 ? (int)r : r ? -EFBIG : 0;
+}
+
+ssize_t fileio_read_fd(int fd, char *buf, size_t cap)
+{
+        if (fd < 0)
+                return fd;
+        if (cap == 0)
+                return -EFBIG;
+        ssize_t n = read_upto(fd, buf, cap - 1);
+        if (n < 0)
+                return n;
+        int r = (size_t)n == cap - 1 ? at_end(fd) : 0;
+        if (r < 0)
+                return r;
+        buf[n] = '\0';
+        return n;
+}
+
+ssize_t fileio_read_at(int dirfd, const char *name, char *buf, size_t cap)
+{
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+                                                     O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        return fileio_read_fd(fd, buf, cap);
+}
+
+int fileio_read_fd_alloc(int fd, size_t max, char **ret, size_t *ret_len)
+{
+        size_t cap = 64 * 1024 < max ? 64 * 1024 : max, len = 0;
+        _cleanup_free_ char *buf = NULL;
+        for (;;) {
+                char *nb = realloc(buf, cap + 1);
+                if (!nb)
+                        return -ENOMEM;
+                buf = nb;
+                ssize_t n = read_upto(fd, buf + len, cap - len);
+                if (n < 0)
+                        return (int)n;
+                len += (size_t)n;
+                if (len < cap)
+                        break;
+                if (cap == max) {
+                        int r = at_end(fd);
+                        if (r < 0)
+                                return r;
+                        break;
+                }
+                cap = cap > max / 2 ? max : cap * 2;
+        }
+        buf[len] = '\0';
+        *ret_len = len;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
 int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret_len,
                 mode_t *ret_mode, struct og_error *err)
 {
@@ -78,22 +158,15 @@ int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret
         _cleanup_free_ char *buf = malloc(cap + 1);
         if (!buf)
                 return og_error_set(err, -ENOMEM, "out of memory");
-        size_t len = 0;
-        for (;;) {
-                ssize_t n = read(fd, buf + len, cap + 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return og_error_set(err, -errno, "reading %s: %s", name, strerror(errno));
-                if (n == 0)
-                        break;
-                if ((len += (size_t)n) > cap)
-                        return st.st_size > 0 ? og_error_set(err, -EAGAIN, "%s changed while "
-                                                             "being read; try again", name)
-                                              : og_error_set(err, -EFBIG, "%s is larger than "
-                                                             "%zu bytes", name, max);
-        }
-        buf[len] = '\0';
+        ssize_t n = fileio_read_fd(fd, buf, cap + 1); /* a file that grew fails */
+        if (n == -EFBIG)
+                return st.st_size > 0 ? og_error_set(err, -EAGAIN, "%s changed while being "
+                                                     "read; try again", name)
+                                      : og_error_set(err, -EFBIG, "%s is larger than %zu "
+                                                     "bytes", name, max);
+        if (n < 0)
+                return og_error_set(err, (int)n, "reading %s: %s", name, strerror((int)-n));
+        size_t len = (size_t)n;
         if (ret_mode)
                 *ret_mode = st.st_mode & 07777;
         *ret_len = len;

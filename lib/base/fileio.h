@@ -15,6 +15,18 @@ int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t le
 int fileio_replace(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                    struct og_error *err);
 
+/* The one bounded read: fd to its end into buf (cap bytes, NUL-terminated).
+ * The length read, or a negative errno; -EFBIG when it does not fit, never
+ * a truncated file. */
+ssize_t fileio_read_fd(int fd, char *buf, size_t cap);
+/* The same for dirfd/name (a path, or a name relative to dirfd; AT_FDCWD
+ * for none), opened read-only, never through a symlink in its last part,
+ * never waiting on a FIFO. */
+ssize_t fileio_read_at(int dirfd, const char *name, char *buf, size_t cap);
+/* fd to its end into a malloc'd NUL-terminated buffer that grows up to max
+ * bytes; -EFBIG when larger. */
+int fileio_read_fd_alloc(int fd, size_t max, char **ret, size_t *ret_len);
+
 /* dirfd/name, a regular file of at most max bytes, into a malloc'd
  * NUL-terminated buffer; -EFBIG when larger. ret_mode may be NULL. */
 int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret_len,

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include "fileio.h"
 #include "jsonv.h"
 #include "scan.h"
 
@@ -275,20 +276,12 @@ int config_load(const char *path, struct og_config *ret, struct og_error *err)
                 return 0; /* no file: the documented defaults */
         if (fd < 0)
                 return og_error_set(err, -errno, "cannot open %s: %s", p, strerror(errno));
-        _cleanup_free_ char *buf = malloc(CONFIG_MAX + 1);
-        size_t len = 0;
-        ssize_t n;
-        if (!buf)
-                return og_error_set(err, -ENOMEM, "out of memory");
-        while (len < CONFIG_MAX + 1) {
-                n = read(fd, buf + len, CONFIG_MAX + 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        break;
-                len += (size_t)n;
-        }
-        if (n < 0)
-                return og_error_set(err, -errno, "reading %s: %s", p, strerror(errno));
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        int r = fileio_read_fd_alloc(fd, CONFIG_MAX, &buf, &len);
+        if (r == -EFBIG)
+                return og_error_set(err, r, "%s: larger than %d bytes", p, CONFIG_MAX);
+        if (r < 0)
+                return og_error_set(err, r, "reading %s: %s", p, strerror(-r));
         return config_parse(buf, len, p, ret, err);
 }

@@ -8,7 +8,7 @@
 #include "jsongen.h"
 #include "jsonv.h"
 #include "ocistate.h"
-#include "procscan.h"
+#include "procfs.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "spec.h"
 
+#include "fileio.h"
 #include "jsonv.h"
 
 #include <errno.h>
@@ -99,39 +100,6 @@ int spec_parse(const char *buf, size_t len, const char *name,
         return r;
 }
 
-static int read_bounded(int fd, char **ret, size_t *ret_len)
-{
-        size_t cap = 64 * 1024, len = 0;
-        char *buf = malloc(cap);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                if (len == cap) {
-                        char *nb = cap <= SPEC_MAX ? realloc(buf, cap * 2) : NULL;
-                        if (!nb) {
-                                free(buf);
-                                return cap <= SPEC_MAX ? -ENOMEM : -EFBIG;
-                        }
-                        buf = nb;
-                        cap *= 2;
-                }
-                ssize_t n = read(fd, buf + len, cap - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        int e = -errno;
-                        free(buf);
-                        return e;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-        }
-        *ret = buf;
-        *ret_len = len;
-        return 0;
-}
-
 int spec_load(const char *bundle, struct oci_spec *ret, struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
@@ -148,7 +116,7 @@ int spec_load(const char *bundle, struct oci_spec *ret, struct og_error *err)
                 return og_error_set(err, -EINVAL, "%s/config.json: not a regular file", bundle);
         char *buf = NULL;
         size_t len = 0;
-        int r = read_bounded(fd, &buf, &len);
+        int r = fileio_read_fd_alloc(fd, SPEC_MAX, &buf, &len);
         if (r < 0)
                 return og_error_set(err, r, "%s/config.json: %s", bundle,
                                     r == -EFBIG ? "larger than 16 MiB" : strerror(-r));

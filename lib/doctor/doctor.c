@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "explain.h"
+#include "fileio.h"
 #include "jsongen.h"
 #include "kmsg.h"
 #include "procscan.h"
@@ -79,23 +80,10 @@ int doctor_read(const struct doctor_ctx *c, const char *path, char *buf, size_t 
         if (r < 0)
                 return r;
         _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        size_t len = 0;
-        for (;;) {
-                ssize_t n = read(fd, buf + len, cap - 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-                if (len == cap - 1)
-                        return -EFBIG; /* fail rather than truncate */
-        }
-        buf[len] = '\0';
-        *ret_len = len;
+        ssize_t n = fd < 0 ? -errno : fileio_read_fd(fd, buf, cap);
+        if (n < 0)
+                return (int)n;
+        *ret_len = (size_t)n;
         return 0;
 }
 

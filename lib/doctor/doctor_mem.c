@@ -7,6 +7,8 @@
 
 #include "cgfiles.h"
 #include "cgpath.h"
+#include "fileio.h"
+#include "procfs.h"
 #include "scan.h"
 
 #include <dirent.h>
@@ -197,32 +199,11 @@ void doctor_check_cgroup(struct doctor_ctx *c)
 /* "Key:   N kB" lines */
 int doctor_parse_meminfo(const char *buf, size_t len, struct doctor_meminfo *ret)
 {
-        static const struct {
-                const char *key;
-                size_t off;
-        } keys[] = {
-                {"MemTotal:", offsetof(struct doctor_meminfo, mem_total_kb)},
-                {"MemAvailable:", offsetof(struct doctor_meminfo, mem_available_kb)},
-                {"SwapTotal:", offsetof(struct doctor_meminfo, swap_total_kb)},
-                {"CommitLimit:", offsetof(struct doctor_meminfo, commit_limit_kb)},
-                {"Committed_AS:", offsetof(struct doctor_meminfo, committed_as_kb)},
-        };
-        for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-                *(int64_t *)((char *)ret + keys[i].off) = OG_NONE;
-        for (const char *s = buf, *end = buf + len; s < end;) {
-                const char *nl = memchr(s, '\n', (size_t)(end - s));
-                struct scan l = {s, nl ? nl : end};
-                s = nl ? nl + 1 : end;
-                for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-                        int64_t v;
-                        if (!scan_lit(&l, keys[i].key))
-                                continue;
-                        scan_skip_spaces(&l);
-                        if (scan_i64(&l, &v) && v >= 0)
-                                *(int64_t *)((char *)ret + keys[i].off) = v;
-                        break;
-                }
-        }
+        ret->mem_total_kb = procfs_meminfo_kb(buf, len, "MemTotal");
+        ret->mem_available_kb = procfs_meminfo_kb(buf, len, "MemAvailable");
+        ret->swap_total_kb = procfs_meminfo_kb(buf, len, "SwapTotal");
+        ret->commit_limit_kb = procfs_meminfo_kb(buf, len, "CommitLimit");
+        ret->committed_as_kb = procfs_meminfo_kb(buf, len, "Committed_AS");
         return ret->mem_total_kb == OG_NONE ? -ENOENT : 0;
 }
 
@@ -372,24 +353,12 @@ struct limit_scan {
         char rel[PATH_MAX];   /* the cgroup being looked at */
 };
 
-static ssize_t read_at(int dfd, const char *name, char *buf, size_t cap)
-{
-        _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return -errno;
-        ssize_t n = read(fd, buf, cap - 1);
-        if (n < 0)
-                return -errno;
-        buf[n] = '\0';
-        return (size_t)n == cap - 1 ? -EFBIG : n;
-}
-
 static void consider(int dfd, struct limit_scan *s)
 {
         char buf[16384];
         struct scan t;
         int64_t limit;
-        ssize_t n = read_at(dfd, s->version == 1 ? "memory.limit_in_bytes" : "memory.max",
+        ssize_t n = fileio_read_at(dfd, s->version == 1 ? "memory.limit_in_bytes" : "memory.max",
                             buf, 64);
         if (n <= 0 || (t = scan_make(buf, (size_t)n), !scan_i64(&t, &limit)) ||
             limit >= s->host_bytes)
@@ -398,7 +367,7 @@ static void consider(int dfd, struct limit_scan *s)
         if (s->limit != OG_NONE && limit >= s->limit)
                 return;
         s->limit = limit;
-        n = read_at(dfd, "memory.stat", buf, sizeof(buf));
+        n = fileio_read_at(dfd, "memory.stat", buf, sizeof(buf));
         s->anon = n > 0 ? cgf_parse_key(buf, (size_t)n, s->version == 1 ? "total_rss" : "anon")
                         : OG_NONE;
         snprintf(s->path, sizeof(s->path), "%s", s->rel[0] ? s->rel : "/");
@@ -409,7 +378,7 @@ static void consider(int dfd, struct limit_scan *s)
 static bool walk(int dfd, int depth, struct limit_scan *s)
 {
         char buf[64];
-        bool populated = read_at(dfd, "cgroup.procs", buf, sizeof(buf)) > 0;
+        bool populated = fileio_read_at(dfd, "cgroup.procs", buf, sizeof(buf)) > 0;
         int sub = depth < WALK_DEPTH ? openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                                      : -1;
         DIR *d = sub >= 0 ? fdopendir(sub) : NULL;

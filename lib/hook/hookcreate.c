@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "hookstate.h"
 #include "policy.h"
+#include "procfs.h"
 #include "procscan.h"
 #include "scan.h"
 #include "spec.h"
@@ -25,25 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Field 22 of /proc/<pid>/stat: the start time, which tells a reused pid. */
+/* The start time, which tells a reused pid. */
 static int64_t start_time(const char *proc_root, int64_t pid)
 {
-        char p[PATH_MAX], buf[1024];
-        snprintf(p, sizeof(p), "%s/%" PRId64 "/stat", proc_root, pid);
-        int fd = open(p, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return OG_NONE;
-        ssize_t n = read(fd, buf, sizeof(buf) - 1);
-        close(fd);
-        if (n <= 0)
-                return OG_NONE;
-        buf[n] = '\0';
-        const char *s = strrchr(buf, ')');
-        for (int field = 2; s && field < 22; field++)
-                s = strchr(s + 1, ' ');
-        int64_t v;
-        struct scan t = scan_make(s ? s + 1 : "", s ? strlen(s + 1) : 0);
-        return s && scan_i64(&t, &v) ? v : OG_NONE;
+        struct proc_stat st;
+        return procfs_stat_read(proc_root, pid, &st) == 0 ? st.starttime : OG_NONE;
 }
 
 static void set_adj(const struct hook_env *env, int64_t pid, int adj)

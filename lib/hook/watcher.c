@@ -9,6 +9,7 @@
 #include "jsongen.h"
 #include "jsonv.h"
 #include "kcopy.h"
+#include "procfs.h"
 #include "statedir.h"
 
 #include <errno.h>
@@ -334,16 +335,7 @@ int watcher_start(const char *state_dir, const struct hook_state *hs,
 /* A watcher that still runs: not a zombie, not a reused pid. */
 bool watcher_alive(int64_t pid)
 {
-        char p[64], buf[256];
-        if (pid <= 0)
-                return false;
-        snprintf(p, sizeof(p), "/proc/%" PRId64 "/stat", pid);
-        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-        if (n <= 0)
-                return false;
-        buf[n] = '\0';
-        const char *close_paren = strrchr(buf, ')');
-        return close_paren && !strncmp(buf + strcspn(buf, "("), "(oomguard-watch)", 16) &&
-               close_paren[1] == ' ' && close_paren[2] != 'Z' && close_paren[2] != 'X';
+        struct proc_stat st;
+        return pid > 0 && procfs_stat_read("/proc", pid, &st) == 0 &&
+               strcmp(st.comm, "oomguard-watch") == 0 && st.state != 'Z' && st.state != 'X';
 }

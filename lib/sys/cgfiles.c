@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "cgfiles.h"
 
+#include "fileio.h"
 #include "scan.h"
 #include "util.h"
 
@@ -35,16 +36,9 @@ int cgf_write(const char *dir, const char *file, const char *value)
 
 static ssize_t read_fd(int fd, char *buf, size_t cap)
 {
-        if (fd < 0)
-                return fd;
-        ssize_t n = read(fd, buf, cap - 1);
-        int e = errno;
-        close(fd);
-        if (n < 0)
-                return -e;
-        if ((size_t)n == cap - 1)
-                return -EFBIG; /* fail rather than truncate */
-        buf[n] = '\0';
+        ssize_t n = fileio_read_fd(fd, buf, cap); /* fails rather than truncates */
+        if (fd >= 0)
+                close(fd);
         return n;
 }
 

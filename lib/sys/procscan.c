@@ -3,6 +3,7 @@
 #include "procscan.h"
 
 #include "cgroup.h"
+#include "fileio.h"
 #include "scan.h"
 
 #include <dirent.h>
@@ -28,14 +29,9 @@ bool procscan_memcg(const char *buf, size_t len, char *ret, size_t cap)
 /* <dir>/<name> into buf (NUL-terminated, trailing newline dropped). */
 static ssize_t read_at(int dir, const char *name, char *buf, size_t cap)
 {
-        int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return -errno;
-        ssize_t n = read(fd, buf, cap - 1);
-        int e = errno;
-        close(fd);
+        ssize_t n = fileio_read_at(dir, name, buf, cap); /* fails rather than truncates */
         if (n < 0)
-                return -e;
+                return n;
         while (n > 0 && buf[n - 1] == '\n')
                 n--;
         buf[n] = '\0';
@@ -124,23 +120,3 @@ void proc_table_free(struct proc_table *t)
         t->n = 0;
 }
 
-int64_t proc_meminfo(const char *proc_root, const char *key)
-{
-        char p[PATH_MAX], buf[256];
-        size_t n = strlen(key);
-        snprintf(p, sizeof(p), "%s/meminfo", proc_root);
-        FILE *f = fopen(p, "re");
-        int64_t kb = OG_NONE;
-        while (f && fgets(buf, sizeof(buf), f))
-                if (!strncmp(buf, key, n) && buf[n] == ':' &&
-                    sscanf(buf + n + 1, " %" SCNd64, &kb) == 1)
-                        break;
-        if (f)
-                fclose(f);
-        return kb == OG_NONE ? OG_NONE : kb * 1024;
-}
-
-int64_t proc_mem_total(const char *proc_root)
-{
-        return proc_meminfo(proc_root, "MemTotal");
-}

@@ -5,6 +5,7 @@
 #define OOMGUARD_PROCSCAN_H
 
 #include "cgpath.h"
+#include "procfs.h"
 #include "util.h"
 
 #include <limits.h>
@@ -31,9 +32,5 @@ void proc_table_free(struct proc_table *t);
 /* Pure: the memory cgroup path from a /proc/<pid>/cgroup text (v1 memory
  * line, else the v2 line). */
 bool procscan_memcg(const char *buf, size_t len, char *ret, size_t cap);
-/* A <proc_root>/meminfo figure ("MemAvailable") in bytes, OG_NONE if absent. */
-int64_t proc_meminfo(const char *proc_root, const char *key);
-/* MemTotal of <proc_root>/meminfo in bytes, OG_NONE if unreadable. */
-int64_t proc_mem_total(const char *proc_root);
 
 #endif

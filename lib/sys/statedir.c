@@ -104,22 +104,13 @@ int statedir_read(int dirfd, const char *name, char *buf, size_t cap,
                 return og_error_set(err, -errno, "reading state %s: %s", name, strerror(errno));
         if (!S_ISREG(st.st_mode))
                 return og_error_set(err, -EINVAL, "state %s is not a regular file", name);
-        size_t len = 0;
-        for (;;) {
-                ssize_t n = read(fd, buf + len, cap - 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return og_error_set(err, -errno, "reading state %s: %s", name,
-                                            strerror(errno));
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-                if (len == cap - 1)
-                        return og_error_set(err, -EFBIG, "state %s is too large", name);
-        }
-        buf[len] = '\0';
-        *ret_len = len;
+        ssize_t n = fileio_read_fd(fd, buf, cap);
+        if (n == -EFBIG)
+                return og_error_set(err, -EFBIG, "state %s is too large", name);
+        if (n < 0)
+                return og_error_set(err, (int)n, "reading state %s: %s", name,
+                                    strerror((int)-n));
+        *ret_len = (size_t)n;
         return 0;
 }
 
