@@ -47,7 +47,7 @@ CMOCKA_LIBS = $(call once,CMOCKA_LIBS,$(PKG_CONFIG) --libs cmocka 2>/dev/null ||
 DEPS ?= yes
 .DEFAULT_GOAL := all
 DPKG_STATUS := $(wildcard /var/lib/dpkg/status)
-DEPS_STAMPS := $(addprefix $(BUILD)/.deps-,build demo check vm bench lint asan fuzz deb fresh runc-suite)
+DEPS_STAMPS := $(addprefix $(BUILD)/.deps-,build demo check vm vm-production bench lint asan fuzz deb fresh runc-suite)
 $(DEPS_STAMPS): $(BUILD)/.deps-%: tools/deps.list tools/deps.sh $(DPKG_STATUS)
 	@mkdir -p $(@D)
 	@$(if $(filter no,$(DEPS)),:,bash tools/deps.sh $*)
@@ -249,6 +249,14 @@ check-runc-suite: $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim | $(BUILD)/.deps
 	HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim RUNC_SUITE_OUT=$(BUILD)/runc-suite \
 		bash tests/runc-suite/run.sh
 
+# Production-like QEMU guests (tests/vm-production): Debian 12 with systemd,
+# sshd, Docker, containerd and podman, cgroup v2 and v1, oomguard installed
+# from this package; a subset with SCENARIOS=name,... GUESTS=debian-v2|debian-v1.
+# The base image is cached in /var/cache/oomguard-vm-production.
+check-vm-production: deb | $(BUILD)/.deps-vm-production
+	DEB=$$(ls $(BUILD)/oomguard_$(VERSION)_*.deb) VM_DIR=$(BUILD)/vm \
+		SCENARIOS="$(SCENARIOS)" GUESTS="$(GUESTS)" bash tests/vm-production/run.sh
+
 # The README's two commands in a fresh Debian 12 chroot made by debootstrap
 # (opt-in, 15-30 minutes; tests/fresh/run.sh)
 check-fresh:
@@ -362,7 +370,7 @@ deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-start check-docs check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-pagecache check-fresh check-runc-suite asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
+.PHONY: all demo lint check check-start check-docs check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-production check-vm-pagecache check-fresh check-runc-suite asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
 	uninstall deb clean
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

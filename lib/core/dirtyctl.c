@@ -403,8 +403,12 @@ int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_
         if (dfd < 0)
                 return errno == ENOENT ? 0 : og_error_set(err, -errno, "%s: %s", state_dir,
                                                           strerror(errno));
-        if (flock(dfd, LOCK_EX) < 0) /* the state directory itself: no lock file */
-                return og_error_set(err, -errno, "locking %s: %s", state_dir, strerror(errno));
+        /* the state directory itself: no lock file. A watcher does not
+         * wait for it: a hook's scan must not hold up its snapshots. */
+        if (flock(dfd, bounds ? LOCK_EX : LOCK_EX | LOCK_NB) < 0)
+                return errno == EWOULDBLOCK ? -EAGAIN
+                                            : og_error_set(err, -errno, "locking %s: %s",
+                                                           state_dir, strerror(errno));
         struct dirty_vals live;
         read_vals(vm_dir, &live);
         if (live.ratio == OG_NONE || live.bytes == OG_NONE)

@@ -108,7 +108,8 @@ void dirtyctl_cache_free(struct dirty_cache *c);
  * containers are the state directories whose state says writeback
  * "host". vm_dir: "/proc/sys/vm"; proc_root for meminfo. bounds: the
  * config's (a hook, at a container's start or end), recorded for the
- * watchers; NULL: a watcher, with the recorded ones (defaults if none).
+ * watchers; NULL: a watcher, with the recorded ones (defaults if none),
+ * which does not wait for the lock (-EAGAIN, nothing said: look again).
  * cache: NULL reads every state; ret_next may be NULL. */
 int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_root,
                     const struct dirty_bounds *bounds, struct dirty_cache *cache,

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "kcopy.h"
 
-#include "cgroup.h"
 #include "marker.h"
 
 #include <string.h>
@@ -126,23 +125,6 @@ int kcopy_summary_within(const char *m, size_t n, const char *cgroup)
         const char *after = v + cl;
         return cgroup[cl - 1] == '/' || (after < end && *after == '/') ||
                starts(after, (size_t)(end - after), ",task=");
-}
-
-static bool within(const char *path, const char *cg)
-{
-        size_t n = strlen(cg);
-        if (n > 0 && cg[n - 1] == '/')
-                n--; /* the root */
-        return !strncmp(path, cg, n) && (path[n] == '\0' || path[n] == '/');
-}
-
-bool kcopy_proc_within(const char *buf, size_t len, int version, const char *cgroup)
-{
-        struct cg_paths p;
-        if (cg_parse_proc_cgroup(buf, len, &p) < 0)
-                return false;
-        const char *path = version == 1 ? p.v1_memory : p.v2;
-        return path[0] && within(path, cgroup);
 }
 
 static bool victim(const struct kcopy *k, int64_t pid)

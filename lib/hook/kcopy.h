@@ -10,8 +10,8 @@
  *   summary are held until it comes, then copied or dropped.
  * - a "Killed process N" or "oom_reaper: reaped process N" line (the only
  *   ones a rate-limited report prints) whose N is the victim of one of the
- *   container's summaries, its init, or a process in its cgroup when the
- *   line is read (pid_ours; a victim already reaped is missed then).
+ *   container's summaries, its init, or one of its processes (pid_ours:
+ *   the watcher's list from the container's last OOM event).
  * Everything else is not copied at all, so no other container's records
  * can take the copy's room, and none wakes the watcher for a snapshot. */
 #ifndef OOMGUARD_KCOPY_H
@@ -60,10 +60,6 @@ enum kcopy_kind kcopy_kind(const char *msg, size_t len, int64_t *ret_pid);
 /* Pure: is a summary's task_memcg the cgroup or below it? 1 yes, 0 no,
  * -1 cannot tell (task_memcg= or oom_memcg= occur more than once). */
 int kcopy_summary_within(const char *msg, size_t len, const char *cgroup);
-
-/* Pure: /proc/<pid>/cgroup's text: is the process in cgroup or below it
- * (v1: the memory controller's line; v2: the unified one)? */
-bool kcopy_proc_within(const char *buf, size_t len, int version, const char *cgroup);
 
 /* One record as /dev/kmsg returns it ("pri,seq,usec,flags;text\n…").
  * What is to be copied goes to emit: the held records of a report that

@@ -32,9 +32,12 @@
 #define IDLE_CHECK_MS 30000 /* also look every 30 s whether we are still needed */
 #define READY_WAIT_MS 500  /* the longest create waits for the watcher's set-up */
 #define KILL_WAIT_MS 100     /* after an OOM event, how long to watch for its kill */
-#define TICK_MS 100          /* the periodic work, however busy the kernel log */
+#define TICK_MS 100          /* still there? however busy the kernel log */
 #define KMSG_COPY_MAX (1024 * 1024) /* the copy of OOM records kept per container */
 #define KMSG_COPY "kmsg.log"
+#define KMSG_BATCH 64       /* records read per wake-up: its own events come between */
+#define KMSG_LAST 4096      /* records read at most when it leaves */
+#define KMSG_PIDS_MAX 1024  /* the container's processes remembered at its OOM event */
 
 /* v1: an eventfd the kernel signals on OOM and on the cgroup's removal */
 static int events_v1(const char *dir)
@@ -85,16 +88,42 @@ static bool dir_removed(int dirfd)
         return fstat(dirfd, &st) < 0 || st.st_nlink == 0;
 }
 
-/* A process in the container's cgroup (or below) now: /proc/<pid>/cgroup. */
-static bool pid_in_cgroup(int64_t pid, void *ud)
+/* The container's processes as its last OOM event found them: a
+ * rate-limited report names its victim by pid alone. Read from its
+ * cgroup.procs, not from each victim's /proc/<pid>/cgroup, which takes the
+ * kernel's cgroup mutex, contended when many cgroups come and go in an
+ * OOM storm, and would hold up the snapshots. */
+struct own_pids {
+        size_t n;
+        int32_t pid[KMSG_PIDS_MAX];
+};
+
+static void remember_pids(const struct hook_state *hs, struct own_pids *o)
 {
-        const struct hook_state *hs = ud;
-        char p[64], buf[4096];
-        snprintf(p, sizeof(p), "/proc/%" PRId64 "/cgroup", pid);
+        char p[PATH_MAX], buf[8192];
+        o->n = 0;
+        if ((size_t)snprintf(p, sizeof(p), "%s/cgroup.procs", hs->cgroup_dir) >= sizeof(p))
+                return;
         _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
         ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
-        return n > 0 && (size_t)n < sizeof(buf) &&
-               kcopy_proc_within(buf, (size_t)n, hs->cgroup_version, hs->cgroup);
+        for (ssize_t i = 0, v = 0; i < n && o->n < KMSG_PIDS_MAX; i++) {
+                if (buf[i] >= '0' && buf[i] <= '9' && v < INT32_MAX / 10) {
+                        v = v * 10 + (buf[i] - '0');
+                } else if (buf[i] == '\n') { /* a line cut at the end is left out */
+                        if (v > 0)
+                                o->pid[o->n++] = (int32_t)v;
+                        v = 0;
+                }
+        }
+}
+
+static bool pid_remembered(int64_t pid, void *ud)
+{
+        const struct own_pids *o = ud;
+        for (size_t i = 0; i < o->n; i++)
+                if (o->pid[i] == pid)
+                        return true;
+        return false;
 }
 
 struct copy_out {
@@ -135,14 +164,15 @@ static void emit(const char *data, size_t len, void *ud)
 
 /* New kernel records that are the container's (lib/kcopy.h), appended to
  * <state>/kmsg.log: the ring may wrap, or be unreadable, by the time
- * poststop runs. True if a summary or a kill of the container's was
- * among them. */
-static bool copy_kmsg(int kfd, int dirfd, struct kcopy *kc)
+ * poststop runs. At most max records, so that a flood does not hold up
+ * the container's own events. True if a summary or a kill of the
+ * container's was among them. */
+static bool copy_kmsg(int kfd, int dirfd, struct kcopy *kc, int max)
 {
         bool ours = false;
         char rec[8192 + 1];
         struct copy_out out = {dirfd, -1, 0};
-        for (;;) {
+        for (int i = 0; i < max; i++) {
                 ssize_t n = read(kfd, rec, sizeof(rec) - 1);
                 if (n < 0 && errno == EPIPE)
                         continue; /* overwritten before we read them */
@@ -184,6 +214,29 @@ static void room_freep(struct room_watch *w)
         room_watch_free(w);
 }
 
+/* A snapshot, saved; false if it could not be saved. */
+static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev, bool oom_event,
+                     bool init_exited)
+{
+        int64_t before = ev->oom_kill;
+        evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
+        if (oom_event)
+                await_kill(hs, ev, before);
+        ev->final |= init_exited; /* init's death is in it */
+        return evidence_save(dirfd, EVIDENCE_WATCHER, ev) == 0;
+}
+
+static bool gone(const struct hook_state *hs, int dirfd)
+{
+        return access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd);
+}
+
+/* The kernel's records and what the watcher keeps while it reads them. */
+struct kmsg_watch {
+        struct kcopy copy;
+        struct own_pids pids;
+};
+
 static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                   struct evidence *ev, int ready_fd)
 {
@@ -194,9 +247,13 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
         /* ESRCH: init has exited and been reaped before the watcher got
          * here (a container that ends at once): taken as its exit now */
         bool init_gone = pidfd < 0 && errno == ESRCH;
-        int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        struct kcopy kc;
-        kcopy_init(&kc, hs->cgroup, hs->init_pid, pid_in_cgroup, (void *)hs);
+        /* on the heap: its pages are touched only when used */
+        _cleanup_free_ struct kmsg_watch *km = malloc(sizeof(*km));
+        int kfd = km ? open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+        if (km) {
+                km->pids.n = 0;
+                kcopy_init(&km->copy, hs->cgroup, hs->init_pid, pid_remembered, &km->pids);
+        }
         if (kfd >= 0)
                 lseek(kfd, 0, SEEK_END); /* only what is printed from now on */
         /* ready: create may return and the container start (an OOM at its
@@ -212,41 +269,54 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                 int n = init_gone ? 0 : poll(p, 4, room_watch_timeout(&room, IDLE_CHECK_MS));
                 if (n < 0 && errno == EINTR)
                         continue;
-                /* The OOM event fires before the kill is counted; the kernel
-                 * counts it before printing "Killed process", so an OOM
-                 * record is the moment a snapshot sees the kill. */
-                bool oom_printed = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &kc);
-                if (p[0].revents)
-                        drain(evfd);
+                bool oom_event = p[0].revents != 0;
                 bool init_exited = init_gone || (p[1].fd >= 0 && (p[1].revents & POLLIN));
-                bool event = p[0].revents || p[1].revents || init_exited || oom_printed;
-                /* others' kernel records may wake us without end: they
-                 * must not starve the periodic work, nor cost more */
+                if (init_exited)
+                        p[1].fd = -1;
+                init_gone = false;
+                /* The container's own events first: the runtime may remove
+                 * its cgroup soon after its init dies, and other
+                 * containers' kernel records must not hold the snapshot up. */
+                if (oom_event) {
+                        drain(evfd);
+                        if (km)
+                                remember_pids(hs, &km->pids);
+                }
+                if (oom_event || init_exited) {
+                        if (gone(hs, dirfd)) {
+                                finish(dirfd, ev); /* the cgroup or our state is gone */
+                                return;
+                        }
+                        if (!snapshot(dirfd, hs, ev, oom_event, init_exited))
+                                return;
+                }
+                /* The OOM event fires before the kill is counted; the kernel
+                 * counts it before printing "Killed process": the
+                 * container's own record is another moment a snapshot sees
+                 * the kill. */
+                bool own = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &km->copy, KMSG_BATCH);
+                /* others' kernel records may wake it without end: whether
+                 * its cgroup and state are still there is checked every
+                 * 100 ms all the same */
                 int64_t now = dirtyctl_now_ms();
                 bool tick = n == 0 || now - last_tick >= TICK_MS;
                 if (tick)
                         last_tick = now;
+                /* The host mode follows its room only when nothing else
+                 * happens: in an OOM storm a read of memory.stat can stall
+                 * for a fifth of a second, long enough for the container's
+                 * own OOM, its death and the runtime's removal of its cgroup
+                 * to pass unseen (seen in the load suite). */
                 if (p[3].revents)
                         room_watch_event(&room);
-                else if (tick && !p[0].revents && !p[1].revents)
-                        room_watch_quiet(&room, hs); /* the host mode follows its room */
-                if (init_exited)
-                        p[1].fd = -1; /* one more snapshot below */
-                init_gone = false;
-                if ((event || tick || p[3].revents) &&
-                    (access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd))) {
+                else if (n == 0)
+                        room_watch_quiet(&room, hs);
+                if ((own || tick || p[3].revents) && gone(hs, dirfd)) {
                         finish(dirfd, ev); /* the cgroup or our state is gone */
                         return;
                 }
-                if (event) {
-                        int64_t before = ev->oom_kill;
-                        evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
-                        if (p[0].revents)
-                                await_kill(hs, ev, before);
-                        ev->final |= init_exited; /* init's death is in it */
-                        if (evidence_save(dirfd, EVIDENCE_WATCHER, ev) < 0)
-                                return;
-                }
+                if (own && !snapshot(dirfd, hs, ev, false, false))
+                        return;
                 /* A runtime that is a child subreaper may wait for every
                  * descendant, this watcher included, before it removes the
                  * cgroup: `crun run` (1.8.1) waits until waitpid() says
@@ -257,7 +327,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                  * copies the last kernel records and leaves. */
                 if (init_exited && getppid() != 1) {
                         if (kfd >= 0)
-                                copy_kmsg(kfd, dirfd, &kc);
+                                copy_kmsg(kfd, dirfd, &km->copy, KMSG_LAST);
                         finish(dirfd, ev);
                         return;
                 }

@@ -4,6 +4,7 @@
 
 #include "cgfiles.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,9 +32,6 @@ void room_watch_init(struct room_watch *w, const struct hook_state *hs, const ch
                 .fd = -1,
                 .limit = hs->limit_bytes,
                 .last_room = OG_NONE,
-                /* a first look once create has had its own: the bounds it
-                 * records, and a rewrite it had to leave for later */
-                .due_ms = now + DIRTY_INTERVAL_DEFAULT_MS,
                 .every_ms = now + EVERY_MS,
                 .bounds = {DIRTY_MIN_DEFAULT, DIRTY_INTERVAL_DEFAULT_MS},
                 .slot = (int)(getpid() % 10),
@@ -61,13 +59,15 @@ void room_watch_event(struct room_watch *w)
 static void look(struct room_watch *w, int64_t now)
 {
         struct dirty_next next;
-        w->due_ms = 0; /* a wait is recorded as owed: seen below from then on */
+        int r = dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), "/proc", NULL, &w->cache,
+                                &next, NULL);
+        if (r == -EAGAIN)
+                return; /* a hook holds the lock: again at the next tick */
+        /* a wait is recorded as owed: seen from the record from then on */
+        w->due_ms = 0;
+        if (r == 0)
+                w->bounds = next.bounds;
         w->next_ms = now + w->bounds.interval_ms;
-        if (dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), "/proc", NULL, &w->cache, &next,
-                            NULL) < 0)
-                return;
-        w->bounds = next.bounds;
-        w->next_ms = now + next.bounds.interval_ms;
 }
 
 void room_watch_quiet(struct room_watch *w, const struct hook_state *hs)

@@ -110,7 +110,7 @@ CACHE=${RUNC_SUITE_CACHE:-/var/cache/oomguard-runc-suite}
 FILE_TIMEOUT=${RUNC_SUITE_FILE_TIMEOUT:-900}
 RUNC_BIN=$(command -v runc) || die "runc is not installed"
 for c in bats jq gawk unshare; do command -v $c >/dev/null || die "$c is not installed (tools/deps.sh runc-suite)"; done
-grep -q ' - cgroup' /proc/self/mountinfo || die "no cgroup v1 hierarchy here (this suite's sandbox is written for v1 and hybrid hosts)"
+grep -q ' - cgroup ' /proc/self/mountinfo || die "no cgroup v1 hierarchy here (this suite's sandbox is written for v1 and hybrid hosts)"
 
 SRC=$(bash "$here/prepare.sh" "$CACHE")
 if [ -n "${RUNC_SUITE_FILES:-}" ]; then

@@ -275,3 +275,28 @@ vm_boot() {
                 >"$VM_DIR/logs/$name.status"
         rm -rf "$t"
 }
+
+# kernel_modules_into TREE: every module of the guest kernel ($KDIR, set by
+# vm_kernel) into TREE/lib/modules/<release>, with depmod's indexes, for a
+# guest that boots a full root file system (tests/vm-production). The same
+# Debian .deb is fetched again with apt-get download and extracted; nothing
+# is installed on the host.
+kernel_modules_into() {
+        local tree=$1 base kver t
+        base=$(basename "$KDIR")
+        kver=$(cat "$KDIR/release") || return 1
+        t=$(mktemp -d "$VM_DIR/tmp.XXXXXX") || return 1
+        chmod 755 "$t" # apt-get download writes as the _apt user when it can
+        if ! (cd "$t" && apt-get download -q "${base%%_*}=${base#*_}" >"$t/log" 2>&1) ||
+                ! dpkg-deb -x "$t"/*.deb "$t/x"; then
+                cat "$t/log" >&2
+                rm -rf "$t"
+                return 1
+        fi
+        mkdir -p "$tree/lib/modules"
+        if ! cp -a "$t/x/lib/modules/$kver" "$tree/lib/modules/" || ! depmod -b "$tree" "$kver"; then
+                rm -rf "$t"
+                return 1
+        fi
+        rm -rf "$t"
+}
