@@ -73,21 +73,14 @@ static void apply_cgroup(const struct cg_location *l, const struct policy *p, in
                 cgf_write(l->dir, "memory.oom.group", p->oom_group ? "1" : "0");
 }
 
-/* A parent's limit and counters, v1 or v2 (failcnt: v1 memory.failcnt plus
- * memory.memsw.failcnt, v2 the local "max" event count). */
+/* A parent's limit and counters (its own kills, not its other children's). */
 void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a)
 {
-        bool v1 = version == 1;
-        a->limit_bytes = cgf_read_limit(dir, v1 ? "memory.limit_in_bytes" : "memory.max");
-        if (v1) { /* v1 charges memory+swap first: a hit may count there */
-                int64_t m = cgf_read_int(dir, "memory.failcnt");
-                int64_t sw = cgf_read_int(dir, "memory.memsw.failcnt");
-                a->failcnt = m == OG_NONE ? OG_NONE : m + (sw == OG_NONE ? 0 : sw);
-        } else {
-                a->failcnt = cgf_read_key(dir, "memory.events.local", "max");
-        }
-        a->oom_kill = cgf_read_key(dir, v1 ? "memory.oom_control" : "memory.events.local",
-                                   "oom_kill");
+        struct cg_counters c;
+        a->limit_bytes = cgf_read_limit(dir, version == 1 ? "memory.limit_in_bytes" : "memory.max");
+        cgf_read_counters(dir, version, &c);
+        a->failcnt = c.limit_hits;
+        a->oom_kill = c.oom_kill_local;
 }
 
 /* The parents up to the hierarchy's root, nearest first. */
@@ -112,11 +105,13 @@ static void ancestors(struct hook_state *hs, const struct cg_location *l)
 
 static void baseline(struct hook_state *hs, const struct cg_location *l)
 {
+        struct cg_counters c;
+        cgf_read_counters(l->dir, l->version, &c);
+        hs->oom_kill_base = c.oom_kill;
+        hs->oom_base = c.oom;
         if (l->version == 1) {
                 hs->limit_bytes = cgf_read_limit(l->dir, "memory.limit_in_bytes");
                 hs->memsw_bytes = cgf_read_limit(l->dir, "memory.memsw.limit_in_bytes");
-                hs->oom_kill_base = cgf_read_oom_kill(l->dir, 1);
-                hs->oom_base = OG_NONE;
         } else {
                 hs->limit_bytes = cgf_read_limit(l->dir, "memory.max");
                 /* v2 keeps swap apart (memory.swap.max); the verdict's
@@ -125,8 +120,6 @@ static void baseline(struct hook_state *hs, const struct cg_location *l)
                 hs->memsw_bytes = sw == OG_NONE || hs->limit_bytes == OG_NONE ? OG_NONE
                                   : sw < 0 || hs->limit_bytes < 0          ? -1
                                                                            : hs->limit_bytes + sw;
-                hs->oom_kill_base = cgf_read_oom_kill(l->dir, 2);
-                hs->oom_base = cgf_read_key(l->dir, "memory.events.local", "oom");
         }
 }
 

@@ -226,10 +226,11 @@ static void counters_now(const struct hook_state *hs, const struct evidence *ev,
                 *peak = ev->peak_bytes;
                 return;
         }
-        bool v1 = hs->cgroup_version == 1;
-        c->oom_kill_after = cgf_read_oom_kill(hs->cgroup_dir, hs->cgroup_version);
-        c->oom_after = v1 ? OG_NONE : cgf_read_key(hs->cgroup_dir, "memory.events.local", "oom");
-        *peak = cgf_read_int(hs->cgroup_dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak");
+        struct cg_counters now;
+        cgf_read_counters(hs->cgroup_dir, hs->cgroup_version, &now);
+        c->oom_kill_after = now.oom_kill;
+        c->oom_after = now.oom;
+        *peak = cgf_read_peak(hs->cgroup_dir, hs->cgroup_version);
 }
 
 static int64_t delta(int64_t before, int64_t after)

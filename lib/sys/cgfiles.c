@@ -173,3 +173,40 @@ int64_t cgf_read_oom_kill(const char *dir, int version)
         sum_children(dfd, 0, &w);
         return w.sum;
 }
+
+void cgf_read_counters(const char *dir, int version, struct cg_counters *ret)
+{
+        bool v1 = version == 1;
+        ret->oom_kill = cgf_read_oom_kill(dir, version);
+        ret->oom_kill_local = cgf_read_key(dir, v1 ? "memory.oom_control" : "memory.events.local",
+                                           "oom_kill");
+        if (v1) {
+                int64_t m = cgf_read_int(dir, "memory.failcnt");
+                int64_t sw = cgf_read_int(dir, "memory.memsw.failcnt");
+                ret->limit_hits = m == OG_NONE ? OG_NONE : m + (sw == OG_NONE ? 0 : sw);
+                ret->oom = OG_NONE;
+        } else {
+                char buf[512];
+                ssize_t n = read_small(dir, "memory.events.local", buf, sizeof(buf));
+                ret->limit_hits = n < 0 ? OG_NONE : cgf_parse_key(buf, (size_t)n, "max");
+                ret->oom = n < 0 ? OG_NONE : cgf_parse_key(buf, (size_t)n, "oom");
+        }
+}
+
+void cgf_read_memstat(const char *dir, int version, struct cg_memstat *ret)
+{
+        bool v1 = version == 1;
+        char buf[8192];
+        ssize_t n = read_small(dir, "memory.stat", buf, sizeof(buf));
+        size_t len = n < 0 ? 0 : (size_t)n;
+        ret->anon = n < 0 ? OG_NONE : cgf_parse_key(buf, len, v1 ? "rss" : "anon");
+        ret->file = n < 0 ? OG_NONE : cgf_parse_key(buf, len, v1 ? "cache" : "file");
+        ret->dirty = n < 0 ? OG_NONE : cgf_parse_key(buf, len, v1 ? "dirty" : "file_dirty");
+        ret->writeback = n < 0 ? OG_NONE
+                               : cgf_parse_key(buf, len, v1 ? "writeback" : "file_writeback");
+}
+
+int64_t cgf_read_peak(const char *dir, int version)
+{
+        return cgf_read_int(dir, version == 1 ? "memory.max_usage_in_bytes" : "memory.peak");
+}

@@ -21,6 +21,31 @@ int64_t cgf_read_key(const char *dir, const char *file, const char *key);
  * OG_NONE when dir's own counter is unreadable. */
 int64_t cgf_read_oom_kill(const char *dir, int version);
 
+/* The counters a verdict rests on, v1 or v2: the one place their file
+ * and key names are spelled. OG_NONE where unreadable or where the
+ * version has no such counter. */
+struct cg_counters {
+        int64_t oom_kill;       /* kills in it and below (cgf_read_oom_kill) */
+        int64_t oom_kill_local; /* kills of its own tasks: v2 memory.events.local,
+                                 * v1 memory.oom_control */
+        int64_t oom;            /* v2 memory.events.local "oom": its own limit hit
+                                 * and the OOM killer run; v1 none */
+        int64_t limit_hits;     /* charges that reached its limit: v1 memory.failcnt
+                                 * plus memory.memsw.failcnt (v1 charges memory+swap
+                                 * first), v2 memory.events.local "max" */
+};
+void cgf_read_counters(const char *dir, int version, struct cg_counters *ret);
+
+/* The page figures of memory.stat, in bytes, from one read of the file;
+ * v1 and v2 name them differently (rss/anon, cache/file, dirty/file_dirty,
+ * writeback/file_writeback). OG_NONE where absent. */
+struct cg_memstat {
+        int64_t anon, file, dirty, writeback;
+};
+void cgf_read_memstat(const char *dir, int version, struct cg_memstat *ret);
+/* The peak usage: v1 memory.max_usage_in_bytes, v2 memory.peak. */
+int64_t cgf_read_peak(const char *dir, int version);
+
 /* A memory limit (memory.max, memory.limit_in_bytes, ...): -1 when there
  * is none, whichever way the kernel says so; OG_NONE when unreadable. */
 int64_t cgf_read_limit(const char *dir, const char *file);

@@ -86,12 +86,62 @@ static void test_oom_kill_subtree(void **state)
         assert_int_equal(system(cmd), 0);
 }
 
+/* The one reader of the verdict's counters and page figures, on v1 and v2
+ * fixture trees: each name read from the file of its version. */
+static void test_counters_and_memstat(void **state)
+{
+        (void)state;
+        char dir[] = "/tmp/oomguard-cgc-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        struct cg_counters c;
+        struct cg_memstat m;
+        cgf_read_counters(dir, 1, &c); /* nothing there: all unknown */
+        assert_int_equal(c.oom_kill, OG_NONE);
+        assert_int_equal(c.limit_hits, OG_NONE);
+        put(dir, ".", "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+        put(dir, ".", "memory.failcnt", "40\n");
+        put(dir, ".", "memory.memsw.failcnt", "2\n");
+        put(dir, ".", "memory.max_usage_in_bytes", "1048576\n");
+        put(dir, ".", "memory.stat", "cache 4096\nrss 8192\nrss_huge 0\ndirty 12288\n"
+                                     "writeback 16384\ntotal_rss 99\n");
+        cgf_read_counters(dir, 1, &c);
+        assert_int_equal(c.oom_kill, 2);
+        assert_int_equal(c.oom_kill_local, 2);
+        assert_int_equal(c.limit_hits, 42); /* memory + memory+swap */
+        assert_int_equal(c.oom, OG_NONE);   /* v1 has no such counter */
+        cgf_read_memstat(dir, 1, &m);
+        assert_int_equal(m.anon, 8192);
+        assert_int_equal(m.file, 4096);
+        assert_int_equal(m.dirty, 12288);
+        assert_int_equal(m.writeback, 16384);
+        assert_int_equal(cgf_read_peak(dir, 1), 1048576);
+        put(dir, ".", "memory.events", "low 0\nhigh 0\nmax 9\noom 2\noom_kill 5\n");
+        put(dir, ".", "memory.events.local", "low 0\nhigh 0\nmax 7\noom 1\noom_kill 3\n");
+        put(dir, ".", "memory.peak", "2097152\n");
+        put(dir, ".", "memory.stat", "anon 100\nfile 200\nfile_dirty 300\nfile_writeback 400\n");
+        cgf_read_counters(dir, 2, &c);
+        assert_int_equal(c.oom_kill, 5);       /* hierarchical */
+        assert_int_equal(c.oom_kill_local, 3); /* its own */
+        assert_int_equal(c.oom, 1);
+        assert_int_equal(c.limit_hits, 7);
+        cgf_read_memstat(dir, 2, &m);
+        assert_int_equal(m.anon, 100);
+        assert_int_equal(m.file, 200);
+        assert_int_equal(m.dirty, 300);
+        assert_int_equal(m.writeback, 400);
+        assert_int_equal(cgf_read_peak(dir, 2), 2097152);
+        char cmd[600];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_limit),
                 cmocka_unit_test(test_key),
                 cmocka_unit_test(test_oom_kill_subtree),
+                cmocka_unit_test(test_counters_and_memstat),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
