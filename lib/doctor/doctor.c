@@ -240,15 +240,10 @@ int doctor_kmsg_probe(const char *path)
         if (fd < 0)
                 return -errno;
         char buf[KMSG_RECORD_MAX + 1];
-        for (;;) {
-                ssize_t n = read(fd, buf, sizeof(buf) - 1);
-                if (n > 0)
-                        return 1;
-                if (n == 0 || errno == EAGAIN || errno == EPIPE)
-                        return 0; /* caught up, or the ring wrapped past us */
-                if (errno != EINTR)
-                        return -errno;
-        }
+        ssize_t n = kmsg_read_record(fd, buf);
+        if (n == 0 || n == -EPIPE)
+                return 0; /* caught up, or the ring wrapped past us */
+        return n > 0 ? 1 : (int)n;
 }
 
 static void check_kmsg(struct doctor_ctx *c)

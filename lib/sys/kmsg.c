@@ -20,6 +20,21 @@ static int feed_record(const char *buf, size_t n, kmsg_line_fn fn, void *ud)
         return 0;
 }
 
+ssize_t kmsg_read_record(int fd, char *buf)
+{
+        for (;;) {
+                ssize_t n = read(fd, buf, KMSG_RECORD_MAX);
+                if (n >= 0) {
+                        buf[n] = '\0';
+                        return n;
+                }
+                if (errno == EAGAIN)
+                        return 0;
+                if (errno != EINTR)
+                        return -errno;
+        }
+}
+
 int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata,
                   struct kmsg_stats *ret_stats, struct og_error *err)
 {
@@ -33,27 +48,21 @@ int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata,
                                     "'dmesg > file' and explain the file)",
                                     path, strerror(errno));
         for (;;) {
-                ssize_t n = read(fd, buf, KMSG_RECORD_MAX);
-                if (n < 0) {
-                        if (errno == EAGAIN)
-                                break; /* caught up */
-                        if (errno == EPIPE) {
-                                st.lost++;
-                                continue;
-                        }
-                        if (errno == EINVAL) /* the record does not fit: the
-                                              * kernel would return it again */
-                                return og_error_set(err, -EINVAL,
-                                                    "%s: a record longer than %d "
-                                                    "bytes; read the log with dmesg",
-                                                    path, KMSG_RECORD_MAX);
-                        if (errno == EINTR)
-                                continue;
-                        return og_error_set(err, -errno, "reading %s: %s", path,
-                                            strerror(errno));
+                ssize_t n = kmsg_read_record(fd, buf);
+                if (n == -EPIPE) {
+                        st.lost++;
+                        continue;
                 }
+                if (n == -EINVAL) /* the record does not fit: the kernel would
+                                   * return it again */
+                        return og_error_set(err, -EINVAL, "%s: a record longer than %d "
+                                            "bytes; read the log with dmesg",
+                                            path, KMSG_RECORD_MAX);
+                if (n < 0)
+                        return og_error_set(err, (int)n, "reading %s: %s", path,
+                                            strerror((int)-n));
                 if (n == 0)
-                        break; /* a regular file: end of data */
+                        break; /* caught up, or a regular file's end */
                 st.records++;
                 int r = feed_record(buf, (size_t)n, fn, userdata);
                 if (r < 0)

@@ -15,6 +15,14 @@ struct kmsg_stats {
         size_t lost;      /* EPIPE: the ring wrapped past us */
 };
 
+/* The one record reader: one record from fd (/dev/kmsg opened O_NONBLOCK)
+ * into buf (KMSG_RECORD_MAX + 1 bytes, NUL-terminated). Its length; 0 when
+ * caught up (or at the end of a regular file); -EPIPE when records were
+ * overwritten before they were read (the next call goes on with the oldest
+ * left); -EINVAL for a record longer than KMSG_RECORD_MAX; another
+ * negative errno on failure. EINTR is retried. */
+ssize_t kmsg_read_record(int fd, char *buf);
+
 /* Called once per line of each record (header line, then dictionary). */
 typedef int (*kmsg_line_fn)(const char *line, size_t len, void *userdata);
 
