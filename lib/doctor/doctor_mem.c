@@ -7,7 +7,9 @@
 
 #include "cgfiles.h"
 #include "cgpath.h"
+#include "cgroup.h"
 #include "fileio.h"
+#include "lines.h"
 #include "procfs.h"
 #include "scan.h"
 
@@ -71,28 +73,27 @@ static void copy_scan(struct scan s, char *dst, size_t cap)
         }
 }
 
-/* mountinfo: "id parent maj:min root point opts [optional...] - type source super";
- * /proc/mounts: "source point type opts 0 0" */
+/* A mount-table line (cg_mount_fields): the cgroup mounts and which v1
+ * controllers they carry. */
 static void mount_line(const char *b, const char *e, struct doctor_cgmode *m)
 {
-        const char *dash = memmem(b, (size_t)(e - b), " - ", 3);
-        struct scan point = dash ? nth(b, dash, 4) : nth(b, e, 1);
-        struct scan type = dash ? nth(dash + 3, e, 0) : nth(b, e, 2);
-        struct scan opts = dash ? nth(dash + 3, e, 2) : nth(b, e, 3);
-        if (is(type, "cgroup2")) {
+        struct cg_mount_fields f;
+        if (!cg_mount_fields(b, (size_t)(e - b), &f))
+                return;
+        if (is(f.fstype, "cgroup2")) {
                 if (!m->v2[0])
-                        copy_scan(point, m->v2, sizeof(m->v2));
+                        copy_scan(f.point, m->v2, sizeof(m->v2));
                 return;
         }
-        if (!is(type, "cgroup"))
+        if (!is(f.fstype, "cgroup"))
                 return;
         bool ctl = false;
         for (size_t i = 0; i < ARRAY_SIZE(v1_controllers); i++)
-                ctl |= has_word(opts, ',', v1_controllers[i]);
+                ctl |= cg_has_option(f.super, v1_controllers[i]);
         m->v1_controllers |= ctl;
         m->v1_named |= !ctl;
-        if (has_word(opts, ',', "memory") && !m->v1_memory[0])
-                copy_scan(point, m->v1_memory, sizeof(m->v1_memory));
+        if (cg_has_option(f.super, "memory") && !m->v1_memory[0])
+                copy_scan(f.point, m->v1_memory, sizeof(m->v1_memory));
 }
 
 int doctor_parse_mounts(const char *buf, size_t len, struct doctor_cgmode *ret)
@@ -171,21 +172,38 @@ static void report_mode(struct doctor_ctx *c, const char *src)
         }
 }
 
+static void mounts_cb(const char *line, size_t len, void *ctx)
+{
+        mount_line(line, line + len, ctx);
+}
+
+/* The mount table of root, one line at a time however large it is:
+ * mountinfo, else /proc/mounts (a fixture tree may hold only that). */
+static int read_mounts(struct doctor_ctx *c, const char *src, struct og_error *err)
+{
+        char p[PATH_MAX];
+        int r = doctor_path(c, src, p, sizeof(p));
+        if (r < 0)
+                return og_error_set(err, r, "%s: path too long", src);
+        memset(&c->cg, 0, sizeof(c->cg));
+        return lines_read(p, CG_MOUNTINFO_LINE_MAX, mounts_cb, &c->cg, NULL, err);
+}
+
 void doctor_check_cgroup(struct doctor_ctx *c)
 {
         const char *src = "/proc/self/mountinfo";
-        size_t len = 0;
-        int r = doctor_read(c, src, c->scratch, DOCTOR_SCRATCH + 1, &len);
+        struct og_error err = {0};
+        int r = read_mounts(c, src, &err);
         if (r < 0) {
                 src = "/proc/mounts";
-                r = doctor_read(c, src, c->scratch, DOCTOR_SCRATCH + 1, &len);
+                r = read_mounts(c, src, &err);
         }
         if (r < 0) {
                 doctor_add(c, DOCTOR_ERROR, "cgroup", "Cannot read /proc/self/mountinfo "
-                           "or /proc/mounts: %s.", strerror(-r));
+                           "or /proc/mounts: %s.", err.msg);
                 return;
         }
-        if (doctor_parse_mounts(c->scratch, len, &c->cg) < 0) {
+        if (!c->cg.v1_controllers && !c->cg.v1_named && !c->cg.v2[0]) {
                 doctor_todo(doctor_add(c, DOCTOR_ERROR, "cgroup", "No cgroup filesystem "
                                        "is mounted (%s).", src),
                             "Mount the cgroup hierarchy (systemd does at boot).");

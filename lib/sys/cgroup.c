@@ -37,7 +37,7 @@ static bool copy_field(struct scan f, char *dst, size_t cap)
         return true;
 }
 
-static bool has_option(struct scan opts, const char *want)
+bool cg_has_option(struct scan opts, const char *want)
 {
         size_t wn = strlen(want);
         for (const char *o = opts.p; o < opts.end;) {
@@ -50,23 +50,40 @@ static bool has_option(struct scan opts, const char *want)
         return false;
 }
 
-/* "id parent maj:min root mountpoint opts [optional...] - fstype source super" */
+bool cg_mount_fields(const char *line, size_t len, struct cg_mount_fields *ret)
+{
+        const char *b = line, *e = line + len;
+        const char *dash = memmem(b, len, " - ", 3);
+        if (dash) {
+                ret->root = field(b, dash, 3);
+                ret->point = field(b, dash, 4);
+                ret->opts = field(b, dash, 5);
+                ret->fstype = field(dash + 3, e, 0);
+                ret->super = field(dash + 3, e, 2);
+        } else {
+                ret->root = (struct scan){e, e};
+                ret->point = field(b, e, 1);
+                ret->fstype = field(b, e, 2);
+                ret->opts = ret->super = field(b, e, 3);
+        }
+        return scan_left(&ret->point) > 0 && scan_left(&ret->fstype) > 0;
+}
+
+/* mountinfo only: a mount's root within its hierarchy is needed */
 static void mount_line(const char *b, const char *e, struct cg_mounts *m)
 {
-        const char *dash = memmem(b, (size_t)(e - b), " - ", 3);
-        if (!dash)
+        struct cg_mount_fields f;
+        if (!cg_mount_fields(b, (size_t)(e - b), &f) || scan_left(&f.root) == 0)
                 return;
-        struct scan fstype = field(dash + 3, e, 0), super = field(dash + 3, e, 2);
-        struct scan root = field(b, dash, 3), point = field(b, dash, 4);
-        bool v1 = scan_left(&fstype) == 6 && memcmp(fstype.p, "cgroup", 6) == 0;
-        bool v2 = scan_left(&fstype) == 7 && memcmp(fstype.p, "cgroup2", 7) == 0;
-        if (v1 && has_option(super, "memory") && !m->v1_memory[0]) {
-                if (!copy_field(point, m->v1_memory, sizeof(m->v1_memory)) ||
-                    !copy_field(root, m->v1_root, sizeof(m->v1_root)))
+        bool v1 = scan_left(&f.fstype) == 6 && memcmp(f.fstype.p, "cgroup", 6) == 0;
+        bool v2 = scan_left(&f.fstype) == 7 && memcmp(f.fstype.p, "cgroup2", 7) == 0;
+        if (v1 && cg_has_option(f.super, "memory") && !m->v1_memory[0]) {
+                if (!copy_field(f.point, m->v1_memory, sizeof(m->v1_memory)) ||
+                    !copy_field(f.root, m->v1_root, sizeof(m->v1_root)))
                         m->v1_memory[0] = '\0';
         } else if (v2 && !m->v2[0]) {
-                if (!copy_field(point, m->v2, sizeof(m->v2)) ||
-                    !copy_field(root, m->v2_root, sizeof(m->v2_root)))
+                if (!copy_field(f.point, m->v2, sizeof(m->v2)) ||
+                    !copy_field(f.root, m->v2_root, sizeof(m->v2_root)))
                         m->v2[0] = '\0';
         }
 }
@@ -130,7 +147,7 @@ int cg_parse_proc_cgroup(const char *buf, size_t len, struct cg_paths *ret)
                 bool unified = c1 - line == 1 && line[0] == '0' && c2 == c1 + 1;
                 if (unified)
                         copy_field(path, ret->v2, sizeof(ret->v2));
-                else if (has_option(ctl, "memory"))
+                else if (cg_has_option(ctl, "memory"))
                         copy_field(path, ret->v1_memory, sizeof(ret->v1_memory));
         }
         return ret->v1_memory[0] || ret->v2[0] ? 0 : -ENOENT;

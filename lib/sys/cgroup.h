@@ -6,6 +6,7 @@
 #ifndef OOMGUARD_CGROUP_H
 #define OOMGUARD_CGROUP_H
 
+#include "scan.h"
 #include "util.h"
 
 #include <limits.h>
@@ -27,6 +28,18 @@ struct cg_location {
         char path[PATH_MAX]; /* as the kernel prints it ("/docker/abc") */
         char dir[PATH_MAX];  /* the directory to read and write */
 };
+
+/* The one mount-table line parser: a line of /proc/self/mountinfo ("id
+ * parent maj:min root point opts [optional...] - fstype source super") or
+ * of /proc/mounts ("source point fstype opts 0 0"), its fields pointing
+ * into the line (root empty and opts the mount's for /proc/mounts; super
+ * the filesystem's options for mountinfo). False for neither. */
+struct cg_mount_fields {
+        struct scan root, point, fstype, opts, super;
+};
+bool cg_mount_fields(const char *line, size_t len, struct cg_mount_fields *ret);
+/* want is one of the comma-separated options in opts */
+bool cg_has_option(struct scan opts, const char *want);
 
 int cg_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *ret);
 /* One mountinfo line (without '\n') into m: the first memory hierarchy
