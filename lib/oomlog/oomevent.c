@@ -127,7 +127,10 @@ bool oomev_idle(const struct oomlog *p)
 {
         if (p->quiet < IDLE_QUIET)
                 return false;
-        return !p->cur || ev_done(p->cur) || p->quiet > 4096;
+        /* an event without a victim stays open until the event gap has
+         * passed, or for 4096 messages in a log without times */
+        return !p->cur || ev_done(p->cur) || p->quiet > 4096 ||
+               oomlog_when_gap(&p->cur->first, &p->last_stamp);
 }
 
 static bool ev_fresh(const struct ev *e, const struct when *w)

@@ -86,6 +86,7 @@ struct oomlog {
         size_t n_kills, cap_kills;
         size_t msg_counter;
         size_t quiet; /* messages since the last OOM message */
+        struct when last_stamp; /* the last line with a time (no ts text) */
         struct {
                 bool valid;
                 int64_t pid;

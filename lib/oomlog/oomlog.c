@@ -26,6 +26,7 @@ struct oomlog *oomlog_new(void)
         struct oomlog *p = calloc(1, sizeof(*p));
         if (!p)
                 return NULL;
+        p->last_stamp = (struct when){-1, -1, NULL, 0};
         p->pending = malloc(OOMLOG_MAX_MSG + TS_MAX + 1);
         p->scratch = malloc(OOMLOG_MAX_MSG + 1);
         if (!p->pending || !p->scratch) {
@@ -268,6 +269,13 @@ int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
         struct logline ll;
         logline_parse(line, len, &ll);
         struct when w = {ll.mono, ll.wall, ll.ts, ll.ts_len};
+        if (w.mono >= 0 || w.wall >= 0) {
+                p->last_stamp = (struct when){w.mono, w.wall, NULL, 0};
+        } else if (ll.source == LOGLINE_BARE) {
+                /* a continuation line: the time of the stamped line before */
+                w.mono = p->last_stamp.mono;
+                w.wall = p->last_stamp.wall;
+        }
         switch (ll.source) {
         case LOGLINE_OTHER:
                 p->stats.other_lines++;

@@ -260,6 +260,25 @@ static void test_reaper_and_partial(void **state)
         oomlog_result_free(&r);
 }
 
+static void test_bare_line_takes_previous_time(void **state)
+{
+        (void)state; /* a report cut before its kill, minutes before another
+                      * whose oom-kill: line lost its prefix */
+        struct oomlog_result r = parse_str(
+                "[Wed Feb 19 06:41:03 2025] Task in /ecs/t/c killed as a result of limit of /ecs/t/c\n"
+                "[Wed Feb 19 06:41:03 2025] memory: usage 1048576kB, limit 1048576kB, failcnt 3\n"
+                "[Wed Feb 19 06:48:00 2025] \n"
+                "oom-kill:constraint=CONSTRAINT_CPUSET,nodemask=(null),cpuset=test,mems_allowed=0,global_oom,task_memcg=/user.slice,task=memkiller,pid=1968,uid=0\n"
+                "[Wed Feb 19 06:48:00 2025] Out of memory: Killed process 1968 (memkiller) total-vm:9kB, anon-rss:8kB\n");
+        assert_int_equal(r.n_kills, 2);
+        assert_true(r.kills[0].victim_pid == OG_NONE);
+        assert_int_equal(r.kills[0].scope, OOM_SCOPE_MEMCG);
+        assert_int_equal(r.kills[0].memcg_limit_kb, 1048576);
+        assert_int_equal(r.kills[1].victim_pid, 1968);
+        assert_int_equal(r.kills[1].scope, OOM_SCOPE_CPUSET);
+        oomlog_result_free(&r);
+}
+
 static void test_event_gap_splits(void **state)
 {
         (void)state;
@@ -468,6 +487,7 @@ int main(void)
                 cmocka_unit_test(test_kmsg_real_records),
                 cmocka_unit_test(test_newest_first),
                 cmocka_unit_test(test_wrapped_lines),
+                cmocka_unit_test(test_bare_line_takes_previous_time),
                 cmocka_unit_test(test_burst_inference),
                 cmocka_unit_test(test_reaper_and_partial),
                 cmocka_unit_test(test_event_gap_splits),
