@@ -158,10 +158,9 @@ int cmd_verdicts(int argc, char **argv)
         struct og_config cfg;
         struct og_error err = {0};
         if (!log) {
-                if (config_load(getenv("OOMGUARD_CONFIG"), &cfg, &err) < 0) {
-                        fprintf(stderr, "oomguard verdicts: %s\n", err.msg);
-                        return EXIT_INPUT;
-                }
+                /* read-only: a broken file must not hide the verdicts */
+                if (config_load_kept(getenv("OOMGUARD_CONFIG"), false, &cfg, &err) != 0)
+                        fprintf(stderr, "oomguard verdicts: warning: %s\n", err.msg);
                 log = cfg.verdict_log;
         }
         FILE *f = fopen(log, "re");

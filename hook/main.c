@@ -116,9 +116,10 @@ int main(int argc, char **argv)
         }
         struct og_config cfg;
         struct og_error err = {0};
-        if (config_load(config, &cfg, &err) < 0) {
-                hook_log(LOG_ERR, "%s; running with the defaults", err.msg);
-                config_defaults(&cfg);
+        int loaded = config_load_kept(config, false, &cfg, &err);
+        if (loaded != 0) {
+                hook_log(LOG_ERR, "%s%s", err.msg,
+                         loaded < 0 ? "; running with the built-in defaults" : "");
                 memset(&err, 0, sizeof(err));
         }
         const char *stage = optind < argc ? argv[optind] : NULL;

@@ -133,22 +133,31 @@ int main(int argc, char **argv)
         const char *cfg_path = getenv("OOMGUARD_CONFIG");
         struct og_config cfg;
         struct og_error err = {0};
-        if (config_load(cfg_path, &cfg, &err) < 0) {
-                shim_log(&a, LOG_ERR, "%s; running with the defaults", err.msg);
-                config_defaults(&cfg);
-        }
+        int loaded = config_load_kept(cfg_path, true, &cfg, &err);
+        if (loaded != 0)
+                shim_alert(&a, "%s%s", err.msg,
+                           loaded < 0 ? "; running with the built-in defaults" : "");
         const char *want = getenv("OOMGUARD_RUNTIME");
-        char runtime[PATH_MAX];
-        if (shim_find_runtime(want && want[0] ? want : cfg.runtime, shim_runtime_dirs,
-                              runtime, sizeof(runtime), &err) < 0) {
+        /* help, version and commands without an id go straight through */
+        bool act = a.command && a.id && !a.help;
+        bool creating = act && (!strcmp(a.command, "create") || !strcmp(a.command, "run"));
+        char runtime[PATH_MAX], recorded[PATH_MAX];
+        bool has_record = act && !creating &&
+                          shim_recorded_runtime(cfg.state_dir, a.id, recorded, sizeof(recorded)) == 0;
+        memset(&err, 0, sizeof(err));
+        int how = shim_choose_runtime(want && want[0] ? want : cfg.runtime,
+                                      has_record ? recorded : NULL, runtime, sizeof(runtime), &err);
+        if (how < 0) {
                 shim_log(&a, LOG_ERR, "%s", err.msg);
                 return 1;
         }
-        /* help, version and commands without an id go straight through */
-        bool act = a.command && a.id && !a.help;
-        if (act && (!strcmp(a.command, "create") || !strcmp(a.command, "run")) &&
-            prepare(&cfg, cfg_path, &a) < 0)
+        if (how == SHIM_RUNTIME_FALLBACK && act)
+                shim_alert(&a, "%s", err.msg);
+        if (creating && prepare(&cfg, cfg_path, &a) < 0)
                 return 1;
+        if (creating && shim_record_runtime(cfg.state_dir, a.id, runtime, &err) < 0)
+                shim_log(&a, LOG_WARNING, "cannot record the runtime %s: %s; later commands "
+                         "follow the configuration", runtime, err.msg);
         if (act && !strcmp(a.command, "delete") && shim_snapshot(&cfg, a.id, &err) < 0) {
                 char shown[96];
                 shim_log(&a, LOG_WARNING, "%s: keeping the last counters: %s",

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void config_defaults(struct og_config *c)
@@ -22,6 +23,9 @@ void config_defaults(struct og_config *c)
         c->annotations = true;
         snprintf(c->state_dir, sizeof(c->state_dir), "/run/oomguard");
         snprintf(c->verdict_log, sizeof(c->verdict_log), "/var/log/oomguard/verdicts.jsonl");
+        snprintf(c->metrics, sizeof(c->metrics), "%s", CONFIG_METRICS_DEFAULT);
+        c->metrics_auto = true;
+        snprintf(c->termination_root, sizeof(c->termination_root), "/var/lib/kubelet/pods");
         snprintf(c->runtime, sizeof(c->runtime), "runc");
         c->hook_timeout = 10;
         c->writeback_host_min = 16LL << 20;
@@ -79,7 +83,7 @@ static const char *const known_keys[] = {
         "oom_group",     "annotations",         "fail_closed", "state_dir",
         "verdict_log",   "runtime",             "hook",        "hook_timeout",
         "writeback",     "writeback_window",    "writeback_host_min",
-        "writeback_host_interval",
+        "writeback_host_interval", "metrics", "termination_message",
 };
 
 static int bad(struct og_error *err, const char *name, const char *key,
@@ -172,6 +176,44 @@ static int parse_path(yajl_val doc, const char *name, const char *key,
         return 0;
 }
 
+/* "metrics": a *.prom path, or "off" */
+static int parse_metrics(yajl_val doc, const char *name, struct og_config *c,
+                         struct og_error *err)
+{
+        const char *s;
+        enum jsonv_r r = jsonv_str(doc, "metrics", &s);
+        if (r == JSONV_ABSENT)
+                return 0;
+        c->metrics_auto = false;
+        if (r == JSONV_OK && !strcmp(s, "off")) {
+                c->metrics[0] = '\0';
+                return 0;
+        }
+        size_t n = r == JSONV_OK ? strlen(s) : 0;
+        if (n < 7 || s[0] != '/' || n >= sizeof(c->metrics) || strstr(s, "/../") ||
+            strcmp(s + n - 5, ".prom"))
+                return bad(err, name, "metrics", "\"off\" or the absolute path of a *.prom file");
+        memcpy(c->metrics, s, n + 1);
+        return 0;
+}
+
+/* "termination_message": "off", or the directory the termination message
+ * files must lie below (the kubelet's pods directory by default) */
+static int parse_termination(yajl_val doc, const char *name, struct og_config *c,
+                             struct og_error *err)
+{
+        const char *s;
+        if (jsonv_str(doc, "termination_message", &s) == JSONV_OK && !strcmp(s, "off")) {
+                c->termination_root[0] = '\0';
+                return 0;
+        }
+        int r = parse_path(doc, name, "termination_message", c->termination_root,
+                           sizeof(c->termination_root), err);
+        if (r < 0 || strcmp(c->termination_root, "/") == 0)
+                return bad(err, name, "termination_message", "\"off\" or a directory other than /");
+        return 0;
+}
+
 /* The shim's keys: the real runtime (a name looked up in the system's
  * directories, or an absolute path), the hook it registers, its timeout. */
 static int parse_shim(yajl_val doc, const char *name, struct og_config *c,
@@ -261,9 +303,24 @@ int config_parse(const char *buf, size_t len, const char *name,
                             sizeof(ret->state_dir), err)) < 0 ||
             (r = parse_path(doc, name, "verdict_log", ret->verdict_log,
                             sizeof(ret->verdict_log), err)) < 0 ||
+            (r = parse_metrics(doc, name, ret, err)) < 0 ||
+            (r = parse_termination(doc, name, ret, err)) < 0 ||
             (r = parse_shim(doc, name, ret, err)) < 0 ||
             (r = parse_writeback(doc, name, ret, err)) < 0)
                 return r;
+        return 0;
+}
+
+static int load_buf(const char *path, char **buf, size_t *len, struct og_error *err)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return og_error_set(err, -errno, "cannot open %s: %s", path, strerror(errno));
+        int r = fileio_read_fd_alloc(fd, CONFIG_MAX, buf, len);
+        if (r == -EFBIG)
+                return og_error_set(err, r, "%s: larger than %d bytes", path, CONFIG_MAX);
+        if (r < 0)
+                return og_error_set(err, r, "reading %s: %s", path, strerror(-r));
         return 0;
 }
 
@@ -271,17 +328,70 @@ int config_load(const char *path, struct og_config *ret, struct og_error *err)
 {
         const char *p = path ? path : CONFIG_DEFAULT_PATH;
         config_defaults(ret);
-        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT && !path)
+        if (!path && access(p, F_OK) < 0 && errno == ENOENT)
                 return 0; /* no file: the documented defaults */
-        if (fd < 0)
-                return og_error_set(err, -errno, "cannot open %s: %s", p, strerror(errno));
         _cleanup_free_ char *buf = NULL;
-        size_t len;
-        int r = fileio_read_fd_alloc(fd, CONFIG_MAX, &buf, &len);
-        if (r == -EFBIG)
-                return og_error_set(err, r, "%s: larger than %d bytes", p, CONFIG_MAX);
-        if (r < 0)
-                return og_error_set(err, r, "reading %s: %s", p, strerror(-r));
-        return config_parse(buf, len, p, ret, err);
+        size_t len = 0;
+        int r = load_buf(p, &buf, &len, err);
+        return r < 0 ? r : config_parse(buf, len, p, ret, err);
+}
+
+int config_kept_path(const char *path, char *buf, size_t cap)
+{
+        int n = !path || !strcmp(path, CONFIG_DEFAULT_PATH)
+                        ? snprintf(buf, cap, "%s", CONFIG_KEPT_PATH)
+                        : snprintf(buf, cap, "%s.last-good", path);
+        return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+/* The file that just loaded, as the kept copy, unless it is already. */
+static void keep(const char *kept, const char *buf, size_t len)
+{
+        char dir[PATH_MAX];
+        const char *slash = strrchr(kept, '/');
+        if (!slash || (size_t)(slash - kept) >= sizeof(dir))
+                return;
+        memcpy(dir, kept, (size_t)(slash - kept));
+        dir[slash - kept] = '\0';
+        if (!strcmp(kept, CONFIG_KEPT_PATH))
+                (void)mkdir(dir, 0755);
+        _cleanup_close_ int dfd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return;
+        _cleanup_free_ char *old = NULL;
+        size_t old_len = 0;
+        if (load_buf(kept, &old, &old_len, NULL) == 0 && old && old_len == len &&
+            !memcmp(old, buf, len))
+                return;
+        (void)fileio_write_atomic(dfd, slash + 1, buf, len, 0644, NULL);
+}
+
+int config_load_kept(const char *path, bool save, struct og_config *ret,
+                     struct og_error *err)
+{
+        const char *p = path ? path : CONFIG_DEFAULT_PATH;
+        char kept[PATH_MAX];
+        config_defaults(ret);
+        if (config_kept_path(p, kept, sizeof(kept)) < 0)
+                return config_load(path, ret, err);
+        if (!path && access(p, F_OK) < 0 && errno == ENOENT)
+                return 0; /* no file: the documented defaults, nothing to keep */
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0;
+        int r = load_buf(p, &buf, &len, err);
+        if (r == 0 && (r = config_parse(buf, len, p, ret, err)) == 0) {
+                if (save)
+                        keep(kept, buf, len);
+                return 0;
+        }
+        _cleanup_free_ char *kbuf = NULL;
+        size_t klen = 0;
+        if (load_buf(kept, &kbuf, &klen, NULL) < 0 || config_parse(kbuf, klen, kept, ret, NULL) < 0) {
+                config_defaults(ret);
+                return r;
+        }
+        if (err)
+                snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg),
+                         "; the last configuration that loaded (%s) stays in force", kept);
+        return 1;
 }

@@ -12,6 +12,7 @@
 
 #define CONFIG_DEFAULT_PATH "/etc/oomguard/config.json"
 #define CONFIG_MAX (1024 * 1024)
+#define CONFIG_METRICS_DEFAULT "/var/lib/prometheus/node-exporter/oomguard.prom"
 
 enum swap_mode {
         SWAP_INHERIT = 0, /* keep what the engine asked for */
@@ -45,6 +46,9 @@ struct og_config {
         bool fail_closed;        /* hook trouble stops the container */
         char state_dir[PATH_MAX];
         char verdict_log[PATH_MAX];
+        char metrics[PATH_MAX];  /* node_exporter textfile ("": off) */
+        bool metrics_auto;       /* the default: only if its directory exists */
+        char termination_root[PATH_MAX]; /* termination logs below it ("": off) */
         char runtime[PATH_MAX];  /* the shim's real runtime: a name or a path */
         char hook[PATH_MAX];     /* the hook the shim registers ("": beside it) */
         int hook_timeout;        /* seconds, in the hook entries the shim adds */
@@ -62,6 +66,20 @@ int config_parse(const char *buf, size_t len, const char *name,
 
 /* Load path; a missing file at the default path means defaults. */
 int config_load(const char *path, struct og_config *ret, struct og_error *err);
+
+/* The last configuration that loaded, kept so that a file broken later
+ * does not silently become the defaults: CONFIG_KEPT_PATH for the default
+ * path, "<path>.last-good" beside any other. */
+#define CONFIG_KEPT_PATH "/var/lib/oomguard/config.last-good.json"
+int config_kept_path(const char *path, char *buf, size_t cap);
+
+/* config_load, then: when the file loads and save is set, keep a copy of
+ * it (best effort); when it does not load, the kept copy if that loads.
+ * 0: the file loaded (or the defaults, no file at the default path); 1:
+ * the kept copy is in force and err says what is wrong with the file;
+ * negative: neither loaded (err about the file). */
+int config_load_kept(const char *path, bool save, struct og_config *ret,
+                     struct og_error *err);
 
 /* "512M", "1G", "1048576" -> bytes; false on anything else. */
 bool config_parse_size(const char *s, int64_t *ret);

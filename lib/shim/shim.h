@@ -24,6 +24,23 @@ int shim_find_runtime(const char *want, const char *const *dirs, char *ret, size
                       struct og_error *err);
 extern const char *const shim_runtime_dirs[];
 
+/* For the operator, never for the container: the --log file (error
+ * level) and syslog; stderr only when there is no --log file. */
+void shim_alert(const struct runc_argv *a, const char *fmt, ...) OG_PRINTF(2, 3);
+
+/* The runtime that created container id, kept in its state directory. */
+int shim_record_runtime(const char *state_dir, const char *id, const char *runtime,
+                        struct og_error *err);
+/* ret: the absolute path recorded; -ENOENT when none. */
+int shim_recorded_runtime(const char *state_dir, const char *id, char *ret, size_t cap);
+
+/* The runtime to exec: the recorded one while it exists, else the one
+ * wanted (name or path), else runc with err saying why (a configured
+ * runtime that does not exist must not stop containers). */
+enum { SHIM_RUNTIME_RECORDED = 0, SHIM_RUNTIME_CONFIGURED = 1, SHIM_RUNTIME_FALLBACK = 2 };
+int shim_choose_runtime(const char *want, const char *recorded, char *ret, size_t cap,
+                        struct og_error *err);
+
 /* The writeback policy for one container. In: the mode, whether the host
  * is cgroup v1, the library's host path (NULL if not installed). Out, set
  * by shim_prepare: what was done and, when the preload was skipped, why. */

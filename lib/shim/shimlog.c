@@ -53,18 +53,36 @@ static bool append_log(const struct runc_argv *a, int priority, const char *msg)
         return ok;
 }
 
-void shim_log(const struct runc_argv *a, int priority, const char *fmt, ...)
+static void say(const struct runc_argv *a, int priority, bool stderr_too, const char *msg)
 {
-        char msg[1024], full[1100];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
+        char full[1100];
         snprintf(full, sizeof(full), "oomguard-shim: %s", msg);
         bool logged = a->log && append_log(a, priority, full);
-        if (!logged || priority <= LOG_ERR)
+        if (!logged || stderr_too)
                 fprintf(stderr, "%s\n", full);
         openlog("oomguard-shim", LOG_PID, LOG_DAEMON);
         syslog(priority, "%s", msg);
         closelog();
+}
+
+void shim_log(const struct runc_argv *a, int priority, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        say(a, priority, priority <= LOG_ERR, msg);
+}
+
+/* A create's stderr is the container's own: what goes well for the
+ * container but wrong for the operator stays out of it. */
+void shim_alert(const struct runc_argv *a, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        say(a, LOG_ERR, false, msg);
 }

@@ -181,6 +181,49 @@ static void test_host_bounds(void **state)
         }
 }
 
+static void write_file(const char *path, const char *text)
+{
+        FILE *f = fopen(path, "we");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+}
+
+/* A file broken after it loaded once: the copy kept then stays in force,
+ * never the defaults; a typo in a key is named with the file. */
+static void test_last_good_stays(void **state)
+{
+        (void)state;
+        char dir[] = "/tmp/og-config-XXXXXX", path[64], kept[80];
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/config.json", dir);
+        assert_int_equal(config_kept_path(path, kept, sizeof(kept)), 0);
+        assert_int_equal(config_kept_path(NULL, kept, sizeof(kept)), 0);
+        assert_string_equal(kept, CONFIG_KEPT_PATH);
+        snprintf(kept, sizeof(kept), "%s.last-good", path);
+        struct og_config c;
+        struct og_error err = {0};
+        write_file(path, "{\"writeback\": \"off\", \"runtime\": \"crun\"}");
+        assert_int_equal(config_load_kept(path, true, &c, &err), 0);
+        assert_int_equal(access(kept, R_OK), 0);
+        write_file(path, "{\"writebak\": \"off\"}");
+        assert_int_equal(config_load_kept(path, true, &c, &err), 1);
+        assert_int_equal(c.writeback, WRITEBACK_OFF);
+        assert_string_equal(c.runtime, "crun");
+        assert_non_null(strstr(err.msg, "unknown key \"writebak\""));
+        assert_non_null(strstr(err.msg, path));
+        assert_non_null(strstr(err.msg, "stays in force"));
+        write_file(path, "{\"writeback\": \"off\" \"swap\": \"none\"}");
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(config_load_kept(path, false, &c, &err), 1);
+        assert_int_equal(c.writeback, WRITEBACK_OFF);
+        unlink(kept); /* nothing kept: the error, and the defaults */
+        assert_true(config_load_kept(path, false, &c, &err) < 0);
+        assert_int_equal(c.writeback, WRITEBACK_AUTO);
+        unlink(path);
+        rmdir(dir);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -192,6 +235,7 @@ int main(void)
                 cmocka_unit_test(test_shipped_file_is_the_defaults),
                 cmocka_unit_test(test_shim_keys),
                 cmocka_unit_test(test_host_bounds),
+                cmocka_unit_test(test_last_good_stays),
         };
         return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
