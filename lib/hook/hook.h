@@ -30,6 +30,13 @@ void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a);
  * $OOMGUARD_SYSCTL_VM names another directory than /proc/sys/vm (tests). */
 void hook_dirty_update(const struct og_config *cfg, const struct hook_env *env);
 
+struct verdict;
+/* The metrics textfile and the termination message, after the verdict log. */
+void hook_outputs(const struct og_config *cfg, const char *id, const char *bundle,
+                  const struct verdict *v);
+/* The metrics file poststop writes, or NULL when none. */
+const char *hook_metrics_path(const struct og_config *cfg);
+
 /* One message line to stderr and syslog. */
 void hook_log(int priority, const char *fmt, ...) OG_PRINTF(2, 3);
 

@@ -3,6 +3,7 @@
 #include "hookconfine.h"
 
 #include "cgroup.h"
+#include "hook.h"
 #include "dirtyctl.h"
 
 #include <errno.h>
@@ -68,6 +69,13 @@ void hookconfine_rules(enum hook_stage stage, const struct og_config *cfg,
         if (stop) {
                 log_dir(cfg->verdict_log, dir, sizeof(dir));
                 add(ret, CONFINE_WRITE | CONFINE_CREATE, "%s", dir);
+                const char *metrics = hook_metrics_path(cfg);
+                if (metrics) { /* its lock, a temp file renamed over it */
+                        log_dir(metrics, dir, sizeof(dir));
+                        add(ret, CONFINE_WRITE | CONFINE_CREATE | CONFINE_REMOVE, "%s", dir);
+                }
+                if (cfg->termination_root[0]) /* existing files only */
+                        add(ret, CONFINE_WRITE, "%s", cfg->termination_root);
         }
         if (cfg->writeback == WRITEBACK_AUTO || cfg->writeback == WRITEBACK_HOST)
                 for (size_t i = 0; i < ARRAY_SIZE(dirty); i++)
