@@ -6,18 +6,62 @@
 #include "evidence.h"
 
 #include "cgfiles.h"
+#include "fileio.h"
 #include "jsongen.h"
 #include "jsonv.h"
 #include "statedir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <yajl/yajl_gen.h>
+
+void evidence_init(struct evidence *ev)
+{
+        *ev = (struct evidence){OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE,
+                                OG_NONE, 0, OG_NONE, 0, OG_NONE, OG_NONE, OG_NONE,
+                                OG_NONE, OG_NONE, OG_NONE};
+}
+
+/* "avg10=12.34" in the line that starts with name: 1234 */
+static int64_t psi_avg10(const char *buf, size_t len, const char *name)
+{
+        size_t nl = strlen(name);
+        for (const char *s = buf, *end = buf + len; s < end;) {
+                const char *e = memchr(s, '\n', (size_t)(end - s));
+                e = e ? e : end;
+                const char *a = (size_t)(e - s) > nl + 7 && !memcmp(s, name, nl) && s[nl] == ' ' &&
+                                                !memcmp(s + nl + 1, "avg10=", 6)
+                                        ? s + nl + 7
+                                        : NULL;
+                if (a) {
+                        int64_t whole = 0, frac = 0, digits = 0;
+                        for (; a < e && *a >= '0' && *a <= '9' && whole < 1000; a++)
+                                whole = whole * 10 + (*a - '0');
+                        if (a < e && *a == '.')
+                                for (a++; a < e && *a >= '0' && *a <= '9' && digits < 2; a++, digits++)
+                                        frac = frac * 10 + (*a - '0');
+                        for (; digits < 2; digits++)
+                                frac *= 10;
+                        return whole <= 100 ? whole * 100 + frac : OG_NONE;
+                }
+                s = e + 1;
+        }
+        return OG_NONE;
+}
+
+void evidence_parse_psi(const char *buf, size_t len, int64_t *some, int64_t *full)
+{
+        *some = psi_avg10(buf, len, "some");
+        *full = psi_avg10(buf, len, "full");
+}
 
 void evidence_merge(struct evidence *into, const struct evidence *later)
 {
-        int64_t *a[] = {&into->oom_kill, &into->oom, &into->peak_bytes};
-        const int64_t b[] = {later->oom_kill, later->oom, later->peak_bytes};
+        int64_t *a[] = {&into->oom_kill, &into->oom, &into->peak_bytes, &into->limit_hits_now};
+        const int64_t b[] = {later->oom_kill, later->oom, later->peak_bytes,
+                             later->limit_hits_now};
         for (size_t i = 0; i < ARRAY_SIZE(a); i++) /* counters only grow */
                 if (b[i] != OG_NONE && (*a[i] == OG_NONE || b[i] > *a[i]))
                         *a[i] = b[i];
@@ -26,6 +70,16 @@ void evidence_merge(struct evidence *into, const struct evidence *later)
                 into->file = later->file;
                 into->dirty = later->dirty;
                 into->writeback = later->writeback;
+        }
+        if (into->limit_hits_base == OG_NONE)
+                into->limit_hits_base = later->limit_hits_base;
+        if (into->exit_code == OG_NONE && into->exit_signal == OG_NONE) {
+                into->exit_code = later->exit_code;
+                into->exit_signal = later->exit_signal;
+        }
+        if (later->psi_some != OG_NONE) { /* the later, the nearer the end */
+                into->psi_some = later->psi_some;
+                into->psi_full = later->psi_full;
         }
         into->final = into->final > 0 || later->final > 0;
         into->snapshots = (into->snapshots == OG_NONE ? 0 : into->snapshots) +
@@ -59,6 +113,23 @@ void evidence_snapshot(const char *dir, int version, struct evidence *ev)
         update(&ev->dirty, cgf_read_key(dir, "memory.stat", v1 ? "dirty" : "file_dirty"));
         update(&ev->writeback,
                cgf_read_key(dir, "memory.stat", v1 ? "writeback" : "file_writeback"));
+        struct cg_counters c;
+        cgf_read_counters(dir, version, &c);
+        update(&ev->limit_hits_now, c.limit_hits);
+        if (ev->limit_hits_base == OG_NONE)
+                ev->limit_hits_base = c.limit_hits; /* the first snapshot: at create */
+        if (!v1) {
+                char p[4096], buf[1024];
+                ssize_t n = (size_t)snprintf(p, sizeof(p), "%s/memory.pressure", dir) < sizeof(p)
+                                    ? fileio_read_at(AT_FDCWD, p, buf, sizeof(buf))
+                                    : -1;
+                if (n > 0) {
+                        int64_t some, full;
+                        evidence_parse_psi(buf, (size_t)n, &some, &full);
+                        update(&ev->psi_some, some);
+                        update(&ev->psi_full, full);
+                }
+        }
         ev->snapshots++;
 }
 
@@ -78,6 +149,12 @@ int evidence_save(int dirfd, const char *name, const struct evidence *ev)
         jg_int(g, "snapshots", ev->snapshots);
         jg_int(g, "watcher_pid", ev->watcher_pid);
         jg_int(g, "final", ev->final);
+        jg_int(g, "limit_hits_base", ev->limit_hits_base);
+        jg_int(g, "limit_hits_now", ev->limit_hits_now);
+        jg_int(g, "psi_some", ev->psi_some);
+        jg_int(g, "psi_full", ev->psi_full);
+        jg_int(g, "exit_code", ev->exit_code);
+        jg_int(g, "exit_signal", ev->exit_signal);
         yajl_gen_map_close(g);
         char *json;
         size_t len;
@@ -104,7 +181,11 @@ bool evidence_load(int dirfd, const char *name, struct evidence *ret)
                  {"peak_bytes", &ret->peak_bytes}, {"anon", &ret->anon},
                  {"file", &ret->file}, {"dirty", &ret->dirty},
                  {"writeback", &ret->writeback}, {"snapshots", &ret->snapshots},
-                 {"watcher_pid", &ret->watcher_pid}, {"final", &ret->final}};
+                 {"watcher_pid", &ret->watcher_pid}, {"final", &ret->final},
+                 {"limit_hits_base", &ret->limit_hits_base},
+                 {"limit_hits_now", &ret->limit_hits_now}, {"psi_some", &ret->psi_some},
+                 {"psi_full", &ret->psi_full}, {"exit_code", &ret->exit_code},
+                 {"exit_signal", &ret->exit_signal}};
         for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
                 if (jsonv_i64(d, f[i].k, f[i].v) != JSONV_OK)
                         *f[i].v = OG_NONE;

@@ -15,7 +15,22 @@ struct evidence {
         int64_t watcher_pid;
         int64_t final;          /* 1: taken at or after init's exit, or by a watcher
                                  * that left on purpose; 0: it may be stale */
+        /* limit hits: v1 memory.failcnt, v2 memory.events "max"; the first
+         * snapshot's value is the baseline */
+        int64_t limit_hits_base, limit_hits_now;
+        /* v2 memory.pressure near the end: avg10 in hundredths of a percent */
+        int64_t psi_some, psi_full;
+        /* how the init ended, from its pidfd (OG_NONE: unknown): the
+         * exit(2) code, or the signal that ended it (exit_code then OG_NONE) */
+        int64_t exit_code, exit_signal;
 };
+
+/* An evidence with nothing in it yet. */
+void evidence_init(struct evidence *ev);
+
+/* Pure: "some avg10=1.23 ..." / "full avg10=..." of a PSI file, avg10 in
+ * hundredths; OG_NONE for a line not there. */
+void evidence_parse_psi(const char *buf, size_t len, int64_t *some, int64_t *full);
 
 /* In the state directory: the watcher's snapshots, and the shim's last
  * one taken just before the runtime's delete removes the cgroup. */

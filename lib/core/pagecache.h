@@ -5,20 +5,18 @@
  * writes, and the writeback policy is the fix. Pure. */
 #ifndef OOMGUARD_PAGECACHE_H
 #define OOMGUARD_PAGECACHE_H
+#include "causes.h"
 #include "oomlog.h"
 #include "verdict.h"
 #include <stdbool.h>
 #include <stdint.h>
 
-struct pc_figures { /* bytes; OG_NONE when the report does not show it */
-        int64_t dirty, writeback, file, anon;
-};
-
 /* The figures of one kill's memory.stat dump (v2 names, v1 names in
  * bytes, or the v1 single-line dump in kB); false if it has none. */
 bool pagecache_read(const struct oom_kill *k, struct pc_figures *ret);
 
-/* dirty + writeback at least a quarter of the memcg's charge (anon+file)
+/* The one page-cache rule (cause_pc_driven, shared with explain):
+ * dirty + writeback at least a quarter of the memcg's charge (anon+file)
  * and more than its anonymous memory. */
 bool pagecache_driven(const struct pc_figures *f);
 

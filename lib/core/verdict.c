@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
 #include "verdict.h"
 
+#include "causes.h"
+
 #include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,9 +16,18 @@ const char *verdict_kind_name(enum verdict_kind k)
                 [VERDICT_NONE] = "none",         [VERDICT_MEMCG] = "memcg",
                 [VERDICT_ANCESTOR] = "ancestor-memcg", [VERDICT_GLOBAL] = "global",
                 [VERDICT_CPUSET] = "cpuset",     [VERDICT_MEMPOLICY] = "mempolicy",
-                [VERDICT_UNKNOWN] = "unknown",
+                [VERDICT_UNKNOWN] = "unknown",   [VERDICT_LIMIT_HIT] = "limit-hit",
         };
         return (unsigned)k < ARRAY_SIZE(n) ? n[k] : "unknown";
+}
+
+const char *verdict_signal_name(int64_t sig, char *buf, size_t n)
+{
+        const char *a = sig > 0 && sig < 65 ? sigabbrev_np((int)sig) : NULL;
+        if (!a)
+                return NULL;
+        snprintf(buf, n, "SIG%s", a);
+        return buf;
 }
 
 /* path is cg itself or below it */
@@ -112,6 +126,103 @@ static void evidence_notes(const struct verdict_input *in, const struct verdict 
                          "forged).", v->n_unverified);
 }
 
+/* printf into the summary after what is there */
+static void add(struct verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct verdict *v, const char *fmt, ...)
+{
+        size_t n = strlen(v->summary);
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(v->summary + n, sizeof(v->summary) - n, fmt, ap);
+        va_end(ap);
+}
+
+/* The fix from the one table; fix_at marks where it starts, so that a
+ * more precise fix (page cache) can go before it. */
+static void add_fix(struct verdict *v, enum og_cause c)
+{
+        v->fix_at = strlen(v->summary);
+        add(v, " %s", cause_fix(c));
+}
+
+/* " The main process exited with code 3." / "... was ended by SIGKILL." */
+static void add_exit(const struct verdict_input *in, struct verdict *v)
+{
+        char sig[32];
+        if (in->exit_code != OG_NONE)
+                add(v, " The main process exited with code %" PRId64 ".", in->exit_code);
+        else if (verdict_signal_name(in->exit_signal, sig, sizeof(sig)))
+                add(v, " The main process was ended by %s.", sig);
+}
+
+/* memory.oom.group: the kills of one OOM event, listed */
+static void add_group(const struct verdict_input *in, struct verdict *v)
+{
+        if (!v->group_kill)
+                return;
+        add(v, " memory.oom.group killed %zu processes together:", v->n_kills);
+        for (size_t i = 0; i < v->n_kills && i < 16; i++) {
+                const struct oom_kill *k = &in->kills[v->kill_idx[i]];
+                add(v, "%s %.40s (pid %" PRId64 ")", i ? "," : "",
+                    k->victim_comm ? k->victim_comm : "?", k->victim_pid);
+        }
+        add(v, "%s.", v->n_kills > 16 ? ", ..." : "");
+}
+
+static bool hit_limit(const struct verdict_input *in)
+{
+        return in->limit_hits != OG_NONE && in->limit_hits > 0;
+}
+
+/* A signal from outside, while memory was short: a userspace killer's or
+ * an eviction's, most likely (the kernel's own kills are in its log). */
+static bool outside_kill(const struct verdict_input *in)
+{
+        bool pressure = (in->psi_some != OG_NONE && in->psi_some >= VERDICT_PSI_PRESSURE) ||
+                        hit_limit(in);
+        return pressure && (in->exit_signal == SIGKILL || in->exit_signal == SIGTERM);
+}
+
+static void summarize_none(const struct verdict_input *in, struct verdict *v)
+{
+        char sig[32];
+        if (outside_kill(in)) {
+                add(v, "No kernel OOM kill: the main process was ended by %s from outside "
+                       "while the container was under memory pressure",
+                    verdict_signal_name(in->exit_signal, sig, sizeof(sig)));
+                if (in->psi_some != OG_NONE)
+                        add(v, " (memory.pressure some avg10 %" PRId64 ".%02" PRId64 "%%)",
+                            in->psi_some / 100, in->psi_some % 100);
+                if (hit_limit(in))
+                        add(v, " (its limit was hit %" PRId64 " times)", in->limit_hits);
+                add(v, ": a userspace OOM killer (systemd-oomd, earlyoom) or a kubelet "
+                       "eviction is the likely cause.");
+                add_fix(v, CAUSE_USERSPACE);
+                return;
+        }
+        add(v, "No OOM kill: the container ended on its own or was stopped.");
+        add_exit(in, v);
+        if (hit_limit(in))
+                add(v, " Its usage reached the memory limit %" PRId64 " times (page cache at "
+                       "the limit is normal on fast storage).", in->limit_hits);
+}
+
+static void summarize_limit_hit(const struct verdict_input *in, struct verdict *v)
+{
+        struct pc_figures f = {in->dirty, in->writeback, in->file, in->anon};
+        add(v, "No OOM kill, but the container's usage reached its memory limit %" PRId64
+               " times and the main process exited with code %" PRId64 ": allocations "
+               "may have failed with ENOMEM (\"Cannot allocate memory\").",
+            in->limit_hits, in->exit_code);
+        if (in->file != OG_NONE && in->anon != OG_NONE)
+                add(v, " Of the charge, %" PRId64 " MiB were page cache (%" PRId64 " MiB dirty, "
+                       "%" PRId64 " MiB under writeback) against %" PRId64 " MiB anonymous.",
+                    in->file >> 20, in->dirty == OG_NONE ? 0 : in->dirty >> 20,
+                    in->writeback == OG_NONE ? 0 : in->writeback >> 20, in->anon >> 20);
+        v->page_cache_driven = cause_pc_driven(&f);
+        add_fix(v, v->page_cache_driven ? CAUSE_PAGE_CACHE : CAUSE_LIMIT_HIT);
+}
+
 static void summarize(const struct verdict_input *in, struct verdict *v)
 {
         const struct oom_kill *k = v->n_kills ? &in->kills[v->kill_idx[0]] : NULL;
@@ -122,51 +233,66 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
         if (k && k->victim_comm)
                 snprintf(who, sizeof(who), "%.40s (pid %" PRId64 ")%s", k->victim_comm,
                          k->victim_pid, v->init_killed == 1 ? ", its main process," : "");
+        v->summary[0] = '\0';
         switch (v->kind) {
         case VERDICT_NONE:
-                snprintf(v->summary, sizeof(v->summary),
-                         "No OOM kill: the container ended on its own or was stopped.");
+                summarize_none(in, v);
+                break;
+        case VERDICT_LIMIT_HIT:
+                summarize_limit_hit(in, v);
                 break;
         case VERDICT_MEMCG:
-                snprintf(v->summary, sizeof(v->summary),
-                         "%s was killed because the container's own memory limit was "
-                         "reached. Raise the limit above its peak or make it use less.",
-                         who);
+                add(v, "%s was killed because the container's own memory limit was reached.",
+                    who);
+                add_group(in, v);
+                if (v->init_killed == 0)
+                        add_exit(in, v);
+                add_fix(v, CAUSE_OWN_LIMIT);
                 break;
         case VERDICT_ANCESTOR: {
                 char pl[32], ol[32];
                 limit_text(pl, sizeof(pl), parent_limit(in, v->oom_memcg));
                 limit_text(ol, sizeof(ol), in->limit_bytes);
-                snprintf(v->summary, sizeof(v->summary),
-                         "%s was killed because the parent cgroup %.200s reached its limit%s, "
-                         "not the container's own%s. Raise the parent's (pod's) limit or "
-                         "lower its other members.", who, v->oom_memcg ? v->oom_memcg : "?",
-                         pl, ol);
+                add(v, "%s was killed because the parent cgroup %.200s reached its limit%s, "
+                       "not the container's own%s.", who, v->oom_memcg ? v->oom_memcg : "?",
+                    pl, ol);
+                add_group(in, v);
+                if (v->init_killed == 0)
+                        add_exit(in, v);
+                add_fix(v, CAUSE_PARENT_LIMIT);
                 break;
         }
         case VERDICT_GLOBAL:
-                snprintf(v->summary, sizeof(v->summary),
-                         "The host ran out of memory and %s was the kernel's choice of "
-                         "victim; the container's limit was not reached. Add memory or "
-                         "limit the workloads that grow.", who);
+                add(v, "The host ran out of memory and %s was the kernel's choice of "
+                       "victim; the container's limit was not reached.", who);
+                add_fix(v, CAUSE_GLOBAL);
                 break;
         case VERDICT_CPUSET:
         case VERDICT_MEMPOLICY:
-                snprintf(v->summary, sizeof(v->summary),
-                         "%s was killed because the memory nodes its %s allows ran out. "
-                         "Widen them or move the workload.", who,
-                         v->kind == VERDICT_CPUSET ? "cpuset" : "NUMA policy");
+                add(v, "%s was killed because the memory nodes its %s allows ran out.", who,
+                    v->kind == VERDICT_CPUSET ? "cpuset" : "NUMA policy");
+                add_fix(v, v->kind == VERDICT_CPUSET ? CAUSE_CPUSET : CAUSE_MEMPOLICY);
                 break;
         case VERDICT_UNKNOWN:
-                snprintf(v->summary, sizeof(v->summary),
-                         "An OOM kill hit the container but the kernel's report of it was "
-                         "lost (log wrapped or rate-limited); the cgroup counted %" PRId64
-                         " kill(s).", in->counters.have ? in->counters.oom_kill_after -
-                                                           in->counters.oom_kill_before : 0);
+                add(v, "An OOM kill hit the container but the kernel's report of it was "
+                       "lost (log wrapped or rate-limited); the cgroup counted %" PRId64
+                       " kill(s).", in->counters.have ? in->counters.oom_kill_after -
+                                                        in->counters.oom_kill_before : 0);
                 break;
         }
         size_t n = strlen(v->summary);
         evidence_notes(in, v, v->summary + n, sizeof(v->summary) - n);
+}
+
+/* memory.oom.group: more than one of the container's processes killed,
+ * the kernel's group line before them (the chosen victim, printed first,
+ * is not marked) */
+static bool group_of(const struct verdict_input *in, const struct verdict *v)
+{
+        bool g = false;
+        for (size_t i = 0; i < v->n_kills; i++)
+                g |= (in->kills[v->kill_idx[i]].flags & OOM_KILL_GROUP) != 0;
+        return g && v->n_kills >= 2;
 }
 
 void verdict_decide(const struct verdict_input *in, struct verdict *v)
@@ -174,6 +300,11 @@ void verdict_decide(const struct verdict_input *in, struct verdict *v)
         memset(v, 0, sizeof(*v));
         v->init_killed = -1;
         v->ev_init_pid = in->init_pid != OG_NONE;
+        v->exit_code = in->exit_code;
+        v->exit_signal = in->exit_signal;
+        v->limit_hits = in->limit_hits;
+        v->psi_some = in->psi_some;
+        v->psi_full = in->psi_full;
         pick_kills(in, v);
         bool counted = counted_kill(&in->counters);
         if (v->n_kills > 0 && !counted && counters_known(&in->counters)) {
@@ -191,6 +322,7 @@ void verdict_decide(const struct verdict_input *in, struct verdict *v)
                 v->oom_memcg = in->kills[d].oom_memcg;
                 v->ev_kmsg = true;
                 v->ev_counters = counted;
+                v->group_kill = group_of(in, v);
                 if (v->init_killed != 1 && v->ev_init_pid && in->kmsg_complete)
                         v->init_killed = 0;
         } else if (counted) {
@@ -201,7 +333,11 @@ void verdict_decide(const struct verdict_input *in, struct verdict *v)
                                  in->counters.oom_after > in->counters.oom_before;
                 v->kind = limit_hit ? VERDICT_MEMCG : VERDICT_UNKNOWN;
         } else {
-                v->kind = VERDICT_NONE;
+                /* no kill: a failed charge is ENOMEM, and a program that
+                 * exits non-zero after its limit was hit most likely died
+                 * of it (the exit code must be its own, not a signal's) */
+                bool failed = in->exit_code != OG_NONE && in->exit_code > 0 && hit_limit(in);
+                v->kind = failed ? VERDICT_LIMIT_HIT : VERDICT_NONE;
                 v->ev_kmsg = in->kmsg_complete && !v->n_unverified;
                 v->ev_counters = in->counters.have;
                 if (v->ev_init_pid && (in->kmsg_complete || in->counters.have))

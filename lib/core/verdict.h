@@ -7,6 +7,7 @@
 
 #include "oomlog.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum verdict_kind {
@@ -17,9 +18,17 @@ enum verdict_kind {
         VERDICT_CPUSET,
         VERDICT_MEMPOLICY,
         VERDICT_UNKNOWN,   /* an OOM kill happened, its kind is not known */
+        VERDICT_LIMIT_HIT, /* no kill; init failed after the limit was hit (ENOMEM) */
 };
 
 const char *verdict_kind_name(enum verdict_kind k);
+
+/* "SIGKILL" for 9 into buf; NULL for no signal or an unknown one */
+const char *verdict_signal_name(int64_t sig, char *buf, size_t n);
+
+/* memory.pressure "some" avg10 at or above this (hundredths of a
+ * percent): the container was under memory pressure */
+#define VERDICT_PSI_PRESSURE 1000
 
 /* Counters of the container's cgroup: at create and last seen. oom_kill
  * counts the kills in its sub-cgroups too (cgf_read_oom_kill); oom, the
@@ -48,7 +57,20 @@ struct verdict_input {
         /* the kernel's ring dropped records printed since create; the
          * watcher's copy filled them in (kmsg_complete then true) or not */
         bool kmsg_wrapped;
+        /* how the init ended (OG_NONE: unknown): its exit code, or the
+         * signal that killed it */
+        int64_t exit_code, exit_signal;
+        int64_t limit_hits;          /* times usage reached the limit; OG_NONE */
+        int64_t psi_some, psi_full;  /* v2 memory.pressure avg10, hundredths; OG_NONE */
+        /* the charge near the end, bytes (OG_NONE: unknown) */
+        int64_t anon, file, dirty, writeback;
 };
+
+/* The fields of verdict_input that are unknown until set: for initialisers */
+#define VERDICT_INPUT_UNKNOWN                                                    \
+        .exit_code = OG_NONE, .exit_signal = OG_NONE, .limit_hits = OG_NONE,       \
+        .psi_some = OG_NONE, .psi_full = OG_NONE, .anon = OG_NONE, .file = OG_NONE, \
+        .dirty = OG_NONE, .writeback = OG_NONE
 
 #define VERDICT_MAX_KILLS 64
 
@@ -63,6 +85,10 @@ struct verdict {
         size_t n_unverified;
         const char *oom_memcg;   /* whose limit, when a memcg's */
         bool page_cache_driven;  /* dirty + writeback pages filled the memcg */
+        bool group_kill;         /* memory.oom.group: several killed at once */
+        size_t fix_at;           /* where the summary's fix begins */
+        /* from the input, for the record (OG_NONE: unknown) */
+        int64_t exit_code, exit_signal, limit_hits, psi_some, psi_full;
         char summary[1024];
 };
 

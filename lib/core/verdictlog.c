@@ -45,6 +45,27 @@ static void evidence(yajl_gen g, const struct verdict *v)
         yajl_gen_map_close(g);
 }
 
+/* v2 memory.pressure avg10 near the end, as percentages; null on v1 */
+static void pressure(yajl_gen g, const struct verdict *v)
+{
+        jg_key(g, "memory_pressure");
+        if (v->psi_some == OG_NONE) {
+                yajl_gen_null(g);
+                return;
+        }
+        yajl_gen_map_open(g);
+        const int64_t val[] = {v->psi_some, v->psi_full};
+        const char *key[] = {"some_avg10", "full_avg10"};
+        for (size_t i = 0; i < 2; i++) {
+                jg_key(g, key[i]);
+                if (val[i] == OG_NONE)
+                        yajl_gen_null(g);
+                else
+                        yajl_gen_double(g, (double)val[i] / 100.0);
+        }
+        yajl_gen_map_close(g);
+}
+
 static void gen_record(yajl_gen g, const struct verdict_record *r)
 {
         const struct verdict *v = r->v;
@@ -57,6 +78,12 @@ static void gen_record(yajl_gen g, const struct verdict_record *r)
                 yajl_gen_null(g);
         else
                 yajl_gen_bool(g, v->init_killed == 1);
+        char sig[32];
+        jg_int(g, "exit_code", v->exit_code);
+        jg_str(g, "exit_signal", verdict_signal_name(v->exit_signal, sig, sizeof(sig)));
+        jg_int(g, "limit_hits", v->limit_hits);
+        pressure(g, v);
+        jg_bool(g, "group_kill", v->group_kill);
         size_t n = v->n_kills, head = n, tail = 0;
         if (n > VERDICTLOG_MAX_KILLS) {
                 head = VERDICTLOG_MAX_KILLS / 2;

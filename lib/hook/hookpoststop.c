@@ -238,6 +238,32 @@ static int64_t delta(int64_t before, int64_t after)
         return before == OG_NONE || after == OG_NONE ? OG_NONE : after - before;
 }
 
+/* How the init ended and what the cgroup went through, from the
+ * watcher's (and the shim's) snapshots: limit hits since create, the
+ * pressure and the page-cache figures near the end. */
+static void end_of_life(const struct hook_state *hs, const struct evidence *ev,
+                        struct verdict_input *in)
+{
+        if (!ev)
+                return;
+        in->exit_code = ev->exit_code;
+        in->exit_signal = ev->exit_signal;
+        int64_t now = ev->limit_hits_now;
+        if (access(hs->cgroup_dir, F_OK) == 0) { /* still there: the latest count */
+                struct cg_counters c;
+                cgf_read_counters(hs->cgroup_dir, hs->cgroup_version, &c);
+                if (c.limit_hits != OG_NONE && (now == OG_NONE || c.limit_hits > now))
+                        now = c.limit_hits;
+        }
+        in->limit_hits = delta(ev->limit_hits_base, now);
+        in->psi_some = ev->psi_some;
+        in->psi_full = ev->psi_full;
+        in->anon = ev->anon;
+        in->file = ev->file;
+        in->dirty = ev->dirty;
+        in->writeback = ev->writeback;
+}
+
 /* The parents now (they outlive the container) against create's baseline. */
 static void parents_now(const struct hook_state *hs, struct verdict_parent *out,
                         struct verdict_limit *lim)
@@ -303,7 +329,6 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
                          hs->id, cfg->verdict_log, err.msg[0] ? err.msg : "out of memory");
         hook_log(v->kind == VERDICT_NONE ? LOG_INFO : LOG_WARNING, "%.12s: %s: %s", hs->id,
                  verdict_kind_name(v->kind), v->summary);
-        hook_outputs(cfg, hs->id, hs->bundle, v);
 }
 
 /* The watcher's evidence, if it can be trusted: final (taken at init's
@@ -347,7 +372,9 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
                 .cgroup = hs->cgroup, .init_pid = hs->init_pid, .kills = kills, .n_kills = n,
                 .kmsg_complete = kr.complete, .kmsg_wrapped = kr.wrapped,
                 .limit_bytes = hs->limit_bytes, .parents = limits, .n_parents = hs->n_anc,
+                VERDICT_INPUT_UNKNOWN,
         };
+        end_of_life(hs, ev, &in);
         int64_t peak;
         counters_now(hs, ev, &in.counters, &peak);
         struct verdict v;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -199,6 +200,40 @@ static void await_kill(const struct hook_state *hs, struct evidence *ev, int64_t
         }
 }
 
+/* PIDFD_GET_INFO (Linux 6.15): a pidfd keeps its process's exit status
+ * once the process is reaped, for anyone who held the pidfd, not only its
+ * parent. Defined here for older headers; the first version's layout. */
+struct og_pidfd_info {
+        uint64_t mask, cgroupid;
+        uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+        int32_t exit_code;
+};
+#define OG_PIDFD_INFO_EXIT (1ULL << 3)
+#define OG_PIDFD_GET_INFO _IOWR(0xFF, 11, struct og_pidfd_info)
+#define EXIT_WAIT_MS 500 /* how long the init's parent may take to reap it */
+
+/* How the init ended: its wait status once its parent has reaped it; left
+ * OG_NONE when the kernel cannot tell (before 6.15) or the parent has not
+ * reaped it in time. A wrong value is never recorded. */
+static void init_exit(int pidfd, struct evidence *ev)
+{
+        const struct timespec ms = {0, 1000000};
+        for (int i = 0; pidfd >= 0 && i < EXIT_WAIT_MS; i++) {
+                struct og_pidfd_info info = {.mask = OG_PIDFD_INFO_EXIT};
+                if (ioctl(pidfd, OG_PIDFD_GET_INFO, &info) < 0 && errno != ESRCH)
+                        return; /* ENOTTY, EINVAL: the kernel does not keep it */
+                if (info.mask & OG_PIDFD_INFO_EXIT) {
+                        int st = info.exit_code;
+                        if (WIFEXITED(st))
+                                ev->exit_code = WEXITSTATUS(st);
+                        else if (WIFSIGNALED(st))
+                                ev->exit_signal = WTERMSIG(st);
+                        return;
+                }
+                nanosleep(&ms, NULL); /* exited, not reaped yet */
+        }
+}
+
 /* Leaving on purpose: the last snapshot is the final word (a watcher
  * killed never gets here, and poststop then does not trust its counters). */
 static void finish(int dirfd, struct evidence *ev)
@@ -216,12 +251,14 @@ static void room_freep(struct room_watch *w)
 
 /* A snapshot, saved; false if it could not be saved. */
 static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev, bool oom_event,
-                     bool init_exited)
+                     bool init_exited, int pidfd)
 {
         int64_t before = ev->oom_kill;
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
         if (oom_event)
                 await_kill(hs, ev, before);
+        if (init_exited) /* after the counters: the reap comes before the cgroup goes */
+                init_exit(pidfd, ev);
         ev->final |= init_exited; /* init's death is in it */
         return evidence_save(dirfd, EVIDENCE_WATCHER, ev) == 0;
 }
@@ -284,10 +321,12 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                 }
                 if (oom_event || init_exited) {
                         if (gone(hs, dirfd)) {
+                                if (init_exited)
+                                        init_exit(pidfd, ev);
                                 finish(dirfd, ev); /* the cgroup or our state is gone */
                                 return;
                         }
-                        if (!snapshot(dirfd, hs, ev, oom_event, init_exited))
+                        if (!snapshot(dirfd, hs, ev, oom_event, init_exited, pidfd))
                                 return;
                 }
                 /* The OOM event fires before the kill is counted; the kernel
@@ -315,7 +354,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                         finish(dirfd, ev); /* the cgroup or our state is gone */
                         return;
                 }
-                if (own && !snapshot(dirfd, hs, ev, false, false))
+                if (own && !snapshot(dirfd, hs, ev, false, false, -1))
                         return;
                 /* A runtime that is a child subreaper may wait for every
                  * descendant, this watcher included, before it removes the
@@ -356,8 +395,9 @@ static void watcher_main(const char *state_dir, const struct hook_state *hs, int
         prctl(PR_SET_NAME, "oomguard-watch", 0, 0, 0);
         if (statedir_open(state_dir, hs->id, false, &dirfd, NULL) < 0 || dirfd < 0)
                 _exit(0);
-        struct evidence ev = {OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE,
-                              OG_NONE, 0, getpid(), 0};
+        struct evidence ev;
+        evidence_init(&ev);
+        ev.watcher_pid = getpid();
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
         evidence_save(dirfd, EVIDENCE_WATCHER, &ev);
         watch(dirfd, state_dir, hs, &ev, ready_fd);

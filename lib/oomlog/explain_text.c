@@ -2,6 +2,7 @@
 /* The human paragraph: what happened, in the operator's terms, and what to
  * change. Everything said is read off the kill record. */
 #include "explain.h"
+#include "causes.h"
 #include "text.h"
 
 #include <errno.h>
@@ -69,37 +70,32 @@ static void usage_of(FILE *out, const struct oom_kill *k)
         fputs(".", out);
 }
 
-/* In kB; v2 names in bytes, v1 names in bytes (multi-line, 5.x+), v1 _kb. */
-static int64_t stat_of(const struct oom_kill *k, const char *v2, const char *v1)
+/* The one page-cache rule (causes.h), the figures with it. */
+static bool page_cache(FILE *out, const struct oom_kill *k)
 {
-        size_t n1 = strlen(v1) - 3; /* v1 without its "_kb" */
-        for (size_t i = 0; i < k->n_stats; i++) {
-                const char *key = k->stats[i].key;
-                if (!k->stats_in_kb && (strcmp(key, v2) == 0 ||
-                                        (strlen(key) == n1 && strncmp(key, v1, n1) == 0)))
-                        return k->stats[i].value / 1024;
-                if (k->stats_in_kb && strcmp(key, v1) == 0)
-                        return k->stats[i].value;
-        }
-        return OG_NONE;
+        struct pc_figures f;
+        if (!cause_pc_read(k, &f) || !cause_pc_driven(&f))
+                return false;
+        char c[32], d[32], w[32], a[32];
+        size_kb(c, sizeof(c), f.file / 1024);
+        size_kb(d, sizeof(d), f.dirty / 1024);
+        size_kb(w, sizeof(w), f.writeback / 1024);
+        size_kb(a, sizeof(a), f.anon / 1024);
+        fprintf(out, " Page-cache driven: of %s page cache, %s were dirty and %s under "
+                     "writeback, against %s anonymous memory: a writer filled the cgroup "
+                     "faster than storage drained it.", c, d, w, a);
+        return true;
 }
 
-static void page_cache(FILE *out, const struct oom_kill *k)
+/* The fix from the one table (causes.h): the page cache's first when it
+ * drove the death. */
+static void fix(FILE *out, const struct oom_kill *k, enum og_cause c)
 {
-        int64_t file = stat_of(k, "file", "cache_kb");
-        int64_t dirty = stat_of(k, "file_dirty", "dirty_kb");
-        int64_t wb = stat_of(k, "file_writeback", "writeback_kb");
-        if (file == OG_NONE || k->memcg_usage_kb == OG_NONE ||
-            k->memcg_usage_kb <= 0 || file * 2 < k->memcg_usage_kb)
-                return;
-        char f[32], d[32], w[32];
-        size_kb(f, sizeof(f), file);
-        size_kb(d, sizeof(d), dirty == OG_NONE ? 0 : dirty);
-        size_kb(w, sizeof(w), wb == OG_NONE ? 0 : wb);
-        fprintf(out, " Most of that was page cache (%s, of it %s dirty and %s "
-                     "under writeback): a writer filled the cgroup faster than "
-                     "storage drained it; bound its dirty pages rather than "
-                     "only raising the limit.", f, d, w);
+        if (page_cache(out, k))
+                fprintf(out, " Fix: %s (%s.) Then: %s", cause_fix(CAUSE_PAGE_CACHE),
+                        CAUSE_DEFAULT_PREVENTS, cause_fix(c));
+        else
+                fprintf(out, " Fix: %s", cause_fix(c));
 }
 
 /* The OOM memcg is the victim container's own outer cgroup. */
@@ -119,9 +115,7 @@ static void what(FILE *out, const struct oom_kill *k)
                 fprintf(out, " was killed because its own cgroup's memory limit "
                              "was reached (%s).", clean(k->oom_memcg, c, sizeof(c)));
                 usage_of(out, k);
-                page_cache(out, k);
-                fputs(" Fix: raise this container's memory limit above its "
-                      "peak, or make the program use less.", out);
+                fix(out, k, CAUSE_OWN_LIMIT);
                 break;
         case OOM_SCOPE_ANCESTOR:
                 if (same_container(k)) { /* crun, systemd: libpod-ID.scope/container */
@@ -130,19 +124,14 @@ static void what(FILE *out, const struct oom_kill *k)
                                      "sub-cgroup of it).",
                                 clean(k->oom_memcg, c, sizeof(c)));
                         usage_of(out, k);
-                        page_cache(out, k);
-                        fputs(" Fix: raise this container's memory limit above its "
-                              "peak, or make the program use less.", out);
+                        fix(out, k, CAUSE_OWN_LIMIT);
                         break;
                 }
                 fprintf(out, " was killed because a parent cgroup's memory limit "
                              "was reached (%s), not its own.",
                         clean(k->oom_memcg, c, sizeof(c)));
                 usage_of(out, k);
-                page_cache(out, k);
-                fputs(" Fix: raise the parent's limit (the pod or slice), or "
-                      "lower what its other members use; raising only this "
-                      "container's limit will not help.", out);
+                fix(out, k, CAUSE_PARENT_LIMIT);
                 break;
         case OOM_SCOPE_MEMCG_UNRESOLVED:
                 fputs(" was killed because a memory cgroup hit its limit (not "
@@ -154,19 +143,16 @@ static void what(FILE *out, const struct oom_kill *k)
                 fputs(" was killed because the whole host ran out of memory (a "
                       "global OOM); no cgroup limit was reached, this process "
                       "was merely the kernel's choice of victim.", out);
-                fputs(" Fix: give the host more memory or put limits on the "
-                      "workloads that grow; check which processes are "
-                      "protected by a negative oom_score_adj.", out);
+                fprintf(out, " Fix: %s", cause_fix(CAUSE_GLOBAL));
                 break;
         case OOM_SCOPE_CPUSET:
-                fputs(" was killed because the memory nodes its cpuset allows ran "
-                      "out, though other nodes may have had memory. Fix: widen "
-                      "cpuset.mems or move the workload.", out);
+                fprintf(out, " was killed because the memory nodes its cpuset allows ran "
+                             "out, though other nodes may have had memory. Fix: %s",
+                        cause_fix(CAUSE_CPUSET));
                 break;
         case OOM_SCOPE_MEMPOLICY:
-                fputs(" was killed because its NUMA memory policy bound it to "
-                      "nodes that ran out. Fix: relax the policy (preferred or "
-                      "interleave instead of bind).", out);
+                fprintf(out, " was killed because its NUMA memory policy bound it to "
+                             "nodes that ran out. Fix: %s", cause_fix(CAUSE_MEMPOLICY));
                 break;
         case OOM_SCOPE_UNKNOWN:
                 fputs(" was killed by the OOM killer; the log does not show "

@@ -150,11 +150,13 @@ int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *
         if ((r = statedir_read(d, "state.json", buf, sizeof(buf), &len, err)) < 0 ||
             (r = hookstate_parse(buf, len, &hs, err)) < 0)
                 return r;
-        struct evidence ev = {OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE,
-                              OG_NONE, OG_NONE, 0, OG_NONE, 1}; /* the last moment: final */
+        struct evidence ev;
+        evidence_init(&ev);
+        ev.final = 1; /* the last moment */
         evidence_snapshot(hs.cgroup_dir, hs.cgroup_version, &ev);
         if (ev.snapshots == 0)
                 return 0; /* the cgroup is already gone */
+        ev.limit_hits_base = OG_NONE; /* not at create: no baseline */
         return evidence_save(d, EVIDENCE_PREDELETE, &ev);
 }
 

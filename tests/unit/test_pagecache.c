@@ -62,14 +62,22 @@ static void test_amend(void **state)
         k.stats = kv;
         k.n_stats = 4;
         struct verdict v = {.kind = VERDICT_MEMCG, .n_kills = 1};
-        snprintf(v.summary, sizeof(v.summary), "dd was killed.");
+        snprintf(v.summary, sizeof(v.summary), "dd was killed. Raise the limit.");
+        v.fix_at = strlen("dd was killed.");
         pagecache_amend(&v, &k, "");
         assert_true(v.page_cache_driven);
         assert_non_null(strstr(v.summary, "Page-cache driven: 230 MiB were dirty or under writeback"));
-        assert_non_null(strstr(v.summary, "\"writeback\" to \"preload\""));
+        assert_non_null(strstr(v.summary, "\"writeback\" to \"auto\" (the default), \"preload\""));
         struct verdict p = {.kind = VERDICT_MEMCG, .n_kills = 1};
         pagecache_amend(&p, &k, "preload");
         assert_non_null(strstr(p.summary, "set \"writeback\" to \"host\""));
+        /* the page cache's fix before the limit's, and the default named */
+        const char *wb = strstr(v.summary, "\"writeback\""), *lim = strstr(v.summary, "Raise");
+        assert_non_null(wb);
+        assert_non_null(lim);
+        assert_true(wb < lim);
+        assert_non_null(strstr(v.summary, "default writeback policy"));
+        assert_null(strstr(p.summary, "default writeback policy"));
         struct verdict g = {.kind = VERDICT_GLOBAL, .n_kills = 1};
         pagecache_amend(&g, &k, "");
         assert_false(g.page_cache_driven); /* a host OOM is not the container's writes */

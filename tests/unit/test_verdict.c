@@ -23,12 +23,121 @@ static struct verdict decide(const struct oomlog_result *r, const char *cg, int6
         struct verdict v;
         struct verdict_input in = {.cgroup = cg, .init_pid = init, .kills = r->kills,
                                    .n_kills = r->n_kills, .kmsg_complete = complete,
-                                   .counters = c};
+                                   .counters = c, VERDICT_INPUT_UNKNOWN};
         verdict_decide(&in, &v);
         return v;
 }
 
 static const struct verdict_counters none = {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE};
+
+/* No kill; the init's end and the limit hits as given. */
+static struct verdict ended(int64_t code, int64_t sig, int64_t hits, int64_t psi)
+{
+        static const struct oom_kill nokill;
+        struct verdict_counters c = {true, 0, 0, OG_NONE, OG_NONE};
+        struct verdict_input in = {.cgroup = C1, .init_pid = 100, .kills = &nokill,
+                                   .kmsg_complete = true, .counters = c, VERDICT_INPUT_UNKNOWN};
+        in.exit_code = code;
+        in.exit_signal = sig;
+        in.limit_hits = hits;
+        in.psi_some = psi;
+        in.anon = 1 << 20;
+        in.file = 60 << 20;
+        in.dirty = 20 << 20;
+        in.writeback = 30 << 20;
+        struct verdict v;
+        verdict_decide(&in, &v);
+        return v;
+}
+
+/* The init's end is in the record and the summary; unknown stays unknown. */
+static void test_exit_status(void **state)
+{
+        (void)state;
+        char b[32];
+        struct verdict v = ended(3, OG_NONE, 0, OG_NONE);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        assert_int_equal(v.exit_code, 3);
+        assert_non_null(strstr(v.summary, "exited with code 3"));
+        v = ended(OG_NONE, 9, OG_NONE, OG_NONE);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        assert_non_null(strstr(v.summary, "ended by SIGKILL"));
+        v = ended(OG_NONE, OG_NONE, OG_NONE, OG_NONE);
+        assert_true(v.exit_code == OG_NONE && v.exit_signal == OG_NONE && v.limit_hits == OG_NONE);
+        assert_null(strstr(v.summary, "exited"));
+        assert_string_equal(verdict_signal_name(15, b, sizeof(b)), "SIGTERM");
+        assert_null(verdict_signal_name(OG_NONE, b, sizeof(b)));
+        assert_null(verdict_signal_name(0, b, sizeof(b)));
+}
+
+/* A non-zero exit after limit hits, no kill: ENOMEM, the page cache named
+ * and its fix first; a zero exit, a signal or no hit is not limit-hit. */
+static void test_limit_hit(void **state)
+{
+        (void)state;
+        struct verdict v = ended(1, OG_NONE, 7, OG_NONE);
+        assert_int_equal(v.kind, VERDICT_LIMIT_HIT);
+        assert_string_equal(verdict_kind_name(v.kind), "limit-hit");
+        assert_int_equal(v.limit_hits, 7);
+        assert_non_null(strstr(v.summary, "ENOMEM (\"Cannot allocate memory\")"));
+        assert_non_null(strstr(v.summary, "60 MiB were page cache (20 MiB dirty, 30 MiB"));
+        assert_true(v.page_cache_driven);
+        const char *wb = strstr(v.summary, "\"writeback\""), *lim = strstr(v.summary, "Raise");
+        assert_non_null(wb);
+        assert_true(!lim || wb < lim);
+        v = ended(0, OG_NONE, 7, OG_NONE);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        assert_int_equal(v.limit_hits, 7);
+        assert_non_null(strstr(v.summary, "reached the memory limit 7 times"));
+        assert_int_equal(ended(1, OG_NONE, 0, OG_NONE).kind, VERDICT_NONE);
+        assert_int_equal(ended(1, OG_NONE, OG_NONE, OG_NONE).kind, VERDICT_NONE);
+        assert_int_equal(ended(OG_NONE, 9, 7, OG_NONE).kind, VERDICT_NONE);
+}
+
+/* SIGKILL or SIGTERM from outside under pressure: a userspace killer or
+ * an eviction is named; without pressure it is a plain stop. */
+static void test_outside_kill_under_pressure(void **state)
+{
+        (void)state;
+        struct verdict v = ended(OG_NONE, 9, 0, 4512);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        assert_non_null(strstr(v.summary, "some avg10 45.12%"));
+        assert_non_null(strstr(v.summary, "userspace OOM killer"));
+        assert_non_null(strstr(v.summary, "eviction"));
+        v = ended(OG_NONE, 15, 3, OG_NONE);
+        assert_non_null(strstr(v.summary, "userspace OOM killer"));
+        v = ended(OG_NONE, 9, 0, 10);
+        assert_null(strstr(v.summary, "userspace"));
+        v = ended(OG_NONE, 11, 3, 4512); /* SIGSEGV is its own */
+        assert_null(strstr(v.summary, "userspace"));
+}
+
+static const char group_log[] =
+        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1 ",task_memcg=" C1 ",task=app,pid=101,uid=0\n"
+        "[10.0] Memory cgroup out of memory: Killed process 101 (app) total-vm:9kB, anon-rss:8kB\n"
+        "[10.0] Tasks in " C1 " are going to be killed due to memory.oom.group set\n"
+        "[10.0] Memory cgroup out of memory: Killed process 100 (sh) total-vm:9kB, anon-rss:8kB\n"
+        "[10.0] Memory cgroup out of memory: Killed process 101 (app) total-vm:9kB, anon-rss:8kB\n";
+
+/* memory.oom.group: one verdict that lists every process killed. */
+static void test_group_kill(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(group_log);
+        struct verdict v = decide(&r, C1, 100, true, none);
+        assert_int_equal(v.kind, VERDICT_MEMCG);
+        assert_true(v.group_kill);
+        assert_int_equal(v.n_kills, 2);
+        assert_non_null(strstr(v.summary, "memory.oom.group killed 2 processes together"));
+        assert_non_null(strstr(v.summary, "sh (pid 100)"));
+        assert_non_null(strstr(v.summary, "app (pid 101)"));
+        oomlog_result_free(&r);
+        r = parse_str(two_deaths);
+        v = decide(&r, C1, 100, true, none);
+        assert_false(v.group_kill);
+        oomlog_result_free(&r);
+}
+
 
 static void test_own_limit_init_and_child(void **state)
 {
@@ -162,7 +271,7 @@ static void test_ring_wrapped(void **state)
         struct verdict_counters v1 = {true, 0, 1, OG_NONE, OG_NONE};
         struct verdict_input in = {.cgroup = C1, .init_pid = 100, .kills = r.kills,
                                    .kmsg_complete = false, .kmsg_wrapped = true,
-                                   .counters = v1};
+                                   .counters = v1, VERDICT_INPUT_UNKNOWN};
         struct verdict v;
         verdict_decide(&in, &v);
         assert_int_equal(v.kind, VERDICT_UNKNOWN);
@@ -185,6 +294,10 @@ int main(void)
                 cmocka_unit_test(test_ratelimited_record_tied_by_init_pid),
                 cmocka_unit_test(test_unverified_kills),
                 cmocka_unit_test(test_ring_wrapped),
+                cmocka_unit_test(test_exit_status),
+                cmocka_unit_test(test_limit_hit),
+                cmocka_unit_test(test_outside_kill_under_pressure),
+                cmocka_unit_test(test_group_kill),
         };
         return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
 }

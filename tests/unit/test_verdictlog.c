@@ -24,7 +24,7 @@ static char *render(const char *id, const char *log, int64_t init, const char *s
         struct verdict_input in = {.cgroup = CG, .init_pid = init, .kills = r.kills,
                                    .n_kills = r.n_kills, .kmsg_complete = true,
                                    .counters = {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE},
-                                   .limit_bytes = OG_NONE};
+                                   .limit_bytes = OG_NONE, VERDICT_INPUT_UNKNOWN};
         verdict_decide(&in, &v);
         struct verdict_record rec = {id, "/run/containerd/b/" "3fc28fa1", CG, &v, r.kills,
                                      33554432, 33554432, OG_NONE, 959,
@@ -44,7 +44,9 @@ static void test_keys_and_fixture(void **state)
         static const char *const keys[] = {"id", "bundle", "verdict", "init_killed", "kills",
                                            "cgroup", "limit_bytes", "swap_limit_bytes",
                                            "peak_bytes", "oom_score_adj", "page_cache",
-                                           "evidence", "started", "stopped", "summary"};
+                                           "evidence", "started", "stopped", "summary",
+                                           "exit_code", "exit_signal", "limit_hits",
+                                           "memory_pressure", "group_kill"};
         char eb[128];
         yajl_val doc = yajl_tree_parse(line, eb, sizeof(eb));
         assert_non_null(doc);
