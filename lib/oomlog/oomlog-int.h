@@ -78,6 +78,11 @@ struct oomlog {
         bool pending_strict; /* from the kernel's own log (a kmsg record) */
         struct when pending_when;
         char *scratch; /* kmsg unescape */
+        char *unwrapped[2]; /* a wrapper's decoded message, per depth */
+        struct { /* journalctl -o verbose: the entry's fields so far */
+                int source; /* enum unwrap_source */
+                double mono;
+        } rec;
         /* events and kills */
         struct ev **evs;
         size_t n_evs, cap_evs;

@@ -15,6 +15,7 @@
 #include "logline.h"
 #include "marker.h"
 #include "scan.h"
+#include "unwrap.h"
 
 #include <errno.h>
 #include <string.h>
@@ -29,7 +30,10 @@ struct oomlog *oomlog_new(void)
         p->last_stamp = (struct when){-1, -1, NULL, 0};
         p->pending = malloc(OOMLOG_MAX_MSG + TS_MAX + 1);
         p->scratch = malloc(OOMLOG_MAX_MSG + 1);
-        if (!p->pending || !p->scratch) {
+        p->unwrapped[0] = malloc(OOMLOG_MAX_MSG);
+        p->unwrapped[1] = malloc(OOMLOG_MAX_MSG);
+        p->rec.mono = -1;
+        if (!p->pending || !p->scratch || !p->unwrapped[0] || !p->unwrapped[1]) {
                 oomlog_free(p);
                 return NULL;
         }
@@ -49,6 +53,8 @@ void oomlog_free(struct oomlog *p)
         free(p->pending_cpu.comm);
         free(p->pending);
         free(p->scratch);
+        free(p->unwrapped[0]);
+        free(p->unwrapped[1]);
         free(p);
 }
 
@@ -255,8 +261,65 @@ static void start_kernel(struct oomlog *p, const struct logline *ll,
         start_pending(p, m, n, w, ll->kmsg);
 }
 
+/* What a wrapper around the line says about the message in it. */
+struct hint {
+        enum unwrap_source source;
+        double mono, wall;
+};
+
+static void feed_one(struct oomlog *p, const char *line, size_t len, int depth,
+                     const struct hint *h);
+
+/* Cheap test before unwrap_line: could the line be a wrapper's? */
+static bool maybe_wrapped(const char *l, size_t n)
+{
+        size_t i = 0;
+        while (i < n && (l[i] == ' ' || l[i] == '\t'))
+                i++;
+        if (i >= n)
+                return false;
+        char c = l[i];
+        return c == '{' || c == '}' || c == '"' || c == '\'' || c == ']' ||
+               (c == '[' && i + 1 < n && (l[i + 1] == '{' || l[i + 1] == '"')) ||
+               ((c == '_' || (c >= 'A' && c <= 'Z')) && memchr(l + i, '=', n - i));
+}
+
+/* A JSON record, a journal field or a string literal: feed the message in
+ * it, one kernel line per decoded newline. */
+static bool feed_unwrapped(struct oomlog *p, const char *line, size_t len, int depth)
+{
+        if (depth >= 2 || !maybe_wrapped(line, len))
+                return false;
+        struct unwrap u;
+        char *out = p->unwrapped[depth];
+        unwrap_line(line, len, out, OOMLOG_MAX_MSG, &u);
+        if (u.kind == UNWRAP_NONE)
+                return false;
+        if (u.source != UNWRAP_SRC_UNKNOWN)
+                p->rec.source = (int)u.source;
+        if (u.mono >= 0)
+                p->rec.mono = u.mono;
+        if (u.kind == UNWRAP_SKIP) {
+                if (u.wall >= 0 && u.mono < 0)
+                        p->last_stamp = (struct when){-1, u.wall, NULL, 0};
+                return true;
+        }
+        struct hint h = {(enum unwrap_source)p->rec.source, p->rec.mono, u.wall};
+        p->rec.source = UNWRAP_SRC_UNKNOWN;
+        p->rec.mono = -1;
+        const char *s = out, *end = out + u.out_len;
+        while (s < end) {
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                feed_one(p, s, (size_t)(e - s), depth + 1, &h);
+                s = nl ? nl + 1 : end;
+        }
+        return true;
+}
+
 int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
 {
+        static const struct hint none = {UNWRAP_SRC_UNKNOWN, -1, -1};
         if (p->error)
                 return p->error;
         p->stats.lines++;
@@ -266,8 +329,25 @@ int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
         }
         if (p->last_kmsg && logline_is_kmsg_dict(line, len))
                 return 0;
+        feed_one(p, line, len, 0, &none);
+        return p->error;
+}
+
+static void feed_one(struct oomlog *p, const char *line, size_t len, int depth,
+                     const struct hint *h)
+{
+        if (feed_unwrapped(p, line, len, depth))
+                return;
         struct logline ll;
         logline_parse(line, len, &ll);
+        if (ll.source == LOGLINE_BARE && h->source == UNWRAP_SRC_KERNEL)
+                ll.source = LOGLINE_KERNEL;
+        else if (h->source == UNWRAP_SRC_OTHER)
+                ll.source = LOGLINE_OTHER;
+        if (ll.mono < 0 && ll.wall < 0) {
+                ll.mono = h->mono;
+                ll.wall = h->wall;
+        }
         struct when w = {ll.mono, ll.wall, ll.ts, ll.ts_len};
         if (w.mono >= 0 || w.wall >= 0) {
                 p->last_stamp = (struct when){w.mono, w.wall, NULL, 0};
@@ -297,7 +377,6 @@ int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
                 feed_bare(p, &ll, &w);
                 break;
         }
-        return p->error;
 }
 
 int oomlog_finish(struct oomlog *p, struct oomlog_result *ret)

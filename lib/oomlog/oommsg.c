@@ -44,6 +44,39 @@ static int64_t int_after(const char *m, size_t n, const char *key)
         return scan_i64(&s, &v) ? v : OG_NONE;
 }
 
+/* A size in kB after key: "26184840kB", "26,184,840kB" (thousands
+ * separators added by whoever pasted it). A number that runs to the end of
+ * the text was cut mid-digit: OG_NONE, never a wrong value. */
+static int64_t kb_after(const char *m, size_t n, const char *key)
+{
+        struct scan s = scan_make(m, n);
+        const char *k = scan_find(&s, key);
+        if (!k)
+                return OG_NONE;
+        s.p = k + strlen(key);
+        int64_t v = 0;
+        size_t d = scan_digits(&s), total = 0;
+        if (d == 0)
+                return OG_NONE;
+        for (;;) {
+                for (size_t i = 0; i < d; i++, total++) {
+                        if (v > (INT64_MAX - 9) / 10)
+                                return OG_NONE;
+                        v = v * 10 + (s.p[i] - '0');
+                }
+                s.p += d;
+                struct scan t = s;
+                if (total > 3 * 6 || !scan_char(&t, ',') || scan_digits(&t) != 3 ||
+                    (t.p + 3 < t.end && scan_is_digit(t.p[3])))
+                        break;
+                s = t;
+                d = 3;
+        }
+        if (s.p >= s.end)
+                return OG_NONE; /* cut: the unit and maybe digits are gone */
+        return v;
+}
+
 /* Pids are never negative; a sign means the text is not what it seems. */
 static int64_t pid_or_none(int64_t v)
 {
@@ -510,12 +543,12 @@ bool om_parse_killed(const char *m, size_t n, struct om_killed *ret)
         }
         const char *r = s.p;
         size_t rn = scan_left(&s);
-        ret->total_vm_kb = int_after(r, rn, "total-vm:");
+        ret->total_vm_kb = kb_after(r, rn, "total-vm:");
         if (ret->total_vm_kb == OG_NONE)
-                ret->total_vm_kb = int_after(r, rn, "vsz:");
-        ret->anon_rss_kb = int_after(r, rn, "anon-rss:");
-        ret->file_rss_kb = int_after(r, rn, "file-rss:");
-        ret->shmem_rss_kb = int_after(r, rn, "shmem-rss:");
+                ret->total_vm_kb = kb_after(r, rn, "vsz:");
+        ret->anon_rss_kb = kb_after(r, rn, "anon-rss:");
+        ret->file_rss_kb = kb_after(r, rn, "file-rss:");
+        ret->shmem_rss_kb = kb_after(r, rn, "shmem-rss:");
         if (ret->uid == OG_NONE)
                 ret->uid = int_after(r, rn, "UID:");
         if (ret->uid == OG_NONE)

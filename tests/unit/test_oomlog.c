@@ -279,6 +279,65 @@ static void test_bare_line_takes_previous_time(void **state)
         oomlog_result_free(&r);
 }
 
+/* Wrappers people paste kernel logs in: each row's log must give one kill
+ * with this pid, scope and anon-rss. */
+static const struct {
+        const char *what, *log;
+        int64_t pid, anon_kb;
+        enum oom_scope scope;
+} wrapped[] = {
+        {"journalctl -o json",
+         "{\"__MONOTONIC_TIMESTAMP\":\"65481992\",\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/k/p,task_memcg=/k/p/c,task=java,pid=42,uid=0\"}\n"
+         "{\"__MONOTONIC_TIMESTAMP\":\"65481993\",\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"Memory cgroup out of memory: Killed process 42 (java) total-vm:9kB, anon-rss:8kB, file-rss:0kB\"}\n",
+         42, 8, OOM_SCOPE_ANCESTOR},
+        {"pretty-printed, newest first, thousands separators",
+         "[\n  {\n    \"@timestamp\": \"2024-02-03T19:57:08.123Z\",\n"
+         "    \"message\": \"Feb  3 19:57:08 n1 kernel: [12.5] Memory cgroup out of memory: Killed process 31 (node) total-vm:1,234,567kB, anon-rss:26,184,840kB, file-rss:0kB\"\n  },\n"
+         "  {\n    \"@timestamp\": \"2024-02-03T19:57:08.120Z\",\n"
+         "    \"message\": \"Feb  3 19:57:08 n1 kernel: [12.4] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/k/p/c,task_memcg=/k/p/c,task=node,pid=31,uid=0\"\n  }\n]\n",
+         31, 26184840, OOM_SCOPE_MEMCG},
+        {"event object, escapes, cut mid-object",
+         "{\"kind\":\"Event\",\"reason\":\"OOMKilling\",\"message\":\"Memory cgroup out of memory: Killed process 7 (a\\u0062c) total-vm:9kB, anon-rss:5kB, file-rss:0kB\\n\",\"source\":{\"comp",
+         7, 5, OOM_SCOPE_MEMCG_UNRESOLVED},
+        {"journalctl -o verbose",
+         "Sat 2024-02-03 19:57:08.123456 UTC [s=a;i=1;b=d;m=3e;t=61;x=1]\n"
+         "    _TRANSPORT=kernel\n    PRIORITY=3\n    SYSLOG_IDENTIFIER=kernel\n"
+         "    MESSAGE=oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/u,task=py,pid=9,uid=0\n"
+         "Sat 2024-02-03 19:57:08.123500 UTC [s=a;i=2;b=d;m=3f;t=62;x=2]\n"
+         "    _TRANSPORT=kernel\n"
+         "    MESSAGE=Out of memory: Killed process 9 (py) total-vm:10kB, anon-rss:5kB, file-rss:0kB\n",
+         9, 5, OOM_SCOPE_GLOBAL},
+        {"journalctl -o export",
+         "__CURSOR=s=a;i=1\n__REALTIME_TIMESTAMP=1706990228123456\n_TRANSPORT=kernel\n"
+         "MESSAGE=Out of memory: Killed process 11 (py) total-vm:10kB, anon-rss:6kB, file-rss:0kB\n\n",
+         11, 6, OOM_SCOPE_GLOBAL},
+        {"C string literals",
+         "static const char *log =\n"
+         "        \"[  65.1] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/u,task=s,pid=77,uid=0\\n\"\n"
+         "        \"[  65.2] Out of memory: Killed process 77 (s) total-vm:9kB, anon-rss:4kB, file-rss:0kB\\n\";\n",
+         77, 4, OOM_SCOPE_GLOBAL},
+        {"Python list of literals",
+         "lines = [\n    '[65.2] Out of memory: Killed process 78 (s) total-vm:9kB, anon-rss:3kB, file-rss:0kB',\n]\n",
+         78, 3, OOM_SCOPE_GLOBAL},
+        {"number cut mid-digit",
+         "[65.2] Out of memory: Killed process 79 (s) total-vm:9kB, anon-rss:12",
+         79, OG_NONE, OOM_SCOPE_GLOBAL},
+};
+
+static void test_wrappers(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
+                struct oomlog_result r = parse_str(wrapped[i].log);
+                print_message("%s\n", wrapped[i].what);
+                assert_int_equal(r.n_kills, 1);
+                assert_int_equal(r.kills[0].victim_pid, wrapped[i].pid);
+                assert_int_equal(r.kills[0].anon_rss_kb, wrapped[i].anon_kb);
+                assert_int_equal(r.kills[0].scope, wrapped[i].scope);
+                oomlog_result_free(&r);
+        }
+}
+
 static void test_event_gap_splits(void **state)
 {
         (void)state;
@@ -488,6 +547,7 @@ int main(void)
                 cmocka_unit_test(test_newest_first),
                 cmocka_unit_test(test_wrapped_lines),
                 cmocka_unit_test(test_bare_line_takes_previous_time),
+                cmocka_unit_test(test_wrappers),
                 cmocka_unit_test(test_burst_inference),
                 cmocka_unit_test(test_reaper_and_partial),
                 cmocka_unit_test(test_event_gap_splits),
