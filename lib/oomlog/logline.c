@@ -534,6 +534,75 @@ static void strip_markdown(struct scan *s)
         }
 }
 
+/* Table exports (Kibana, Grafana, Markdown): "| date | host | message |",
+ * columns split by '|'. The message is the last non-empty column; a
+ * "kernel" column names the source and a date column gives the time.
+ * Separator rows ("--- | ---") hold no message. */
+static bool parse_pipe_table(struct scan *s, struct logline *l)
+{
+        struct scan t = *s;
+        scan_skip_spaces(&t);
+        if (!scan_char(&t, '|'))
+                return false;
+        const char *end = t.end;
+        while (end > t.p && (scan_is_space(end[-1]) || end[-1] == '|'))
+                end--;
+        const char *msg = t.p, *col = t.p;
+        bool dashes = true;
+        for (const char *q = t.p; q <= end; q++) {
+                if (q < end && *q != '|')
+                        continue;
+                struct scan c = {col, q};
+                scan_skip_spaces(&c);
+                size_t n = scan_rtrim(c.p, scan_left(&c));
+                if (n > 0) {
+                        for (size_t i = 0; i < n; i++)
+                                dashes &= c.p[i] == '-' || c.p[i] == ':' || c.p[i] == ' ';
+                        if (q < end && n == 6 && memcmp(c.p, "kernel", 6) == 0)
+                                l->source = LOGLINE_KERNEL;
+                        struct scan d = {c.p, c.p + n};
+                        double sod;
+                        if (q < end && l->wall < 0 &&
+                            (parse_iso_date(&d, &sod) || parse_syslog_date(&d, &sod))) {
+                                l->wall = sod;
+                                l->ts = c.p;
+                                l->ts_len = n;
+                        }
+                        msg = c.p;
+                }
+                col = q + 1;
+        }
+        if (dashes) {
+                l->source = LOGLINE_OTHER;
+                s->p = s->end;
+                return true;
+        }
+        s->p = msg;
+        s->end = end;
+        return true;
+}
+
+/* Collector prefixes: "err|kernel[-]|[  12.3] msg", "4|kern|msg". */
+static void parse_pipe_fields(struct scan *s, struct logline *l)
+{
+        const char *q = s->p, *lim = s->p + (scan_left(s) < 80 ? scan_left(s) : 80);
+        const char *after = NULL, *seg = q;
+        bool kernel = false;
+        for (; q < lim && !scan_is_space(*q); q++) {
+                if (*q != '|')
+                        continue;
+                if (q == seg)
+                        return;
+                kernel |= og_startswith(seg, (size_t)(q - seg), "kern");
+                after = seg = q + 1;
+        }
+        if (!after || after >= s->end || (*after != '[' && !kernel))
+                return;
+        if (kernel)
+                l->source = LOGLINE_KERNEL;
+        s->p = after;
+}
+
 void logline_parse(const char *buf, size_t len, struct logline *ret)
 {
         memset(ret, 0, sizeof(*ret));
@@ -547,6 +616,13 @@ void logline_parse(const char *buf, size_t len, struct logline *ret)
                 scan_char(&s, ' ');
         }
         strip_markdown(&s);
+        bool table = parse_pipe_table(&s, ret);
+        if (!table)
+                parse_pipe_fields(&s, ret);
+        if (ret->source == LOGLINE_OTHER) {
+                ret->msg = s.p;
+                return;
+        }
         const char *lead = s.p;
         bool wall = false, after_bracket = false, any = false;
         scan_skip_spaces(&s);

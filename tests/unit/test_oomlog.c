@@ -319,6 +319,19 @@ static const struct {
         {"Python list of literals",
          "lines = [\n    '[65.2] Out of memory: Killed process 78 (s) total-vm:9kB, anon-rss:3kB, file-rss:0kB',\n]\n",
          78, 3, OOM_SCOPE_GLOBAL},
+        {"table export, newest first, separator row",
+         "| time | host | program | message |\n| --- | --- | --- | --- |\n"
+         "|2024-02-03T19:57:12.130Z|n1|kernel|Memory cgroup out of memory: Killed process 55 (app) total-vm:9kB, anon-rss:7kB, file-rss:0kB|\n"
+         "|2024-02-03T19:57:11.125Z|n1|kernel|[  55]     0    55    28100    26296      66       3        0          999 app|\n"
+         "|2024-02-03T19:57:10.124Z|n1|kernel|[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name|\n"
+         "|2024-02-03T19:57:09.120Z|n1|kernel|Task in /k/p/c killed as a result of limit of /k/p|\n"
+         "|2024-02-03T19:57:08.110Z|n1|kernel|app invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0|\n",
+         55, 7, OOM_SCOPE_ANCESTOR},
+        {"collector prefix",
+         "err|kernel[-]|[  123.456] Task in /k/p/c killed as a result of limit of /k/p/c\n"
+         "info|sshd[22]|[  123.456] Accepted publickey for root\n"
+         "err|kernel[-]|[  123.457] Memory cgroup out of memory: Killed process 56 (app) total-vm:9kB, anon-rss:7kB, file-rss:0kB\n",
+         56, 7, OOM_SCOPE_MEMCG},
         {"number cut mid-digit",
          "[65.2] Out of memory: Killed process 79 (s) total-vm:9kB, anon-rss:12",
          79, OG_NONE, OOM_SCOPE_GLOBAL},
