@@ -616,13 +616,6 @@ void logline_parse(const char *buf, size_t len, struct logline *ret)
                 scan_char(&s, ' ');
         }
         strip_markdown(&s);
-        bool table = parse_pipe_table(&s, ret);
-        if (!table)
-                parse_pipe_fields(&s, ret);
-        if (ret->source == LOGLINE_OTHER) {
-                ret->msg = s.p;
-                return;
-        }
         const char *lead = s.p;
         bool wall = false, after_bracket = false, any = false;
         scan_skip_spaces(&s);
@@ -630,6 +623,17 @@ void logline_parse(const char *buf, size_t len, struct logline *ret)
         if (parse_kmsg_header(&s, ret)) {
                 any = true;
         } else {
+                /* tables and collector fields: never inside a kmsg record */
+                s.p = lead;
+                if (!parse_pipe_table(&s, ret))
+                        parse_pipe_fields(&s, ret);
+                if (ret->source == LOGLINE_OTHER) {
+                        ret->msg = s.p;
+                        return;
+                }
+                lead = s.p;
+                scan_skip_spaces(&s);
+                ret->first = s.p;
                 for (int i = 0; i < MAX_PREFIXES; i++) {
                         if (!parse_one_prefix(&s, ret, &wall, &after_bracket))
                                 break;

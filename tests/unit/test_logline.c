@@ -13,6 +13,16 @@ struct prefix_case {
 };
 
 static const struct prefix_case cases[] = {
+        /* table exports and collector prefixes */
+        {"| 2024-02-03T19:57:08.1Z | n1 | kernel | [12.5] Out of memory |",
+         LOGLINE_KERNEL, "Out of memory", "12.5", 12.5},
+        {"  | Feb  3 19:57:08 | kernel | memory: usage 5kB", LOGLINE_KERNEL,
+         "memory: usage 5kB", "Feb  3 19:57:08", -1},
+        {"|--|---|:--|", LOGLINE_OTHER, "", NULL, -1},
+        {"err|kernel[-]|[  123.456] Killed process 9 (a)", LOGLINE_KERNEL,
+         "Killed process 9 (a)", "123.456", 123.456},
+        {"6,1,2,-;err|kernel[-]|[ 1.0] Killed process 9 (a)", LOGLINE_KERNEL,
+         "err|kernel[-]|[ 1.0] Killed process 9 (a)", "2", 0.000002},
         {"[14808.063890] main invoked oom-killer: x", LOGLINE_KERNEL,
          "main invoked oom-killer: x", "14808.063890", 14808.06389},
         {"[   49.921978][ T6736] leaker invoked", LOGLINE_KERNEL, "leaker invoked",
