@@ -509,6 +509,17 @@ static struct kill_int *waiting_kill(struct oomlog *p, struct ev *e,
         return NULL;
 }
 
+/* The kernel prefixes a kill with "Memory cgroup out of memory" exactly
+ * when the OOM was a memcg's: a Killed line with the other prefix is not
+ * the kill of this event, however close in time. */
+static bool origin_conflict(const struct ev *e, const struct om_killed *kd)
+{
+        bool memcg = e->origin == OM_ORIGIN_MEMCG || e->ti_task || e->ti_oom ||
+                     e->has_mem || e->sum_oom;
+        return (kd->origin == OM_ORIGIN_GLOBAL && memcg) ||
+               (kd->origin == OM_ORIGIN_MEMCG && e->origin == OM_ORIGIN_GLOBAL);
+}
+
 static void on_killed(struct oomlog *p, const char *m, size_t n,
                       const struct when *w)
 {
@@ -524,7 +535,7 @@ static void on_killed(struct oomlog *p, const char *m, size_t n,
         }
         struct ev *e = p->cur;
         bool open = e && ev_fresh(e, w) && !e->no_victim &&
-                    (e->group_memcg || e->n_killed == 0);
+                    (e->group_memcg || e->n_killed == 0) && !origin_conflict(e, &kd);
         if (!open)
                 e = new_event(p, w);
         if (!e)

@@ -351,6 +351,24 @@ static void test_wrappers(void **state)
         }
 }
 
+static void test_global_kill_not_borrowing_memcg(void **state)
+{
+        (void)state; /* a memcg report cut before its kill, then another
+                      * OOM's kill line with the non-memcg prefix */
+        struct oomlog_result r = parse_str(
+                "[ 500.0] app invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+                "[ 500.1] Task in /docker/abc killed as a result of limit of /docker/abc\n"
+                "[ 500.1] memory: usage 102400kB, limit 102400kB, failcnt 736\n"
+                "[ 500.3] Out of memory: Killed process 913 (db) total-vm:9kB, anon-rss:8kB, file-rss:0kB\n");
+        assert_int_equal(r.n_kills, 2);
+        assert_true(r.kills[0].victim_pid == OG_NONE);
+        assert_int_equal(r.kills[0].scope, OOM_SCOPE_MEMCG);
+        assert_int_equal(r.kills[1].victim_pid, 913);
+        assert_int_equal(r.kills[1].scope, OOM_SCOPE_GLOBAL);
+        assert_null(r.kills[1].oom_memcg);
+        oomlog_result_free(&r);
+}
+
 static void test_event_gap_splits(void **state)
 {
         (void)state;
@@ -561,6 +579,7 @@ int main(void)
                 cmocka_unit_test(test_wrapped_lines),
                 cmocka_unit_test(test_bare_line_takes_previous_time),
                 cmocka_unit_test(test_wrappers),
+                cmocka_unit_test(test_global_kill_not_borrowing_memcg),
                 cmocka_unit_test(test_burst_inference),
                 cmocka_unit_test(test_reaper_and_partial),
                 cmocka_unit_test(test_event_gap_splits),
