@@ -72,13 +72,27 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# One environment for every suite: the binaries under test and the test
+# programs, by the names the suites read (each suite's header lists them).
+export OOMGUARD = $(BUILD)/oomguard
+export HOOK = $(BUILD)/oomguard-hook
+export SHIM = $(BUILD)/oomguard-shim
+export HOG = $(BUILD)/tests/oomguard-hog
+export HOG_STATIC = $(BUILD)/tests/oomguard-hog-static
+export SECLOG = $(BUILD)/tests/oomguard-seclog
+export CONFPROBE = $(BUILD)/tests/confprobe
+export PCPROBE = $(BUILD)/tests/pcprobe
+export PCPROBE_STATIC = $(BUILD)/tests/pcprobe-static
+export PCPROBE_MUSL = $(BUILD)/tests/pcprobe-musl
+export SANITIZED = $(if $(SAN),yes)
+SUITE_BINS = $(OOMGUARD) $(HOOK) $(SHIM) $(HOG) $(HOG_STATIC) $(SECLOG) $(CONFPROBE) \
+	$(PCPROBE) $(PCPROBE_STATIC) $(PCPROBE_MUSL) $(BUILD)/liboomguard-pagecache.so
+
 all: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	$(BUILD)/liboomguard-pagecache.so | $(BUILD)/.deps-build
 
-demo: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-		$(BUILD)/tests/oomguard-hog-static | $(BUILD)/.deps-demo
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/demo.sh
+demo: $(OOMGUARD) $(HOOK) $(SHIM) $(HOG_STATIC) | $(BUILD)/.deps-demo
+	bash tests/demo.sh
 
 $(BUILD)/%.o: %.c | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
@@ -186,48 +200,21 @@ $(BUILD)/tests/confprobe: tests/live/confprobe.c $(BUILD)/liboomguard.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/liboomguard.a $(YAJL_LIBS) $(CONFINE_LIBS)
 
-check-live: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-		$(BUILD)/tests/oomguard-hog $(BUILD)/tests/oomguard-hog-static \
-		$(BUILD)/liboomguard-pagecache.so $(BUILD)/tests/pcprobe \
-		$(BUILD)/tests/pcprobe-static $(BUILD)/tests/pcprobe-musl $(BUILD)/tests/confprobe \
-		$(BUILD)/tests/oomguard-seclog
-	OOMGUARD=$(BUILD)/oomguard HOG=$(BUILD)/tests/oomguard-hog bash tests/live/run.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
-		bash tests/live/hook.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SANITIZED=$(if $(SAN),yes) \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/runc.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/shim.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
-		HOG=$(BUILD)/tests/oomguard-hog HOG_STATIC=$(BUILD)/tests/oomguard-hog-static \
-		bash tests/live/hostile.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook HOG=$(BUILD)/tests/oomguard-hog \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/forge-watch.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static SECLOG=$(BUILD)/tests/oomguard-seclog \
-		bash tests/live/forge-kmsg.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/live/forge-input.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static PROBE=$(BUILD)/tests/confprobe \
-		bash tests/live/forge-host.sh
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook PROBE=$(BUILD)/tests/confprobe \
-		bash tests/live/confine.sh
-	SHIM=$(BUILD)/oomguard-shim PROBE=$(BUILD)/tests/pcprobe \
-		PROBE_STATIC=$(BUILD)/tests/pcprobe-static PROBE_MUSL=$(BUILD)/tests/pcprobe-musl \
-		bash tests/live/preload.sh
+# The live suites, in order (add a suite: its file name here). Every one
+# runs even when another fails; tests/lib/run-suites.sh reports once.
+LIVE_SUITES := run hook runc shim hostile forge-watch forge-kmsg forge-input forge-host \
+	confine preload
+check-live: $(SUITE_BINS)
+	bash tests/lib/run-suites.sh check-live $(LIVE_SUITES:%=tests/live/%.sh)
 
 # 100 runc containers at once, a third of them OOM (LOAD_CONTAINERS,
 # LOAD_WAVE, LOAD_STAGGER): every verdict right, none lost or doubled
-check-load: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/tests/oomguard-hog-static
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SANITIZED=$(if $(SAN),yes) \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/load/load.sh
+check-load: $(SUITE_BINS)
+	bash tests/load/load.sh
 
 # dockerd, containerd and podman started by the test itself (see tests/engines/lib.sh)
-check-engines: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
-		$(BUILD)/tests/oomguard-hog-static
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
-		HOG_STATIC=$(BUILD)/tests/oomguard-hog-static bash tests/engines/engines.sh
+check-engines: $(SUITE_BINS)
+	bash tests/engines/engines.sh
 
 check-pkg: deb
 	DEB=$$(ls $(BUILD)/oomguard_$(VERSION)_*.deb) bash tests/pkg/deb.sh
@@ -238,16 +225,14 @@ check-pkg: deb
 # runs check again.
 check-vm: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 		$(BUILD)/liboomguard-pagecache.so | $(BUILD)/.deps-vm
-	OOMGUARD=$(BUILD)/oomguard HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim \
-		VM_DIR=$(BUILD)/vm bash tests/vm/run.sh $(VM_GUESTS)
+	VM_DIR=$(BUILD)/vm bash tests/vm/run.sh $(VM_GUESTS)
 
 # runc's own integration suite (Debian's source of the installed runc), run
 # with plain runc and through oomguard-shim, compared test by test; fails on
 # a test that only the shim fails (tests/runc-suite/README.md; ~7 minutes,
 # the first run ~2 more to fetch and build what it needs)
 check-runc-suite: $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim | $(BUILD)/.deps-runc-suite
-	HOOK=$(BUILD)/oomguard-hook SHIM=$(BUILD)/oomguard-shim RUNC_SUITE_OUT=$(BUILD)/runc-suite \
-		bash tests/runc-suite/run.sh
+	RUNC_SUITE_OUT=$(BUILD)/runc-suite bash tests/runc-suite/run.sh
 
 # Production-like QEMU guests (tests/vm-production): Debian 12 with systemd,
 # sshd, Docker, containerd and podman, cgroup v2 and v1, oomguard installed
@@ -374,4 +359,6 @@ clean:
 .PHONY: all demo lint check check-start check-docs check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-production check-vm-pagecache check-fresh check-runc-suite asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
 	uninstall deb clean
 .SECONDARY:
--include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
+# the compilers' dependency files, one per object
+-include $(patsubst %.o,%.d,$(LIB_OBJ) $(CLI_OBJ) $(BUILD)/hook/main.o $(BUILD)/shim/main.o \
+	$(FUZZ_LIB_OBJ)) $(UNIT_BIN:%=%.d) $(FUZZ_BIN:%=%.d)

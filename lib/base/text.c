@@ -63,9 +63,11 @@ size_t textsafe(const char *in, size_t len, enum textsafe_mode mode, bool final,
                 int n = utf8_decode(s + i, len - i, &cp);
                 if (n < 0 && !final)
                         break; /* the rest of it comes with the next call */
-                /* what passes as it is besides the inert: a newline (but in
-                 * one field), a tab in text */
-                bool keep = n > 0 && (inert(cp) || (cp == '\n' && mode != TEXTSAFE_LINE) ||
+                /* what passes as it is besides the inert: any non-ASCII
+                 * character in data, a newline (but in one field or data),
+                 * a tab in text */
+                bool keep = n > 0 && (inert(cp) || (mode == TEXTSAFE_DATA && cp >= 0x80) ||
+                                      (cp == '\n' && mode != TEXTSAFE_LINE && mode != TEXTSAFE_DATA) ||
                                       (cp == '\t' && mode == TEXTSAFE_TEXT));
                 if (keep) {
                         memcpy(out + o, s + i, (size_t)n);
@@ -163,7 +165,7 @@ size_t text_sanitize(const char *s, char *buf, size_t cap)
         /* one field, never longer than what came in: cut the input so that
          * what is written fits, then end it */
         size_t len = strnlen(s, cap - 1);
-        size_t o = textsafe(s, len, TEXTSAFE_LINE, true, buf, NULL);
+        size_t o = textsafe(s, len, TEXTSAFE_DATA, true, buf, NULL);
         buf[o] = '\0';
         return o;
 }

@@ -23,6 +23,11 @@ enum textsafe_mode {
          * that is not UTF-8 \ufffd) and C0 whitespace other than newline a
          * space, so that a valid document keeps its value. */
         TEXTSAFE_JSON,
+        /* A value stored or put into JSON, to be made safe again when it is
+         * shown: C0 controls (newline and tab too), DEL and bytes that are
+         * not UTF-8 become '?'; C1 and bidirectional controls are kept as
+         * they are (valid JSON text; the output filters escape them). */
+        TEXTSAFE_DATA,
 };
 
 #define TEXTSAFE_GROWTH 6 /* out needs this many bytes per byte in */
@@ -38,8 +43,8 @@ size_t textsafe(const char *in, size_t len, enum textsafe_mode mode, bool final,
  * says (line-buffered on a terminal). NULL when out of memory. */
 FILE *textsafe_open(int fd, enum textsafe_mode mode);
 
-/* s (NUL-terminated) as one field into buf (cap bytes, NUL-terminated), as
- * TEXTSAFE_LINE makes it, cut to fit; the length written. */
+/* s (NUL-terminated) as one value into buf (cap bytes, NUL-terminated), as
+ * TEXTSAFE_DATA makes it, cut to fit; the length written. */
 size_t text_sanitize(const char *s, char *buf, size_t cap);
 
 #endif

@@ -13,7 +13,7 @@
 set -uo pipefail
 HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
 OOMGUARD=$(realpath "${OOMGUARD:-build/oomguard}")
-PROBE=$(realpath "${PROBE:-build/tests/confprobe}")
+PROBE=$(realpath "${CONFPROBE:-build/tests/confprobe}")
 here=$(dirname "$(realpath "$0")")
 # shellcheck source=tap.sh
 . "$here/tap.sh"

@@ -23,7 +23,7 @@ here=$(dirname "$(realpath "$0")")
 runc_reexec "$0" "$@"
 runc_binaries
 SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
-PROBE=$(realpath "${PROBE:-build/tests/confprobe}")
+PROBE=$(realpath "${CONFPROBE:-build/tests/confprobe}")
 # shellcheck source=tap.sh
 . "$here/tap.sh"
 

@@ -11,9 +11,9 @@ here=$(dirname "$(realpath "$0")")
 runc_reexec "$0" "$@"
 runc_binaries
 SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
-PROBE=$(realpath "${PROBE:-build/tests/pcprobe}")
-PROBE_STATIC=$(realpath "${PROBE_STATIC:-build/tests/pcprobe-static}")
-PROBE_MUSL=${PROBE_MUSL:-build/tests/pcprobe-musl}
+PROBE=$(realpath "${PCPROBE:-build/tests/pcprobe}")
+PROBE_STATIC=$(realpath "${PCPROBE_STATIC:-build/tests/pcprobe-static}")
+PROBE_MUSL=${PCPROBE_MUSL:-build/tests/pcprobe-musl}
 # shellcheck source=tap.sh
 . "$here/tap.sh"
 runc_setup oomguard-preload || { echo "0 passed, 1 failed"; exit 1; }

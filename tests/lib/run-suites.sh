@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# tests/lib/run-suites.sh NAME SUITE...: run each suite script in turn, all
+# of them even when one fails, and report once: each suite's closing
+# "N passed, N failed" line, then the total as "NAME: N passed, N failed"
+# (and the suites that failed or said nothing). Exit 1 if any failed. The
+# suites read the binaries under test from the environment make exports.
+set -uo pipefail
+name=$1
+shift
+passed=0 failed=0 bad=()
+for s; do
+        echo "== $s"
+        out=$(mktemp)
+        bash "$s" 2>&1 | tee "$out"
+        rc=${PIPESTATUS[0]}
+        last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+        rm -f "$out"
+        if [ -n "$last" ]; then
+                read -r p _ f _ <<<"$last"
+                passed=$((passed + p)) failed=$((failed + f))
+        fi
+        if [ "$rc" -ne 0 ] || [ -z "$last" ]; then
+                bad+=("$s (exit $rc${last:+, $last})")
+                [ -n "$last" ] && [ "${f:-0}" -gt 0 ] || failed=$((failed + 1))
+        fi
+done
+for b in "${bad[@]}"; do echo "$name: FAILED $b"; done
+echo "$name: $passed passed, $failed failed"
+[ ${#bad[@]} -eq 0 ]
