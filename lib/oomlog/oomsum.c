@@ -36,10 +36,32 @@ static bool is_path(struct span s)
 }
 
 /* t is o or a cgroup below it */
+/* o with a part elided by whoever pasted it ("/lxc.payload....-lxc/k"):
+ * t starts with the part before the dots and holds the part after them,
+ * ending at a path boundary. */
+static bool under_elided(struct span t, struct span o)
+{
+        const char *d = memmem(o.p, o.n, "...", 3);
+        if (!d)
+                return false;
+        const char *e = d + 3;
+        while (e < o.p + o.n && *e == '.')
+                e++;
+        size_t pre = (size_t)(e - 3 - o.p), suf = (size_t)(o.p + o.n - e);
+        if (memmem(e, suf, "...", 3) || t.n < pre + suf || memcmp(t.p, o.p, pre) != 0)
+                return false;
+        for (size_t i = pre; i + suf <= t.n; i++)
+                if (memcmp(t.p + i, e, suf) == 0 && (i + suf == t.n || t.p[i + suf] == '/'))
+                        return true;
+        return false;
+}
+
 static bool under(struct span t, struct span o)
 {
-        if (!is_path(t) || !is_path(o) || t.n < o.n || memcmp(t.p, o.p, o.n) != 0)
+        if (!is_path(t) || !is_path(o))
                 return false;
+        if (t.n < o.n || memcmp(t.p, o.p, o.n) != 0)
+                return under_elided(t, o);
         return t.n == o.n || o.n == 1 || t.p[o.n] == '/';
 }
 

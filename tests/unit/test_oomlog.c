@@ -369,6 +369,19 @@ static void test_global_kill_not_borrowing_memcg(void **state)
         oomlog_result_free(&r);
 }
 
+static void test_kmsg_elided_path(void **state)
+{
+        (void)state; /* a kmsg record whose paths someone shortened by hand */
+        struct oomlog_result r = parse_str(
+                "6,100,5000000,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=c,mems_allowed=0-1,"
+                "oom_memcg=/lxc.payload....-lxc/kubepods.slice/pod1.slice,"
+                "task_memcg=/lxc.payload.ny2g-lxc/kubepods.slice/pod1.slice/cri-c.scope,task=pt,pid=461754,uid=0\n"
+                "6,101,5000100,-;Memory cgroup out of memory: Killed process 461754 (pt) total-vm:9kB, anon-rss:8kB, file-rss:0kB\n");
+        assert_int_equal(r.n_kills, 1);
+        assert_int_equal(r.kills[0].scope, OOM_SCOPE_ANCESTOR);
+        oomlog_result_free(&r);
+}
+
 static void test_event_gap_splits(void **state)
 {
         (void)state;
@@ -579,6 +592,7 @@ int main(void)
                 cmocka_unit_test(test_wrapped_lines),
                 cmocka_unit_test(test_bare_line_takes_previous_time),
                 cmocka_unit_test(test_wrappers),
+                cmocka_unit_test(test_kmsg_elided_path),
                 cmocka_unit_test(test_global_kill_not_borrowing_memcg),
                 cmocka_unit_test(test_burst_inference),
                 cmocka_unit_test(test_reaper_and_partial),
