@@ -290,12 +290,12 @@ static const struct allow allow[] = {
         ANY(CREATE, dup2), /* stdio onto /dev/null */
         ANY(CREATE, dup3),
         ANY(CREATE, close_range),
-        ANY(CREATE, poll),
-        ANY(CREATE, ppoll),
+        ANY(HOOK, poll), /* and poststop, for a watcher still writing */
+        ANY(HOOK, ppoll),
         ANY(CREATE, eventfd2),          /* v1: memory.oom_control */
-        ANY(CREATE, inotify_init1),     /* v2: memory.events */
-        ANY(CREATE, inotify_add_watch),
-        ANY(CREATE, pidfd_open),        /* the init process's exit */
+        ANY(HOOK, inotify_init1),     /* v2: memory.events; the state directory */
+        ANY(HOOK, inotify_add_watch),
+        ANY(HOOK, pidfd_open),        /* the init process's exit; the watcher's */
         /* libc */
         ANY(ALL, rt_sigaction),
         ANY(ALL, rt_sigprocmask),

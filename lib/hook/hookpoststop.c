@@ -16,10 +16,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +30,15 @@
 #define SLACK_US 1000000 /* printk's clock and CLOCK_MONOTONIC may drift apart */
 
 #define COPY_MAX (1024 * 1024 + 8192 + 1) /* the watcher keeps at most 1 MiB */
+
+#define FINAL_WAIT_MS 200 /* the longest poststop waits for a watcher still writing */
+
+static void drain_fd(int fd)
+{
+        char buf[4096];
+        while (read(fd, buf, sizeof(buf)) > 0)
+                ;
+}
 
 /* A record's header line "pri,seq,usec,flags;": its sequence and time. */
 static bool record_header(const char *line, size_t len, uint64_t *seq, int64_t *us)
@@ -329,6 +341,49 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
                          hs->id, cfg->verdict_log, err.msg[0] ? err.msg : "out of memory");
         hook_log(v->kind == VERDICT_NONE ? LOG_INFO : LOG_WARNING, "%.12s: %s: %s", hs->id,
                  verdict_kind_name(v->kind), v->summary);
+        hook_outputs(cfg, hs->id, hs->bundle, v);
+}
+
+static int64_t mono_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A watcher still writing: until its evidence is final, it exits, or
+ * FINAL_WAIT_MS pass. Woken by the evidence's replacement (inotify on the
+ * state directory: evidence.json is renamed into place) or the watcher's
+ * exit (a pidfd), not by a clock; the watch is set before the evidence is
+ * read again, so a save in between is not missed. Without inotify it
+ * looks every 10 ms. */
+static void await_final(int d, struct evidence *ev)
+{
+        char path[64];
+        int64_t end = mono_ms() + FINAL_WAIT_MS;
+        _cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, (pid_t)ev->watcher_pid, 0);
+        _cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", d);
+        if (ino >= 0 && inotify_add_watch(ino, path, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+                close(ino);
+                ino = -1;
+        }
+        while (evidence_load(d, EVIDENCE_WATCHER, ev) && ev->final <= 0 &&
+               watcher_alive(ev->watcher_pid)) {
+                int64_t left = end - mono_ms();
+                struct pollfd p[2] = {{ino, POLLIN, 0}, {pfd, POLLIN, 0}};
+                if (left <= 0)
+                        return;
+                int n = poll(p, 2, ino < 0 && left > 10 ? 10 : (int)left);
+                if (n < 0 && errno != EINTR)
+                        return;
+                if (p[0].revents)
+                        drain_fd(ino);
+                if (p[1].revents) { /* gone: what it left is all there is */
+                        evidence_load(d, EVIDENCE_WATCHER, ev);
+                        return;
+                }
+        }
 }
 
 /* The watcher's evidence, if it can be trusted: final (taken at init's
@@ -339,10 +394,8 @@ static bool watcher_evidence(int d, const char *id, struct evidence *ev)
 {
         if (!evidence_load(d, EVIDENCE_WATCHER, ev))
                 return false;
-        for (int i = 0; ev->final <= 0 && i < 20 && watcher_alive(ev->watcher_pid); i++) {
-                usleep(10000);
-                evidence_load(d, EVIDENCE_WATCHER, ev);
-        }
+        if (ev->final <= 0 && watcher_alive(ev->watcher_pid))
+                await_final(d, ev);
         if (ev->final > 0)
                 return true;
         hook_log(LOG_WARNING, "%s: the watcher (pid %" PRId64 ") stopped before the "
