@@ -28,7 +28,7 @@ static void usage(FILE *out)
               "                 the verdicts recorded when containers stopped\n"
               "  ps [--json] [--all]\n"
               "                 who dies first in a global OOM, by container\n"
-              "  doctor [--json] [--root DIR] [--config PATH]\n"
+              "  doctor [--json|--quiet] [--root DIR] [--config PATH] [--docker-config F]\n"
               "                 audit this host's memory setup and oomguard's registration\n"
               "  help           show this help\n"
               "  version        show the version\n"
@@ -67,11 +67,13 @@ static const struct command {
         const cap_value_t *caps;
         size_t n_caps;
         bool landlock;
+        unsigned seccomp; /* more than CONFINE_CLI */
 } commands[] = {
-        {"explain", cmd_explain, explain_caps, ARRAY_SIZE(explain_caps), true},
-        {"ps", cmd_ps, ps_caps, ARRAY_SIZE(ps_caps), false},
-        {"verdicts", cmd_verdicts, read_caps, ARRAY_SIZE(read_caps), true},
-        {"doctor", cmd_doctor, doctor_caps, ARRAY_SIZE(doctor_caps), false},
+        {"explain", cmd_explain, explain_caps, ARRAY_SIZE(explain_caps), true, 0},
+        {"ps", cmd_ps, ps_caps, ARRAY_SIZE(ps_caps), false, 0},
+        {"verdicts", cmd_verdicts, read_caps, ARRAY_SIZE(read_caps), true, 0},
+        /* doctor asks the running dockerd for its default runtime */
+        {"doctor", cmd_doctor, doctor_caps, ARRAY_SIZE(doctor_caps), false, CONFINE_CLI_DOCKER},
 };
 
 /* Before the command reads anything: kernel logs pasted from anywhere, the
@@ -84,7 +86,7 @@ static void confine(const struct command *c)
         /* Landlock without a rule: no file created, changed or removed
          * anywhere, nothing executed (none where the kernel lacks it) */
         int l = !c || c->landlock ? confine_landlock(NULL, 0, &lerr) : 0;
-        int s = confine_seccomp(CONFINE_CLI, &serr);
+        int s = confine_seccomp((enum confine_profile)(CONFINE_CLI | (c ? c->seccomp : 0)), &serr);
         if (r < 0 || (l < 0 && l != -EOPNOTSUPP) || s < 0)
                 fprintf(stderr, "oomguard: warning: not fully confined: %s\n",
                         r < 0 ? err.msg : s < 0 ? serr.msg : lerr.msg);

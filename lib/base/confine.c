@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -256,6 +257,12 @@ static const struct allow allow[] = {
         EQ(CLI, write, 0, STDERR_FILENO),
         EQ(CLI, writev, 0, STDOUT_FILENO),
         EQ(CLI, writev, 0, STDERR_FILENO), /* libc's fatal messages */
+        /* doctor asks the running dockerd over its unix socket (GET /info):
+         * a local socket only, no address of the sender's choosing */
+        EQ(CONFINE_CLI_DOCKER, socket, 0, AF_UNIX),
+        ANY(CONFINE_CLI_DOCKER, connect),
+        EQ(CONFINE_CLI_DOCKER, sendto, 4, 0),
+        EQ(CONFINE_CLI_DOCKER, setsockopt, 1, SOL_SOCKET),
         EQ(ALL, ioctl, 1, TCGETS),         /* stdio: is the output a terminal */
         /* the state directory, the verdict log, vm.dirty_* in the
          * writeback host mode (both stages) */

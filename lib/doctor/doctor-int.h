@@ -42,6 +42,10 @@ bool doctor_exists(const struct doctor_ctx *c, const char *path);
 bool doctor_find_exec(const struct doctor_ctx *c, const char *name, char *ret,
                       size_t cap);
 
+/* Ask the running dockerd (opts->docker_socket); err when none answers. */
+int doctor_docker_live(struct doctor_ctx *c, struct doctor_docker_live *ret,
+                       struct og_error *err);
+
 void doctor_check_cgroup(struct doctor_ctx *c);
 void doctor_check_meminfo(struct doctor_ctx *c);
 void doctor_check_swap(struct doctor_ctx *c);

@@ -137,6 +137,20 @@ static const char *swap_name(const struct swap_policy *s)
         return (size_t)s->mode < ARRAY_SIZE(names) ? names[s->mode] : "?";
 }
 
+/* A runtime the configuration names that does not exist: oomguard-shim
+ * runs runc instead, which is not what the administrator asked for. The
+ * default, runc, is the runtime check's. */
+static bool runtime_missing(struct doctor_ctx *c, const struct og_config *cfg,
+                            const char **ret)
+{
+        char found[PATH_MAX];
+        const char *want = getenv("OOMGUARD_RUNTIME");
+        if (!want || !want[0])
+                want = cfg->runtime;
+        *ret = want;
+        return strcmp(want, "runc") && !doctor_find_exec(c, want, found, sizeof(found));
+}
+
 /* The configuration, as the hook would load it; cfg gets the defaults when
  * it does not load, as the hook runs then. */
 static void check_config(struct doctor_ctx *c, struct og_config *cfg)
@@ -156,12 +170,24 @@ static void check_config(struct doctor_ctx *c, struct og_config *cfg)
                             "Write one to set a policy; see oomguard.json(5).");
                 return;
         }
-        if (config_load(path, cfg, &err) < 0) {
-                config_defaults(cfg);
+        int loaded = config_load_kept(path, false, cfg, &err);
+        if (loaded != 0) {
                 doctor_todo(doctor_add(c, DOCTOR_ERROR, "config", "%s.", err.msg),
-                            "%s; until then oomguard-hook runs with the built-in defaults.",
+                            "%s; until then oomguard-hook and oomguard-shim run with %s.",
                             err.code == -ENOENT ? "Create it or name another (--config, "
-                                                  "OOMGUARD_CONFIG)" : "Correct the file");
+                                                  "OOMGUARD_CONFIG)" : "Correct the file",
+                            loaded > 0 ? "the last configuration that loaded"
+                                       : "the built-in defaults");
+                return;
+        }
+        const char *rt;
+        if (runtime_missing(c, cfg, &rt)) {
+                doctor_todo(doctor_add(c, DOCTOR_ERROR, "config", "%s loads, but the "
+                                       "runtime \"%s\" does not exist: oomguard-shim runs "
+                                       "new containers on runc instead (and says so in the "
+                                       "engine's log).", given ? given : CONFIG_DEFAULT_PATH, rt),
+                            "Install it, or set \"runtime\" to one that exists (runc, crun, "
+                            "or an absolute path).");
                 return;
         }
         char adj[16];

@@ -37,6 +37,9 @@ struct doctor_report {
 struct doctor_opts {
         const char *root;   /* NULL, "" or "/": this host */
         const char *config; /* NULL: <root>/etc/oomguard/config.json */
+        const char *docker_config; /* NULL: <root>/etc/docker/daemon.json */
+        const char *docker_socket; /* NULL: DOCKER_HOST (unix://), else
+                                    * /var/run/docker.sock; asked without a root */
 };
 
 /* Run every check; fails only when the audit cannot run at all (no memory,
@@ -111,6 +114,17 @@ struct doctor_docker {
 };
 int doctor_parse_docker(const char *buf, size_t len, struct doctor_docker *ret,
                         struct og_error *err);
+
+/* dockerd's GET /info: the default runtime now, its path, and the
+ * runtime whose path is oomguard-shim ("" when none). */
+struct doctor_docker_live {
+        char default_runtime[64];
+        char default_path[PATH_MAX];
+        char shim_runtime[64];
+        char shim_path[PATH_MAX];
+};
+int doctor_parse_docker_info(const char *buf, size_t len, struct doctor_docker_live *ret,
+                             struct og_error *err);
 
 /* containerd config.toml and CRI-O crio.conf, scanned as text: a runtime
  * table whose BinaryName / runtime_path is oomguard-shim, the default

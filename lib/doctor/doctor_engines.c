@@ -155,9 +155,48 @@ static bool missing_binary(struct doctor_ctx *c, const char *check, const char *
         return true;
 }
 
+/* daemon.json is what dockerd uses after a restart; a HUP reloads only
+ * the keys present, so a default-runtime removed or added stays as it was
+ * until then. Asked on this host only (not under --root). */
+static void check_docker_live(struct doctor_ctx *c, const struct doctor_docker *d,
+                              const char *file)
+{
+        struct doctor_docker_live live;
+        struct og_error err = {0};
+        if (c->root[0])
+                return;
+        if (doctor_docker_live(c, &live, &err) < 0) {
+                doctor_add(c, DOCTOR_INFO, "docker", "No running dockerd answered (%s): "
+                           "only %s was checked.", err.msg, file);
+                return;
+        }
+        bool want = d->runtime[0] && !strcmp(d->runtime, d->default_runtime);
+        bool now = live.shim_runtime[0] && !strcmp(live.shim_runtime, live.default_runtime);
+        if (want && !now)
+                doctor_todo(doctor_add(c, DOCTOR_ERROR, "docker", "%s makes \"%s\" (%s) the "
+                                       "default runtime, but the running dockerd's default is "
+                                       "\"%s\"%s%s%s: containers started now run without "
+                                       "oomguard.", file, d->runtime, d->path,
+                                       live.default_runtime, live.default_path[0] ? " (" : "",
+                                       live.default_path, live.default_path[0] ? ")" : ""),
+                            "Restart dockerd (a SIGHUP does not change the default runtime "
+                            "on every version).");
+        else if (!want && now)
+                doctor_todo(doctor_add(c, DOCTOR_WARN, "docker", "The running dockerd's "
+                                       "default runtime is still \"%s\" (%s), which %s no "
+                                       "longer makes the default.", live.shim_runtime,
+                                       live.shim_path, file),
+                            "Restart dockerd before removing oomguard (a SIGHUP reloads "
+                            "only the keys present in %s).", file);
+        else if (now)
+                doctor_add(c, DOCTOR_OK, "docker", "The running dockerd's default runtime is "
+                           "\"%s\" (%s).", live.shim_runtime, live.shim_path);
+}
+
 static void check_docker(struct doctor_ctx *c, const struct engines *e)
 {
-        static const char *const file = "/etc/docker/daemon.json";
+        const char *file = c->opts->docker_config ? c->opts->docker_config
+                                                  : "/etc/docker/daemon.json";
         struct doctor_docker d = {0};
         struct og_error err = {0};
         size_t len;
@@ -182,10 +221,12 @@ static void check_docker(struct doctor_ctx *c, const struct engines *e)
                             "Add \"runtimes\": {\"oomguard\": {\"path\": \"%s\"}} and "
                             "\"default-runtime\": \"oomguard\" to %s, then restart dockerd.",
                             e->shim, file);
+                check_docker_live(c, &d, file);
                 return;
         }
         if (missing_binary(c, "docker", file, d.path))
                 return;
+        check_docker_live(c, &d, file);
         if (strcmp(d.runtime, d.default_runtime) == 0)
                 doctor_add(c, DOCTOR_OK, "docker", "Runtime \"%s\" is %s and the "
                            "default-runtime (%s).", d.runtime, d.path, file);
@@ -390,9 +431,14 @@ static void check_containerd(struct doctor_ctx *c, const struct engines *e)
                                     "Set default_runtime_name = \"%s\" in the CRI plugin's "
                                     "containerd table and restart containerd.",
                                     conf.shim_runtime);
-        } else if (conf.cri_disabled && e->dockerd[0]) {
-                doctor_add(c, DOCTOR_INFO, "containerd", "Serves only Docker here (the cri "
-                           "plugin is disabled); Docker's registration covers it.");
+        } else if (e->dockerd[0]) {
+                doctor_todo(doctor_add(c, DOCTOR_INFO, "containerd", "Runs Docker's "
+                                       "containers here%s; Docker's registration covers "
+                                       "them.", conf.cri_disabled ? " (the cri plugin is "
+                                       "disabled)" : ""),
+                            "Only if something else (Kubernetes, nerdctl, ctr) runs "
+                            "containers through it: set BinaryName = \"%s\" in the options "
+                            "table of its default runtime in %s.", e->shim, file);
         } else {
                 doctor_todo(doctor_add(c, DOCTOR_WARN, "containerd", "%s is installed, but "
                                        "%s%s sets no BinaryName to oomguard-shim.",

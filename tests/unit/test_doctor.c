@@ -95,7 +95,8 @@ static const struct expect expects[] = {
         {"v1dirty", "overcommit", DOCTOR_WARN, "vm.overcommit_memory=2 (strict)"},
         {"v1dirty", "runtime", DOCTOR_WARN, "No runc, crun or sysbox-runc"},
         {"v1dirty", "docker", DOCTOR_WARN, "the default-runtime is \"runc\""},
-        {"v1dirty", "containerd", DOCTOR_WARN, "sets no BinaryName to oomguard-shim"},
+        /* Docker's own containerd: Docker's registration covers it */
+        {"v1dirty", "containerd", DOCTOR_INFO, "Runs Docker's containers here"},
         {"v1dirty", "podman", DOCTOR_WARN, "no hooks.d file in /usr/share/containers/oci/hooks.d, /etc/containers/oci/hooks.d"},
         {"v1dirty", "cri-o", DOCTOR_INFO, "Not installed"},
         {"v1dirty", "config", DOCTOR_ERROR, "unknown key \"swapp\""},
@@ -493,9 +494,32 @@ static void test_kmsg_probe(void **state)
         assert_int_equal(doctor_kmsg_probe(DOC "/no-such-kmsg"), -ENOENT);
 }
 
+/* dockerd's GET /info, as 20.10 answers: the default runtime now and the
+ * one whose path is the shim, whichever order they come in. */
+static void test_docker_info(void **state)
+{
+        (void)state;
+        static const char doc[] = "{\"ID\":\"x\",\"Runtimes\":{\"io.containerd.runc.v2\":"
+                "{\"path\":\"runc\"},\"oomguard\":{\"path\":\"/usr/bin/oomguard-shim\"},"
+                "\"runc\":{\"path\":\"runc\"}},\"DefaultRuntime\":\"oomguard\"}";
+        struct doctor_docker_live d;
+        struct og_error err = {0};
+        assert_int_equal(doctor_parse_docker_info(doc, strlen(doc), &d, &err), 0);
+        assert_string_equal(d.default_runtime, "oomguard");
+        assert_string_equal(d.default_path, "/usr/bin/oomguard-shim");
+        assert_string_equal(d.shim_runtime, "oomguard");
+        static const char plain[] = "{\"Runtimes\":{\"runc\":{\"path\":\"runc\"}},"
+                                    "\"DefaultRuntime\":\"runc\"}";
+        assert_int_equal(doctor_parse_docker_info(plain, strlen(plain), &d, &err), 0);
+        assert_string_equal(d.default_path, "runc");
+        assert_string_equal(d.shim_runtime, "");
+        assert_true(doctor_parse_docker_info("[1]", 3, &d, &err) < 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_docker_info),
                 cmocka_unit_test(test_findings),
                 cmocka_unit_test(test_each_check_once),
                 cmocka_unit_test(test_exit_status),
