@@ -215,6 +215,7 @@ check-load: $(SUITE_BINS)
 # dockerd, containerd and podman started by the test itself (see tests/engines/lib.sh)
 check-engines: $(SUITE_BINS)
 	bash tests/engines/engines.sh
+	bash tests/engines/ops.sh
 
 check-pkg: deb
 	DEB=$$(ls $(BUILD)/oomguard_$(VERSION)_*.deb) bash tests/pkg/deb.sh

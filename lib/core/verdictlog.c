@@ -183,7 +183,7 @@ int verdictlog_append(const char *path, const char *line, size_t len,
 {
         char dir[4096];
         snprintf(dir, sizeof(dir), "%s", path);
-        if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
+        if (mkdir(dirname(dir), 0750) < 0 && errno != EEXIST)
                 return og_error_set(err, -errno, "cannot create the directory of %s: %s",
                                     path, strerror(errno));
         _cleanup_close_ int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |

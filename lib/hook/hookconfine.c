@@ -119,7 +119,7 @@ static void make_dirs(enum hook_stage stage, const struct og_config *cfg)
                 (void)mkdir(cfg->state_dir, 0700);
         if (stage != HOOK_STAGE_CREATE) {
                 log_dir(cfg->verdict_log, dir, sizeof(dir));
-                (void)mkdir(dir, 0755);
+                (void)mkdir(dir, 0750); /* as the package makes it */
         }
 }
 

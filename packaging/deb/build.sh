@@ -15,7 +15,7 @@ strip --strip-unneeded "$root"/usr/bin/oomguard "$root"/usr/bin/oomguard-hook \
         "$root"/usr/bin/oomguard-shim "$root"/usr/lib/oomguard/liboomguard-pagecache.so
 install -d "$root/DEBIAN" "$root/usr/share/doc/oomguard"
 install -m 0644 packaging/deb/copyright "$root/usr/share/doc/oomguard/copyright"
-install -m 0755 packaging/deb/postinst packaging/deb/postrm "$root/DEBIAN/"
+install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm "$root/DEBIAN/"
 printf '%s\n' /etc/oomguard/config.json /etc/logrotate.d/oomguard >"$root/DEBIAN/conffiles"
 # the CLI links yajl dynamically; the hook and the shim are static
 # the package that ships the library the CLI links, by its name in ldd
