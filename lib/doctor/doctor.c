@@ -299,6 +299,14 @@ static void check_kmsg(struct doctor_ctx *c)
                                "without it verdicts rest on cgroup counters alone.");
 }
 
+/* A positive oom_score_adj that is meant: oomguard's own watchers (they
+ * give way in an OOM) and containerd's shims (containerd sets theirs just
+ * above its own, so that a shim dies before the daemon). */
+static bool adj_meant(const struct proc_entry *e)
+{
+        return !strcmp(e->comm, "oomguard-watch") || !strncmp(e->comm, "containerd-shim", 15);
+}
+
 /* Host processes (not in a container) with a positive oom_score_adj. */
 static void host_positive(struct doctor_ctx *c, const struct proc_table *t)
 {
@@ -306,7 +314,7 @@ static void host_positive(struct doctor_ctx *c, const struct proc_table *t)
         size_t n = 0, off = 0;
         for (size_t i = 0; i < t->n; i++) {
                 const struct proc_entry *e = &t->e[i];
-                if (e->container_id[0] || e->oom_score_adj <= 0 || e->rss_kb <= 0)
+                if (e->container_id[0] || e->oom_score_adj <= 0 || e->rss_kb <= 0 || adj_meant(e))
                         continue;
                 if (n++ < HOST_NAMES && off < sizeof(names)) {
                         int w = snprintf(names + off, sizeof(names) - off, "%s%s (pid %d, "

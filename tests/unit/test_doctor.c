@@ -494,6 +494,23 @@ static void test_kmsg_probe(void **state)
         assert_int_equal(doctor_kmsg_probe(DOC "/no-such-kmsg"), -ENOENT);
 }
 
+/* oomguard's watchers and containerd's shims run with a positive adj on
+ * purpose: not findings. */
+static void test_meant_adj_not_flagged(void **state)
+{
+        (void)state;
+        const struct doctor_report *r = report("v1dirty");
+        bool backupd = false;
+        for (size_t j = 0; j < r->n; j++) {
+                if (strcmp(r->f[j].check, "oom-adj"))
+                        continue;
+                assert_null(strstr(r->f[j].what, "oomguard-watch"));
+                assert_null(strstr(r->f[j].what, "containerd-shim"));
+                backupd |= strstr(r->f[j].what, "backupd (pid 812") != NULL;
+        }
+        assert_true(backupd);
+}
+
 /* dockerd's GET /info, as 20.10 answers: the default runtime now and the
  * one whose path is the shim, whichever order they come in. */
 static void test_docker_info(void **state)
@@ -520,6 +537,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_docker_info),
+                cmocka_unit_test(test_meant_adj_not_flagged),
                 cmocka_unit_test(test_findings),
                 cmocka_unit_test(test_each_check_once),
                 cmocka_unit_test(test_exit_status),
