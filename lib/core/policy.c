@@ -29,6 +29,14 @@ static int clamp(int64_t v, int lo, int hi)
         return v < lo ? lo : v > hi ? hi : (int)v;
 }
 
+int policy_runtime_floor(const char *runtime)
+{
+        const char *base = runtime ? strrchr(runtime, '/') : NULL;
+        base = base ? base + 1 : runtime;
+        /* sysbox-runc refuses an oomScoreAdj of -1000 (its floor is -999) */
+        return base && !strcmp(base, "sysbox-runc") ? -999 : -1000;
+}
+
 int policy_auto_adj(int64_t limit, int64_t reservation, int64_t host_mem, int floor)
 {
         int lo = floor > 1 ? floor : 1;
@@ -56,12 +64,15 @@ static void compute_adj(const struct og_config *c, const struct policy_input *in
                         note(p, "%s=\"%.40s\" is not a number from -1000 to 1000 or "
                                 "\"auto\": ignored", POLICY_ANN_ADJ, in->ann_adj);
         }
+        int rt = policy_runtime_floor(c->runtime);
+        int floor = c->adj_floor > rt ? c->adj_floor : rt;
         if (is_auto)
-                want = policy_auto_adj(in->limit, in->reservation, in->host_mem, c->adj_floor);
-        p->oom_score_adj = clamp(want, c->adj_floor, 1000);
+                want = policy_auto_adj(in->limit, in->reservation, in->host_mem, floor);
+        p->oom_score_adj = clamp(want, floor, 1000);
         if (p->oom_score_adj != want)
-                note(p, "oom_score_adj %lld is below the configured floor %d: using %d",
-                     (long long)want, c->adj_floor, p->oom_score_adj);
+                note(p, "oom_score_adj %lld is below %s floor %d: using %d", (long long)want,
+                     floor == c->adj_floor ? "the configured" : "sysbox-runc's", floor,
+                     p->oom_score_adj);
 }
 
 static void compute_swap(const struct og_config *c, const struct policy_input *in,

@@ -35,6 +35,11 @@ struct policy {
  * host daemons (0), and the smaller one before the larger. */
 int policy_auto_adj(int64_t limit, int64_t reservation, int64_t host_mem, int floor);
 
+/* The lowest oom_score_adj the runtime (a name or a path) accepts:
+ * -999 for sysbox-runc, -1000 otherwise. Never below the configured floor
+ * either. */
+int policy_runtime_floor(const char *runtime);
+
 void policy_compute(const struct og_config *c, const struct policy_input *in,
                     struct policy *ret);
 

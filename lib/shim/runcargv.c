@@ -5,7 +5,8 @@
 #include <string.h>
 
 /* Flags that take a value, global and of create / run / exec; any other
- * flag is taken as a switch. One or two dashes, "=value" or the next word. */
+ * flag is taken as a switch, as are all of sysbox-runc's own (--no-sysbox-fs,
+ * --no-sysbox-mgr, --no-kernel-check, --cpu-profiling, --memory-profiling). One or two dashes, "=value" or the next word. */
 static const char *const global_values[] = {
         "log", "log-format", "log-level", "root", "criu", "rootless", "cgroup-manager", NULL,
 };

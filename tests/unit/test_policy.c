@@ -77,6 +77,32 @@ static void test_adj_annotations(void **state)
         assert_int_equal(p.oom_score_adj, -500);
 }
 
+/* sysbox-runc refuses -1000: never below -999 with it, whatever the floor */
+static void test_sysbox_floor(void **state)
+{
+        (void)state;
+        struct og_config c;
+        config_defaults(&c);
+        c.adj_floor = -1000;
+        assert_int_equal(policy_runtime_floor("sysbox-runc"), -999);
+        assert_int_equal(policy_runtime_floor("/usr/bin/sysbox-runc"), -999);
+        assert_int_equal(policy_runtime_floor("runc"), -1000);
+        assert_int_equal(policy_runtime_floor(NULL), -1000);
+        struct policy p = run(&c, GiB, "-1000");
+        assert_int_equal(p.oom_score_adj, -1000); /* runc: the administrator allows it */
+        snprintf(c.runtime, sizeof(c.runtime), "/usr/bin/sysbox-runc");
+        p = run(&c, GiB, "-1000");
+        assert_int_equal(p.oom_score_adj, -999);
+        assert_true(has_note(&p, "below sysbox-runc's floor -999"));
+        c.adj_auto = false;
+        c.adj = -1000;
+        p = run(&c, GiB, NULL);
+        assert_int_equal(p.oom_score_adj, -999);
+        c.adj_floor = 0; /* a higher configured floor still wins */
+        p = run(&c, GiB, "-1000");
+        assert_int_equal(p.oom_score_adj, 0);
+}
+
 static void test_swap_and_knobs(void **state)
 {
         (void)state;
@@ -116,6 +142,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_auto_formula),
                 cmocka_unit_test(test_adj_annotations),
+                cmocka_unit_test(test_sysbox_floor),
                 cmocka_unit_test(test_swap_and_knobs),
         };
         return cmocka_run_group_tests_name("policy", tests, NULL, NULL);

@@ -35,6 +35,11 @@ static const struct argv_case cases[] = {
           "id7"},
           .command = "exec", .id = "id7"},
         {.argv = {"runc", "create", "--", "-weird"}, .command = "create", .id = "-weird"},
+        /* sysbox-runc's own global switches (nestybox/sysbox-runc main.go) */
+        {.argv = {"sysbox-runc", "--root", "/run/sysbox-runc", "--no-sysbox-fs", "--no-sysbox-mgr",
+          "--no-kernel-check", "--cpu-profiling", "--memory-profiling", "create", "--bundle",
+          "/sb", "sbid"},
+          .command = "create", .id = "sbid", .bundle = "/sb", .root = "/run/sysbox-runc"},
         {.argv = {"runc", "--version"}, .help = true},
         {.argv = {"runc", "--log"}},
         {.argv = {"runc", "create", "--bundle"}, .command = "create"},
