@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHUNK ((size_t)1 << 20)
@@ -23,6 +24,7 @@ struct opts {
         bool json, kmsg;
         const char *kmsg_path;
         bool many; /* several inputs: name each */
+        struct explain_clock clock; /* the live host's boot time, or 0 */
 };
 
 static void usage(FILE *out)
@@ -53,9 +55,9 @@ static int print_result(const struct oomlog_result *r, const struct opts *o,
         if (!o->json && o->many && r->n_kills > 0)
                 printf("== %s\n", name);
         for (size_t i = 0; i < r->n_kills; i++) {
-                int e = o->json ? explain_write_json(stdout, &r->kills[i])
-                                : explain_write_text(stdout, &r->kills[i], i,
-                                                     r->n_kills);
+                int e = o->json ? explain_write_json_at(stdout, &r->kills[i], &o->clock)
+                                : explain_write_text_at(stdout, &r->kills[i], i,
+                                                        r->n_kills, &o->clock);
                 if (e < 0)
                         break;
         }
@@ -192,8 +194,27 @@ static int feed_kmsg_line(const char *line, size_t len, void *ud)
         return oomlog_feed_line(ud, line, len);
 }
 
-static int explain_kmsg(const struct opts *o, const char *path)
+/* When this host booted, as a wall-clock time: kmsg record times are
+ * microseconds after it. CLOCK_BOOTTIME counts suspended time too, as the
+ * record times do not: after a suspend the times are early by its length. */
+static double boot_epoch(void)
 {
+        struct timespec real, boot;
+        if (clock_gettime(CLOCK_REALTIME, &real) < 0 ||
+            clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+                return 0;
+        return (double)real.tv_sec - (double)boot.tv_sec +
+               (double)(real.tv_nsec - boot.tv_nsec) / 1e9;
+}
+
+static int explain_kmsg(const struct opts *oin, const char *path)
+{
+        struct opts local = *oin, *o = &local;
+        struct stat st;
+        /* only this host's own log: a saved dump may come from elsewhere */
+        if (path && stat(path, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+            minor(st.st_rdev) == 11)
+                local.clock.boot_epoch = boot_epoch();
         struct og_error err = {0};
         struct kmsg_stats ks;
         struct oomlog *p = oomlog_new();

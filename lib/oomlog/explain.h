@@ -18,4 +18,22 @@ int explain_write_json(FILE *out, const struct oom_kill *k);
 int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
                        size_t total);
 
+/* The live host's kernel log: its record times (microseconds after boot)
+ * also as wall-clock times, from when the host booted. */
+struct explain_clock {
+        double boot_epoch; /* seconds since 1970 at boot; <= 0: unknown */
+};
+
+/* Seconds after boot of a kill read from /dev/kmsg records; < 0 if none. */
+double explain_kmsg_seconds(const struct oom_kill *k);
+/* "2026-12-07T06:20:01.123456Z" (iso) or "2026-12-07 06:20:01 UTC". */
+void explain_wall_time(char *buf, size_t len, double epoch, bool iso);
+
+/* As above, adding "wall_time" and "seconds_after_boot" (JSON) or the
+ * wall-clock time (text) when clock knows the boot time. */
+int explain_write_json_at(FILE *out, const struct oom_kill *k,
+                          const struct explain_clock *clock);
+int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index,
+                          size_t total, const struct explain_clock *clock);
+
 #endif

@@ -4,6 +4,7 @@
 #include "jsongen.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
@@ -62,15 +63,34 @@ void explain_gen_kill(yajl_gen g, const struct oom_kill *k)
 
 int explain_write_json(FILE *out, const struct oom_kill *k)
 {
+        return explain_write_json_at(out, k, NULL);
+}
+
+int explain_write_json_at(FILE *out, const struct oom_kill *k,
+                          const struct explain_clock *clock)
+{
         _cleanup_yajl_ yajl_gen g = yajl_gen_alloc(NULL);
         if (!g)
                 return -ENOMEM;
         explain_gen_kill(g, k);
+        double secs = explain_kmsg_seconds(k);
+        char extra[160] = "";
+        if (clock && clock->boot_epoch > 0 && secs >= 0) {
+                char wall[64];
+                explain_wall_time(wall, sizeof(wall), clock->boot_epoch + secs, true);
+                snprintf(extra, sizeof(extra),
+                         ",\"wall_time\":\"%s\",\"seconds_after_boot\":%.6f}", wall, secs);
+        }
         const unsigned char *buf;
         size_t len;
         if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
                 return -EINVAL;
-        if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
+        if (extra[0] && len > 0 && buf[len - 1] == '}')
+                len--; /* the object goes on with the wall-clock fields */
+        else
+                extra[0] = '\0';
+        if (fwrite(buf, 1, len, out) != len || fputs(extra, out) == EOF ||
+            fputc('\n', out) == EOF)
                 return -EIO;
         return 0;
 }

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define UNLIMITED_KB (INT64_C(1) << 50) /* the kernel prints ~2^53 kB */
 
@@ -161,14 +162,49 @@ static void what(FILE *out, const struct oom_kill *k)
         }
 }
 
+double explain_kmsg_seconds(const struct oom_kill *k)
+{
+        if (!k->timestamp || !k->timestamp[0] ||
+            k->timestamp[strspn(k->timestamp, "0123456789")] != '\0')
+                return -1;
+        return (double)strtoll(k->timestamp, NULL, 10) / 1e6; /* record usec */
+}
+
+void explain_wall_time(char *buf, size_t len, double epoch, bool iso)
+{
+        time_t t = (time_t)epoch;
+        struct tm tm;
+        char day[48];
+        if (!gmtime_r(&t, &tm) ||
+            strftime(day, sizeof(day), iso ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S",
+                     &tm) == 0) {
+                snprintf(buf, len, "?");
+                return;
+        }
+        long us = (long)((epoch - (double)t) * 1e6 + 0.5);
+        if (iso)
+                snprintf(buf, len, "%s.%06ldZ", day, us > 999999 ? 999999 : us);
+        else
+                snprintf(buf, len, "%s UTC", day);
+}
+
 int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
                        size_t total)
 {
+        return explain_write_text_at(out, k, index, total, NULL);
+}
+
+int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index,
+                          size_t total, const struct explain_clock *clock)
+{
         char ts[128], rss[32];
+        double secs = explain_kmsg_seconds(k);
         fprintf(out, "Kill %zu of %zu", index + 1, total);
-        if (k->timestamp && k->timestamp[strspn(k->timestamp, "0123456789")] == '\0')
-                fprintf(out, " at %.6f s after boot", /* a kmsg record's usec */
-                        (double)strtoll(k->timestamp, NULL, 10) / 1e6);
+        if (secs >= 0 && clock && clock->boot_epoch > 0) {
+                explain_wall_time(ts, sizeof(ts), clock->boot_epoch + secs, false);
+                fprintf(out, " at %s (%.6f s after boot)", ts, secs);
+        } else if (secs >= 0)
+                fprintf(out, " at %.6f s after boot", secs);
         else if (k->timestamp)
                 fprintf(out, " at %s", clean(k->timestamp, ts, sizeof(ts)));
         fprintf(out, " [%s]: ", oom_scope_name(k->scope));

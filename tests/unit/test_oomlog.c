@@ -382,6 +382,28 @@ static void test_kmsg_elided_path(void **state)
         oomlog_result_free(&r);
 }
 
+static void test_kmsg_wall_clock(void **state)
+{
+        (void)state; /* a kmsg kill, the host booted at 2024-02-03 19:00:00 UTC */
+        struct oomlog_result r = parse_str(
+                "6,1,3428123456,-;Out of memory: Killed process 9 (a) total-vm:9kB, anon-rss:8kB, file-rss:0kB\n");
+        assert_int_equal(r.n_kills, 1);
+        struct explain_clock clock = {1706986800.0};
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_non_null(f);
+        assert_int_equal(explain_write_text_at(f, &r.kills[0], 0, 1, &clock), 0);
+        assert_int_equal(explain_write_json_at(f, &r.kills[0], &clock), 0);
+        assert_int_equal(explain_write_text_at(f, &r.kills[0], 0, 1, NULL), 0);
+        fclose(f);
+        assert_non_null(strstr(buf, "Kill 1 of 1 at 2024-02-03 19:57:08 UTC (3428.123456 s after boot)"));
+        assert_non_null(strstr(buf, "\"timestamp\":\"3428123456\",\"wall_time\":\"2024-02-03T19:57:08.123456Z\",\"seconds_after_boot\":3428.123456}\n"));
+        assert_non_null(strstr(buf, "Kill 1 of 1 at 3428.123456 s after boot ["));
+        free(buf);
+        oomlog_result_free(&r);
+}
+
 static void test_event_gap_splits(void **state)
 {
         (void)state;
@@ -592,6 +614,7 @@ int main(void)
                 cmocka_unit_test(test_wrapped_lines),
                 cmocka_unit_test(test_bare_line_takes_previous_time),
                 cmocka_unit_test(test_wrappers),
+                cmocka_unit_test(test_kmsg_wall_clock),
                 cmocka_unit_test(test_kmsg_elided_path),
                 cmocka_unit_test(test_global_kill_not_borrowing_memcg),
                 cmocka_unit_test(test_burst_inference),
