@@ -219,6 +219,12 @@ int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index,
         }
         if (k->flags & OOM_KILL_SCOPE_INFERRED)
                 fputs(" (Scope inferred from the kills printed next to it.)", out);
+        if (k->flags & OOM_KILL_MEMCG_DEDUCED)
+                fputs(" (Cgroup inferred from the memory statistics the report "
+                      "prints; the line naming the OOM cgroup is not in the log.)", out);
+        if (k->scope == OOM_SCOPE_GLOBAL && !(k->flags & OOM_KILL_CONSTRAINT_PRINTED))
+                fputs(" (Inferred from the kill line's prefix; the log shows no "
+                      "oom-kill: line with the constraint.)", out);
         if (k->flags & OOM_KILL_REAPER_ONLY)
                 fputs(" (Seen only in an oom_reaper line.)", out);
         if (fputs("\n\n", out) == EOF)

@@ -404,6 +404,32 @@ static void test_kmsg_wall_clock(void **state)
         oomlog_result_free(&r);
 }
 
+static void test_text_says_when_it_infers(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[ 500.1] memory: usage 102400kB, limit 102400kB, failcnt 736\n"
+                "[ 500.1] Memory cgroup stats for /docker/abc: cache:0KB rss:100000KB\n"
+                "[ 500.2] Memory cgroup out of memory: Kill process 812 (app) score 999 or sacrifice child\n"
+                "[ 500.2] Killed process 812 (app) total-vm:9kB, anon-rss:8kB, file-rss:0kB\n"
+                "[ 900.3] Out of memory: Killed process 913 (db) total-vm:9kB, anon-rss:8kB, file-rss:0kB\n");
+        assert_int_equal(r.n_kills, 2);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_non_null(f);
+        for (size_t i = 0; i < r.n_kills; i++)
+                assert_int_equal(explain_write_text(f, &r.kills[i], i, r.n_kills), 0);
+        fclose(f);
+        const char *second = strstr(buf, "Kill 2 of 2");
+        assert_non_null(second);
+        const char *c = strstr(buf, "(Cgroup inferred from the memory statistics");
+        assert_true(c && c < second);
+        assert_non_null(strstr(second, "(Inferred from the kill line's prefix"));
+        free(buf);
+        oomlog_result_free(&r);
+}
+
 static void test_event_gap_splits(void **state)
 {
         (void)state;
@@ -614,6 +640,7 @@ int main(void)
                 cmocka_unit_test(test_wrapped_lines),
                 cmocka_unit_test(test_bare_line_takes_previous_time),
                 cmocka_unit_test(test_wrappers),
+                cmocka_unit_test(test_text_says_when_it_infers),
                 cmocka_unit_test(test_kmsg_wall_clock),
                 cmocka_unit_test(test_kmsg_elided_path),
                 cmocka_unit_test(test_global_kill_not_borrowing_memcg),
