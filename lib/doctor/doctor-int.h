@@ -17,6 +17,7 @@ struct doctor_ctx {
         struct doctor_cgmode cg;     /* from doctor_check_cgroup */
         struct doctor_meminfo mem;   /* from doctor_check_meminfo */
         bool have_cg, have_mem;
+        int writeback; /* the writeback mode in force (enum writeback_mode) */
 };
 
 /* Directories searched for runtimes and engines, in PATH order. */

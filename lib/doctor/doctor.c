@@ -410,6 +410,22 @@ static void check_procs(struct doctor_ctx *c)
         proc_table_free(&t);
 }
 
+/* The writeback mode in force, before the config check reports on it:
+ * the dirty check must not advise what that policy avoids. */
+static int policy_writeback(const struct doctor_ctx *c)
+{
+        char path[PATH_MAX];
+        struct og_config cfg;
+        if (c->opts->config)
+                snprintf(path, sizeof(path), "%s", c->opts->config);
+        else if (doctor_path(c, CONFIG_DEFAULT_PATH, path, sizeof(path)) < 0)
+                return WRITEBACK_AUTO;
+        if (!c->opts->config && access(path, F_OK) < 0)
+                return WRITEBACK_AUTO;
+        (void)config_load_kept(path, false, &cfg, NULL);
+        return (int)cfg.writeback;
+}
+
 static int set_root(struct doctor_ctx *c, const char *root, struct og_error *err)
 {
         size_t n = root ? strlen(root) : 0;
@@ -439,6 +455,7 @@ int doctor_run(const struct doctor_opts *opts, struct doctor_report *ret,
                 r = og_error_set(err, -ENOMEM, "out of memory");
         if (r == 0) {
                 struct og_config cfg;
+                c->writeback = policy_writeback(c);
                 doctor_check_cgroup(c);
                 doctor_check_meminfo(c);
                 doctor_check_swap(c);

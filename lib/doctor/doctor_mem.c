@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "doctor-int.h"
 
+#include "config.h"
+
 #include "cgfiles.h"
 #include "cgpath.h"
 #include "cgroup.h"
@@ -472,13 +474,21 @@ static void dirty_too_high(struct doctor_ctx *c, const char *desc, const char *l
         char r[32], an[32];
         doctor_fmt_size(room, r, sizeof(r));
         doctor_fmt_size(anon, an, sizeof(an));
+        /* a writeback policy in force bounds these writers itself (the write
+         * window, the host mode): a host-wide setting by hand is what it
+         * avoids, and the host mode would put it back */
+        bool policy = c->writeback != WRITEBACK_OFF;
         struct doctor_finding *f = doctor_add(
-                c, DOCTOR_WARN, "dirty", "%s is more than the room in the smallest memory "
-                "limit (%s; %s left after %s anonymous): page-cache-heavy writers there may be "
-                "OOM-killed, as %s throttles dirty pages only host-wide.", desc, label, r, an,
+                c, policy ? DOCTOR_INFO : DOCTOR_WARN, "dirty", "%s is more than the room in "
+                "the smallest memory limit (%s; %s left after %s anonymous): page-cache-heavy "
+                "writers there %s, as %s throttles dirty pages only host-wide.", desc, label,
+                r, an, policy ? "are bounded by oomguard's writeback policy" : "may be OOM-killed",
                 c->cg.v1_memory[0] ? "cgroup v1" : "cgroup v2 without the io controller");
         int64_t rec = room / 2 / MIB;
-        if (rec < 16)
+        if (policy)
+                doctor_todo(f, "Nothing to set host-wide: see the writeback line for how "
+                               "the policy in force covers them.");
+        else if (rec < 16)
                 doctor_todo(f, "Raise that limit: %s of room is too little for any "
                                "host-wide dirty threshold.", r);
         else

@@ -9,6 +9,8 @@
 #include "doctor.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <yajl/yajl_tree.h>
 
 #define DOC FIXTURES "/doctor"
@@ -87,11 +89,12 @@ static const struct expect expects[] = {
 
         {"v1dirty", "cgroup", DOCTOR_INFO, "cgroup v1 (legacy)"},
         {"v1dirty", "swap", DOCTOR_WARN, "1.0 GiB of swap on 1 area, but swap accounting is off"},
-        {"v1dirty", "dirty", DOCTOR_WARN, "vm.dirty_bytes=838860800 (800 MiB) is more than the room"},
+        /* the writeback policy in force (auto) covers it: no host-wide advice */
+        {"v1dirty", "dirty", DOCTOR_INFO, "vm.dirty_bytes=838860800 (800 MiB) is more than the room"},
         /* the stale 128 MiB cgroup has no task: not a running container */
-        {"v1dirty", "dirty", DOCTOR_WARN, "(256 MiB, container " ID12 ", /docker/" ID12},
-        {"v1dirty", "dirty", DOCTOR_WARN, "255 MiB left after 1 MiB anonymous"},
-        {"v1dirty", "dirty", DOCTOR_WARN, "vm.dirty_bytes=127M and vm.dirty_background_bytes=63M"},
+        {"v1dirty", "dirty", DOCTOR_INFO, "(256 MiB, container " ID12 ", /docker/" ID12},
+        {"v1dirty", "dirty", DOCTOR_INFO, "255 MiB left after 1 MiB anonymous"},
+        {"v1dirty", "dirty", DOCTOR_INFO, "Nothing to set host-wide"},
         {"v1dirty", "overcommit", DOCTOR_WARN, "vm.overcommit_memory=2 (strict)"},
         {"v1dirty", "runtime", DOCTOR_WARN, "No runc, crun or sysbox-runc"},
         {"v1dirty", "docker", DOCTOR_WARN, "the default-runtime is \"runc\""},
@@ -230,8 +233,9 @@ static void test_text_lines(void **state)
         assert_non_null(f);
         assert_int_equal(doctor_write_text(f, report("v1dirty")), 0);
         fclose(f);
-        assert_non_null(strstr(buf, "\nwarn  dirty       vm.dirty_bytes=838860800"));
-        assert_non_null(strstr(buf, "Fix: Set vm.dirty_bytes=127M"));
+        assert_non_null(strstr(buf, "\ninfo  dirty       vm.dirty_bytes=838860800"));
+        assert_non_null(strstr(buf, "\nerror config      "));
+        assert_non_null(strstr(buf, "Fix: Correct the file"));
         assert_non_null(strstr(buf, "\ninfo  cri-o       Not installed"));
         free(buf);
 }
@@ -511,6 +515,34 @@ static void test_meant_adj_not_flagged(void **state)
         assert_true(backupd);
 }
 
+/* "writeback": "off": nothing bounds those writers, so the host-wide
+ * setting is the advice; with a policy in force it never is. */
+static void test_dirty_advice_follows_policy(void **state)
+{
+        (void)state;
+        char cfg[] = "/tmp/og-doctor-XXXXXX", root[256];
+        int fd = mkstemp(cfg);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, "{\"writeback\": \"off\"}", 20), 20);
+        close(fd);
+        snprintf(root, sizeof(root), "%s/v1dirty", DOC);
+        struct doctor_opts o = {.root = root, .config = cfg};
+        struct doctor_report *r = malloc(sizeof(*r));
+        struct og_error err = {0};
+        assert_non_null(r);
+        assert_int_equal(doctor_run(&o, r, &err), 0);
+        bool advised = false;
+        for (size_t j = 0; j < r->n; j++)
+                advised |= !strcmp(r->f[j].check, "dirty") && r->f[j].level == DOCTOR_WARN &&
+                           strstr(r->f[j].todo, "vm.dirty_bytes=127M") != NULL;
+        assert_true(advised);
+        const struct doctor_report *a = report("v1dirty");
+        for (size_t j = 0; j < a->n; j++)
+                assert_null(strstr(a->f[j].todo, "vm.dirty_bytes="));
+        free(r);
+        unlink(cfg);
+}
+
 /* dockerd's GET /info, as 20.10 answers: the default runtime now and the
  * one whose path is the shim, whichever order they come in. */
 static void test_docker_info(void **state)
@@ -537,6 +569,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_docker_info),
+                cmocka_unit_test(test_dirty_advice_follows_policy),
                 cmocka_unit_test(test_meant_adj_not_flagged),
                 cmocka_unit_test(test_findings),
                 cmocka_unit_test(test_each_check_once),
