@@ -155,21 +155,23 @@ int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret
                 return og_error_set(err, -EFBIG, "%s is larger than %zu bytes", name, max);
         /* more than st_size: it is being rewritten; /proc files say 0 */
         size_t cap = st.st_size > 0 ? (size_t)st.st_size : max;
-        _cleanup_free_ char *buf = malloc(cap + 1);
+        char *buf = malloc(cap + 1);
         if (!buf)
                 return og_error_set(err, -ENOMEM, "out of memory");
         ssize_t n = fileio_read_fd(fd, buf, cap + 1); /* a file that grew fails */
-        if (n == -EFBIG)
+        if (n < 0) {
+                free(buf);
+                if (n != -EFBIG)
+                        return og_error_set(err, (int)n, "reading %s: %s", name,
+                                            strerror((int)-n));
                 return st.st_size > 0 ? og_error_set(err, -EAGAIN, "%s changed while being "
                                                      "read; try again", name)
                                       : og_error_set(err, -EFBIG, "%s is larger than %zu "
                                                      "bytes", name, max);
-        if (n < 0)
-                return og_error_set(err, (int)n, "reading %s: %s", name, strerror((int)-n));
-        size_t len = (size_t)n;
+        }
         if (ret_mode)
                 *ret_mode = st.st_mode & 07777;
-        *ret_len = len;
-        *ret = TAKE_PTR(buf);
+        *ret_len = (size_t)n;
+        *ret = buf;
         return 0;
 }
