@@ -31,9 +31,11 @@ void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a);
 void hook_dirty_update(const struct og_config *cfg, const struct hook_env *env);
 
 struct verdict;
-/* The metrics textfile and the termination message, after the verdict log. */
-void hook_outputs(const struct og_config *cfg, const char *id, const char *bundle,
-                  const struct verdict *v);
+struct hook_state;
+/* The journal entry, the metrics textfile and the termination message,
+ * after the verdict log. */
+void hook_outputs(const struct og_config *cfg, const struct hook_state *hs,
+                  const struct verdict *v, int64_t peak);
 /* The metrics file poststop writes, or NULL when none. */
 const char *hook_metrics_path(const struct og_config *cfg);
 

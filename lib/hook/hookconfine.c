@@ -5,6 +5,7 @@
 #include "cgroup.h"
 #include "hook.h"
 #include "dirtyctl.h"
+#include "journal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -146,6 +147,8 @@ int hook_confine(enum hook_stage stage, const struct og_config *cfg, struct og_e
         hookconfine_rules(stage, cfg, "/proc", dirtyctl_vm_dir(), cgroup ? cg : NULL, 0, &r);
         rc[1] = landlock(&r, &e[1]);
         first_layer = stage;
+        if (stop) /* the filter allows no connect() */
+                (void)journal_open(NULL);
         rc[2] = confine_seccomp(stage == HOOK_STAGE_CREATE ? CONFINE_HOOK_CREATE
                                 : stop                     ? CONFINE_HOOK_POSTSTOP
                                                            : CONFINE_HOOK,

@@ -6,6 +6,8 @@
 #include "hook.h"
 
 #include "fileio.h"
+#include "hookstate.h"
+#include "journal.h"
 #include "metrics.h"
 #include "spec.h"
 #include "statedir.h"
@@ -76,9 +78,21 @@ static void termination_message(const struct og_config *cfg, const char *id, con
                 hook_log(LOG_WARNING, "%.12s: no termination message: %s", id, err.msg);
 }
 
-void hook_outputs(const struct og_config *cfg, const char *id, const char *bundle,
-                  const struct verdict *v)
+/* journald, when it runs (the socket was connected before confinement) */
+static void journal(const struct hook_state *hs, const struct verdict *v, int64_t peak)
 {
-        count(cfg, id, v);
-        termination_message(cfg, id, bundle, v);
+        struct journal_verdict j = {hs->id, hs->cgroup, hs->bundle[0] ? hs->bundle : NULL, v,
+                                    hs->limit_bytes, peak,
+                                    hs->oom_score_adj == OG_NONE ? 0 : (int)hs->oom_score_adj};
+        int r = journal_send(&j);
+        if (r < 0 && r != -ENOTCONN)
+                hook_log(LOG_WARNING, "%.12s: the journal entry: %s", hs->id, strerror(-r));
+}
+
+void hook_outputs(const struct og_config *cfg, const struct hook_state *hs,
+                  const struct verdict *v, int64_t peak)
+{
+        journal(hs, v, peak);
+        count(cfg, hs->id, v);
+        termination_message(cfg, hs->id, hs->bundle, v);
 }

@@ -341,7 +341,7 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
                          hs->id, cfg->verdict_log, err.msg[0] ? err.msg : "out of memory");
         hook_log(v->kind == VERDICT_NONE ? LOG_INFO : LOG_WARNING, "%.12s: %s: %s", hs->id,
                  verdict_kind_name(v->kind), v->summary);
-        hook_outputs(cfg, hs->id, hs->bundle, v);
+        hook_outputs(cfg, hs, v, peak);
 }
 
 static int64_t mono_ms(void)

@@ -63,6 +63,25 @@ PY
 for _ in $(seq 50); do scrape memcg >/dev/null 2>&1 && break; sleep 0.1; done
 check "node_exporter serves its metrics on 127.0.0.1:$port" "scrape memcg >/dev/null"
 
+# journald's socket, as the hook finds it: a receiver on a /run private
+# to this mount namespace when the host runs no journald
+js=/run/systemd/journal/socket jpid=
+if [ ! -S "$js" ]; then
+        mount -t tmpfs -o size=1m,mode=755 oomguard-run /run && mkdir -p /run/systemd/journal
+        python3 - "$js" "$tmp/journal.raw" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", buffering=0) as out:
+    while True:
+        out.write(s.recv(65536) + b"\n--\n")
+PY
+        jpid=$!
+        trap 'kill $ne_pid $jpid 2>/dev/null; wait $ne_pid $jpid 2>/dev/null; umount /run 2>/dev/null; runc_cleanup' EXIT
+        for _ in $(seq 50); do [ -S "$js" ] && break; sleep 0.1; done
+fi
+entry() { awk -v id="CONTAINER_ID_FULL=$1" 'BEGIN {RS="\n--\n"} index($0, id "\n") {print}' "$tmp/journal.raw"; }
+
 # 1. one PID-1 OOM death: +1
 m0=$(scrape memcg)
 bundle p1-$$ $L - /bin/oomguard-hog 512
@@ -70,6 +89,11 @@ st=$(run p1-$$); v=$(verdict p1-$$)
 m1=$(scrape memcg)
 check "a PID-1 OOM (exit $st, verdict $(field "$v" verdict)): oomguard_deaths_total{verdict=\"memcg\"} $m0 -> $m1, exactly +1" "[ '$(field "$v" verdict)' = memcg ] && [ $m1 -eq $((m0 + 1)) ]"
 check "node_exporter reports no textfile error" "! grep -qi 'error' '$tmp/ne.log'" || cat "$tmp/ne.log"
+if [ -n "$jpid" ]; then
+        e=$(entry p1-$$)
+        check "journald: one structured entry, SYSLOG_IDENTIFIER=oomguard, OOMGUARD_VERDICT=memcg, CONTAINER_ID_FULL, the memcg MESSAGE_ID" \
+                "grep -qx SYSLOG_IDENTIFIER=oomguard <<<\"\$e\" && grep -qx OOMGUARD_VERDICT=memcg <<<\"\$e\" && grep -qx MESSAGE_ID=4e6fe5eb15ad463ca124d768c009fade <<<\"\$e\" && grep -qx PRIORITY=4 <<<\"\$e\" && grep -qx OOMGUARD_LIMIT_BYTES=$L <<<\"\$e\"" || echo "$e"
+fi
 check "the page-cache and last-death series are there" "grep -q '^oomguard_page_cache_deaths_total ' '$tmp/prom/oomguard.prom' && grep -q '^oomguard_last_death_timestamp_seconds{verdict=\"memcg\"} [1-9]' '$tmp/prom/oomguard.prom'"
 
 # 2. twenty OOM deaths at once: +20
@@ -99,7 +123,7 @@ bundle t2-$$ $L "$tl2" /bin/sh -c 'printf " and done" >>/dev/termination-log'
 st=$(run t2-$$)
 check "clean exit (exit $st): the termination log is only what the container wrote" "[ \"\$(cat '$tl2')\" = 'all good and done' ]"
 # a symlink planted at the host path while the container runs
-tl3="$tmp/kubelet/pod/c/22222222" target="$tmp/target"
+tl3="$tmp/kubelet/pod/c/22222222" target="$tmp/kubelet/pod/other" # inside the root: only O_NOFOLLOW stops it
 printf 'not yours\n' >"$target"; : >"$tl3"
 bundle t3-$$ $L "$tl3" /bin/sh -c 'sleep 1; exec /bin/oomguard-hog 512'
 (sleep 0.3; rm -f "$tl3"; ln -s "$target" "$tl3") &
