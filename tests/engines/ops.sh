@@ -107,6 +107,27 @@ check "prerm: vm.dirty_* back to the administrator's values (ratios 20 / 10) bef
 check "no docker command fails: run, ps" "dk run --rm --network none bb:1 true && dk ps -a >/dev/null"
 check "no containerd task stuck" "[ -z \"\$(stuck_tasks)\" ]"
 docker_stop
+
+# ---- forced removal with a guarded container running: the package's
+# binaries are copies here, removed as dpkg would between prerm and postrm
+POSTRM=$(realpath "$here/../../packaging/deb/postrm")
+bin=$ENG_TMP/bin lib=$ENG_TMP/lib; mkdir -p "$bin"
+cp "$SHIM" "$HOOK" "$bin/"
+docker_start "$bin/oomguard-shim" default || bad "dockerd starts with the copied shim"
+dj=$ENG_TMP/docker/daemon.json
+e=$(run_d)
+check "forced: a guarded container runs (the hook beside the copied shim)" "[ -n '$e' ] && [ -d $ENG_TMP/state/$e ]"
+OOMGUARD_FORCE_REMOVE=1 OOMGUARD_LIB_DIR=$lib OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove >"$ENG_TMP/p5.out" 2>&1; st=$?
+rm -f "$bin/oomguard-shim" "$bin/oomguard-hook"
+OOMGUARD_LIB_DIR=$lib OOMGUARD_BIN_DIR=$bin sh "$POSTRM" remove >>"$ENG_TMP/p5.out" 2>&1 || st=1
+check "forced: prerm and postrm go through, saying what they leave" "[ $st -eq 0 ] && grep -q 'delete both once dockerd is restarted' $ENG_TMP/p5.out" || cat "$ENG_TMP/p5.out"
+check "forced: docker exec into the running container works" "[ \"\$(dk exec $e echo in 2>&1)\" = in ]"
+t0=$(date +%s); dk stop -t 2 "$e" >/dev/null 2>&1; st=$?; took=$(($(date +%s) - t0))
+check "forced: docker stop ends normally and in time (${took}s)" "[ $st -eq 0 ] && [ $took -lt 8 ]"
+check "forced: docker rm works" "dk rm $e >/dev/null"
+check "forced: a new container runs" "[ \"\$(dk run --rm --network none bb:1 echo hi 2>&1)\" = hi ]"
+check "forced: no docker command fails (ps), no containerd task stuck" "dk ps -a >/dev/null && [ -z \"\$(stuck_tasks)\" ]"
+docker_stop
 eng_cleanup
 check "teardown: no daemon, container or cgroup of ours left" "[ -z \"\$(eng_leftover_pids)\" ] && [ ! -e $ENG_MEMCG ]"
 finish
