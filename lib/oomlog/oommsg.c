@@ -403,8 +403,8 @@ bool om_parse_cpuset(const char *m, size_t n, struct om_cpuset *ret)
 
 bool om_parse_counter(const char *m, size_t n, struct om_counter *ret)
 {
-        ret->usage_kb = int_after(m, n, "usage ");
-        ret->limit_kb = int_after(m, n, "limit ");
+        ret->usage_kb = kb_after(m, n, "usage ");
+        ret->limit_kb = kb_after(m, n, "limit ");
         ret->failcnt = int_after(m, n, "failcnt ");
         return ret->usage_kb != OG_NONE;
 }

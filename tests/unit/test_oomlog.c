@@ -430,6 +430,22 @@ static void test_text_says_when_it_infers(void **state)
         oomlog_result_free(&r);
 }
 
+static void test_counter_separators_and_cuts(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "[9.0] Task in /a/b killed as a result of limit of /a\n"
+                "[9.0] memory: usage 1,048,576kB, limit 1,048,576kB, failcnt 12\n"
+                "[9.0] memory+swap: usage 2097152kB, limit 20971\n"
+                "[9.1] Memory cgroup out of memory: Killed process 5 (x) total-vm:9kB, anon-rss:8kB, file-rss:0kB\n");
+        assert_int_equal(r.n_kills, 1);
+        assert_int_equal(r.kills[0].memcg_usage_kb, 1048576);
+        assert_int_equal(r.kills[0].memcg_limit_kb, 1048576);
+        assert_int_equal(r.kills[0].memsw_usage_kb, 2097152);
+        assert_true(r.kills[0].memsw_limit_kb == OG_NONE); /* cut mid-digit */
+        oomlog_result_free(&r);
+}
+
 static void test_event_gap_splits(void **state)
 {
         (void)state;
@@ -640,6 +656,7 @@ int main(void)
                 cmocka_unit_test(test_wrapped_lines),
                 cmocka_unit_test(test_bare_line_takes_previous_time),
                 cmocka_unit_test(test_wrappers),
+                cmocka_unit_test(test_counter_separators_and_cuts),
                 cmocka_unit_test(test_text_says_when_it_infers),
                 cmocka_unit_test(test_kmsg_wall_clock),
                 cmocka_unit_test(test_kmsg_elided_path),
