@@ -73,9 +73,3 @@ enum rootfs_libc rootfs_libc(const char *bundle, const char *root_path)
         close(root);
         return k;
 }
-
-const char *rootfs_libc_name(enum rootfs_libc k)
-{
-        static const char *const names[] = {"unknown", "glibc", "musl", "static"};
-        return names[k];
-}

@@ -16,5 +16,4 @@ enum rootfs_libc {
 
 /* root_path as config.json writes it: absolute, or relative to bundle. */
 enum rootfs_libc rootfs_libc(const char *bundle, const char *root_path);
-const char *rootfs_libc_name(enum rootfs_libc k);
 #endif
