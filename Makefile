@@ -213,9 +213,11 @@ check-load: $(SUITE_BINS)
 	bash tests/load/load.sh
 
 # dockerd, containerd and podman started by the test itself (see tests/engines/lib.sh)
+# the engines themselves first (selftest: each starts, runs a container,
+# leaves nothing), then oomguard registered in them
+ENGINE_SUITES := selftest engines ops
 check-engines: $(SUITE_BINS)
-	bash tests/engines/engines.sh
-	bash tests/engines/ops.sh
+	bash tests/lib/run-suites.sh check-engines $(ENGINE_SUITES:%=tests/engines/%.sh)
 
 check-pkg: deb
 	DEB=$$(ls $(BUILD)/oomguard_$(VERSION)_*.deb) bash tests/pkg/deb.sh
