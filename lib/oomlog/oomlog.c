@@ -400,10 +400,18 @@ bool oomlog_newest_first(const char *buf, size_t len)
                 const char *nl = memchr(s, '\n', (size_t)(end - s));
                 const char *e = nl ? nl : end;
                 struct logline ll;
-                logline_parse(s, (size_t)(e - s) < 512 ? (size_t)(e - s) : 512, &ll);
+                const char *s0 = s;
+                size_t n0 = (size_t)(e - s) < 512 ? (size_t)(e - s) : 512;
+                logline_parse(s, n0, &ll);
                 s = nl ? nl + 1 : end;
                 if (ll.source == LOGLINE_OTHER)
                         continue;
+                if (ll.mono < 0 && ll.wall < 0 && maybe_wrapped(s0, n0)) {
+                        struct unwrap u; /* a JSON record or journal field */
+                        unwrap_line(s0, n0, NULL, 0, &u);
+                        ll.mono = u.mono;
+                        ll.wall = u.wall;
+                }
                 double t = -1;
                 if (ll.mono >= 0 && kind != 2)
                         t = ll.mono, kind = 1;

@@ -279,7 +279,8 @@ static bool parse_field(struct scan s, bool indented, char *out, size_t cap,
         if (str_is(key, "MESSAGE")) {
                 r->kind = UNWRAP_MESSAGE;
                 size_t n = v.n < cap ? v.n : cap;
-                memcpy(out, v.p, n);
+                if (n > 0)
+                        memcpy(out, v.p, n);
                 r->out_len = n;
                 return true;
         }

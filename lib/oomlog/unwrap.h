@@ -27,7 +27,8 @@ struct unwrap {
         size_t out_len; /* decoded bytes; '\n' separates kernel lines */
 };
 
-/* Decode the line [buf, buf+len) into out (cap bytes). */
+/* Decode the line [buf, buf+len) into out (cap bytes; 0 for the record's
+ * time and source only). */
 void unwrap_line(const char *buf, size_t len, char *out, size_t cap,
                  struct unwrap *ret);
 

@@ -299,6 +299,13 @@ static const struct {
         {"event object, escapes, cut mid-object",
          "{\"kind\":\"Event\",\"reason\":\"OOMKilling\",\"message\":\"Memory cgroup out of memory: Killed process 7 (a\\u0062c) total-vm:9kB, anon-rss:5kB, file-rss:0kB\\n\",\"source\":{\"comp",
          7, 5, OOM_SCOPE_MEMCG_UNRESOLVED},
+        {"Loki export, newest first",
+         "{\"timestamp\":\"2024-02-03T19:57:12.130Z\",\"line\":\"Memory cgroup out of memory: Killed process 55 (app) total-vm:9kB, anon-rss:7kB, file-rss:0kB\"}\n"
+         "{\"timestamp\":\"2024-02-03T19:57:11.125Z\",\"line\":\"[  55]     0    55    28100    26296      66       3        0          999 app\"}\n"
+         "{\"timestamp\":\"2024-02-03T19:57:10.124Z\",\"line\":\"[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\"}\n"
+         "{\"timestamp\":\"2024-02-03T19:57:09.120Z\",\"line\":\"Task in /k/p/c killed as a result of limit of /k/p\"}\n"
+         "{\"timestamp\":\"2024-02-03T19:57:08.110Z\",\"line\":\"app invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\"}\n",
+         55, 7, OOM_SCOPE_ANCESTOR},
         {"journalctl -o verbose",
          "Sat 2024-02-03 19:57:08.123456 UTC [s=a;i=1;b=d;m=3e;t=61;x=1]\n"
          "    _TRANSPORT=kernel\n    PRIORITY=3\n    SYSLOG_IDENTIFIER=kernel\n"
