@@ -303,6 +303,9 @@ static const struct allow allow[] = {
         ANY(HOOK, inotify_init1),     /* v2: memory.events; the state directory */
         ANY(HOOK, inotify_add_watch),
         ANY(HOOK, pidfd_open),        /* the init process's exit; the watcher's */
+        /* its exit status: PIDFD_GET_INFO, struct pidfd_info's first
+         * version (64 bytes), lib/hook/watcher.c */
+        EQ(CREATE, ioctl, 1, 0xc040ff0bUL),
         /* libc */
         ANY(ALL, rt_sigaction),
         ANY(ALL, rt_sigprocmask),

@@ -276,6 +276,17 @@ static void end_of_life(const struct hook_state *hs, const struct evidence *ev,
         in->writeback = ev->writeback;
 }
 
+/* v1 with a memory+swap limit equal to the limit (swap "none") counts no
+ * failcnt on Linux 6.18: a peak within 512 KiB of the limit (the
+ * watcher snapshots when usage crosses that line) is at least one hit. */
+static void near_limit(const struct hook_state *hs, int64_t peak, struct verdict_input *in)
+{
+        if (hs->cgroup_version == 1 && in->limit_hits == 0 && peak != OG_NONE &&
+            hs->limit_bytes > 0 && hs->limit_bytes < (INT64_C(1) << 50) &&
+            peak >= hs->limit_bytes - 512 * 1024)
+                in->limit_hits = 1;
+}
+
 /* The parents now (they outlive the container) against create's baseline. */
 static void parents_now(const struct hook_state *hs, struct verdict_parent *out,
                         struct verdict_limit *lim)
@@ -430,6 +441,7 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
         end_of_life(hs, ev, &in);
         int64_t peak;
         counters_now(hs, ev, &in.counters, &peak);
+        near_limit(hs, peak, &in);
         struct verdict v;
         verdict_decide(&in, &v);
         pagecache_amend(&v, kills, hs->writeback);

@@ -62,6 +62,29 @@ fail:
         return -1;
 }
 
+/* v1: an eventfd the kernel signals when usage crosses a threshold just
+ * under the limit: the moment the limit is reached, snapshotted (v1 with
+ * a memory+swap limit equal to the limit counts no failcnt on Linux 6.18,
+ * and the runtime may remove the cgroup before a later look). */
+#define NEAR_LIMIT (512 * 1024)
+static int threshold_v1(const char *dir, int64_t limit)
+{
+        char p[4096], reg[96];
+        if (limit <= 4 * NEAR_LIMIT || limit >= (INT64_C(1) << 50) ||
+            (size_t)snprintf(p, sizeof(p), "%s/memory.usage_in_bytes", dir) >= sizeof(p))
+                return -1;
+        int uf = open(p, O_RDONLY | O_CLOEXEC);
+        int efd = uf >= 0 ? eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) : -1;
+        snprintf(reg, sizeof(reg), "%d %d %" PRId64, efd, uf, limit - NEAR_LIMIT);
+        if (efd >= 0 && cgf_write(dir, "cgroup.event_control", reg) == 0)
+                return efd; /* uf stays open: the registration refers to it */
+        if (uf >= 0)
+                close(uf);
+        if (efd >= 0)
+                close(efd);
+        return -1;
+}
+
 /* v2: inotify on memory.events; IN_IGNORED when the cgroup goes */
 static int events_v2(const char *dir)
 {
@@ -299,11 +322,13 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                 /* a create gone meanwhile: no matter */
         }
         room_watch_init(&room, hs, state_dir);
-        struct pollfd p[4] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
-                              {room.fd, POLLIN, 0}};
+        int thfd = hs->cgroup_version == 1 ? threshold_v1(hs->cgroup_dir, hs->limit_bytes) : -1;
+        int64_t last_near = 0;
+        struct pollfd p[5] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
+                              {room.fd, POLLIN, 0}, {thfd, POLLIN, 0}};
         int64_t last_tick = dirtyctl_now_ms();
         for (;;) {
-                int n = init_gone ? 0 : poll(p, 4, room_watch_timeout(&room, IDLE_CHECK_MS));
+                int n = init_gone ? 0 : poll(p, 5, room_watch_timeout(&room, IDLE_CHECK_MS));
                 if (n < 0 && errno == EINTR)
                         continue;
                 bool oom_event = p[0].revents != 0;
@@ -350,6 +375,15 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                         room_watch_event(&room);
                 else if (n == 0)
                         room_watch_quiet(&room, hs);
+                /* near the limit: at most one snapshot every 50 ms */
+                if (p[4].revents) {
+                        drain(thfd);
+                        if (now - last_near >= 50 && !gone(hs, dirfd)) {
+                                last_near = now;
+                                if (!snapshot(dirfd, hs, ev, false, false, -1))
+                                        return;
+                        }
+                }
                 if ((own || tick || p[3].revents) && gone(hs, dirfd)) {
                         finish(dirfd, ev); /* the cgroup or our state is gone */
                         return;
