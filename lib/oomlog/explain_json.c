@@ -32,6 +32,7 @@ void explain_gen_kill(yajl_gen g, const struct oom_kill *k)
 {
         yajl_gen_map_open(g);
         jg_str(g, "scope", oom_scope_name(k->scope));
+        jg_str(g, "killer", "kernel"); /* every record parsed is a kernel OOM kill */
         jg_str(g, "constraint", k->constraint);
         jg_str(g, "oom_memcg", k->oom_memcg);
         jg_str(g, "task_memcg", k->task_memcg);

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int open_file(const char *dir, const char *file, int flags)
@@ -132,6 +133,14 @@ static int64_t oom_kill_at(int dfd)
 /* Adds the oom_kill of every cgroup below dfd (which it closes). */
 static void sum_children(int dfd, int depth, struct subtree_walk *w)
 {
+        struct stat st;
+        /* cgroupfs counts a directory's subdirectories in its link count:
+         * a leaf, as most containers are, is not listed (a file system
+         * that always says 1 is) */
+        if (fstat(dfd, &st) == 0 && st.st_nlink == 2) {
+                close(dfd);
+                return;
+        }
         DIR *d = fdopendir(dfd);
         if (!d) {
                 close(dfd);

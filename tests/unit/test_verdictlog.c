@@ -64,6 +64,8 @@ static void test_keys_and_fixture(void **state)
         int64_t pid;
         assert_int_equal(jsonv_i64(kills->u.array.values[0], "victim_pid", &pid), JSONV_OK);
         assert_int_equal(pid, 4242);
+        assert_int_equal(jsonv_str(kills->u.array.values[0], "killer", &s), JSONV_OK);
+        assert_string_equal(s, "kernel"); /* explain's kill records, shared */
         yajl_tree_free(doc);
         /* the CLI tests read this fixture: it must be what the writer writes */
         size_t len;
