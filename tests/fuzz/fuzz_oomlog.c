@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "explain.h"
 #include "oomlog.h"
+#include "unwrap.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -133,6 +134,25 @@ static void strict_pass(const uint8_t *data, size_t size)
         oomlog_result_free(&r);
 }
 
+/* Every line through the wrapper reader with a small output buffer: the
+ * decoded message never runs past it. */
+static void unwrap_pass(const uint8_t *data, size_t size)
+{
+        char out[16];
+        for (const char *s = (const char *)data, *end = s + size; s < end;) {
+                const char *nl = memchr(s, '\n', (size_t)(end - s));
+                const char *e = nl ? nl : end;
+                struct unwrap u;
+                unwrap_line(s, (size_t)(e - s), out, sizeof(out), &u);
+                if (u.out_len > sizeof(out) || (u.kind != UNWRAP_MESSAGE && u.out_len))
+                        abort();
+                unwrap_line(s, (size_t)(e - s), NULL, 0, &u);
+                if (u.out_len != 0)
+                        abort();
+                s = nl ? nl + 1 : end;
+        }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -159,5 +179,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         oomlog_result_free(&a);
         oomlog_result_free(&b);
         strict_pass(data, size);
+        unwrap_pass(data, size);
         return 0;
 }
