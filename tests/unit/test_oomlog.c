@@ -612,7 +612,7 @@ static void test_streaming_equals_buffer(void **state)
 }
 
 static const char *const contract[] = {
-        "scope", "constraint", "oom_memcg", "task_memcg", "victim_pid",
+        "scope", "killer", "constraint", "oom_memcg", "task_memcg", "victim_pid",
         "victim_comm", "victim_uid", "total_vm_kb", "anon_rss_kb",
         "file_rss_kb", "shmem_rss_kb", "oom_score_adj", "container_id",
         "pod_uid", "invoker_comm", "invoker_pid", "gfp_mask", "order",
