@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* oomguard-hook STAGE [--config PATH]: an OCI hook. Reads the container's
- * state on stdin. Never stops a container because of its own trouble
+/* oomguard-hook STAGE [--config PATH] [--runtime PATH]: an OCI hook. Reads
+ * the container's state on stdin. Never stops a container because of its own trouble
  * unless the configuration says fail_closed. */
 #include "hook.h"
 #include "hookconfine.h"
@@ -15,13 +15,16 @@
 static void usage(FILE *out)
 {
         fputs("Usage: oomguard-hook [createRuntime|prestart|poststop] [--config PATH]\n"
+              "                     [--runtime PATH]\n"
               "\n"
               "An OCI runtime hook: reads the container state on stdin. At create it\n"
               "applies oomguard's memory policy (oom_score_adj, swap, memory.high,\n"
               "memory.oom.group); at poststop it records how the container died in the\n"
               "verdict log. Without a stage it goes by the state's status.\n"
               "The configuration is --config, else $OOMGUARD_CONFIG, else\n"
-              "/etc/oomguard/config.json (see oomguard.json(5)).\n",
+              "/etc/oomguard/config.json (see oomguard.json(5)).\n"
+              "--runtime (added by oomguard-shim) records at create the runtime that\n"
+              "created the container, for the shim's later commands.\n",
               out);
 }
 
@@ -50,11 +53,13 @@ static void name_container(const struct oci_state *st, struct og_error *err)
         memcpy(err->msg, m, sizeof(m));
 }
 
-static int run(const char *stage_arg, const struct og_config *cfg, struct og_error *err)
+static int run(const char *stage_arg, const char *runtime, const struct og_config *cfg,
+               struct og_error *err)
 {
         struct oci_state st;
         struct hook_env env = {"/proc", getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG")
-                                                                : "/dev/kmsg"};
+                                                                : "/dev/kmsg",
+                               runtime};
         int r = ocistate_read_fd(STDIN_FILENO, &st, err);
         if (r < 0)
                 return r;
@@ -98,14 +103,17 @@ int main(int argc, char **argv)
 {
         static const struct option longopts[] = {
                 {"config", required_argument, NULL, 'c'},
+                {"runtime", required_argument, NULL, 'r'},
                 {"help", no_argument, NULL, 'h'},
                 {NULL, 0, NULL, 0},
         };
-        const char *config = getenv("OOMGUARD_CONFIG");
+        const char *config = getenv("OOMGUARD_CONFIG"), *runtime = NULL;
         int c;
         while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
                 if (c == 'c')
                         config = optarg;
+                else if (c == 'r')
+                        runtime = optarg;
                 else if (c == 'h') {
                         usage(stdout);
                         return 0;
@@ -125,7 +133,7 @@ int main(int argc, char **argv)
         const char *stage = optind < argc ? argv[optind] : NULL;
         if (confine(stage_of(stage), &cfg) < 0)
                 return 1;
-        if (run(stage, &cfg, &err) >= 0)
+        if (run(stage, runtime, &cfg, &err) >= 0)
                 return 0;
         hook_log(LOG_ERR, "%s; %s", err.msg,
                  cfg.fail_closed ? "refusing the container (fail_closed)"

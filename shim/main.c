@@ -85,7 +85,7 @@ static int check_id(const struct og_config *cfg, const struct runc_argv *a)
         return cfg->fail_closed ? -1 : 0;
 }
 
-static int prepare(const struct og_config *cfg, const char *cfg_path,
+static int prepare(const struct og_config *cfg, const char *cfg_path, const char *runtime,
                    const struct runc_argv *a)
 {
         char hook[PATH_MAX], lib[PATH_MAX], shown[96];
@@ -97,6 +97,7 @@ static int prepare(const struct og_config *cfg, const char *cfg_path,
                 .hook_config = cfg_path && cfg_path[0] == '/' ? cfg_path : NULL,
                 .host_mem = proc_mem_total("/proc"),
                 .window = cfg->writeback_window,
+                .runtime = runtime,
         };
         struct shim_writeback wb = {.mode = cfg->writeback, .library = library_path(lib, sizeof(lib))};
         struct og_error ferr = {0};
@@ -153,11 +154,8 @@ int main(int argc, char **argv)
         }
         if (how == SHIM_RUNTIME_FALLBACK && act)
                 shim_alert(&a, "%s", err.msg);
-        if (creating && prepare(&cfg, cfg_path, &a) < 0)
+        if (creating && prepare(&cfg, cfg_path, runtime, &a) < 0)
                 return 1;
-        if (creating && shim_record_runtime(cfg.state_dir, a.id, runtime, &err) < 0)
-                shim_log(&a, LOG_WARNING, "cannot record the runtime %s: %s; later commands "
-                         "follow the configuration", runtime, err.msg);
         if (act && !strcmp(a.command, "delete") && shim_snapshot(&cfg, a.id, &err) < 0) {
                 char shown[96];
                 shim_log(&a, LOG_WARNING, "%s: keeping the last counters: %s",

@@ -38,4 +38,11 @@ int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len);
 int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
                     struct og_error *err);
 
+/* In a container's state directory: the runtime that created it (an
+ * absolute path), when it came through oomguard-shim. The hook writes it
+ * at create (the shim names it in the hook's arguments), so a create that
+ * never reached the hook leaves nothing; the shim sends every later
+ * command for the container there. */
+#define HOOKSTATE_RUNTIME "runtime"
+
 #endif

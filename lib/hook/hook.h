@@ -12,6 +12,7 @@
 struct hook_env {
         const char *proc_root; /* "/proc" */
         const char *kmsg;      /* "/dev/kmsg" */
+        const char *runtime;   /* --runtime: recorded at create (HOOKSTATE_RUNTIME); NULL */
 };
 
 int hook_create(const struct og_config *cfg, const struct oci_state *st,

@@ -135,7 +135,7 @@ static void record_times(struct hook_state *hs)
 }
 
 static int save_state(const struct og_config *cfg, const struct hook_state *hs,
-                      struct og_error *err)
+                      const char *runtime, struct og_error *err)
 {
         _cleanup_free_ char *json = NULL;
         size_t len;
@@ -146,6 +146,8 @@ static int save_state(const struct og_config *cfg, const struct hook_state *hs,
         if (r < 0 || d < 0)
                 return r < 0 ? r : -EBADF;
         r = statedir_write(d, "state.json", json, len, err);
+        if (r == 0 && runtime && runtime[0] == '/' && !memchr(runtime, '\n', strlen(runtime)))
+                r = statedir_write(d, HOOKSTATE_RUNTIME, runtime, strlen(runtime), err);
         close(d);
         return r;
 }
@@ -237,7 +239,7 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         hs.oom_score_adj = pol.oom_score_adj;
         hs.init_start = start_time(env->proc_root, st->pid);
         record_times(&hs);
-        r = save_state(cfg, &hs, err);
+        r = save_state(cfg, &hs, env->runtime, err);
         if (r == 0)
                 ensure_watcher(cfg, &hs);
         if (r == 0 && !strcmp(hs.writeback, "host"))

@@ -28,10 +28,9 @@ extern const char *const shim_runtime_dirs[];
  * level) and syslog; stderr only when there is no --log file. */
 void shim_alert(const struct runc_argv *a, const char *fmt, ...) OG_PRINTF(2, 3);
 
-/* The runtime that created container id, kept in its state directory. */
-int shim_record_runtime(const char *state_dir, const char *id, const char *runtime,
-                        struct og_error *err);
-/* ret: the absolute path recorded; -ENOENT when none. */
+/* The runtime that created container id, as the hook recorded it in its
+ * state directory (HOOKSTATE_RUNTIME): ret, an absolute path; -ENOENT
+ * when none. */
 int shim_recorded_runtime(const char *state_dir, const char *id, char *ret, size_t cap);
 
 /* The runtime to exec: the recorded one while it exists, else the one

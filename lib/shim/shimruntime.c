@@ -1,31 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Which runtime a container belongs to: the shim records the one that
- * created it in the container's state directory, and every later command
+/* Which runtime a container belongs to: the hook records the one that
+ * created it in the container's state directory (the shim names it in the
+ * hook's arguments), and every later command
  * (start, exec, kill, delete, …) goes to that one, whatever the
  * configuration says by then. */
 #define _GNU_SOURCE
 #include "shim.h"
 
+#include "hookstate.h"
 #include "ocistate.h"
 #include "statedir.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-
-#define RUNTIME_FILE "runtime"
-
-int shim_record_runtime(const char *state_dir, const char *id, const char *runtime,
-                        struct og_error *err)
-{
-        if (!oci_id_valid(id, strlen(id)))
-                return 0; /* no state for it: later commands follow the configuration */
-        _cleanup_close_ int d = -1;
-        int r = statedir_open(state_dir, id, true, &d, err);
-        if (r < 0)
-                return r;
-        return statedir_write(d, RUNTIME_FILE, runtime, strlen(runtime), err);
-}
 
 int shim_recorded_runtime(const char *state_dir, const char *id, char *ret, size_t cap)
 {
@@ -36,7 +24,7 @@ int shim_recorded_runtime(const char *state_dir, const char *id, char *ret, size
         if (r < 0)
                 return r;
         size_t len;
-        if ((r = statedir_read(d, RUNTIME_FILE, ret, cap, &len, NULL)) < 0)
+        if ((r = statedir_read(d, HOOKSTATE_RUNTIME, ret, cap, &len, NULL)) < 0)
                 return r;
         return ret[0] == '/' && len == strlen(ret) ? 0 : -EINVAL;
 }

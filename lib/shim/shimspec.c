@@ -44,6 +44,10 @@ static char *hook_entry(const struct shim_plan *plan, int timeout, const char *s
                 jg_strval(g, "--config");
                 jg_strval(g, plan->hook_config);
         }
+        if (plan->runtime && !strcmp(stage, "createRuntime")) {
+                jg_strval(g, "--runtime");
+                jg_strval(g, plan->runtime);
+        }
         jg_strval(g, stage);
         yajl_gen_array_close(g);
         jg_int(g, "timeout", timeout);

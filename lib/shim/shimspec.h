@@ -24,6 +24,8 @@ struct shim_plan {
                                   * preload itself is mounted (tests only) */
         int64_t window;          /* its window in bytes */
         const char *writeback;   /* "preload", "host" or NULL: the annotation for the hook */
+        const char *runtime;     /* the runtime the shim hands over to, for the hook to
+                                  * record (HOOKSTATE_RUNTIME); NULL: none */
 };
 
 /* Where the write-window library appears inside the container. */
