@@ -22,6 +22,7 @@
 #   VMP_SETUP=no  do not install missing Debian packages (tools/deps.sh
 #               vm-production)
 #   VMP_APPEND  words for every guest's kernel command line
+#   GC_RUNS NP_ROOM PC_RUNS PC_MIB  scenario sizes, passed into the guests
 #   VMP_SSH_PORT  (development) the guest's sshd on this host port
 #               (127.0.0.1); the guest stays up after its scenarios until
 #               its timeout: ssh -i $VMP_CACHE/<key>/id_ed25519 -p PORT root@127.0.0.1
@@ -131,6 +132,10 @@ payload() {
                 echo "GUEST=$g CGV=$cgv"
                 echo "SCENARIOS=\"$*\""
                 for s; do echo "TIMEOUT_${s//-/_}=$(hdr "$here/scenarios/$s.sh" timeout 300)"; done
+                # the scenarios' sizes, when set here
+                for v in GC_RUNS NP_ROOM PC_RUNS PC_MIB; do
+                        [ -z "${!v:-}" ] || echo "export $v=${!v}"
+                done
         } >"$d/run.conf"
         mkfs.ext4 -q -F -L ogrun -d "$d" "$work/$g.run.img" 64M >/dev/null
 }
@@ -172,8 +177,11 @@ boot() {
                 -device nvme-ns,drive=slow,bus=nvme0,nsid=3 "${net[@]}" \
                 -kernel "$KDIR/vmlinuz" \
                 -append "root=/dev/nvme0n1 rw console=ttyS0 panic=-1 oops=panic loglevel=3 $cmdline${VMP_APPEND:+ $VMP_APPEND}" \
-                </dev/null >"$work/$g.qemu" 2>&1
+                </dev/null >"$work/$g.qemu" 2>&1 &
+        echo $! >"$work/$g.pid" # timeout leads a process group of its own: cleanup ends it
+        wait $!
         rc=$?
+        rm -f "$work/$g.pid"
         tr -d '\r' <"$work/$g.console.raw" >"$work/$g.console"
         tr -d '\r' <"$work/$g.report.raw" >"$work/$g.report"
         rm -f "$work/$g.console.raw" "$work/$g.report.raw" "$work/$g.slow.img"
@@ -199,8 +207,12 @@ done <<<"$ALL_GUESTS"
 say "setup $((SECONDS - t_start)) s; kernel $(cat "$KDIR/release"); $(basename "$DEB")"
 
 pids=()
-cleanup() { # only the boots this run started
-        local p
+cleanup() { # only the boots this run started, and their QEMUs
+        local p x
+        for x in "${selected[@]}"; do
+                read -r g _ <<<"$x"
+                [ ! -s "$work/$g.pid" ] || kill "$(cat "$work/$g.pid")" 2>/dev/null
+        done
         for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null; done
 }
 trap cleanup EXIT

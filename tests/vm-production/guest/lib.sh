@@ -82,7 +82,7 @@ memcg_dir() {
 
 # ---- engines ------------------------------------------------------------
 # dk_run NAME [DOCKER RUN OPTIONS...] -- CMD...: `docker run` in the
-# foreground, no network, the busybox image. Sets DK_RC (docker run's
+# foreground, no network, the busybox image (or $DK_IMAGE). Sets DK_RC (docker run's
 # status), DK_ID, DK_OOM (State.OOMKilled), DK_EXIT (State.ExitCode);
 # output in $OUT/NAME.out and .err. The container is removed.
 dk_run() {
@@ -91,7 +91,7 @@ dk_run() {
         while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
         shift
         docker rm -f "$name" >/dev/null 2>&1
-        docker run --name "$name" --network none "${opts[@]}" "$BB" "$@" \
+        docker run --name "$name" --network none "${opts[@]}" "${DK_IMAGE:-$BB}" "$@" \
                 >"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null
         DK_RC=$?
         case $DK_RC in 125 | 126 | 127) note "docker run $name: exit $DK_RC: $(head -c 400 "$OUT/$name.err")" ;; esac

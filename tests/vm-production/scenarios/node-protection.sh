@@ -20,8 +20,12 @@ hp=/proc/sys/vm/nr_hugepages
 release() { echo 0 >"$hp"; }
 trap release EXIT
 
-# kern_kills MARK: the kernel's "Killed process" records after line MARK of dmesg
-kern_kills() { dmesg | awk -v m="$1" 'NR > m && /Killed process/'; }
+# kern_kills MARK: the kernel's "Killed process" records stamped after MARK
+# (seconds since boot; the ring may have wrapped since, so not a line count)
+kern_kills() {
+        dmesg | awk -v m="$1" '/Killed process/ { t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 > m) print }'
+}
+now_s() { cut -d' ' -f1 /proc/uptime; }
 # daemon UNIT: start the host daemon as a systemd service; sets DPID
 daemon() {
         systemd-run -q --unit="$1" -p OOMScoreAdjust=0 /vm/bin/memhog -n 256 -H
@@ -54,7 +58,7 @@ bindgrow=(--mount type=bind,src=/vm/bin/grow,dst=/bin/grow,options=rbind:ro)
 # ---- without oomguard --------------------------------------------------------
 daemon ogd-bare
 note "without oomguard: host daemon pid $DPID, oom_score_adj $(cat /proc/"$DPID"/oom_score_adj)"
-mark=$(dmesg | wc -l)
+mark=$(now_s)
 grow_ctr np-bare "${bindgrow[@]}"
 wait_for 300 grep -q holding "$OUT/np-bare.out"
 first=$(kern_kills "$mark" | head -n 1)
@@ -71,7 +75,7 @@ systemctl stop ogd-bare 2>/dev/null
 # ---- with oomguard -------------------------------------------------------------
 daemon ogd-guarded
 sshd1=$(sshd_pid)
-mark=$(dmesg | wc -l)
+mark=$(now_s)
 grow_ctr np-guarded --runc-binary /usr/bin/oomguard-shim "${bindgrow[@]}"
 wait "$GJOB"
 rc=$?
