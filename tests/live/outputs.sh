@@ -103,7 +103,8 @@ for i in $(seq 20); do run s$i-$$ >/dev/null & pids+=($!); done
 wait "${pids[@]}" # not node_exporter
 n=0; for i in $(seq 20); do [ "$(field "$(verdict s$i-$$)" verdict)" = memcg ] && n=$((n + 1)); done
 m2=$(scrape memcg)
-check "20 concurrent OOM deaths ($n memcg verdicts): $m1 -> $m2, exactly +20" "[ $n -eq 20 ] && [ $m2 -eq $((m1 + 20)) ]"
+check "20 concurrent OOM deaths ($n memcg verdicts): $m1 -> $m2, exactly +20" "[ $n -eq 20 ] && [ $m2 -eq $((m1 + 20)) ]" ||
+        for i in $(seq 20); do v=$(verdict s$i-$$); echo "  s$i: $(field "$v" verdict) $(field "$v" summary)"; done
 n0=$(scrape none)
 bundle ok-$$ $L - /bin/true
 run ok-$$ >/dev/null
