@@ -203,7 +203,7 @@ $(BUILD)/tests/confprobe: tests/live/confprobe.c $(BUILD)/liboomguard.a
 # The live suites, in order (add a suite: its file name here). Every one
 # runs even when another fails; tests/lib/run-suites.sh reports once.
 LIVE_SUITES := run hook runc shim hostile forge-watch forge-kmsg forge-input forge-host \
-	confine preload outputs sysbox
+	confine preload outputs sysbox deaths
 check-live: $(SUITE_BINS)
 	bash tests/lib/run-suites.sh check-live $(LIVE_SUITES:%=tests/live/%.sh)
 

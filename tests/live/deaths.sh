@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Every memory death gets the right verdict, with real runc containers
+# (cgroup v1 here): the init's exit code or signal, limit hits, limit-hit
+# for an ENOMEM without a kill, and DEATHS_N containers (200) ending with
+# varied codes and signals whose recorded exit status must match runc's
+# (>= 99 % known, never wrong). Same namespace set-up as runc.sh.
+set -uo pipefail
+here=$(dirname "$(realpath "$0")")
+# shellcheck source=runc-lib.sh
+. "$here/runc-lib.sh"
+runc_reexec "$0" "$@"
+runc_binaries
+# shellcheck source=tap.sh
+. "$here/tap.sh"
+# shellcheck source=verdict-lib.sh
+. "$here/verdict-lib.sh"
+[ "$(stat -fc %T /sys/fs/cgroup/memory 2>/dev/null)" = cgroupfs ] ||
+        skip_suite "no cgroup v1 memory hierarchy (the VM suite covers v2)"
+runc_setup oomguard-deaths || { echo "0 passed, 1 failed"; exit 1; }
+cfg="$tmp/config.json"
+printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none","writeback":"off"}\n' "$tmp" "$tmp" >"$cfg"
+vlog="$tmp/log/verdicts.jsonl"
+mkdir -p "$tmp/data" # disk-backed, for page-cache writes
+
+# bundle ID LIMIT EDIT CMD...: EDIT is a python statement on the config c
+# ("" for none): "nopid" drops the pid namespace (signals from inside then
+# end the init), "nooom" disables the v1 OOM killer, "data" mounts
+# $tmp/data read-write at /data.
+bundle() {
+        local id=$1 lim=$2 edit=$3; shift 3
+        runc_bundle "$tmp/b/$id" "$id" "$lim" '' "$HOOK" "$cfg" "$@"
+        python3 - "$tmp/b/$id/config.json" "$edit" "$tmp/data" <<'PY'
+import json, sys
+p, edit, data = sys.argv[1:4]
+c = json.load(open(p))
+for e in edit.split(","):
+    if e == "nopid":
+        c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
+    elif e == "nooom":
+        c["linux"]["resources"]["memory"]["disableOOMKiller"] = True
+    elif e == "data":
+        c["mounts"].append({"destination": "/data", "type": "bind", "source": data,
+                            "options": ["rbind", "rw"]})
+json.dump(c, open(p, "w"))
+PY
+}
+run() { # run ID -> runc's exit status
+        RUNC_CONTAINERS+=("$1")
+        (cd "$tmp/b/$1" && timeout -s KILL 120 "$RUNC" --root "$tmp/runc" run "$1" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null)
+        echo $?
+}
+L=$((32 << 20))
+f() { field "$(verdict "$1")" "$2"; }
+
+# 1. exit 3: none, exit_code 3
+bundle e3-$$ $L '' /bin/sh -c 'exit 3'
+st=$(run e3-$$)
+check "exit 3: runc says 3, verdict none, exit_code 3, exit_signal null" "[ $st -eq 3 ] && [ '$(f e3-$$ verdict)' = none ] && [ '$(f e3-$$ exit_code)' = 3 ] && [ '$(f e3-$$ exit_signal)' = null ]"
+
+# 2. runc kill ... KILL: none, SIGKILL
+bundle ek-$$ $L '' /bin/sleep 30
+run ek-$$ >"$tmp/ek.status" &
+for i in $(seq 50); do "$RUNC" --root "$tmp/runc" state ek-$$ 2>/dev/null | grep -q running && break; sleep 0.1; done
+"$RUNC" --root "$tmp/runc" kill ek-$$ KILL; wait
+check "runc kill KILL: verdict none, exit_signal SIGKILL, exit_code null" "[ '$(f ek-$$ verdict)' = none ] && [ '$(f ek-$$ exit_signal)' = SIGKILL ] && [ '$(f ek-$$ exit_code)' = null ]"
+check "killed from outside without pressure: no userspace killer blamed" "! grep -q userspace <<<\"\$(f ek-$$ summary)\""
+
+# 3. PID 1 over its limit: memcg, SIGKILL
+bundle eo-$$ $L '' /bin/oomguard-hog 512
+st=$(run eo-$$)
+check "PID 1 over its limit: memcg, init_killed, exit_signal SIGKILL" "[ $st -eq 137 ] && [ '$(f eo-$$ verdict)' = memcg ] && [ '$(f eo-$$ init_killed)' = true ] && [ '$(f eo-$$ exit_signal)' = SIGKILL ]"
+
+# 4. a child killed while PID 1 exits 0: memcg, init_killed false, exit_code 0
+bundle ec-$$ $L '' /bin/sh -c '/bin/oomguard-hog 512; exit 0'
+st=$(run ec-$$)
+check "child killed, PID 1 exits 0: memcg, init_killed false, exit_code 0" "[ $st -eq 0 ] && [ '$(f ec-$$ verdict)' = memcg ] && [ '$(f ec-$$ init_killed)' = false ] && [ '$(f ec-$$ exit_code)' = 0 ]"
+
+# 5. page cache fills the limit (a 96 MiB file through a 32 MiB limit, on
+# disk), then exit 1: limit-hit; the same with exit 0: none, hits kept
+w='for i in 1 2 3 4 5 6; do /bin/busybox dd if=/dev/zero of=/data/f$$.$i bs=1M count=16 conv=fsync 2>/dev/null || exit 2; done; /bin/busybox rm -f /data/f$$.*'
+bundle p1-$$ $L data /bin/sh -c "$w; exit 1"
+bundle p0-$$ $L data /bin/sh -c "$w; exit 0"
+st1=$(run p1-$$); st0=$(run p0-$$)
+check "page cache at the limit, exit 1: limit-hit, limit_hits > 0, ENOMEM named" "[ $st1 -eq 1 ] && [ '$(f p1-$$ verdict)' = limit-hit ] && [ '$(f p1-$$ limit_hits)' -gt 0 ] && grep -q 'Cannot allocate memory' <<<\"\$(f p1-$$ summary)\"" ||
+        echo "# $(verdict p1-$$)"
+check "the same with exit 0: none, limit_hits > 0 kept" "[ $st0 -eq 0 ] && [ '$(f p0-$$ verdict)' = none ] && [ '$(f p0-$$ limit_hits)' -gt 0 ]" ||
+        echo "# $(verdict p0-$$)"
+
+# 6. a real ENOMEM without a kill: v1 with the OOM killer disabled fails a
+# charge made outside a user page fault (memcg1_oom_prepare), here dd's
+# write to the container's tmpfs /dev/shm. dd is the init itself: a fork
+# at the full limit would fault, and a user fault then waits for memory
+# instead of failing. Its error message may be lost (writing it is a
+# charge too); its exit status 1 is what the verdict sees.
+# After the failed write any page dd faults in again (its own text, evicted
+# by reclaim) waits for memory, as the OOM killer is off: if it waits, the
+# file is emptied from outside (through dd's own descriptor of it), as an
+# operator would free memory, and dd goes on to exit with its status.
+bundle en-$$ $L nooom /bin/busybox dd if=/dev/zero of=/dev/shm/f bs=1M count=64
+run en-$$ >"$tmp/en.status" &
+for i in $(seq 300); do
+        [ -e "$base/en-$$/memory.oom_control" ] || { sleep 0.1; continue; }
+        if grep -q 'under_oom 1' "$base/en-$$/memory.oom_control" 2>/dev/null; then
+                for p in $(cat "$base/en-$$/cgroup.procs" 2>/dev/null); do
+                        for fd in /proc/"$p"/fd/*; do
+                                case $(readlink "$fd") in /dev/shm/f*) truncate -s 0 "$fd" ;; esac
+                        done
+                done
+                echo "# dd waited at the full limit after its ENOMEM: its file was emptied"
+                break
+        fi
+        kill -0 $! 2>/dev/null || break
+        sleep 0.1
+done
+wait
+st=$(cat "$tmp/en.status")
+check "a write that fails with ENOMEM (no kill, oom_kill_disable): verdict limit-hit" "[ $st -eq 1 ] && [ '$(f en-$$ verdict)' = limit-hit ] && [ '$(f en-$$ kills.0)' = null ] && [ '$(f en-$$ limit_hits)' -gt 0 ]" ||
+        { echo "# status $st: $(head -c 300 "$tmp/en-$$.err")"; echo "# $(verdict en-$$)"; }
+echo "# dd said: $(head -c 200 "$tmp/en-$$.err" | tr '\n' ' ')"
+
+# 7. reliability: DEATHS_N containers, codes and signals varied; the exit
+# status recorded must be runc's own whenever it is known
+N=${DEATHS_N:-200}
+sigs=(TERM INT HUP USR1 USR2 KILL ABRT QUIT SEGV ALRM)
+: >"$tmp/expect"
+for ((i = 0; i < N; i++)); do
+        id=r$i-$$
+        if ((i % 3 == 0)); then
+                s=${sigs[$(((i / 3) % ${#sigs[@]}))]}
+                bundle $id $L nopid /bin/sh -c "kill -$s \$\$; sleep 5"
+        else
+                bundle $id $L '' /bin/sh -c "exit $(((i * 37) % 256))"
+        fi
+done
+for ((i = 0; i < N; i += 4)); do
+        for ((j = i; j < i + 4 && j < N; j++)); do
+                (echo "r$j-$$ $(run r$j-$$)" >>"$tmp/expect") &
+        done
+        wait
+done
+right=0 wrong=0 unknown=0
+while read -r id st; do
+        v=$(verdict "$id")
+        code=$(field "$v" exit_code) sig=$(field "$v" exit_signal)
+        if [ "$code" = null ] && [ "$sig" = null ]; then
+                unknown=$((unknown + 1)); echo "# $id: runc $st, exit status not recorded"
+        elif { [ "$code" != null ] && [ "$code" = "$st" ]; } ||
+                { [ "$sig" != null ] && [ "$st" -gt 128 ] && [ "$(kill -l $((st - 128)))" = "${sig#SIG}" ]; }; then
+                right=$((right + 1))
+        else
+                wrong=$((wrong + 1)); echo "# $id: runc $st, recorded code $code signal $sig"
+        fi
+done <"$tmp/expect"
+echo "# exit status of $N containers: $right right, $unknown unknown, $wrong wrong"
+check "$N containers: none wrong" "[ $wrong -eq 0 ]"
+check "$N containers: at least 99 % right" "[ $((right * 100)) -ge $((N * 99)) ]"
+echo "$right $unknown $wrong" >"$tmp/deaths-figures"
+
+check "no state left behind" "[ -z \"\$(ls -A $tmp/run 2>/dev/null)\" ]" || ls -lAR "$tmp/run"
+finish
