@@ -98,27 +98,23 @@ static void update(int64_t *field, int64_t v)
 
 void evidence_snapshot(const char *dir, int version, struct evidence *ev)
 {
-        bool v1 = version == 1;
-        const char *events = v1 ? "memory.oom_control" : "memory.events.local";
-        int64_t k = cgf_read_oom_kill(dir, version); /* sub-cgroups too */
-        if (k == OG_NONE)
-                return; /* the cgroup is gone: keep the last snapshot */
-        ev->oom_kill = k;
-        if (!v1)
-                update(&ev->oom, cgf_read_key(dir, events, "oom"));
-        update(&ev->peak_bytes,
-               cgf_read_int(dir, v1 ? "memory.max_usage_in_bytes" : "memory.peak"));
-        update(&ev->anon, cgf_read_key(dir, "memory.stat", v1 ? "rss" : "anon"));
-        update(&ev->file, cgf_read_key(dir, "memory.stat", v1 ? "cache" : "file"));
-        update(&ev->dirty, cgf_read_key(dir, "memory.stat", v1 ? "dirty" : "file_dirty"));
-        update(&ev->writeback,
-               cgf_read_key(dir, "memory.stat", v1 ? "writeback" : "file_writeback"));
         struct cg_counters c;
         cgf_read_counters(dir, version, &c);
+        if (c.oom_kill == OG_NONE)
+                return; /* the cgroup is gone: keep the last snapshot */
+        ev->oom_kill = c.oom_kill;
+        update(&ev->oom, c.oom);
+        update(&ev->peak_bytes, cgf_read_peak(dir, version));
+        struct cg_memstat m;
+        cgf_read_memstat(dir, version, &m);
+        update(&ev->anon, m.anon);
+        update(&ev->file, m.file);
+        update(&ev->dirty, m.dirty);
+        update(&ev->writeback, m.writeback);
         update(&ev->limit_hits_now, c.limit_hits);
         if (ev->limit_hits_base == OG_NONE)
                 ev->limit_hits_base = c.limit_hits; /* the first snapshot: at create */
-        if (!v1) {
+        if (version == 2) {
                 char p[4096], buf[1024];
                 ssize_t n = (size_t)snprintf(p, sizeof(p), "%s/memory.pressure", dir) < sizeof(p)
                                     ? fileio_read_at(AT_FDCWD, p, buf, sizeof(buf))

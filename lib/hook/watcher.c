@@ -9,6 +9,7 @@
 #include "jsongen.h"
 #include "jsonv.h"
 #include "kcopy.h"
+#include "kmsg.h"
 #include "procfs.h"
 #include "statedir.h"
 
@@ -194,11 +195,11 @@ static void emit(const char *data, size_t len, void *ud)
 static bool copy_kmsg(int kfd, int dirfd, struct kcopy *kc, int max)
 {
         bool ours = false;
-        char rec[8192 + 1];
+        char rec[KMSG_RECORD_MAX + 1];
         struct copy_out out = {dirfd, -1, 0};
         for (int i = 0; i < max; i++) {
-                ssize_t n = read(kfd, rec, sizeof(rec) - 1);
-                if (n < 0 && errno == EPIPE)
+                ssize_t n = kmsg_read_record(kfd, rec);
+                if (n == -EPIPE)
                         continue; /* overwritten before we read them */
                 if (n <= 0)
                         break;
@@ -255,6 +256,13 @@ static void init_exit(int pidfd, struct evidence *ev)
                 }
                 nanosleep(&ms, NULL); /* exited, not reaped yet */
         }
+}
+
+/* Has the process the pidfd refers to exited (reaped or not)? */
+static bool exited(int pidfd)
+{
+        struct pollfd q = {pidfd, POLLIN, 0};
+        return pidfd >= 0 && poll(&q, 1, 0) == 1 && (q.revents & POLLIN);
 }
 
 /* Leaving on purpose: the last snapshot is the final word (a watcher
@@ -385,6 +393,10 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                         }
                 }
                 if ((own || tick || p[3].revents) && gone(hs, dirfd)) {
+                        /* the init exited after this round's poll: its
+                         * status is still to be had */
+                        if (p[1].fd >= 0 && exited(pidfd))
+                                init_exit(pidfd, ev);
                         finish(dirfd, ev); /* the cgroup or our state is gone */
                         return;
                 }
