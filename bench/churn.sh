@@ -18,8 +18,15 @@ runc_setup oomguard-churn || exit 1
 mkdir "$tmp/run"
 mount -t tmpfs -o mode=0700 tmpfs "$tmp/run"
 printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp" >"$tmp/cfg.json"
-runc_bundle "$tmp/hook" hook $((32 << 20)) '' "$HOOK" "$tmp/cfg.json" /bin/true
-one() { (cd "$tmp/hook" && "$RUNC" --root "$tmp/runc" run "$1" </dev/null >/dev/null 2>&1) || echo "$1" >>"$tmp/failed"; }
+# one bundle, and so one cgroup, per slot: no two running containers share
+for ((k = 0; k < PAR; k++)); do
+        runc_bundle "$tmp/b$k" "c$k" $((32 << 20)) '' "$HOOK" "$tmp/cfg.json" /bin/true
+done
+one() { # one ID SLOT; a failed run is counted with runc's last words
+        (cd "$tmp/b$2" && "$RUNC" --root "$tmp/runc" run "$1" </dev/null >/dev/null 2>"$tmp/err.$1") ||
+                echo "$1 $(tail -c 300 "$tmp/err.$1" | tr '\n' ' ')" >>"$tmp/failed"
+        rm -f "$tmp/err.$1"
+}
 # the watchers of this state directory only (others may run on the host)
 sampler() {
         python3 - "$tmp/run" "$1" <<'PY'
@@ -57,9 +64,9 @@ phase() { # phase NAME PAR
         local pids=()
         for ((i = 0; i < N; i++)); do
                 if [ "$par" -le 1 ]; then
-                        one "$name-$i"
+                        one "$name-$i" 0
                 else
-                        one "$name-$i" &
+                        one "$name-$i" $((i % par)) &
                         pids+=($!)
                         if (((i + 1) % par == 0)); then wait "${pids[@]}"; pids=(); fi
                 fi
@@ -77,6 +84,7 @@ phase() { # phase NAME PAR
                 -v f="$(wc -l <"$tmp/failed")" -v k="$pss" -v kn="$pssn" 'BEGIN {
                 printf "%d containers, %d at a time: %.1f s, %.1f verdicts/s; %d verdicts, %d lost, %d duplicated, %d runs failed; watchers at the peak: %d, total PSS %.1f MiB\n",
                         n, p, b - a, g / (b - a), g, l, d, f, kn, k / 1024 }'
+        [ -s "$tmp/failed" ] && echo "first failed run: $(head -1 "$tmp/failed")"
         [ "$dup" -eq 0 ] && [ "$lost" -eq 0 ]
 }
 rc=0
