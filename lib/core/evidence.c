@@ -13,15 +13,40 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <yajl/yajl_gen.h>
+
+/* The one description of a saved evidence: its keys and fields, for
+ * writing, reading and initialising alike. */
+#define EV_FIELD(name, unset) {#name, offsetof(struct evidence, name), unset}
+static const struct {
+        const char *key;
+        size_t off;
+        int64_t unset; /* its value before any snapshot */
+} fields[] = {
+        EV_FIELD(oom_kill, OG_NONE),        EV_FIELD(oom, OG_NONE),
+        EV_FIELD(peak_bytes, OG_NONE),      EV_FIELD(anon, OG_NONE),
+        EV_FIELD(file, OG_NONE),            EV_FIELD(dirty, OG_NONE),
+        EV_FIELD(writeback, OG_NONE),       EV_FIELD(snapshots, 0),
+        EV_FIELD(watcher_pid, OG_NONE),     EV_FIELD(final, 0),
+        EV_FIELD(limit_hits_base, OG_NONE), EV_FIELD(limit_hits_now, OG_NONE),
+        EV_FIELD(psi_some, OG_NONE),        EV_FIELD(psi_full, OG_NONE),
+        EV_FIELD(exit_code, OG_NONE),       EV_FIELD(exit_signal, OG_NONE),
+        EV_FIELD(read_us, OG_NONE),
+};
+
+static int64_t *field_of(struct evidence *ev, size_t i)
+{
+        return (int64_t *)(void *)((char *)ev + fields[i].off);
+}
 
 void evidence_init(struct evidence *ev)
 {
-        *ev = (struct evidence){OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE, OG_NONE,
-                                OG_NONE, 0, OG_NONE, 0, OG_NONE, OG_NONE, OG_NONE,
-                                OG_NONE, OG_NONE, OG_NONE};
+        for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+                *field_of(ev, i) = fields[i].unset;
 }
 
 /* "avg10=12.34" in the line that starts with name: 1234 */
@@ -102,6 +127,9 @@ void evidence_snapshot(const char *dir, int version, struct evidence *ev)
         cgf_read_counters(dir, version, &c);
         if (c.oom_kill == OG_NONE)
                 return; /* the cgroup is gone: keep the last snapshot */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ev->read_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
         ev->oom_kill = c.oom_kill;
         update(&ev->oom, c.oom);
         update(&ev->peak_bytes, cgf_read_peak(dir, version));
@@ -135,22 +163,8 @@ int evidence_save(int dirfd, const char *name, const struct evidence *ev)
         if (!g)
                 return -ENOMEM;
         yajl_gen_map_open(g);
-        jg_int(g, "oom_kill", ev->oom_kill);
-        jg_int(g, "oom", ev->oom);
-        jg_int(g, "peak_bytes", ev->peak_bytes);
-        jg_int(g, "anon", ev->anon);
-        jg_int(g, "file", ev->file);
-        jg_int(g, "dirty", ev->dirty);
-        jg_int(g, "writeback", ev->writeback);
-        jg_int(g, "snapshots", ev->snapshots);
-        jg_int(g, "watcher_pid", ev->watcher_pid);
-        jg_int(g, "final", ev->final);
-        jg_int(g, "limit_hits_base", ev->limit_hits_base);
-        jg_int(g, "limit_hits_now", ev->limit_hits_now);
-        jg_int(g, "psi_some", ev->psi_some);
-        jg_int(g, "psi_full", ev->psi_full);
-        jg_int(g, "exit_code", ev->exit_code);
-        jg_int(g, "exit_signal", ev->exit_signal);
+        for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+                jg_int(g, fields[i].key, *field_of((struct evidence *)ev, i));
         yajl_gen_map_close(g);
         char *json;
         size_t len;
@@ -170,21 +184,9 @@ bool evidence_load(int dirfd, const char *name, struct evidence *ret)
         yajl_val d = yajl_tree_parse(buf, eb, sizeof(eb));
         if (!d)
                 return false;
-        const struct {
-                const char *k;
-                int64_t *v;
-        } f[] = {{"oom_kill", &ret->oom_kill}, {"oom", &ret->oom},
-                 {"peak_bytes", &ret->peak_bytes}, {"anon", &ret->anon},
-                 {"file", &ret->file}, {"dirty", &ret->dirty},
-                 {"writeback", &ret->writeback}, {"snapshots", &ret->snapshots},
-                 {"watcher_pid", &ret->watcher_pid}, {"final", &ret->final},
-                 {"limit_hits_base", &ret->limit_hits_base},
-                 {"limit_hits_now", &ret->limit_hits_now}, {"psi_some", &ret->psi_some},
-                 {"psi_full", &ret->psi_full}, {"exit_code", &ret->exit_code},
-                 {"exit_signal", &ret->exit_signal}};
-        for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-                if (jsonv_i64(d, f[i].k, f[i].v) != JSONV_OK)
-                        *f[i].v = OG_NONE;
+        for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+                if (jsonv_i64(d, fields[i].key, field_of(ret, i)) != JSONV_OK)
+                        *field_of(ret, i) = OG_NONE;
         yajl_tree_free(d);
         return ret->oom_kill != OG_NONE;
 }

@@ -5,6 +5,7 @@
 #include "causes.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -295,6 +296,34 @@ static bool group_of(const struct verdict_input *in, const struct verdict *v)
         return g && v->n_kills >= 2;
 }
 
+/* The counters say no kill: the kernel-log kills they could have seen stay
+ * out (log text can be forged). A kill logged after the watcher last read
+ * the counters (the runtime removed the cgroup first) is beyond them: it
+ * stays, decided by the kernel's record alone. */
+static void drop_denied(const struct verdict_input *in, struct verdict *v)
+{
+        int64_t read_us = in->counters.read_us;
+        size_t kept = 0;
+        for (size_t i = 0; i < v->n_kills; i++) {
+                const char *ts = in->kills[v->kill_idx[i]].timestamp;
+                char *end = NULL;
+                long long us = ts ? strtoll(ts, &end, 10) : 0;
+                bool later = read_us > 0 && ts && end && end != ts && !*end && us > read_us;
+                if (later)
+                        v->kill_idx[kept++] = v->kill_idx[i];
+                else
+                        v->n_unverified++;
+        }
+        v->n_kills = kept;
+        if (kept == 0 || v->init_killed == 1) {
+                bool init_kept = false;
+                for (size_t i = 0; i < kept; i++)
+                        init_kept |= in->kills[v->kill_idx[i]].victim_pid == in->init_pid;
+                if (!init_kept)
+                        v->init_killed = -1;
+        }
+}
+
 void verdict_decide(const struct verdict_input *in, struct verdict *v)
 {
         memset(v, 0, sizeof(*v));
@@ -307,12 +336,8 @@ void verdict_decide(const struct verdict_input *in, struct verdict *v)
         v->psi_full = in->psi_full;
         pick_kills(in, v);
         bool counted = counted_kill(&in->counters);
-        if (v->n_kills > 0 && !counted && counters_known(&in->counters)) {
-                /* the counters say no kill: the kernel-log kills stay out */
-                v->n_unverified = v->n_kills;
-                v->n_kills = 0;
-                v->init_killed = -1;
-        }
+        if (v->n_kills > 0 && !counted && counters_known(&in->counters))
+                drop_denied(in, v);
         if (v->n_kills > 0) {
                 size_t d = v->kill_idx[0];
                 for (size_t i = 0; i < v->n_kills; i++)

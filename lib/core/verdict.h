@@ -37,6 +37,10 @@ struct verdict_counters {
         bool have;
         int64_t oom_kill_before, oom_kill_after;
         int64_t oom_before, oom_after; /* limit hits; v2 only, else OG_NONE */
+        /* when oom_kill_after was read (CLOCK_MONOTONIC µs, the kernel log's
+         * clock), if it came from the watcher's last snapshot rather than
+         * from the cgroup at poststop; 0 or OG_NONE: read at the end */
+        int64_t read_us;
 };
 
 struct verdict_limit {

@@ -228,13 +228,14 @@ static void counters_now(const struct hook_state *hs, const struct evidence *ev,
         bool live = access(hs->cgroup_dir, F_OK) == 0;
         c->oom_kill_before = hs->oom_kill_base;
         c->oom_before = hs->oom_base;
-        c->oom_kill_after = c->oom_after = *peak = OG_NONE;
+        c->oom_kill_after = c->oom_after = *peak = c->read_us = OG_NONE;
         c->have = hs->oom_kill_base != OG_NONE && (live || ev);
         if (!c->have)
                 return;
         if (!live) {
                 c->oom_kill_after = ev->oom_kill;
                 c->oom_after = ev->oom;
+                c->read_us = ev->read_us;
                 *peak = ev->peak_bytes;
                 return;
         }

@@ -28,13 +28,13 @@ static struct verdict decide(const struct oomlog_result *r, const char *cg, int6
         return v;
 }
 
-static const struct verdict_counters none = {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE};
+static const struct verdict_counters none = {.have = false, .oom_kill_before = OG_NONE, .oom_kill_after = OG_NONE, .oom_before = OG_NONE, .oom_after = OG_NONE};
 
 /* No kill; the init's end and the limit hits as given. */
 static struct verdict ended(int64_t code, int64_t sig, int64_t hits, int64_t psi)
 {
         static const struct oom_kill nokill;
-        struct verdict_counters c = {true, 0, 0, OG_NONE, OG_NONE};
+        struct verdict_counters c = {.have = true, .oom_kill_before = 0, .oom_kill_after = 0, .oom_before = OG_NONE, .oom_after = OG_NONE};
         struct verdict_input in = {.cgroup = C1, .init_pid = 100, .kills = &nokill,
                                    .kmsg_complete = true, .counters = c, VERDICT_INPUT_UNKNOWN};
         in.exit_code = code;
@@ -190,12 +190,12 @@ static void test_lost_records_fall_back_to_counters(void **state)
 {
         (void)state;
         struct oomlog_result r = parse_str("nothing here\n");
-        struct verdict_counters v2 = {true, 0, 2, 0, 3};
+        struct verdict_counters v2 = {.have = true, .oom_kill_before = 0, .oom_kill_after = 2, .oom_before = 0, .oom_after = 3};
         struct verdict v = decide(&r, C1, 100, false, v2);
         assert_int_equal(v.kind, VERDICT_MEMCG);
         assert_true(v.ev_counters && !v.ev_kmsg);
         assert_int_equal(v.init_killed, -1);
-        struct verdict_counters v1 = {true, 5, 6, OG_NONE, OG_NONE};
+        struct verdict_counters v1 = {.have = true, .oom_kill_before = 5, .oom_kill_after = 6, .oom_before = OG_NONE, .oom_after = OG_NONE};
         v = decide(&r, C1, 100, false, v1);
         assert_int_equal(v.kind, VERDICT_UNKNOWN);
         assert_non_null(strstr(v.summary, "counted 1 kill"));
@@ -203,7 +203,7 @@ static void test_lost_records_fall_back_to_counters(void **state)
         assert_int_equal(v.kind, VERDICT_NONE);
         assert_int_equal(v.init_killed, -1);
         assert_non_null(strstr(v.summary, "incomplete"));
-        struct verdict_counters quiet = {true, 5, 5, 0, 0};
+        struct verdict_counters quiet = {.have = true, .oom_kill_before = 5, .oom_kill_after = 5, .oom_before = 0, .oom_after = 0};
         v = decide(&r, C1, 100, false, quiet);
         assert_int_equal(v.kind, VERDICT_NONE);
         assert_int_equal(v.init_killed, 0);
@@ -234,12 +234,21 @@ struct unverified_case {
 };
 
 static const struct unverified_case unverified[] = {
-        {"counters known, no kill counted: not trusted", {true, 0, 0, 0, 0}, VERDICT_NONE, 0, 1, 0},
-        {"v1 (no limit-hit counter), no kill counted", {true, 3, 3, OG_NONE, OG_NONE}, VERDICT_NONE, 0, 1, 0},
-        {"the counter rose: the kill decides", {true, 0, 1, 0, 1}, VERDICT_MEMCG, 1, 0, 1},
+        {"counters known, no kill counted: not trusted", {.have = true, .oom_kill_before = 0, .oom_kill_after = 0, .oom_before = 0, .oom_after = 0}, VERDICT_NONE, 0, 1, 0},
+        {"v1 (no limit-hit counter), no kill counted", {.have = true, .oom_kill_before = 3, .oom_kill_after = 3, .oom_before = OG_NONE, .oom_after = OG_NONE}, VERDICT_NONE, 0, 1, 0},
+        {"the counter rose: the kill decides", {.have = true, .oom_kill_before = 0, .oom_kill_after = 1, .oom_before = 0, .oom_after = 1}, VERDICT_MEMCG, 1, 0, 1},
         {"no counters at all (watcher gone, cgroup removed): the log decides",
-         {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE}, VERDICT_MEMCG, 1, 0, 1},
-        {"a baseline but no counter after", {true, 0, OG_NONE, 0, OG_NONE}, VERDICT_MEMCG, 1, 0, 1},
+         {.have = false, .oom_kill_before = OG_NONE, .oom_kill_after = OG_NONE, .oom_before = OG_NONE, .oom_after = OG_NONE}, VERDICT_MEMCG, 1, 0, 1},
+        {"a baseline but no counter after", {.have = true, .oom_kill_before = 0, .oom_kill_after = OG_NONE, .oom_before = 0, .oom_after = OG_NONE}, VERDICT_MEMCG, 1, 0, 1},
+        /* the watcher's last snapshot, the runtime having removed the cgroup */
+        {"the watcher read the counters before the kill was logged: the log decides",
+         {.have = true, .oom_kill_before = 0, .oom_kill_after = 0, .oom_before = 0, .oom_after = 0,
+          .read_us = 4000000},
+         VERDICT_MEMCG, 1, 0, 1},
+        {"the watcher read them after the kill was logged, no kill counted: not trusted",
+         {.have = true, .oom_kill_before = 0, .oom_kill_after = 0, .oom_before = 0, .oom_after = 0,
+          .read_us = 6000000},
+         VERDICT_NONE, 0, 1, 0},
 };
 
 static void test_unverified_kills(void **state)
@@ -268,7 +277,7 @@ static void test_ring_wrapped(void **state)
 {
         (void)state;
         struct oomlog_result r = parse_str("nothing here\n");
-        struct verdict_counters v1 = {true, 0, 1, OG_NONE, OG_NONE};
+        struct verdict_counters v1 = {.have = true, .oom_kill_before = 0, .oom_kill_after = 1, .oom_before = OG_NONE, .oom_after = OG_NONE};
         struct verdict_input in = {.cgroup = C1, .init_pid = 100, .kills = r.kills,
                                    .kmsg_complete = false, .kmsg_wrapped = true,
                                    .counters = v1, VERDICT_INPUT_UNKNOWN};
