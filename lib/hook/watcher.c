@@ -34,6 +34,7 @@
 #define IDLE_CHECK_MS 30000 /* also look every 30 s whether we are still needed */
 #define READY_WAIT_MS 500  /* the longest create waits for the watcher's set-up */
 #define KILL_WAIT_MS 100     /* after an OOM event, how long to watch for its kill */
+#define ARMED_MS 5000        /* after an OOM event, how long to look for its kill at each record */
 #define TICK_MS 100          /* still there? however busy the kernel log */
 #define KMSG_COPY_MAX (1024 * 1024) /* the copy of OOM records kept per container */
 #define KMSG_COPY "kmsg.log"
@@ -265,11 +266,23 @@ static bool exited(int pidfd)
         return pidfd >= 0 && poll(&q, 1, 0) == 1 && (q.revents & POLLIN);
 }
 
+/* An OOM event whose kill no snapshot has seen counted yet. With 33 OOMs at
+ * once among 100 containers (the load suite, on a busy host) a kill came
+ * more than KILL_WAIT_MS after its event, and the runtime removed the
+ * cgroup some 20 ms after it: until the kill is seen, every kernel record
+ * is a moment to look again (for ARMED_MS at most). */
+struct oom_pending {
+        bool on;
+        int64_t base, until_ms; /* the counter before the event */
+};
+
 /* Leaving on purpose: the last snapshot is the final word (a watcher
- * killed never gets here, and poststop then does not trust its counters). */
-static void finish(int dirfd, struct evidence *ev)
+ * killed never gets here, and poststop then does not trust its counters),
+ * unless an OOM event's kill was never seen: then it may predate a kill,
+ * and poststop decides without the counters. */
+static void finish(int dirfd, struct evidence *ev, const struct oom_pending *pend)
 {
-        if (!ev->final) {
+        if (!ev->final && !pend->on) {
                 ev->final = 1;
                 evidence_save(dirfd, EVIDENCE_WATCHER, ev);
         }
@@ -282,15 +295,20 @@ static void room_freep(struct room_watch *w)
 
 /* A snapshot, saved; false if it could not be saved. */
 static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev, bool oom_event,
-                     bool init_exited, int pidfd)
+                     bool init_exited, int pidfd, struct oom_pending *pend)
 {
-        int64_t before = ev->oom_kill;
+        int64_t before = ev->oom_kill, taken = ev->snapshots;
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
         if (oom_event)
                 await_kill(hs, ev, before);
+        bool fresh = ev->snapshots > taken; /* not if the cgroup is gone */
+        if (oom_event && (!fresh || ev->oom_kill == OG_NONE || ev->oom_kill <= before))
+                *pend = (struct oom_pending){true, before, dirtyctl_now_ms() + ARMED_MS};
+        else if (pend->on && ev->oom_kill != OG_NONE && ev->oom_kill > pend->base)
+                pend->on = false;
         if (init_exited) /* after the counters: the reap comes before the cgroup goes */
                 init_exit(pidfd, ev);
-        ev->final |= init_exited; /* init's death is in it */
+        ev->final |= init_exited && fresh; /* init's death is in it */
         return evidence_save(dirfd, EVIDENCE_WATCHER, ev) == 0;
 }
 
@@ -335,6 +353,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
         struct pollfd p[5] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
                               {room.fd, POLLIN, 0}, {thfd, POLLIN, 0}};
         int64_t last_tick = dirtyctl_now_ms();
+        struct oom_pending pend = {false, 0, 0};
         for (;;) {
                 int n = init_gone ? 0 : poll(p, 5, room_watch_timeout(&room, IDLE_CHECK_MS));
                 if (n < 0 && errno == EINTR)
@@ -356,10 +375,12 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                         if (gone(hs, dirfd)) {
                                 if (init_exited)
                                         init_exit(pidfd, ev);
-                                finish(dirfd, ev); /* the cgroup or our state is gone */
+                                if (oom_event) /* its kill unseen */
+                                        pend.on = true;
+                                finish(dirfd, ev, &pend); /* the cgroup or our state is gone */
                                 return;
                         }
-                        if (!snapshot(dirfd, hs, ev, oom_event, init_exited, pidfd))
+                        if (!snapshot(dirfd, hs, ev, oom_event, init_exited, pidfd, &pend))
                                 return;
                 }
                 /* The OOM event fires before the kill is counted; the kernel
@@ -371,6 +392,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                  * its cgroup and state are still there is checked every
                  * 100 ms all the same */
                 int64_t now = dirtyctl_now_ms();
+                bool armed = pend.on && (p[2].revents & POLLIN) && now < pend.until_ms;
                 bool tick = n == 0 || now - last_tick >= TICK_MS;
                 if (tick)
                         last_tick = now;
@@ -388,19 +410,19 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                         drain(thfd);
                         if (now - last_near >= 50 && !gone(hs, dirfd)) {
                                 last_near = now;
-                                if (!snapshot(dirfd, hs, ev, false, false, -1))
+                                if (!snapshot(dirfd, hs, ev, false, false, -1, &pend))
                                         return;
                         }
                 }
-                if ((own || tick || p[3].revents) && gone(hs, dirfd)) {
+                if ((own || armed || tick || p[3].revents) && gone(hs, dirfd)) {
                         /* the init exited after this round's poll: its
                          * status is still to be had */
                         if (p[1].fd >= 0 && exited(pidfd))
                                 init_exit(pidfd, ev);
-                        finish(dirfd, ev); /* the cgroup or our state is gone */
+                        finish(dirfd, ev, &pend); /* the cgroup or our state is gone */
                         return;
                 }
-                if (own && !snapshot(dirfd, hs, ev, false, false, -1))
+                if ((own || armed) && !snapshot(dirfd, hs, ev, false, false, -1, &pend))
                         return;
                 /* A runtime that is a child subreaper may wait for every
                  * descendant, this watcher included, before it removes the
@@ -413,11 +435,11 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                 if (init_exited && getppid() != 1) {
                         if (kfd >= 0)
                                 copy_kmsg(kfd, dirfd, &km->copy, KMSG_LAST);
-                        finish(dirfd, ev);
+                        finish(dirfd, ev, &pend);
                         return;
                 }
                 if (evfd < 0 && n == 0) {
-                        finish(dirfd, ev); /* no event source: nothing to wait for */
+                        finish(dirfd, ev, &pend); /* no event source: nothing to wait for */
                         return;
                 }
         }
