@@ -73,25 +73,23 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 # One environment for every suite: the binaries under test and the test
-# programs, by the names the suites read (each suite's header lists them).
-export OOMGUARD = $(BUILD)/oomguard
-export HOOK = $(BUILD)/oomguard-hook
-export SHIM = $(BUILD)/oomguard-shim
-export HOG = $(BUILD)/tests/oomguard-hog
-export HOG_STATIC = $(BUILD)/tests/oomguard-hog-static
-export SECLOG = $(BUILD)/tests/oomguard-seclog
-export CONFPROBE = $(BUILD)/tests/confprobe
-export PCPROBE = $(BUILD)/tests/pcprobe
-export PCPROBE_STATIC = $(BUILD)/tests/pcprobe-static
-export PCPROBE_MUSL = $(BUILD)/tests/pcprobe-musl
+# programs, by the names the suites read (each suite's header lists them),
+# as absolute paths (suites change directory and namespace).
+SUITE_VARS := OOMGUARD=oomguard HOOK=oomguard-hook SHIM=oomguard-shim \
+	HOG=tests/oomguard-hog HOG_STATIC=tests/oomguard-hog-static \
+	SECLOG=tests/oomguard-seclog CONFPROBE=tests/confprobe PCPROBE=tests/pcprobe \
+	PCPROBE_STATIC=tests/pcprobe-static PCPROBE_MUSL=tests/pcprobe-musl
+SUITE_BINS := $(foreach v,$(SUITE_VARS),$(BUILD)/$(lastword $(subst =, ,$(v)))) \
+	$(BUILD)/liboomguard-pagecache.so
+$(foreach v,$(SUITE_VARS),$(eval export $(firstword $(subst =, ,$(v))) = \
+	$(abspath $(BUILD))/$(lastword $(subst =, ,$(v)))))
 export SANITIZED = $(if $(SAN),yes)
-SUITE_BINS = $(OOMGUARD) $(HOOK) $(SHIM) $(HOG) $(HOG_STATIC) $(SECLOG) $(CONFPROBE) \
-	$(PCPROBE) $(PCPROBE_STATIC) $(PCPROBE_MUSL) $(BUILD)/liboomguard-pagecache.so
 
 all: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 	$(BUILD)/liboomguard-pagecache.so | $(BUILD)/.deps-build
 
-demo: $(OOMGUARD) $(HOOK) $(SHIM) $(HOG_STATIC) | $(BUILD)/.deps-demo
+demo: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
+		$(BUILD)/tests/oomguard-hog-static | $(BUILD)/.deps-demo
 	bash tests/demo.sh
 
 $(BUILD)/%.o: %.c | $(BUILD)/.deps-build
