@@ -92,13 +92,28 @@ static void confine(const struct command *c)
                         r < 0 ? err.msg : s < 0 ? serr.msg : lerr.msg);
 }
 
+/* The filtered streams that replaced stdout and stderr: closed (flushed
+ * and freed) at exit, before the C library's own clean-up. */
+static FILE *safe_out, *safe_err;
+
+static void close_safe(void)
+{
+        if (safe_out)
+                fclose(safe_out);
+        if (safe_err)
+                fclose(safe_err);
+        safe_out = safe_err = NULL;
+}
+
 void cli_safe_output(bool json)
 {
         FILE *f = textsafe_open(STDOUT_FILENO, json ? TEXTSAFE_JSON : TEXTSAFE_TEXT);
         if (!f)
                 return; /* out of memory: as it was */
         fflush(stdout);
-        stdout = f;
+        if (safe_out)
+                fclose(safe_out);
+        stdout = safe_out = f;
 }
 
 /* stderr too: messages quote ids and names read from logs */
@@ -106,7 +121,7 @@ static void safe_stderr(void)
 {
         FILE *f = textsafe_open(STDERR_FILENO, TEXTSAFE_TEXT);
         if (f && setvbuf(f, NULL, _IONBF, 0) == 0)
-                stderr = f;
+                stderr = safe_err = f;
         else if (f)
                 fclose(f);
 }
@@ -118,6 +133,7 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
         }
         const char *cmd = argv[1];
+        atexit(close_safe);
         safe_stderr();
         for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
                 if (strcmp(cmd, commands[i].name) == 0) {
