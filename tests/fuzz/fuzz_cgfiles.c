@@ -115,25 +115,27 @@ static void put(const uint8_t *data, size_t size)
                 put_as(files[i], data, size);
 }
 
-/* the bounded reads: 4 KiB for keyed files, 64 bytes for single values */
+/* the bounded reads: 4 KiB buffers for keyed files, 64 bytes for single
+ * values, so a file of 4095 or 63 bytes fits whole and a longer one is
+ * refused, never cut */
 static void check_files(const uint8_t *data, size_t size)
 {
         const char *buf = (const char *)data;
         put(data, size);
         expect(cgf_read_key(dir, "memory.file", "oom_kill"),
-               size > 0 && size < 4095 ? cgf_parse_key(buf, size, "oom_kill") : OG_NONE,
+               size > 0 && size <= 4095 ? cgf_parse_key(buf, size, "oom_kill") : OG_NONE,
                "cgf_read_key");
         expect(cgf_read_limit(dir, "memory.file"),
-               size > 0 && size < 63 ? cgf_parse_limit(buf, size) : OG_NONE, "cgf_read_limit");
+               size > 0 && size <= 63 ? cgf_parse_limit(buf, size) : OG_NONE, "cgf_read_limit");
         int64_t want = OG_NONE, v;
-        if (size > 0 && size < 63 && size >= 3 && !memcmp(buf, "max", 3))
+        if (size > 0 && size <= 63 && size >= 3 && !memcmp(buf, "max", 3))
                 want = -1;
-        else if (size > 0 && size < 63 && ref_number(buf, buf + size, &v))
+        else if (size > 0 && size <= 63 && ref_number(buf, buf + size, &v))
                 want = v;
         expect(cgf_read_int(dir, "memory.file"), want, "cgf_read_int");
         /* the OOM-kill counter of a cgroup without sub-cgroups: v1
          * memory.oom_control, v2 memory.events, through the same lookup */
-        int64_t k = size > 0 && size < 4095 ? cgf_parse_key(buf, size, "oom_kill") : OG_NONE;
+        int64_t k = size > 0 && size <= 4095 ? cgf_parse_key(buf, size, "oom_kill") : OG_NONE;
         expect(cgf_read_oom_kill(dir, 1), k, "cgf_read_oom_kill v1");
         expect(cgf_read_oom_kill(dir, 2), k, "cgf_read_oom_kill v2");
 }
