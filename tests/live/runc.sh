@@ -41,7 +41,9 @@ check "inside the container oom_score_adj is the verdict's ($(expect_adj $L))" "
 check "the verdict names the container's cgroup" "[ '$(field "$v" cgroup)' = '$rel/oomguard-runc-$$/c1' ]"
 check "the verdict carries the page cache at the OOM (dirty, writeback, file)" "[ '$(field "$v" page_cache.dirty_bytes)' != null ] && [ '$(field "$v" page_cache.file_bytes)' != null ]"
 
-check "runc deleted the cgroup before poststop, yet the watcher's counters agree" "[ '$(field "$v" evidence.counters)' = true ] && [ '$(field "$v" peak_bytes)' != null ]"
+# (on a loaded host the watcher's last read may come before the kill is
+# counted: then the kernel's record decides, which the verdict says)
+check "runc deleted the cgroup before poststop, yet the watcher's evidence is there (peak; counters or the kernel's record)" "[ '$(field "$v" peak_bytes)' != null ] && { [ '$(field "$v" evidence.counters)' = true ] || [ '$(field "$v" evidence.kmsg)' = true ]; }"
 
 # the watcher: alive while its container runs, small, gone with it
 bundle cw-$$ cw $L '' /bin/sh -c 'sleep 2'
