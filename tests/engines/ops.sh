@@ -86,14 +86,14 @@ check "doctor: default-runtime removed and HUP sent: the running dockerd still u
 # ---- removal while a guarded container runs (the running dockerd still
 # defaults to the shim, whatever daemon.json says now)
 d=$(run_d)
-OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove >"$ENG_TMP/p1.out" 2>&1; st=$?
+OOMGUARD_LIB_DIR=$ENG_TMP/lib0 OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove >"$ENG_TMP/p1.out" 2>&1; st=$?
 check "prerm: refused while dockerd uses the shim and a container it created runs, with the steps" "[ $st -ne 0 ] && grep -q 'Restart dockerd' $ENG_TMP/p1.out && grep -q '${d:0:12}' $ENG_TMP/p1.out" || cat "$ENG_TMP/p1.out"
-OOMGUARD_FORCE_REMOVE=1 OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove >"$ENG_TMP/p2.out" 2>&1; st=$?
+OOMGUARD_FORCE_REMOVE=1 OOMGUARD_LIB_DIR=$ENG_TMP/lib0 OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove >"$ENG_TMP/p2.out" 2>&1; st=$?
 check "prerm: OOMGUARD_FORCE_REMOVE=1 lets it go on, saying what it leaves" "[ $st -eq 0 ] && grep -q 'removal forced' $ENG_TMP/p2.out" || cat "$ENG_TMP/p2.out"
 dk stop -t 2 "$d" >/dev/null; dk rm "$d" >/dev/null
 docker_stop
 docker_start "" named || bad "dockerd restarts"
-out=$(OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove 2>&1); st=$?
+out=$(OOMGUARD_LIB_DIR=$ENG_TMP/lib0 OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove 2>&1); st=$?
 check "prerm: after the steps (dockerd restarted without the default, containers gone) removal goes on" "[ $st -eq 0 ]" || echo "$out"
 # the host mode's values in force, the administrator's saved: a private
 # copy of vm.dirty_* (never the host's)
@@ -102,7 +102,7 @@ echo 33554432 >"$vm/dirty_bytes"; echo 0 >"$vm/dirty_ratio"
 echo 16777216 >"$vm/dirty_background_bytes"; echo 0 >"$vm/dirty_background_ratio"
 mkdir -p "$ENG_TMP/state"
 echo '{"dirty_bytes":0,"dirty_background_bytes":0,"dirty_ratio":20,"dirty_background_ratio":10,"applied_bytes":33554432,"applied_background_bytes":16777216,"written_ms":1,"higher_since_ms":0,"due_ms":0,"min_bytes":16777216,"interval_ms":1000}' >"$ENG_TMP/state/_dirty.json"
-OOMGUARD_SYSCTL_DIR=$vm OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove >"$ENG_TMP/p4.out" 2>&1; st=$?
+OOMGUARD_LIB_DIR=$ENG_TMP/lib0 OOMGUARD_SYSCTL_DIR=$vm OOMGUARD_DOCKER_CONFIG=$dj OOMGUARD_STATE_DIR=$ENG_TMP/state sh "$PRERM" remove >"$ENG_TMP/p4.out" 2>&1; st=$?
 check "prerm: vm.dirty_* back to the administrator's values (ratios 20 / 10) before /run goes" "[ $st -eq 0 ] && [ \$(cat $vm/dirty_ratio) = 20 ] && [ \$(cat $vm/dirty_background_ratio) = 10 ] && [ ! -e $ENG_TMP/state/_dirty.json ]" || { cat "$ENG_TMP/p4.out"; head "$vm"/*; }
 check "no docker command fails: run, ps" "dk run --rm --network none bb:1 true && dk ps -a >/dev/null"
 check "no containerd task stuck" "[ -z \"\$(stuck_tasks)\" ]"

@@ -47,6 +47,12 @@ else
 fi
 
 echo '{"oom_score_adj": 500}' >/etc/oomguard/config.json
-check "dpkg -r removes the binaries and keeps the edited configuration" "dpkg -r oomguard >/dev/null 2>&1 && [ ! -e /usr/bin/oomguard-shim ] && [ ! -e /usr/share/containers/oci/hooks.d/oomguard.json ] && grep -q 500 /etc/oomguard/config.json"
+# prerm looks at the host's engines (tests/engines/ops.sh tests that); here
+# only the package's own files are the subject: no dockerd or engine
+# configuration of the host's takes part
+export DOCKER_HOST=unix:///nonexistent/docker.sock OOMGUARD_DOCKER_CONFIG=/nonexistent/daemon.json \
+        OOMGUARD_CONTAINERD_CONFIG=/nonexistent/config.toml
+check "dpkg -r removes the binaries and keeps the edited configuration" "dpkg -r oomguard >/tmp/oomguard-dpkg.$$ 2>&1 && [ ! -e /usr/bin/oomguard-shim ] && [ ! -e /usr/share/containers/oci/hooks.d/oomguard.json ] && grep -q 500 /etc/oomguard/config.json" ||
+        { cat /tmp/oomguard-dpkg.$$; ls -la /run/oomguard 2>&1 | head; }
 check "dpkg -P purges the rest" "dpkg -P oomguard >/dev/null 2>&1 && [ ! -e /etc/oomguard ] && [ ! -e /var/log/oomguard ] && [ ! -e /run/oomguard ] && ! dpkg -s oomguard >/dev/null 2>&1"
 finish
