@@ -22,7 +22,9 @@
 #   VMP_SETUP=no  do not install missing Debian packages (tools/deps.sh
 #               vm-production)
 #   VMP_APPEND  words for every guest's kernel command line
-#   GC_RUNS NP_ROOM PC_RUNS PC_MIB  scenario sizes, passed into the guests
+#   VMP_SLOW_MBPS  the throttled disk's write speed (MB/s, default 20)
+#   GC_RUNS NP_ROOM PC_RUNS PC_MIB PC_HOLD_MIB PC_HOST_GIB  scenario sizes,
+#               passed into the guests
 #   VMP_SSH_PORT  (development) the guest's sshd on this host port
 #               (127.0.0.1); the guest stays up after its scenarios until
 #               its timeout: ssh -i $VMP_CACHE/<key>/id_ed25519 -p PORT root@127.0.0.1
@@ -133,7 +135,7 @@ payload() {
                 echo "SCENARIOS=\"$*\""
                 for s; do echo "TIMEOUT_${s//-/_}=$(hdr "$here/scenarios/$s.sh" timeout 300)"; done
                 # the scenarios' sizes, when set here
-                for v in GC_RUNS NP_ROOM PC_RUNS PC_MIB; do
+                for v in GC_RUNS NP_ROOM PC_RUNS PC_MIB PC_HOLD_MIB PC_HOST_GIB; do
                         [ -z "${!v:-}" ] || echo "export $v=${!v}"
                 done
         } >"$d/run.conf"
@@ -162,7 +164,8 @@ boot() {
         t0=$(date +%s.%N)
         # one NVMe controller, three namespaces in a fixed order: the
         # image (copy-on-write, the file stays clean), the run's disk, and a
-        # disk whose writes QEMU throttles to 20 MB/s (pagecache-python)
+        # disk whose writes QEMU throttles to 20 MB/s (pagecache-python;
+        # VMP_SLOW_MBPS)
         # shellcheck disable=SC2086 # $acc is words
         timeout --kill-after=10 "$tmo" qemu-system-x86_64 $acc -M pc -m "${VMP_MEM:-1536}" \
                 -smp "${VMP_SMP:-2}" -nodefaults -no-user-config -display none -no-reboot \
@@ -170,7 +173,7 @@ boot() {
                 -chardev file,id=rep,path="$work/$g.report.raw" -serial chardev:rep \
                 -drive file="$image/root.img",format=raw,if=none,id=root,snapshot=on \
                 -drive file="$work/$g.run.img",format=raw,if=none,id=run,readonly=on \
-                -drive file="$work/$g.slow.img",format=raw,if=none,id=slow,throttling.bps-write=20000000 \
+                -drive file="$work/$g.slow.img",format=raw,if=none,id=slow,throttling.bps-write=$((${VMP_SLOW_MBPS:-20} * 1000000)) \
                 -device nvme,id=nvme0,serial=oomguard-vmprod \
                 -device nvme-ns,drive=root,bus=nvme0,nsid=1 \
                 -device nvme-ns,drive=run,bus=nvme0,nsid=2 \
