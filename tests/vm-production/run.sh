@@ -111,7 +111,7 @@ if [ $((SECONDS - t)) -gt 30 ]; then
 else
         say "base image: $image (cached; built in $(cat "$image/build-seconds") s)"
 fi
-rm -rf "$work/bin"
+rm -rf "${work:?}/bin"
 mkdir -p "$work/bin"
 ${CC:-cc} -O2 -static -o "$work/bin/memhog" "$repo/tests/vm/src/memhog.c" &&
         ${CC:-cc} -O2 -static -o "$work/bin/grow" "$here/src/grow.c" ||
@@ -189,7 +189,7 @@ boot() {
         tr -d '\r' <"$work/$g.report.raw" >"$work/$g.report"
         rm -f "$work/$g.console.raw" "$work/$g.report.raw" "$work/$g.slow.img"
         st=silent
-        grep -q '^@@DONE ' "$work/$g.report" && st=done
+        grep -q '^@@DONE ' "$work/$g.report" && st="done"
         [ "$rc" = 124 ] || [ "$rc" = 137 ] && st=timeout
         echo "$st $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')" >"$work/$g.status"
 }
@@ -266,7 +266,7 @@ report() {
                 shown=1
         done
         say "$g: ${secs} s in all ($st), $n scenarios reported"
-        if [ $shown = 1 ] || [ "$st" != done ]; then
+        if [ $shown = 1 ] || [ "$st" != "done" ]; then
                 echo "# ---- console of $g ($work/$g.console; last 300 lines) ----"
                 tail -n 300 "$work/$g.console" | sed 's/^/# | /'
                 echo "# ---- end of $g's console ----"

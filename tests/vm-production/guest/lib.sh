@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables set here are the scenarios'
 # Sourced by /vm/main.sh and, in a subshell of their own, by every
 # scenario (bash, in the guest; /vm is the run's read-only disk).
 #

@@ -17,7 +17,8 @@ stty -F /dev/ttyS1 raw -echo 2>/dev/null
 . /vm/run.conf
 # shellcheck source=lib.sh
 . /vm/lib.sh
-SCEN=setup
+SCEN=setup # lib.sh's reports name it
+export SCEN
 mkdir -p /tmp/vmp
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
@@ -40,8 +41,10 @@ stop() {
 # guest stays up for a look from the host: ssh on its user-mode network
 hold() {
         grep -qw og_hold=1 /proc/cmdline || return 0
-        local nic
-        nic=$(ls /sys/class/net | grep -v '^lo$' | grep -v '^docker' | head -n 1)
+        local nic= n
+        for n in /sys/class/net/*; do
+                case ${n##*/} in lo | docker* | veth*) ;; *) nic=${n##*/}; break ;; esac
+        done
         ip link set "$nic" up && ip addr add 10.0.2.15/24 dev "$nic" && ip route add default via 10.0.2.2
         rep "@@HOLD the guest stays up: ssh on the host's VMP_SSH_PORT ($nic)"
         sleep infinity

@@ -53,6 +53,7 @@ note "MemAvailable $avail MiB; $(cat $hp) huge pages reserved; now $(awk '/^MemA
 sshd0=$(sshd_pid)
 note "sshd pid $sshd0, oom_score_adj $(cat /proc/"$sshd0"/oom_score_adj)"
 # grow is not in the image: bind-mounted from the run's disk
+# shellcheck disable=SC2054 # ctr's --mount takes a comma-separated list
 bindgrow=(--mount type=bind,src=/vm/bin/grow,dst=/bin/grow,options=rbind:ro)
 
 # ---- without oomguard --------------------------------------------------------
