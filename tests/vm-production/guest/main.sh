@@ -41,7 +41,7 @@ stop() {
 # guest stays up for a look from the host: ssh on its user-mode network
 hold() {
         grep -qw og_hold=1 /proc/cmdline || return 0
-        local nic= n
+        local nic='' n
         for n in /sys/class/net/*; do
                 case ${n##*/} in lo | docker* | veth*) ;; *) nic=${n##*/}; break ;; esac
         done
