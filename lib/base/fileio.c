@@ -61,9 +61,7 @@ int fileio_replace(int dirfd, const char *name, const char *data, size_t len, mo
         return replace(dirfd, name, data, len, mode, false, err);
 }
 
-/* The loop every read goes through: up to n bytes, fewer only at the end
- * of the file. */
-static ssize_t read_upto(int fd, char *buf, size_t n)
+ssize_t fileio_read_upto(int fd, char *buf, size_t n)
 {
         size_t len = 0;
         while (len < n) {
@@ -83,7 +81,7 @@ static ssize_t read_upto(int fd, char *buf, size_t n)
 static int at_end(int fd)
 {
         char c;
-        ssize_t r = read_upto(fd, &c, 1);
+        ssize_t r = fileio_read_upto(fd, &c, 1);
         return r < 0 ? (int)r : r ? -EFBIG : 0;
 }
 
@@ -93,7 +91,7 @@ ssize_t fileio_read_fd(int fd, char *buf, size_t cap)
                 return fd;
         if (cap == 0)
                 return -EFBIG;
-        ssize_t n = read_upto(fd, buf, cap - 1);
+        ssize_t n = fileio_read_upto(fd, buf, cap - 1);
         if (n < 0)
                 return n;
         int r = (size_t)n == cap - 1 ? at_end(fd) : 0;
@@ -121,7 +119,7 @@ int fileio_read_fd_alloc(int fd, size_t max, char **ret, size_t *ret_len)
                 if (!nb)
                         return -ENOMEM;
                 buf = nb;
-                ssize_t n = read_upto(fd, buf + len, cap - len);
+                ssize_t n = fileio_read_upto(fd, buf + len, cap - len);
                 if (n < 0)
                         return (int)n;
                 len += (size_t)n;

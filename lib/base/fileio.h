@@ -19,6 +19,9 @@ int fileio_replace(int dirfd, const char *name, const char *data, size_t len, mo
  * The length read, or a negative errno; -EFBIG when it does not fit, never
  * a truncated file. */
 ssize_t fileio_read_fd(int fd, char *buf, size_t cap);
+/* The loop under all of them: up to n bytes from fd (a pipe or socket
+ * gives them in pieces), fewer only at the end; no NUL added. */
+ssize_t fileio_read_upto(int fd, char *buf, size_t n);
 /* The same for dirfd/name (a path, or a name relative to dirfd; AT_FDCWD
  * for none), opened read-only, never through a symlink in its last part,
  * never waiting on a FIFO. */

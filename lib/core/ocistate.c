@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "ocistate.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -398,18 +400,7 @@ static void drain(int fd, char *buf, size_t cap, size_t done)
  * of n bytes costs n * n / piece: pieces of 1 MiB keep that small. */
 static ssize_t fill(int fd, char *buf, size_t cap)
 {
-        size_t len = 0;
-        while (len < cap) {
-                ssize_t n = read(fd, buf + len, cap - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-        }
-        return (ssize_t)len;
+        return fileio_read_upto(fd, buf, cap);
 }
 
 int ocistate_read_fd(int fd, struct oci_state *ret, struct og_error *err)

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "doctor-int.h"
 
+#include "fileio.h"
 #include "jsonv.h"
 
 #include <errno.h>
@@ -72,20 +73,12 @@ static int http_get(const char *sock, const char *path, char *buf, size_t cap, s
         int n = snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: docker\r\n\r\n", path);
         if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n)
                 return og_error_set(err, -EIO, "%s: cannot send the request", sock);
-        size_t got = 0;
-        for (;;) {
-                if (got + 1 >= cap)
-                        return og_error_set(err, -EFBIG, "%s: answer too large", sock);
-                ssize_t k = read(fd, buf + got, cap - got - 1);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return og_error_set(err, -errno, "%s: %s", sock, strerror(errno));
-                if (k == 0)
-                        break;
-                got += (size_t)k;
-        }
-        buf[got] = '\0';
+        ssize_t k = fileio_read_fd(fd, buf, cap); /* HTTP/1.0: to the close */
+        if (k == -EFBIG)
+                return og_error_set(err, -EFBIG, "%s: answer too large", sock);
+        if (k < 0)
+                return og_error_set(err, (int)k, "%s: %s", sock, strerror((int)-k));
+        size_t got = (size_t)k;
         if (strncmp(buf, "HTTP/1.", 7) || !strstr(buf, " 200 "))
                 return og_error_set(err, -EPROTO, "%s: GET %s did not answer 200", sock, path);
         char *body = strstr(buf, "\r\n\r\n");

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "cgroup.h"
 
+#include "fileio.h"
 #include "lines.h"
 #include "scan.h"
 
@@ -189,23 +190,10 @@ int cg_resolve(const struct cg_mounts *m, const struct cg_paths *p,
 /* One bounded read that fails rather than truncates. */
 static int read_small(const char *path, char *buf, size_t cap, size_t *ret_len)
 {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return -errno;
-        size_t len = 0;
-        for (;;) {
-                ssize_t n = read(fd, buf + len, cap - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-                if (len == cap)
-                        return -EFBIG;
-        }
-        *ret_len = len;
+        ssize_t n = fileio_read_at(AT_FDCWD, path, buf, cap);
+        if (n < 0)
+                return (int)n;
+        *ret_len = (size_t)n;
         return 0;
 }
 
