@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "jsonsplice.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,22 +88,11 @@ bool js_has_comment(const char *b, size_t len)
         return false;
 }
 
-static int hexval(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 static bool hex4(const char *b, size_t len, size_t i, unsigned *ret)
 {
         unsigned v = 0;
         for (size_t k = 0; k < 4; k++) {
-                int h = i + k < len ? hexval(b[i + k]) : -1;
+                int h = i + k < len ? scan_hexval(b[i + k]) : -1;
                 if (h < 0)
                         return false;
                 v = v << 4 | (unsigned)h;

@@ -31,6 +31,14 @@ static inline bool scan_is_hex(char c)
         return scan_is_digit(c) || (c >= 'a' && c <= 'f') ||
                (c >= 'A' && c <= 'F');
 }
+/* The value of a hex digit, -1 for anything else. */
+static inline int scan_hexval(char c)
+{
+        return scan_is_digit(c)           ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                          : -1;
+}
 static inline bool scan_is_alpha(char c)
 {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

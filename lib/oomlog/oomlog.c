@@ -140,17 +140,6 @@ static bool pending_incomplete(const struct oomlog *p)
         return last == ',' || last == ' ';
 }
 
-static int hexval(char c)
-{
-        if (scan_is_digit(c))
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* After a "Memory cgroup stats for X:" header (the record pending, or the
  * first line of this one), kernels before 6.4 print cgroup v2's
  * memory.stat dump as one record of "key value" lines. Only such a record
@@ -184,7 +173,7 @@ static void feed_kmsg_escaped(struct oomlog *p, const char *m, size_t n,
         for (size_t i = 0; i < n && o < OOMLOG_MAX_MSG; i++) {
                 int hi, lo;
                 if (m[i] == '\\' && i + 3 < n && m[i + 1] == 'x' &&
-                    (hi = hexval(m[i + 2])) >= 0 && (lo = hexval(m[i + 3])) >= 0) {
+                    (hi = scan_hexval(m[i + 2])) >= 0 && (lo = scan_hexval(m[i + 3])) >= 0) {
                         p->scratch[o++] = (char)(hi * 16 + lo);
                         i += 3;
                 } else {

@@ -16,17 +16,6 @@ struct str {
         size_t n;
 };
 
-static int hexval(char c)
-{
-        if (scan_is_digit(c))
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 static size_t put_utf8(unsigned cp, char *out, size_t o, size_t cap)
 {
         char b[3];
@@ -70,16 +59,16 @@ size_t unwrap_unescape(const char *s, size_t n, char *out, size_t cap)
                 case 'u': {
                         unsigned cp = 0;
                         size_t k = 0;
-                        for (; k < 4 && i + 1 + k < n && hexval(s[i + 1 + k]) >= 0; k++)
-                                cp = cp * 16 + (unsigned)hexval(s[i + 1 + k]);
+                        for (; k < 4 && i + 1 + k < n && scan_hexval(s[i + 1 + k]) >= 0; k++)
+                                cp = cp * 16 + (unsigned)scan_hexval(s[i + 1 + k]);
                         i += k;
                         if (k == 4)
                                 o = put_utf8(cp, out, o, cap);
                         break;
                 }
                 case 'x': {
-                        int hi = i + 1 < n ? hexval(s[i + 1]) : -1;
-                        int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+                        int hi = i + 1 < n ? scan_hexval(s[i + 1]) : -1;
+                        int lo = i + 2 < n ? scan_hexval(s[i + 2]) : -1;
                         if (hi >= 0 && lo >= 0) {
                                 out[o++] = (char)(hi * 16 + lo);
                                 i += 2;

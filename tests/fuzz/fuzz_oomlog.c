@@ -12,6 +12,7 @@
  * tests/unit/test_corpus.c checks that they agree on every real log.) */
 #define _GNU_SOURCE
 #include "explain.h"
+#include "scan.h"
 #include "oomlog.h"
 #include "unwrap.h"
 
@@ -69,17 +70,6 @@ static void render(const struct oomlog_result *r, const uint8_t *data, size_t si
         }
 }
 
-static int hexval(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* Does the record's message, \xNN escapes decoded, start like a message
  * that can make a kill? */
 static bool kill_form(const char *m, size_t n)
@@ -93,7 +83,7 @@ static bool kill_form(const char *m, size_t n)
         for (size_t i = 0; i < n && o < sizeof(d); i++) {
                 int hi, lo;
                 if (m[i] == '\\' && i + 3 < n && m[i + 1] == 'x' &&
-                    (hi = hexval(m[i + 2])) >= 0 && (lo = hexval(m[i + 3])) >= 0) {
+                    (hi = scan_hexval(m[i + 2])) >= 0 && (lo = scan_hexval(m[i + 3])) >= 0) {
                         d[o++] = (char)(hi * 16 + lo);
                         i += 3;
                 } else {
