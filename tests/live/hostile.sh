@@ -252,9 +252,10 @@ for a in "x+y-$$" "_u-$$" "$(head -c 200 /dev/zero | tr '\0' r)"; do
         sbundle sok /bin/true
         rcc=$(srun sok "$sclosed" "$a")
         "$RUNC" --root "$tmp/runc" delete -f "$a" >/dev/null 2>&1
+        for i in $(seq 30); do [ -z "$(ls -A "$state" 2>/dev/null)" ] && break; sleep 0.1; done
         check "shim run '${a:0:12}…' (an id runc accepts): fail-open (exit $rc) and fail_closed (exit $rcc) run it, a verdict each, no state left" \
                 "[ $rc -eq 0 ] && [ $rcc -eq 0 ] && [ \$(grep -cF '\"id\":\"$a\",' $vlog) -eq 2 ] && ! since_mark | grep -q 'cannot name' && [ -z \"\$(ls -A $state 2>/dev/null)\" ]" ||
-                { tail -c 400 "$tmp/sok.err"; since_mark; }
+                { tail -c 400 "$tmp/sok.err"; since_mark; echo "# verdicts: $(grep -cF "\"id\":\"$a\"," "$vlog"); state: $(ls -A "$state" 2>/dev/null | tr '\n' ' ')"; }
 done
 
 echo "# 2. annotations: org.oomguard.oom_score_adj below the floor, and garbage"
