@@ -277,12 +277,14 @@ struct oom_pending {
 };
 
 /* Leaving on purpose: the last snapshot is the final word (a watcher
- * killed never gets here, and poststop then does not trust its counters),
- * unless an OOM event's kill was never seen: then it may predate a kill,
- * and poststop decides without the counters. */
-static void finish(int dirfd, struct evidence *ev, const struct oom_pending *pend)
+ * killed never gets here, and poststop then does not trust its counters).
+ * It may predate a kill the runtime removed the cgroup too soon after:
+ * the snapshot carries the time of its read, and poststop does not let it
+ * deny a kill the kernel logged later (lib/core/verdict.c). Its peak,
+ * limit hits and pressure stand. */
+static void finish(int dirfd, struct evidence *ev)
 {
-        if (!ev->final && !pend->on) {
+        if (!ev->final) {
                 ev->final = 1;
                 evidence_save(dirfd, EVIDENCE_WATCHER, ev);
         }
@@ -297,12 +299,19 @@ static void room_freep(struct room_watch *w)
 static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev, bool oom_event,
                      bool init_exited, int pidfd, struct oom_pending *pend)
 {
-        int64_t before = ev->oom_kill, taken = ev->snapshots;
+        int64_t before = ev->oom_kill, oom_before = ev->oom, taken = ev->snapshots;
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
-        if (oom_event)
-                await_kill(hs, ev, before);
         bool fresh = ev->snapshots > taken; /* not if the cgroup is gone */
-        if (oom_event && (!fresh || ev->oom_kill == OG_NONE || ev->oom_kill <= before))
+        /* v1's event is an OOM; v2's memory.events also changes at each
+         * "max" (the limit reached, reclaim enough): an OOM there is its
+         * "oom" count rising. Waiting for a kill after every limit hit held
+         * the watcher 100 ms each time and left it waiting for kills that
+         * never come. */
+        bool invoked = oom_event && (hs->cgroup_version == 1 || !fresh ||
+                                     oom_before == OG_NONE || ev->oom > oom_before);
+        if (invoked && fresh)
+                await_kill(hs, ev, before);
+        if (invoked && (!fresh || ev->oom_kill == OG_NONE || ev->oom_kill <= before))
                 *pend = (struct oom_pending){true, before, dirtyctl_now_ms() + ARMED_MS};
         else if (pend->on && ev->oom_kill != OG_NONE && ev->oom_kill > pend->base)
                 pend->on = false;
@@ -375,9 +384,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                         if (gone(hs, dirfd)) {
                                 if (init_exited)
                                         init_exit(pidfd, ev);
-                                if (oom_event) /* its kill unseen */
-                                        pend.on = true;
-                                finish(dirfd, ev, &pend); /* the cgroup or our state is gone */
+                                finish(dirfd, ev); /* the cgroup or our state is gone */
                                 return;
                         }
                         if (!snapshot(dirfd, hs, ev, oom_event, init_exited, pidfd, &pend))
@@ -419,7 +426,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                          * status is still to be had */
                         if (p[1].fd >= 0 && exited(pidfd))
                                 init_exit(pidfd, ev);
-                        finish(dirfd, ev, &pend); /* the cgroup or our state is gone */
+                        finish(dirfd, ev); /* the cgroup or our state is gone */
                         return;
                 }
                 if ((own || armed) && !snapshot(dirfd, hs, ev, false, false, -1, &pend))
@@ -435,11 +442,11 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
                 if (init_exited && getppid() != 1) {
                         if (kfd >= 0)
                                 copy_kmsg(kfd, dirfd, &km->copy, KMSG_LAST);
-                        finish(dirfd, ev, &pend);
+                        finish(dirfd, ev);
                         return;
                 }
                 if (evfd < 0 && n == 0) {
-                        finish(dirfd, ev, &pend); /* no event source: nothing to wait for */
+                        finish(dirfd, ev); /* no event source: nothing to wait for */
                         return;
                 }
         }
