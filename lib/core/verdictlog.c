@@ -72,6 +72,7 @@ static void gen_record(yajl_gen g, const struct verdict_record *r)
         yajl_gen_map_open(g);
         jg_str(g, "id", r->id);
         jg_str(g, "bundle", r->bundle);
+        jg_int(g, "pid", r->init_pid > 0 ? r->init_pid : OG_NONE);
         jg_str(g, "verdict", verdict_kind_name(v->kind));
         jg_key(g, "init_killed");
         if (v->init_killed < 0)

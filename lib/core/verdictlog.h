@@ -34,6 +34,8 @@ struct verdict_record {
         const struct verdict_parent *parents; /* limits and counter deltas */
         size_t n_parents;
         const char *writeback; /* the writeback policy in force, or NULL */
+        int64_t init_pid;      /* the init's pid on the host; <= 0: null. Two
+                                * lives of one id in one second differ by it */
 };
 
 /* One line, newline included; *ret is malloc'd. */

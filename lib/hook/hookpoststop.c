@@ -339,11 +339,15 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
         struct tm tm;
         gmtime_r(&now, &tm);
         strftime(stopped, sizeof(stopped), "%Y-%m-%dT%H:%M:%SZ", &tm);
-        struct verdict_record rec = {hs->id, hs->bundle[0] ? hs->bundle : NULL, hs->cgroup, v,
-                                     kills, hs->limit_bytes, hs->memsw_bytes, peak,
-                                     hs->oom_score_adj, hs->created, stopped,
-                                     hs->notes, hs->n_notes, parents, hs->n_anc,
-                                     hs->writeback[0] ? hs->writeback : NULL};
+        struct verdict_record rec = {
+                .id = hs->id, .bundle = hs->bundle[0] ? hs->bundle : NULL,
+                .cgroup = hs->cgroup, .v = v, .kills = kills, .limit_bytes = hs->limit_bytes,
+                .swap_limit_bytes = hs->memsw_bytes, .peak_bytes = peak,
+                .oom_score_adj = hs->oom_score_adj, .started = hs->created, .stopped = stopped,
+                .notes = hs->notes, .n_notes = hs->n_notes, .parents = parents,
+                .n_parents = hs->n_anc, .writeback = hs->writeback[0] ? hs->writeback : NULL,
+                .init_pid = hs->init_pid,
+        };
         _cleanup_free_ char *line = NULL;
         size_t len;
         struct og_error err = {0};

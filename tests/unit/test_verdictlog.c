@@ -26,9 +26,12 @@ static char *render(const char *id, const char *log, int64_t init, const char *s
                                    .counters = {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE},
                                    .limit_bytes = OG_NONE, VERDICT_INPUT_UNKNOWN};
         verdict_decide(&in, &v);
-        struct verdict_record rec = {id, "/run/containerd/b/" "3fc28fa1", CG, &v, r.kills,
-                                     33554432, 33554432, OG_NONE, 959,
-                                     "2026-11-22T07:00:00Z", stopped, NULL, 0, NULL, 0, NULL};
+        struct verdict_record rec = {
+                .id = id, .bundle = "/run/containerd/b/" "3fc28fa1", .cgroup = CG, .v = &v,
+                .kills = r.kills, .limit_bytes = 33554432, .swap_limit_bytes = 33554432,
+                .peak_bytes = OG_NONE, .oom_score_adj = 959,
+                .started = "2026-11-22T07:00:00Z", .stopped = stopped, .init_pid = init,
+        };
         char *line;
         size_t len;
         assert_int_equal(verdictlog_render(&rec, &line, &len), 0);
@@ -41,7 +44,7 @@ static void test_keys_and_fixture(void **state)
         (void)state;
         _cleanup_free_ char *line = render("3fc28fa1c647ceede9f6b340d0b16c9f1f663698972d22a52e296f291638e014",
                                            death, 4242, "2026-11-22T07:00:05Z");
-        static const char *const keys[] = {"id", "bundle", "verdict", "init_killed", "kills",
+        static const char *const keys[] = {"id", "bundle", "pid", "verdict", "init_killed", "kills",
                                            "cgroup", "limit_bytes", "swap_limit_bytes",
                                            "peak_bytes", "oom_score_adj", "page_cache",
                                            "evidence", "started", "stopped", "summary",
@@ -227,10 +230,34 @@ static void test_append_torn_and_twice(void **state)
         unlink(path);
 }
 
+/* Two lives of one id that start and stop in the same second (a
+ * container run again at once) are two deaths: both lines are kept. */
+static void test_two_lives_one_second(void **state)
+{
+        (void)state;
+        char path[] = "/tmp/oomguard-vlog-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        close(fd);
+        _cleanup_free_ char *a = render("_u", death, 4242, "2026-11-22T07:00:05Z");
+        _cleanup_free_ char *b = render("_u", death, 4243, "2026-11-22T07:00:05Z");
+        assert_int_equal(verdictlog_append(path, a, strlen(a), NULL), 0);
+        assert_int_equal(verdictlog_append(path, b, strlen(b), NULL), 0);
+        assert_int_equal(verdictlog_append(path, b, strlen(b), NULL), 0); /* poststop again */
+        size_t len;
+        _cleanup_free_ char *got = read_file(path, &len);
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++)
+                n += got[i] == '\n';
+        assert_int_equal(n, 2);
+        unlink(path);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_append_torn_and_twice),
+                cmocka_unit_test(test_two_lives_one_second),
                 cmocka_unit_test(test_keys_and_fixture),
                 cmocka_unit_test(test_concurrent_appends),
                 cmocka_unit_test(test_scan_by_prefix),
