@@ -35,6 +35,9 @@ static void usage(FILE *out)
               "                      else /var/run/docker.sock)\n"
               "  -h, --help          show this help\n"
               "\n"
+              "Environment: OOMGUARD_CONFIG as --config; CONTAINERS_CONF, as podman\n"
+              "takes it, names the containers.conf whose hooks_dir is checked.\n"
+              "\n"
               "Exit status: 0 nothing to fix, 1 warnings or errors, 2 usage.\n",
               out);
 }
@@ -71,7 +74,8 @@ int cmd_doctor(int argc, char **argv)
                 {"help", no_argument, NULL, 'h'},
                 {NULL, 0, NULL, 0},
         };
-        struct doctor_opts opts = {.config = getenv("OOMGUARD_CONFIG")};
+        struct doctor_opts opts = {.config = getenv("OOMGUARD_CONFIG"),
+                                   .containers_conf = getenv("CONTAINERS_CONF")};
         bool json = false, quiet = false;
         int c;
         while ((c = getopt_long(argc, argv, "jqr:c:h", longopts, NULL)) != -1) {

@@ -40,6 +40,8 @@ struct doctor_opts {
         const char *docker_config; /* NULL: <root>/etc/docker/daemon.json */
         const char *docker_socket; /* NULL: DOCKER_HOST (unix://), else
                                     * /var/run/docker.sock; asked without a root */
+        const char *containers_conf; /* podman's one containers.conf
+                                      * (CONTAINERS_CONF), NULL: its defaults */
 };
 
 /* Run every check; fails only when the audit cannot run at all (no memory,

@@ -377,7 +377,7 @@ static size_t read_confs(struct doctor_ctx *c, const char *file, const char *dro
 {
         char *names[DROPINS] = {0}, p[PATH_MAX];
         size_t n = 0, read_ok = 0, len;
-        if (doctor_path(c, dropin_dir, p, sizeof(p)) == 0) {
+        if (dropin_dir && doctor_path(c, dropin_dir, p, sizeof(p)) == 0) {
                 DIR *d = opendir(p);
                 struct dirent *de;
                 while (d && n < DROPINS && (de = readdir(d)))
@@ -568,11 +568,19 @@ static void check_podman(struct doctor_ctx *c, const struct engines *e)
                 not_installed(c, "podman", "podman");
                 return;
         }
-        /* containers.conf may name other hooks dirs; later files win */
-        read_confs(c, "/usr/share/containers/containers.conf",
-                   "/usr/share/containers/containers.conf.d", &conf, bad, sizeof(bad));
-        read_confs(c, "/etc/containers/containers.conf", "/etc/containers/containers.conf.d",
-                   &conf, bad, sizeof(bad));
+        /* containers.conf may name other hooks dirs; later files win. As
+         * podman does, CONTAINERS_CONF names the one file instead. */
+        if (c->opts->containers_conf && c->opts->containers_conf[0]) {
+                if (!read_confs(c, c->opts->containers_conf, NULL, &conf, bad, sizeof(bad)) &&
+                    !bad[0])
+                        snprintf(bad, sizeof(bad), "%s (CONTAINERS_CONF) does not exist",
+                                 c->opts->containers_conf);
+        } else {
+                read_confs(c, "/usr/share/containers/containers.conf",
+                           "/usr/share/containers/containers.conf.d", &conf, bad, sizeof(bad));
+                read_confs(c, "/etc/containers/containers.conf",
+                           "/etc/containers/containers.conf.d", &conf, bad, sizeof(bad));
+        }
         if (bad[0])
                 doctor_add(c, DOCTOR_ERROR, "podman", "%s.", bad);
         for (; n < conf.n_hooks_dir; n++)

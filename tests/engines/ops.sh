@@ -74,6 +74,14 @@ dj=$ENG_TMP/docker/daemon.json
 doc() { $OOMGUARD doctor --json --config "$cfg" --docker-config "$dj" 2>&1; }
 doc >"$ENG_TMP/d1.out"
 check "doctor: registered and running as the default: the docker check is ok, no docker/containerd/config finding" "grep -q '\"level\":\"ok\",\"check\":\"docker\",\"message\":\"The running dockerd' $ENG_TMP/d1.out && ! grep -Eq '\"level\":\"(warn|error)\",\"check\":\"(docker|containerd|config)\"' $ENG_TMP/d1.out" || grep -E '"(warn|error)"' "$ENG_TMP/d1.out"
+# podman registered too, as the README says, in the hooks_dir of the
+# containers.conf it is given (CONTAINERS_CONF): a host with nothing to fix
+mkdir -p "$ENG_TMP/hooks.d"
+sed "s#/usr/bin/oomguard-hook#$HOOK#" "$here/../../config/hooks.d/oomguard.json" >"$ENG_TMP/hooks.d/oomguard.json"
+printf '[engine]\nhooks_dir = ["%s"]\n' "$ENG_TMP/hooks.d" >"$ENG_TMP/containers.conf"
+CONTAINERS_CONF=$ENG_TMP/containers.conf $OOMGUARD doctor --quiet --config "$cfg" --docker-config "$dj" >"$ENG_TMP/q0.out" 2>&1; st=$?
+check "doctor: a correctly registered host (the running dockerd's default runtime the shim, podman's hooks_dir running the hook): exit 0, --quiet says ok" "[ $st -eq 0 ] && grep -q '^ok: ' $ENG_TMP/q0.out" ||
+        { cat "$ENG_TMP/q0.out"; CONTAINERS_CONF=$ENG_TMP/containers.conf $OOMGUARD doctor --config "$cfg" --docker-config "$dj" | grep -E '^(warn|error)'; }
 python3 - "$dj" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1])); c.pop("default-runtime", None)

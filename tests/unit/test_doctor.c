@@ -199,6 +199,37 @@ static void test_explicit_config(void **state)
 }
 
 /* --json: every line an object with exactly level, check, message, action. */
+static bool has(const struct doctor_report *r, const char *check, enum doctor_level level,
+                const char *text)
+{
+        for (size_t i = 0; i < r->n; i++)
+                if (strcmp(r->f[i].check, check) == 0 && r->f[i].level == level &&
+                    strstr(r->f[i].what, text))
+                        return true;
+        return false;
+}
+
+/* CONTAINERS_CONF names the one containers.conf, as podman reads it: its
+ * hooks_dir replaces the default directories (where the hook is found
+ * without it); a file named that does not exist is an error. */
+static void test_containers_conf(void **state)
+{
+        (void)state;
+        struct doctor_report *r = malloc(sizeof(*r));
+        struct og_error err = {0};
+        struct doctor_opts o = {.root = DOC "/v2swap"};
+        assert_non_null(r);
+        assert_int_equal(doctor_run(&o, r, &err), 0);
+        assert_true(has(r, "podman", DOCTOR_OK, "/etc/containers/oci/hooks.d/oomguard.json"));
+        o.containers_conf = "/etc/containers/alt.conf";
+        assert_int_equal(doctor_run(&o, r, &err), 0);
+        assert_true(has(r, "podman", DOCTOR_WARN, "no hooks.d file in /etc/containers/alt-hooks.d"));
+        o.containers_conf = "/etc/containers/none.conf";
+        assert_int_equal(doctor_run(&o, r, &err), 0);
+        assert_true(has(r, "podman", DOCTOR_ERROR, "none.conf (CONTAINERS_CONF) does not exist"));
+        free(r);
+}
+
 static void test_json_lines(void **state)
 {
         (void)state;
@@ -576,6 +607,7 @@ int main(void)
                 cmocka_unit_test(test_exit_status),
                 cmocka_unit_test(test_bad_root),
                 cmocka_unit_test(test_explicit_config),
+                cmocka_unit_test(test_containers_conf),
                 cmocka_unit_test(test_json_lines),
                 cmocka_unit_test(test_text_lines),
                 cmocka_unit_test(test_parse_mounts),
