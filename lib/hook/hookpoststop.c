@@ -10,6 +10,7 @@
 #include "pagecache.h"
 #include "kmsg.h"
 #include "statedir.h"
+#include "verdictin.h"
 #include "verdictlog.h"
 #include "watcher.h"
 
@@ -26,8 +27,6 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
-
-#define SLACK_US 1000000 /* printk's clock and CLOCK_MONOTONIC may drift apart */
 
 #define COPY_MAX (1024 * 1024 + 8192 + 1) /* the watcher keeps at most 1 MiB */
 
@@ -201,49 +200,21 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
         copy_free(&copy);
 }
 
-/* The kills that are this container's. One stamped shortly before create
- * (the two clocks may disagree) counts only if its victim is the init
- * process or younger: a restarted container reuses its cgroup path, and
- * its previous life's kill, a moment earlier, had an older pid. */
-static size_t since(const struct oomlog_result *res, int64_t created_us, int64_t init_pid,
-                    struct oom_kill *out)
-{
-        size_t n = 0;
-        for (size_t i = 0; i < res->n_kills; i++) {
-                const char *ts = res->kills[i].timestamp;
-                long long us = ts ? strtoll(ts, NULL, 10) : 0;
-                int64_t pid = res->kills[i].victim_pid;
-                if (us >= created_us ||
-                    (us >= created_us - SLACK_US && (pid == OG_NONE || pid >= init_pid)))
-                        out[n++] = res->kills[i]; /* shallow: res owns the strings */
-        }
-        return n;
-}
-
 /* The counters now: from the cgroup if the runtime has not deleted it yet,
- * else from the watcher's last snapshot. */
+ * else from the watcher's last snapshot (lib/core/verdictin.c decides). */
 static void counters_now(const struct hook_state *hs, const struct evidence *ev,
                          struct verdict_counters *c, int64_t *peak)
 {
-        bool live = access(hs->cgroup_dir, F_OK) == 0;
-        c->oom_kill_before = hs->oom_kill_base;
-        c->oom_before = hs->oom_base;
-        c->oom_kill_after = c->oom_after = *peak = c->read_us = OG_NONE;
-        c->have = hs->oom_kill_base != OG_NONE && (live || ev);
-        if (!c->have)
-                return;
-        if (!live) {
-                c->oom_kill_after = ev->oom_kill;
-                c->oom_after = ev->oom;
-                c->read_us = ev->read_us;
-                *peak = ev->peak_bytes;
-                return;
+        struct verdictin_live live = {access(hs->cgroup_dir, F_OK) == 0, OG_NONE, OG_NONE,
+                                      OG_NONE};
+        if (live.present && hs->oom_kill_base != OG_NONE) { /* read only when used */
+                struct cg_counters now;
+                cgf_read_counters(hs->cgroup_dir, hs->cgroup_version, &now);
+                live.oom_kill = now.oom_kill;
+                live.oom = now.oom;
+                live.peak_bytes = cgf_read_peak(hs->cgroup_dir, hs->cgroup_version);
         }
-        struct cg_counters now;
-        cgf_read_counters(hs->cgroup_dir, hs->cgroup_version, &now);
-        c->oom_kill_after = now.oom_kill;
-        c->oom_after = now.oom;
-        *peak = cgf_read_peak(hs->cgroup_dir, hs->cgroup_version);
+        verdictin_counters(hs->oom_kill_base, hs->oom_base, ev, &live, c, peak);
 }
 
 static int64_t delta(int64_t before, int64_t after)
@@ -384,8 +355,9 @@ static void await_final(int d, struct evidence *ev)
                 close(ino);
                 ino = -1;
         }
-        while (evidence_load(d, EVIDENCE_WATCHER, ev) && ev->final <= 0 &&
-               watcher_alive(ev->watcher_pid)) {
+        while (evidence_load(d, EVIDENCE_WATCHER, ev) &&
+               verdictin_watcher_trust(ev, watcher_alive(ev->watcher_pid), false) ==
+                       VERDICTIN_WAIT) {
                 int64_t left = end - mono_ms();
                 struct pollfd p[2] = {{ino, POLLIN, 0}, {pfd, POLLIN, 0}};
                 if (left <= 0)
@@ -410,9 +382,12 @@ static bool watcher_evidence(int d, const char *id, struct evidence *ev)
 {
         if (!evidence_load(d, EVIDENCE_WATCHER, ev))
                 return false;
-        if (ev->final <= 0 && watcher_alive(ev->watcher_pid))
+        enum verdictin_trust t = verdictin_watcher_trust(ev, watcher_alive(ev->watcher_pid), false);
+        if (t == VERDICTIN_WAIT) {
                 await_final(d, ev);
-        if (ev->final > 0)
+                t = verdictin_watcher_trust(ev, false, true);
+        }
+        if (t == VERDICTIN_TRUSTED)
                 return true;
         hook_log(LOG_WARNING, "%s: the watcher (pid %" PRId64 ") stopped before the "
                               "container did; its counters are not used", id, ev->watcher_pid);
@@ -427,13 +402,15 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
 {
         struct oomlog_result res;
         struct kmsg_read kr;
-        read_kills(env, hs->id, dirfd, watcher_ok, hs->created_mono_us - SLACK_US, &res, &kr);
+        read_kills(env, hs->id, dirfd, watcher_ok, hs->created_mono_us - VERDICTIN_SLACK_US, &res,
+                   &kr);
         struct oom_kill *kills = calloc(res.n_kills + 1, sizeof(*kills));
         if (!kills) {
                 oomlog_result_free(&res);
                 return og_error_set(err, -ENOMEM, "out of memory");
         }
-        size_t n = since(&res, hs->created_mono_us, hs->init_pid, kills);
+        size_t n = verdictin_kills_since(res.kills, res.n_kills, hs->created_mono_us,
+                                         hs->init_pid, kills);
         struct verdict_parent parents[HOOK_MAX_ANCESTORS];
         struct verdict_limit limits[HOOK_MAX_ANCESTORS];
         parents_now(hs, parents, limits);

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#include "verdictin.h"
+
+#include <stdlib.h>
+
+/* A restarted container reuses its cgroup path, and its previous life's
+ * kill, a moment before create, had an older pid than this init. */
+size_t verdictin_kills_since(const struct oom_kill *kills, size_t n, int64_t created_us,
+                             int64_t init_pid, struct oom_kill *ret)
+{
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+                const char *ts = kills[i].timestamp;
+                long long us = ts ? strtoll(ts, NULL, 10) : 0;
+                int64_t pid = kills[i].victim_pid;
+                if (us >= created_us || (us >= created_us - VERDICTIN_SLACK_US &&
+                                         (pid == OG_NONE || pid >= init_pid)))
+                        ret[m++] = kills[i]; /* shallow: the caller owns the strings */
+        }
+        return m;
+}
+
+void verdictin_counters(int64_t oom_kill_base, int64_t oom_base, const struct evidence *ev,
+                        const struct verdictin_live *live, struct verdict_counters *ret,
+                        int64_t *ret_peak)
+{
+        ret->oom_kill_before = oom_kill_base;
+        ret->oom_before = oom_base;
+        ret->oom_kill_after = ret->oom_after = *ret_peak = ret->read_us = OG_NONE;
+        ret->have = oom_kill_base != OG_NONE && (live->present || ev);
+        if (!ret->have)
+                return;
+        if (live->present) {
+                ret->oom_kill_after = live->oom_kill;
+                ret->oom_after = live->oom;
+                *ret_peak = live->peak_bytes;
+                return;
+        }
+        ret->oom_kill_after = ev->oom_kill;
+        ret->oom_after = ev->oom;
+        ret->read_us = ev->read_us;
+        *ret_peak = ev->peak_bytes;
+}
+
+enum verdictin_trust verdictin_watcher_trust(const struct evidence *ev, bool watcher_alive,
+                                             bool waited)
+{
+        if (ev->final > 0)
+                return VERDICTIN_TRUSTED;
+        return watcher_alive && !waited ? VERDICTIN_WAIT : VERDICTIN_STALE;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* poststop's inputs to the verdict, decided without I/O: which of the
+ * kernel's kills are the container's, the counters before and after its
+ * life, and whether the watcher's evidence is to be trusted. The hook
+ * reads the files and the kernel log; these decide. Pure. */
+#ifndef OOMGUARD_VERDICTIN_H
+#define OOMGUARD_VERDICTIN_H
+
+#include "evidence.h"
+#include "verdict.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* printk's clock and CLOCK_MONOTONIC may drift apart: records stamped up
+ * to this long before create may still be the container's */
+#define VERDICTIN_SLACK_US 1000000
+
+/* The kills of kills[0..n) that belong to a life that began at created_us
+ * (CLOCK_MONOTONIC µs, the kernel log's clock) with init_pid: those
+ * stamped since, and those stamped within the slack before whose victim
+ * is the init or younger (OG_NONE: unknown pid, counted). Copied
+ * shallowly into ret (room for n); returns how many. */
+size_t verdictin_kills_since(const struct oom_kill *kills, size_t n, int64_t created_us,
+                             int64_t init_pid, struct oom_kill *ret);
+
+/* What poststop read of the container's cgroup itself. */
+struct verdictin_live {
+        bool present;          /* the runtime had not removed it yet */
+        int64_t oom_kill, oom; /* cgf_read_counters, when present */
+        int64_t peak_bytes;    /* cgf_read_peak, when present */
+};
+
+/* The counters before (create's baseline) and after: from the cgroup when
+ * it is still there, else from the evidence (the watcher's last snapshot,
+ * or the shim's; NULL when none is trusted). None (ret->have false) when
+ * create had no baseline or nothing says how it ended. *ret_peak is the
+ * peak of the same source, OG_NONE when none. */
+void verdictin_counters(int64_t oom_kill_base, int64_t oom_base, const struct evidence *ev,
+                        const struct verdictin_live *live, struct verdict_counters *ret,
+                        int64_t *ret_peak);
+
+enum verdictin_trust {
+        VERDICTIN_TRUSTED, /* final: taken at init's exit, or the watcher left on purpose */
+        VERDICTIN_WAIT,    /* not final, the watcher still runs: wait for it */
+        VERDICTIN_STALE,   /* not final and no more to come: it may predate the death */
+};
+
+/* The watcher's evidence: trusted, worth waiting for, or stale. waited:
+ * poststop has already waited as long as it will. */
+enum verdictin_trust verdictin_watcher_trust(const struct evidence *ev, bool watcher_alive,
+                                             bool waited);
+
+#endif
