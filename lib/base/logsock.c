@@ -95,3 +95,8 @@ void logsock_send(int pri, const char *ident, const char *msg)
                 len++; /* the NUL ends a message on a stream, as syslog(3) sends it */
         (void)send(ls.fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
+
+int logsock_fd(void)
+{
+        return still_ours() ? ls.fd : -1;
+}

@@ -2,9 +2,8 @@
 /* syslog over one connection made before confinement: once the seccomp
  * filter is in, no socket can be made or connected, so the hook connects
  * to /dev/log first and sends every message through that socket. A
- * process that closes it behind our back (the watcher closes every
- * descriptor it inherits) is noticed: the descriptor is used only while it
- * is still the socket we connected. */
+ * process that closes it behind our back is noticed: the descriptor is
+ * used only while it is still the socket we connected. */
 #ifndef OOMGUARD_LOGSOCK_H
 #define OOMGUARD_LOGSOCK_H
 
@@ -17,5 +16,10 @@ int logsock_open(const char *path);
  * IDENT[PID]: MSG"); pri is a facility | a level. Connects first when
  * logsock_open was never called. Failures are silent, as in syslog(3). */
 void logsock_send(int pri, const char *ident, const char *msg);
+
+/* The connected socket's descriptor, or -1 (never connected, or no longer
+ * ours): for a process that closes every descriptor it inherits but this
+ * one, to keep its way to syslog under a filter that forbids a new one. */
+int logsock_fd(void);
 
 #endif

@@ -154,7 +154,8 @@ static int save_state(const struct og_config *cfg, const struct hook_state *hs,
 
 /* One watcher per container: create may run twice (createRuntime and
  * prestart both registered). */
-static void ensure_watcher(const struct og_config *cfg, const struct hook_state *hs)
+static void ensure_watcher(const struct og_config *cfg, const struct hook_env *env,
+                           const struct hook_state *hs)
 {
         int d = -1;
         struct evidence ev;
@@ -167,7 +168,7 @@ static void ensure_watcher(const struct og_config *cfg, const struct hook_state 
                         return;
         }
         int64_t pid;
-        if (watcher_start(cfg->state_dir, hs, &pid, &err) < 0)
+        if (watcher_start(cfg->state_dir, hs, env->kmsg, &pid, &err) < 0)
                 hook_log(LOG_WARNING, "%s: %s; the verdict will rest on the kernel's records",
                          hs->id, err.msg);
 }
@@ -241,7 +242,7 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         record_times(&hs);
         r = save_state(cfg, &hs, env->runtime, err);
         if (r == 0)
-                ensure_watcher(cfg, &hs);
+                ensure_watcher(cfg, env, &hs);
         if (r == 0 && !strcmp(hs.writeback, "host"))
                 hook_dirty_update(cfg, env);
         return r;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "watcher.h"
 
+#include "hook.h"
 #include "watchroom.h"
 
 #include "cgfiles.h"
@@ -10,6 +11,7 @@
 #include "jsonv.h"
 #include "kcopy.h"
 #include "kmsg.h"
+#include "logsock.h"
 #include "procfs.h"
 #include "statedir.h"
 
@@ -18,6 +20,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -27,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
@@ -42,18 +46,44 @@
 #define KMSG_LAST 4096      /* records read at most when it leaves */
 #define KMSG_PIDS_MAX 1024  /* the container's processes remembered at its OOM event */
 
+/* The watcher's one voice: its stdio is /dev/null, so what it cannot do
+ * goes to syslog through the hook's connection (lib/hook/hooklog.c), one
+ * line per cause in its whole life, however often the cause recurs. */
+enum { SAID_STATE = 1, SAID_EVIDENCE = 2, SAID_KMSG = 4, SAID_EVENTS = 8 };
+static struct {
+        const char *id;
+        unsigned said;
+} wlog;
+
+static void say_once(unsigned cause, const char *fmt, ...) OG_PRINTF(2, 3);
+static void say_once(unsigned cause, const char *fmt, ...)
+{
+        char msg[768];
+        va_list ap;
+        if (wlog.said & cause)
+                return;
+        wlog.said |= cause;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        hook_log(LOG_WARNING, "%s: the watcher %s", wlog.id, msg);
+}
+
 /* v1: an eventfd the kernel signals on OOM and on the cgroup's removal */
 static int events_v1(const char *dir)
 {
         char p[4096], reg[64];
         if ((size_t)snprintf(p, sizeof(p), "%s/memory.oom_control", dir) >= sizeof(p))
-                return -1;
+                return -ENAMETOOLONG;
         int oc = open(p, O_RDONLY | O_CLOEXEC);
+        int e = oc < 0 ? -errno : 0;
         int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        if (oc < 0 || efd < 0)
+        if (e == 0 && efd < 0)
+                e = -errno;
+        if (e < 0)
                 goto fail;
         snprintf(reg, sizeof(reg), "%d %d", efd, oc);
-        if (cgf_write(dir, "cgroup.event_control", reg) < 0)
+        if ((e = cgf_write(dir, "cgroup.event_control", reg)) < 0)
                 goto fail;
         return efd; /* oc stays open: the registration refers to it */
 fail:
@@ -61,7 +91,7 @@ fail:
                 close(oc);
         if (efd >= 0)
                 close(efd);
-        return -1;
+        return e;
 }
 
 /* v1: an eventfd the kernel signals when usage crosses a threshold just
@@ -92,11 +122,14 @@ static int events_v2(const char *dir)
 {
         char p[4096];
         if ((size_t)snprintf(p, sizeof(p), "%s/memory.events", dir) >= sizeof(p))
-                return -1;
+                return -ENAMETOOLONG;
         int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-        if (fd >= 0 && inotify_add_watch(fd, p, IN_MODIFY) < 0) {
+        if (fd < 0)
+                return -errno;
+        if (inotify_add_watch(fd, p, IN_MODIFY) < 0) {
+                int e = -errno;
                 close(fd);
-                return -1;
+                return e;
         }
         return fd;
 }
@@ -282,11 +315,20 @@ struct oom_pending {
  * the snapshot carries the time of its read, and poststop does not let it
  * deny a kill the kernel logged later (lib/core/verdict.c). Its peak,
  * limit hits and pressure stand. */
+/* The evidence saved, or said (once) why not. */
+static int save(int dirfd, const struct evidence *ev)
+{
+        int r = evidence_save(dirfd, EVIDENCE_WATCHER, ev);
+        if (r < 0)
+                say_once(SAID_EVIDENCE, "cannot save its evidence: %s", strerror(-r));
+        return r;
+}
+
 static void finish(int dirfd, struct evidence *ev)
 {
         if (!ev->final) {
                 ev->final = 1;
-                evidence_save(dirfd, EVIDENCE_WATCHER, ev);
+                save(dirfd, ev);
         }
 }
 
@@ -318,7 +360,7 @@ static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev
         if (init_exited) /* after the counters: the reap comes before the cgroup goes */
                 init_exit(pidfd, ev);
         ev->final |= init_exited && fresh; /* init's death is in it */
-        return evidence_save(dirfd, EVIDENCE_WATCHER, ev) == 0;
+        return save(dirfd, ev) == 0;
 }
 
 static bool gone(const struct hook_state *hs, int dirfd)
@@ -332,19 +374,31 @@ struct kmsg_watch {
         struct own_pids pids;
 };
 
-static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
-                  struct evidence *ev, int ready_fd)
+static void watch(int dirfd, const char *state_dir, const char *kmsg,
+                  const struct hook_state *hs, struct evidence *ev, int ready_fd)
 {
         __attribute__((cleanup(room_freep))) struct room_watch room = {.fd = -1};
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
+        if (evfd < 0)
+                say_once(SAID_EVENTS, "cannot watch %s for OOM events: %s; it records the "
+                         "counters at the init's exit only", hs->cgroup_dir, strerror(-evfd));
         int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
         /* ESRCH: init has exited and been reaped before the watcher got
          * here (a container that ends at once): taken as its exit now */
         bool init_gone = pidfd < 0 && errno == ESRCH;
         /* on the heap: its pages are touched only when used */
         _cleanup_free_ struct kmsg_watch *km = malloc(sizeof(*km));
-        int kfd = km ? open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+        int kfd = km ? open(kmsg, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+        struct stat kst; /* a regular file there would wake poll() without end */
+        if (kfd >= 0 && (fstat(kfd, &kst) < 0 || !S_ISCHR(kst.st_mode))) {
+                close(kfd);
+                kfd = -1;
+                errno = ENODEV;
+        }
+        if (kfd < 0)
+                say_once(SAID_KMSG, "cannot read %s: %s; the kernel's records are read at "
+                         "poststop only", kmsg, km ? strerror(errno) : "out of memory");
         if (km) {
                 km->pids.n = 0;
                 kcopy_init(&km->copy, hs->cgroup, hs->init_pid, pid_remembered, &km->pids);
@@ -454,32 +508,42 @@ static void watch(int dirfd, const char *state_dir, const struct hook_state *hs,
 
 static void detach_stdio(void)
 {
+        /* all but the way to syslog, which a seccomp filter would not let
+         * it make again */
+        int keep = logsock_open(NULL) == 0 ? logsock_fd() : -1;
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         for (int fd = 0; fd < 3 && null >= 0; fd++)
                 dup2(null, fd); /* runc reads a hook's output until EOF */
         if (null > 2)
                 close(null);
-        syscall(SYS_close_range, 3U, ~0U, 0U);
+        if (keep > 3)
+                syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
+        syscall(SYS_close_range, keep >= 3 ? (unsigned)keep + 1 : 3U, ~0U, 0U);
 }
 
-static void watcher_main(const char *state_dir, const struct hook_state *hs, int ready_fd)
+static void watcher_main(const char *state_dir, const char *kmsg, const struct hook_state *hs,
+                         int ready_fd)
 {
         int dirfd = -1;
+        struct og_error err = {0};
+        wlog.id = hs->id;
         detach_stdio();
         signal(SIGPIPE, SIG_IGN);
         prctl(PR_SET_NAME, "oomguard-watch", 0, 0, 0);
-        if (statedir_open(state_dir, hs->id, false, &dirfd, NULL) < 0 || dirfd < 0)
+        if (statedir_open(state_dir, hs->id, false, &dirfd, &err) < 0 || dirfd < 0) {
+                say_once(SAID_STATE, "cannot open its state: %s; it leaves", err.msg);
                 _exit(0);
+        }
         struct evidence ev;
         evidence_init(&ev);
         ev.watcher_pid = getpid();
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
-        evidence_save(dirfd, EVIDENCE_WATCHER, &ev);
-        watch(dirfd, state_dir, hs, &ev, ready_fd);
+        save(dirfd, &ev);
+        watch(dirfd, state_dir, kmsg, hs, &ev, ready_fd);
         _exit(0);
 }
 
-int watcher_start(const char *state_dir, const struct hook_state *hs,
+int watcher_start(const char *state_dir, const struct hook_state *hs, const char *kmsg,
                   int64_t *ret_pid, struct og_error *err)
 {
         int pfd[2];
@@ -499,7 +563,7 @@ int watcher_start(const char *state_dir, const struct hook_state *hs,
                         ssize_t w = write(pfd[1], &g, sizeof(g));
                         _exit(w == sizeof(g) ? 0 : 1);
                 }
-                watcher_main(state_dir, hs, pfd[1]);
+                watcher_main(state_dir, kmsg, hs, pfd[1]);
         }
         close(pfd[1]);
         pid_t g = -1;

@@ -18,8 +18,11 @@
 /* A watcher that still runs: not a zombie, not a reused pid. */
 bool watcher_alive(int64_t pid);
 
-/* Start it (returns once it is detached); its pid is stored in ret_pid. */
-int watcher_start(const char *state_dir, const struct hook_state *hs,
+/* Start it (returns once it is detached); its pid is stored in ret_pid.
+ * It copies the kernel's records from kmsg ("/dev/kmsg"). What it cannot
+ * do once started (open its state, save its evidence, read kmsg, watch
+ * the cgroup's OOM events) it says through hook_log, once per cause. */
+int watcher_start(const char *state_dir, const struct hook_state *hs, const char *kmsg,
                   int64_t *ret_pid, struct og_error *err);
 
 #endif
