@@ -2,7 +2,7 @@
 # The README's package table says what tools/deps.list says: for each
 # purpose, the same packages and the same purposes built upon.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=../live/tap.sh
 . tests/live/tap.sh
 readme=README.md list=tools/deps.list

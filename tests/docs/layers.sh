@@ -2,14 +2,14 @@
 # tools/layers.sh, the include-direction rule make lint checks: the tree
 # keeps it, and a copy of the tree with a violation planted fails it.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=../live/tap.sh
 . tests/live/tap.sh
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 check "this tree keeps lib/'s layers" "bash tools/layers.sh >$t/out 2>&1 || { cat $t/out; false; }"
 plant() { # plant NAME FILE LINE: a copy of the tree with LINE added to FILE
-        rm -rf "$t/$1" && mkdir -p "$t/$1" && cp -r lib cli hook shim "$t/$1/" &&
+        rm -rf "${t:?}/$1" && mkdir -p "$t/$1" && cp -r lib cli hook shim "$t/$1/" &&
                 sed -i "0,/^#include/s//$3\n&/" "$t/$1/$2"
 }
 plant up lib/base/util.c '#include "verdict.h"'

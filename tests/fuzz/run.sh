@@ -56,6 +56,7 @@ for spec in "$@"; do
                 # the sanitizer's verdict, or what the target said before abort()
                 grep -aE '^(==[0-9]+==ERROR|SUMMARY|.*: runtime error|invariant: |round trip |.*, want )' \
                         "$log" | head -n 5
+                # shellcheck disable=SC2010 # libFuzzer's names: <name>-crash-<sha1> and the like
                 ls -1 "$dir/$name"-* 2>/dev/null | grep -v '\.log$' | sed 's/^/  found: /'
                 continue
         fi

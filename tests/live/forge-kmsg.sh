@@ -126,7 +126,7 @@ else
                 echo "$v"
         out=$("$OOMGUARD" explain --kmsg --json 2>&1)
         check "explain --kmsg reports no kill of B's init and nothing in B's cgroup" \
-                "! grep -q '\"victim_pid\":$bpid[,}]' <<<\"\$out\" && ! grep -qF '\"task_memcg\":\"$bcg\"' <<<\"\$out\"" ||
+                "! grep -q '\"victim_pid\":${bpid}[,}]' <<<\"\$out\" && ! grep -qF '\"task_memcg\":\"$bcg\"' <<<\"\$out\"" ||
                 grep -F "$bcg" <<<"$out"
         R kill fa KILL; await_done fa
 fi

@@ -40,7 +40,7 @@ SWING=${FORGE_SWING_SECONDS:-10} FLOOD=${FORGE_FLOOD_SECONDS:-8} IDLE=${FORGE_ID
 HOST_MIN=${FORGE_HOST_MIN-24M}
 state="$tmp/run" vlog="$tmp/log/verdicts.jsonl" gate="$tmp/gate"
 mkdir -p "$tmp/log" "$gate" "$tmp/copies" && mkdir -m 700 "$state"
-forge_pid= mon=
+forge_pid='' mon=''
 forge_cleanup() {
         touch "$gate/stop" "$gate/go" "$gate/stop-swing" 2>/dev/null
         [ -z "$forge_pid" ] || { kill "$forge_pid" 2>/dev/null; wait "$forge_pid" 2>/dev/null; }

@@ -33,6 +33,7 @@ check "a missing file exits 1 naming the file" "[ $rc -eq 1 ] && grep -q /nonexi
 check "an unknown command exits 2" "[ $rc -eq 2 ]"
 sample=tests/corpus/kernel-logs/032.log
 multi=tests/corpus/kernel-logs/038.log # six kills
+# shellcheck disable=SC2034 # a, b and c are read by the check below
 a=$("$OOMGUARD" explain --json "$multi"); b=$(cat "$multi" | "$OOMGUARD" explain --json); c=$(cat "$multi" | "$OOMGUARD" explain --json -)
 check "file, piped stdin and '-' give the same kills" "[ \$(echo \"\$a\" | wc -l) -eq 6 ] && [ \"\$a\" = \"\$b\" ] && [ \"\$a\" = \"\$c\" ]"
 "$OOMGUARD" explain --json "$sample" >/dev/full 2>"$tmp/err"; rc=$?
@@ -171,6 +172,7 @@ check "fake records written to /dev/kmsg never become kills" "! grep -q ':$fake,
 
 # oomguard doctor on this very host: each line checked against what the
 # host says by other means
+# shellcheck disable=SC2034 # doc is read by the checks below
 doc=$("$OOMGUARD" doctor 2>&1); dst=$?
 if [ -d /sys/fs/cgroup/memory ] && grep -q ' cgroup2 ' /proc/mounts; then want="cgroup v1 hybrid"
 elif [ -d /sys/fs/cgroup/memory ]; then want="cgroup v1"; else want="cgroup v2"; fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/live/runc.sh, bench/hook-startup.sh and tests/demo.sh:
 # real runc containers under this process's own memory cgroup.
 #
@@ -60,6 +61,7 @@ runc_setup() {
 runc_cleanup() {
         local c d i
         for c in "${RUNC_CONTAINERS[@]}"; do "$RUNC" --root "$tmp/runc" delete --force "$c" >/dev/null 2>&1; done
+        # shellcheck disable=SC2044 # cgroup paths of runc ids: no blanks, no glob characters
         for d in $(find "$base" -mindepth 1 -depth -type d 2>/dev/null); do rmdir "$d"; done
         rmdir "$base" 2>/dev/null
         for ((i = ${#RUNC_DEV_NEW[@]} - 1; i >= 0; i--)); do

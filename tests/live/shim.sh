@@ -86,6 +86,7 @@ check "fail_closed: refused before runc ran, an error line in the --log file" "[
 st=$(cd "$tmp" && OOMGUARD_RUNTIME=/nonexistent/runc "$SHIM" --log "$tmp/nort.log" --log-format json state x >/dev/null 2>&1; echo $?)
 check "a missing runtime: exit 1 and a JSON error line naming it" "[ $st -eq 1 ] && python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); sys.exit(not (d[\"level\"] == \"error\" and \"/nonexistent/runc\" in d[\"msg\"]))' $tmp/nort.log"
 printf '{"runtime":"%s"}\n' "$SHIM" >"$tmp/self.json"
+# shellcheck disable=SC2034 # out is read by the check below
 out=$(OOMGUARD_CONFIG="$tmp/self.json" timeout 10 "$SHIM" --version 2>&1); st=$?
 check "configured as its own runtime, the shim never execs itself: runc answers instead (exit $st)" "[ $st -eq 0 ] && grep -q '^runc version' <<<\"\$out\""
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the live, engine and demo scripts: the writeback policy's host
 # mode (on by default on cgroup v1) writes vm.dirty_*; tests point it at a
 # private copy instead of the host's (OOMGUARD_SYSCTL_VM, read by the hook).

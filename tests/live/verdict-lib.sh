@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the live and engine suites: reading verdict records.
 #   field JSON a.0.b   a value ("null" when absent, booleans lower-case)
 #   verdict ID         the last record for a container id in $vlog
@@ -19,6 +20,7 @@ for k in sys.argv[2].split("."):
 print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)
 PY
 }
+# shellcheck disable=SC2154 # vlog: the suite's verdict log, set before it calls this
 verdict() { grep "\"id\":\"$1\"" "$vlog" 2>/dev/null | tail -n 1; }
 expect_adj() { # 1000 - 1000 * limit / host
         local kb; kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)

@@ -82,6 +82,7 @@ for u in serial-getty@ttyS0.service getty@tty1.service apt-daily.timer apt-daily
         ln -sf /dev/null "$r/etc/systemd/system/$u"
 done
 # root logs in over ssh with a key (node-protection's login)
+# shellcheck disable=SC2174 # $r/root is debootstrap's; only .ssh is new
 mkdir -p -m 700 "$r/root/.ssh"
 ssh-keygen -q -t ed25519 -N '' -C oomguard-vmprod -f "$tmp/id_ed25519"
 cp "$tmp/id_ed25519" "$r/root/.ssh/id_ed25519"

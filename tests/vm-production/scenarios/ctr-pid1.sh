@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # ctr-pid1: PID 1 of a containerd container (ctr run, the shim as the runc
 # binary, --memory-limit 64 MiB) goes over its limit. On v2 with the
 # systemd cgroup driver, a scope as the CRI plugin makes them

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # docker-child: a child of PID 1 goes over a `docker run -m 64m` limit;
 # PID 1 (sh) lives on and exits 0. Docker says OOMKilled=true with exit 0;
 # oomguard: memcg, init_killed false.

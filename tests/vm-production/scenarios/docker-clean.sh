@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # docker-clean: a `docker run -m 64m` that uses 8 MiB and exits 0.
 # Verdict none, no kills.
 # guests: debian-v2 debian-v1

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # docker-parent: `docker run --cgroup-parent P -m 96m` where P's memory
 # limit (48 MiB) is below the container's own. On v2 (systemd driver) P is
 # a slice, ogparent.slice with MemoryMax=48M; on v1 (cgroupfs driver) a

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # docker-pid1: PID 1 of a plain `docker run -m 64m` goes over its limit.
 # Docker's default runtime is oomguard-shim; its cgroup driver is Docker's
 # default (systemd on v2: system.slice/docker-<id>.scope; cgroupfs on v1).

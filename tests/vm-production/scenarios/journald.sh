@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # journald: each verdict is a structured journal entry. A docker container
 # dies of its pod-like parent's limit (ogjournal.slice, MemoryMax=48M) and
 # `journalctl -t oomguard OOMGUARD_VERDICT=ancestor-memcg` finds exactly

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # node-protection: the guest runs out of memory (a global OOM) while a
 # containerd container without a memory limit grows, its processes at the
 # oom_score_adj they inherit from containerd-shim (-998). The guest is made

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # pagecache-python: the seeds' batch job. A python3 program writes 1 GiB
 # (PC_MIB), in 1 MiB chunks, and as 1 KiB text lines (8 KiB writes) while it
 # holds 200 MiB of data of its own (PC_HOLD_MIB), then fsyncs, inside
@@ -153,6 +154,7 @@ if [ "$CGV" = 1 ]; then
         check "v1: the baseline dies ($(deaths baseline) of $(runs_of baseline))" [ "$(deaths baseline)" -gt 0 ]
         check "v1: with \"writeback\": \"off\" it dies too ($(deaths off) of $(runs_of off))" [ "$(deaths off)" -gt 0 ]
 fi
+# shellcheck disable=SC2034 # oom: a column of the runs file not needed here
 while read -r mode form rc oom secs id; do
         [ "$mode" = off ] && [ "$rc" != 0 ] || continue
         v=$(wait_verdict "$id")

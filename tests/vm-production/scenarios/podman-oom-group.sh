@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # podman-oom-group: `podman run -m 64m --cgroup-conf=memory.oom.group=1`
 # whose two memhogs (one holding 24 MiB, one growing) fill the limit: the
 # kernel kills the whole cgroup at once. One verdict, memcg, naming both

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # podman-pid1: PID 1 of a `podman run -m 64m` goes over its limit. podman
 # runs oomguard-hook from the package's hooks.d file only (nothing
 # registered), with its defaults: crun, the systemd cgroup manager on v2

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # systemd-gc: 20 `docker run -m 32m` back to back whose PID 1 goes over
 # its limit, with Docker's systemd cgroup driver: systemd removes each
 # system.slice/docker-<id>.scope as soon as its last process is gone,

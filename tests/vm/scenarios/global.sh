@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # global.sh: the whole guest (512 MiB, no swap) runs out of memory.
 #
 # Node protection. A "host daemon", hostd, holds 48 MiB at oom_score_adj 0,

@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # knobs.sh: the policy's cgroup knobs. Each is read back from the
 # container's cgroup after "create" (the createRuntime hook has run, the
 # process has not started), then seen at work. The guest has a zram swap
@@ -44,7 +45,7 @@ for rt in crun runc; do
 	f=$([ "$v" = 2 ] && echo memory.swap.max || echo memory.memsw.limit_in_bytes)
 	for c in "none 0" "16M $((16 * M))" "50% $((16 * M))" "unlimited max"; do
 		set -- $c
-		r=$(swap_is $rt $rt-swap-$(echo "$1" | tr -d %) "{\"swap\": \"$1\"}" "$2")
+		r=$(swap_is $rt "$rt-swap-$(echo "$1" | tr -d %)" "{\"swap\": \"$1\"}" "$2")
 		set -- $r
 		expect "$rt: swap ${c% *}: $f $2, the verdict's swap_limit_bytes (memory+swap) $4" \
 			"$1 $3" "$2 $4"

@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # memcg.sh: a container dies of its own memory limit (PID 1, or only a
 # child) or of a parent's lower limit, under runc and crun, with
 # oomguard-hook in config.json or added by oomguard-shim. The guest has

@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # pagecache.sh: page cache kills writers (DESIGN.md, problem 2), on
 # cgroup v1 (the control, which reproduces it) and on v2: does v2 need
 # oomguard's writeback mitigation at all?
