@@ -88,8 +88,8 @@ int statedir_write(int dirfd, const char *name, const char *data, size_t len,
                    struct og_error *err)
 {
         int r = fileio_write_atomic(dirfd, name, data, len, 0600, err);
-        if (r < 0 && err)
-                og_error_set(err, r, "writing state %s: %s", name, strerror(-r));
+        if (r < 0)
+                og_error_prefix(err, r, "saving the state");
         return r;
 }
 

@@ -99,6 +99,29 @@ static void hex(const uint8_t d[SHA256_LEN], char out[2 * SHA256_LEN + 1])
 }
 
 /* FIPS 180-4's examples, and the padding's edge (55, 56, 64 bytes) */
+/* A write that fails keeps the writer's code and what it says (the temp
+ * file it could not create), with the state's context before it. */
+static void test_write_error_context(void **state)
+{
+        (void)state;
+        int d;
+        char p[128];
+        struct og_error err = {0};
+        assert_int_equal(statedir_open(base, "c3", true, &d, &err), 0);
+        snprintf(p, sizeof(p), "%s/c3/.evidence.json.oomguard-tmp", base);
+        assert_int_equal(mkdir(p, 0700), 0);
+        snprintf(p, sizeof(p), "%s/c3/.evidence.json.oomguard-tmp/x", base);
+        int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(statedir_write(d, "evidence.json", "{}", 2, &err), -EEXIST);
+        assert_int_equal(err.code, -EEXIST);
+        if (strncmp(err.msg, "saving the state: ", 18) ||
+            !strstr(err.msg, "creating .evidence.json.oomguard-tmp: File exists"))
+                fail_msg("%s", err.msg);
+        close(d);
+}
+
 static void test_sha256(void **state)
 {
         (void)state;
@@ -210,6 +233,7 @@ int main(void)
                 cmocka_unit_test(test_write_read_remove),
                 cmocka_unit_test(test_planted_symlinks),
                 cmocka_unit_test(test_unwritable_base),
+                cmocka_unit_test(test_write_error_context),
         };
         return cmocka_run_group_tests_name("statedir", tests, setup, teardown);
 }
