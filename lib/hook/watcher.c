@@ -4,6 +4,7 @@
 
 #include "hook.h"
 #include "watchroom.h"
+#include "watchrule.h"
 
 #include "cgfiles.h"
 #include "fileio.h"
@@ -344,28 +345,24 @@ static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev
         int64_t before = ev->oom_kill, oom_before = ev->oom, taken = ev->snapshots;
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
         bool fresh = ev->snapshots > taken; /* not if the cgroup is gone */
-        /* v1's event is an OOM; v2's memory.events also changes at each
-         * "max" (the limit reached, reclaim enough): an OOM there is its
-         * "oom" count rising. Waiting for a kill after every limit hit held
-         * the watcher 100 ms each time and left it waiting for kills that
-         * never come. */
-        bool invoked = oom_event && (hs->cgroup_version == 1 || !fresh ||
-                                     oom_before == OG_NONE || ev->oom > oom_before);
+        /* v1's event is an OOM; v2's, only when its "oom" count rose */
+        bool invoked = watchrule_oom_invoked(hs->cgroup_version, oom_event, fresh, oom_before,
+                                             ev->oom);
         if (invoked && fresh)
                 await_kill(hs, ev, before);
-        if (invoked && (!fresh || ev->oom_kill == OG_NONE || ev->oom_kill <= before))
+        if (invoked && (!fresh || !watchrule_kill_counted(before, ev->oom_kill)))
                 *pend = (struct oom_pending){true, before, dirtyctl_now_ms() + ARMED_MS};
-        else if (pend->on && ev->oom_kill != OG_NONE && ev->oom_kill > pend->base)
+        else if (pend->on && watchrule_kill_counted(pend->base, ev->oom_kill))
                 pend->on = false;
         if (init_exited) /* after the counters: the reap comes before the cgroup goes */
                 init_exit(pidfd, ev);
-        ev->final |= init_exited && fresh; /* init's death is in it */
+        ev->final |= watchrule_final(init_exited, fresh); /* init's death is in it */
         return save(dirfd, ev) == 0;
 }
 
 static bool gone(const struct hook_state *hs, int dirfd)
 {
-        return access(hs->cgroup_dir, F_OK) != 0 || dir_removed(dirfd);
+        return watchrule_gone(access(hs->cgroup_dir, F_OK) == 0, !dir_removed(dirfd));
 }
 
 /* The kernel's records and what the watcher keeps while it reads them. */
@@ -493,15 +490,17 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg,
                  * v1 and v2). Once init has exited and the counters of its
                  * death are saved, a watcher adopted by anything but init
                  * copies the last kernel records and leaves. */
-                if (init_exited && getppid() != 1) {
+                switch (watchrule_leave(init_exited, getppid(), evfd >= 0, n == 0)) {
+                case WATCHRULE_ADOPTED:
                         if (kfd >= 0)
                                 copy_kmsg(kfd, dirfd, &km->copy, KMSG_LAST);
                         finish(dirfd, ev);
                         return;
-                }
-                if (evfd < 0 && n == 0) {
+                case WATCHRULE_IDLE:
                         finish(dirfd, ev); /* no event source: nothing to wait for */
                         return;
+                case WATCHRULE_STAY:
+                        break;
                 }
         }
 }
