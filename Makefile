@@ -2,7 +2,8 @@
 #   make            build/oomguard, build/oomguard-hook, build/oomguard-shim
 #   make demo       the main job: real OOM logs explained, then live runc and docker run deaths
 #   make check      unit, corpus, live-kernel, runc, engine and package tests
-#   make lint       the layer rule of lib/ (tools/layers.sh), cppcheck and clang --analyze
+#   make lint       the layer rule of lib/ (tools/layers.sh), cppcheck and clang --analyze,
+#                   shellcheck over every shell script (tools/shellcheck.sh)
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz       libFuzzer over every parser (FUZZ_SECONDS per target, default 60)
 #   make bench      explain against grep, the hook's and the shim's cost
@@ -255,6 +256,7 @@ check-vm-pagecache:
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
 lint: | $(BUILD)/.deps-lint
 	bash tools/layers.sh
+	bash tools/shellcheck.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr $(LIB_INC) lib cli hook shim
 	@set -e; for f in $(LIB_SRC) cli/*.c hook/*.c shim/*.c; do \
