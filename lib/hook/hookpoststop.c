@@ -457,10 +457,12 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 have_ev = true;
         }
         int r = statedir_read(d, "state.json", buf, sizeof(buf), &len, err);
-        if (r < 0 || hookstate_parse(buf, len, &hs, err) < 0) {
+        if (r == 0)
+                r = hookstate_parse(buf, len, &hs, err);
+        if (r < 0) {
                 close(d);
                 statedir_remove(cfg->state_dir, st->id, NULL);
-                return r < 0 ? r : -EINVAL;
+                return r;
         }
         r = decide(cfg, env, d, &hs, have_ev ? &ev : NULL, watcher_ok, err);
         close(d);
@@ -473,8 +475,8 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 unlinkat(d, "state.json", 0);
                 close(d);
         }
-        if (statedir_remove(cfg->state_dir, st->id, err) < 0)
-                return -EIO;
+        if ((r = statedir_remove(cfg->state_dir, st->id, err)) < 0)
+                return r;
         if (!strcmp(hs.writeback, "host")) /* one fewer container to protect */
                 hook_dirty_update(cfg, env);
         return 0;
