@@ -457,9 +457,7 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 have_ev = true;
         }
         int r = statedir_read(d, "state.json", buf, sizeof(buf), &len, err);
-        if (r == 0)
-                r = hookstate_parse(buf, len, &hs, err);
-        if (r < 0) {
+        if (r < 0 || (r = hookstate_parse(buf, len, &hs, err)) < 0) {
                 close(d);
                 statedir_remove(cfg->state_dir, st->id, NULL);
                 return r;
