@@ -44,7 +44,8 @@ static void emit(struct lines_buf *lb, lines_fn fn, void *ctx, struct lines_stat
 int lines_read_fd(int fd, size_t line_max, lines_fn fn, void *ctx, struct lines_stats *ret,
                   struct og_error *err)
 {
-        struct lines_buf lb = {malloc(line_max + 1), 0, line_max + 1, false};
+        struct lines_buf lb = {.b = malloc(line_max + 1), .len = 0, .cap = line_max + 1,
+                               .skipping = false};
         struct lines_stats st = {0, 0};
         if (!lb.b)
                 return og_error_set(err, -ENOMEM, "out of memory");

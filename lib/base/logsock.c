@@ -19,7 +19,7 @@ static struct {
         int type;
         dev_t dev;
         ino_t ino;
-} ls = {false, -1, 0, 0, 0};
+} ls = {.tried = false, .fd = -1};
 
 static int connect_as(const struct sockaddr_un *sa, int type)
 {

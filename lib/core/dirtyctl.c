@@ -447,7 +447,7 @@ int64_t dirtyctl_owed(const char *state_dir, struct dirty_seen *seen)
                 return seen->due_ms;
         _cleanup_close_ int dfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct record rec;
-        *seen = (struct dirty_seen){st.st_ino, mtime, 0};
+        *seen = (struct dirty_seen){.ino = st.st_ino, .mtime_ns = mtime, .due_ms = 0};
         if (dfd >= 0 && load(dfd, &rec))
                 seen->due_ms = rec.pace.due_ms > 0 ? rec.pace.due_ms : 0;
         return seen->due_ms;

@@ -70,7 +70,7 @@ static void number(struct out *o, const char *key, int64_t v)
 
 ssize_t journal_render(const struct journal_verdict *j, char *buf, size_t cap)
 {
-        struct out o = {buf, cap, 0, cap == 0};
+        struct out o = {.buf = buf, .cap = cap, .off = 0, .full = cap == 0};
         const struct verdict *v = j->v;
         const char *kind = verdict_kind_name(v->kind);
         if (cap)

@@ -210,7 +210,8 @@ static void summarize_none(const struct verdict_input *in, struct verdict *v)
 
 static void summarize_limit_hit(const struct verdict_input *in, struct verdict *v)
 {
-        struct pc_figures f = {in->dirty, in->writeback, in->file, in->anon};
+        struct pc_figures f = {
+                .dirty = in->dirty, .writeback = in->writeback, .file = in->file, .anon = in->anon};
         add(v, "No OOM kill, but the container's usage reached its memory limit %" PRId64
                " times and the main process exited with code %" PRId64 ": allocations "
                "may have failed with ENOMEM (\"Cannot allocate memory\").",

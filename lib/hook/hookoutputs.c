@@ -81,9 +81,11 @@ static void termination_message(const struct og_config *cfg, const char *id, con
 /* journald, when it runs (the socket was connected before confinement) */
 static void journal(const struct hook_state *hs, const struct verdict *v, int64_t peak)
 {
-        struct journal_verdict j = {hs->id, hs->cgroup, hs->bundle[0] ? hs->bundle : NULL, v,
-                                    hs->limit_bytes, peak,
-                                    hs->oom_score_adj == OG_NONE ? 0 : (int)hs->oom_score_adj};
+        struct journal_verdict j = {
+                .id = hs->id, .cgroup = hs->cgroup, .bundle = hs->bundle[0] ? hs->bundle : NULL,
+                .v = v, .limit_bytes = hs->limit_bytes, .peak_bytes = peak,
+                .oom_score_adj = hs->oom_score_adj == OG_NONE ? 0 : (int)hs->oom_score_adj,
+        };
         int r = journal_send(&j);
         if (r < 0 && r != -ENOTCONN)
                 hook_log(LOG_WARNING, "%.12s: the journal entry: %s", hs->id, strerror(-r));

@@ -205,8 +205,10 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
 static void counters_now(const struct hook_state *hs, const struct evidence *ev,
                          struct verdict_counters *c, int64_t *peak)
 {
-        struct verdictin_live live = {access(hs->cgroup_dir, F_OK) == 0, OG_NONE, OG_NONE,
-                                      OG_NONE};
+        struct verdictin_live live = {
+                .present = access(hs->cgroup_dir, F_OK) == 0,
+                .oom_kill = OG_NONE, .oom = OG_NONE, .peak_bytes = OG_NONE,
+        };
         if (live.present && hs->oom_kill_base != OG_NONE) { /* read only when used */
                 struct cg_counters now;
                 cgf_read_counters(hs->cgroup_dir, hs->cgroup_version, &now);
@@ -270,9 +272,11 @@ static void parents_now(const struct hook_state *hs, struct verdict_parent *out,
                 const struct hook_ancestor *a = &hs->anc[i];
                 snprintf(dir, sizeof(dir), "%.*s%s", (int)mount_len, hs->cgroup_dir, a->cgroup);
                 hook_read_ancestor(dir, hs->cgroup_version, &now);
-                out[i] = (struct verdict_parent){a->cgroup, a->limit_bytes,
-                                                 delta(a->failcnt, now.failcnt),
-                                                 delta(a->oom_kill, now.oom_kill)};
+                out[i] = (struct verdict_parent){
+                        .cgroup = a->cgroup, .limit_bytes = a->limit_bytes,
+                        .failcnt_delta = delta(a->failcnt, now.failcnt),
+                        .oom_kill_delta = delta(a->oom_kill, now.oom_kill),
+                };
                 lim[i] = (struct verdict_limit){a->cgroup, a->limit_bytes};
         }
 }

@@ -231,7 +231,7 @@ static bool copy_kmsg(int kfd, int dirfd, struct kcopy *kc, int max)
 {
         bool ours = false;
         char rec[KMSG_RECORD_MAX + 1];
-        struct copy_out out = {dirfd, -1, 0};
+        struct copy_out out = {.dirfd = dirfd, .fd = -1, .size = 0};
         for (int i = 0; i < max; i++) {
                 ssize_t n = kmsg_read_record(kfd, rec);
                 if (n == -EPIPE)
@@ -351,7 +351,8 @@ static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev
         if (invoked && fresh)
                 await_kill(hs, ev, before);
         if (invoked && (!fresh || !watchrule_kill_counted(before, ev->oom_kill)))
-                *pend = (struct oom_pending){true, before, dirtyctl_now_ms() + ARMED_MS};
+                *pend = (struct oom_pending){
+                        .on = true, .base = before, .until_ms = dirtyctl_now_ms() + ARMED_MS};
         else if (pend->on && watchrule_kill_counted(pend->base, ev->oom_kill))
                 pend->on = false;
         if (init_exited) /* after the counters: the reap comes before the cgroup goes */
@@ -413,7 +414,7 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg,
         struct pollfd p[5] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
                               {room.fd, POLLIN, 0}, {thfd, POLLIN, 0}};
         int64_t last_tick = dirtyctl_now_ms();
-        struct oom_pending pend = {false, 0, 0};
+        struct oom_pending pend = {.on = false};
         for (;;) {
                 int n = init_gone ? 0 : poll(p, 5, room_watch_timeout(&room, IDLE_CHECK_MS));
                 if (n < 0 && errno == EINTR)
