@@ -213,8 +213,9 @@ check-load: $(SUITE_BINS)
 
 # dockerd, containerd and podman started by the test itself (see tests/engines/lib.sh)
 # the engines themselves first (selftest: each starts, runs a container,
-# leaves nothing), then oomguard registered in them
-ENGINE_SUITES := selftest engines ops
+# leaves nothing), then oomguard registered in them; cri-termmsg: a pod
+# through containerd's CRI plugin, as the kubelet runs it
+ENGINE_SUITES := selftest engines ops cri-termmsg
 check-engines: $(SUITE_BINS)
 	bash tests/lib/run-suites.sh check-engines $(ENGINE_SUITES:%=tests/engines/%.sh)
 
