@@ -354,6 +354,10 @@ static void parse_host_tag(struct scan *s, struct logline *l)
                 a = b;
         }
         l->source = tag_is_kernel(t.p, a) ? LOGLINE_KERNEL : LOGLINE_OTHER;
+        if (l->source == LOGLINE_OTHER) {
+                l->tag = t.p;
+                l->tag_len = a - 1; /* without the colon */
+        }
         t.p += a;
         *s = t;
 }
@@ -381,20 +385,32 @@ static bool parse_kernel_tag(struct scan *s)
         return true;
 }
 
-/* journalctl -o short-monotonic: "[ 12.3] host prog[pid]: ..." — another
- * program's line ("word word[digits]:" is never a kernel message start). */
-static bool parse_other_tag(struct scan *s)
+/* "prog[digits]:" */
+static bool is_pid_tag(const char *t, size_t b)
+{
+        const char *lb = memchr(t, '[', b);
+        return b >= 5 && lb && t[b - 1] == ':' && t[b - 2] == ']' && lb != t &&
+               scan_is_digit(lb[1]);
+}
+
+/* journalctl -o short-monotonic: "[ 12.3] host prog[pid]: ..." (and
+ * without the host, as systemd's test journals print it) — another
+ * program's line ("[word ]word[digits]:" is never a kernel message start). */
+static bool parse_other_tag(struct scan *s, struct logline *l)
 {
         struct scan t = *s;
         scan_skip_spaces(&t);
-        t.p += token_len(&t);
-        if (!scan_skip_spaces(&t))
-                return false;
         size_t b = token_len(&t);
-        const char *lb = memchr(t.p, '[', b);
-        if (b < 5 || !lb || t.p[b - 1] != ':' || t.p[b - 2] != ']' || lb == t.p ||
-            !scan_is_digit(lb[1]))
-                return false;
+        if (!is_pid_tag(t.p, b)) {
+                t.p += b;
+                if (!scan_skip_spaces(&t))
+                        return false;
+                b = token_len(&t);
+                if (!is_pid_tag(t.p, b))
+                        return false;
+        }
+        l->tag = t.p;
+        l->tag_len = b - 1;
         t.p += b;
         *s = t;
         return true;
@@ -483,7 +499,53 @@ static bool parse_rfc5424(struct scan *s, struct logline *l)
         }
         l->source = app_len == 6 && memcmp(app, "kernel", 6) == 0 ? LOGLINE_KERNEL
                                                                  : LOGLINE_OTHER;
+        if (l->source == LOGLINE_OTHER && !(app_len == 1 && *app == '-')) {
+                l->tag = app;
+                l->tag_len = app_len;
+        }
         *s = t;
+        return true;
+}
+
+/* Android logcat -v threadtime: "10-24 14:24:26.342   710   710 I tag: msg"
+ * (the tag padded with spaces before its colon). */
+static bool parse_logcat(struct scan *s, struct logline *l)
+{
+        struct scan t = *s;
+        if (scan_left(&t) < 6 || scan_digits(&t) != 2 || t.p[2] != '-')
+                return false;
+        t.p += 3;
+        if (scan_digits(&t) != 2)
+                return false;
+        t.p += 2;
+        double sod;
+        if (!scan_char(&t, ' ') || !parse_hms(&t, &sod))
+                return false;
+        const char *ts_end = t.p;
+        for (int i = 0; i < 2; i++) { /* pid, tid */
+                if (!scan_skip_spaces(&t) || scan_digits(&t) == 0)
+                        return false;
+                t.p += scan_digits(&t);
+        }
+        if (!scan_skip_spaces(&t) || scan_left(&t) < 3 || !*t.p || !strchr("VDIWEFA", *t.p) ||
+            t.p[1] != ' ')
+                return false;
+        t.p += 2;
+        size_t max = scan_left(&t) < 64 ? scan_left(&t) : 64;
+        const char *colon = memchr(t.p, ':', max);
+        if (!colon || colon == t.p)
+                return false;
+        size_t tn = scan_rtrim(t.p, (size_t)(colon - t.p));
+        l->source = tn == 6 && memcmp(t.p, "kernel", 6) == 0 ? LOGLINE_KERNEL
+                                                            : LOGLINE_OTHER;
+        if (l->source == LOGLINE_OTHER) {
+                l->tag = t.p;
+                l->tag_len = tn;
+        }
+        l->wall = sod;
+        l->ts = s->p;
+        l->ts_len = (size_t)(ts_end - s->p);
+        s->p = colon + 1;
         return true;
 }
 
@@ -491,6 +553,10 @@ static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
                              bool *after_bracket)
 {
         const char *d0 = s->p;
+        if (s->p == l->first && parse_logcat(s, l)) {
+                *wall = true;
+                return true;
+        }
         if (parse_pri(s, l)) {
                 if (parse_rfc5424(s, l))
                         *wall = true;
@@ -513,7 +579,7 @@ static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
                 l->source = LOGLINE_KERNEL;
                 return true;
         }
-        if (*after_bracket && parse_other_tag(s)) {
+        if (*after_bracket && parse_other_tag(s, l)) {
                 l->source = LOGLINE_OTHER;
                 return true;
         }

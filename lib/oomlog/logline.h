@@ -4,8 +4,9 @@
  * Recognises the wrappers kernel messages arrive in: raw /dev/kmsg records,
  * dmesg ([seconds], -T dates incl. localized ones, -x facility:level, -r <pri>,
  * printk caller ids), syslog and journalctl (with or without hostname,
- * short-precise, ISO/RFC3339), Talos, VMware guest logs, tab-separated table
- * exports and e-mail quoting. Pure: no allocation, no I/O. */
+ * short-precise, ISO/RFC3339), Talos, VMware guest logs, Android logcat
+ * (threadtime), tab-separated table exports and e-mail quoting. Pure: no
+ * allocation, no I/O. */
 #ifndef OOMGUARD_LOGLINE_H
 #define OOMGUARD_LOGLINE_H
 
@@ -28,6 +29,9 @@ struct logline {
         double wall;     /* wall-clock seconds of the day; < 0 if none */
         bool kmsg;       /* a /dev/kmsg record header was present */
         bool indented;   /* bare line starting with white space */
+        const char *tag; /* LOGLINE_OTHER: the program's syslog, RFC 5424 or
+                          * logcat tag ("earlyoom[456]"), when printed */
+        size_t tag_len;
         const char *first; /* internal: where prefix parsing began */
 };
 

@@ -17,6 +17,8 @@ static const char *verify(const char *p, const char *q, const char *end)
                 return q + 3 < end && q[2] == 'l' && q[3] == 'l' ? q : NULL;
         case 'T':
                 return q + 3 < end && q[2] == 's' && q[3] == 'k' ? q : NULL;
+        case 'v':
+                return q + 3 < end && q[2] == 'c' && q[3] == 't' ? q : NULL;
         case 'r': /* "emory": the pair is its last two bytes */
                 if (q - p >= 3 && memcmp(q - 3, "emo", 3) == 0)
                         return q - 3;
@@ -28,7 +30,8 @@ static const char *verify(const char *p, const char *q, const char *end)
 static bool is_pair(const char *q)
 {
         return (q[0] == 'o' && q[1] == 'o') || (q[0] == 'K' && q[1] == 'i') ||
-               (q[0] == 'T' && q[1] == 'a') || (q[0] == 'r' && q[1] == 'y');
+               (q[0] == 'T' && q[1] == 'a') || (q[0] == 'r' && q[1] == 'y') ||
+               (q[0] == 'v' && q[1] == 'i');
 }
 
 static const char *scalar(const char *p, const char *from, const char *end)
@@ -57,6 +60,7 @@ const char *marker_next(const char *p, const char *end)
                 __m128i m = _mm_or_si128(
                         _mm_or_si128(pair_mask(x0, x1, 'o', 'o'), pair_mask(x0, x1, 'K', 'i')),
                         _mm_or_si128(pair_mask(x0, x1, 'T', 'a'), pair_mask(x0, x1, 'r', 'y')));
+                m = _mm_or_si128(m, pair_mask(x0, x1, 'v', 'i'));
                 unsigned bits = (unsigned)_mm_movemask_epi8(m);
                 while (bits) {
                         const char *hit = verify(p, q + __builtin_ctz(bits), end);

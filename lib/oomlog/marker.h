@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Finding the next place a kernel OOM report could start: every OOM
- * message holds "oom", "Kill", "emory" or "Task". One vectorised pass looks
- * for a rare two-byte pair of each ("oo", "Ki", "Ta", "ry") and verifies. */
+ * message holds "oom", "Kill", "emory" or "Task"; "vict" finds the
+ * kubelet's evictions and nohang's victims (userkill.h), whose lines may
+ * hold none of them. One vectorised pass looks for a rare two-byte pair of
+ * each ("oo", "Ki", "Ta", "ry", "vi") and verifies. */
 #ifndef OOMGUARD_MARKER_H
 #define OOMGUARD_MARKER_H
 

@@ -186,6 +186,10 @@ static void take_source(struct str k, struct str v, struct unwrap *r)
                 r->source = UNWRAP_SRC_KERNEL;
         else if (r->source == UNWRAP_SRC_UNKNOWN && !str_is(k, "_TRANSPORT"))
                 r->source = UNWRAP_SRC_OTHER;
+        if (!str_is(k, "_TRANSPORT") && !str_is(v, "kernel") && v.n > 0) {
+                r->ident = v.p;
+                r->ident_len = v.n;
+        }
 }
 
 static void emit(struct str v, char *out, size_t cap, struct unwrap *r)
@@ -238,7 +242,12 @@ static bool parse_quoted(struct scan s, char *out, size_t cap, struct unwrap *r)
                 emit(literal, out, cap, r);
                 return true;
         }
-        struct str v = msg.p && (marker_in(msg.p, msg.n) || !marked.p) ? msg : marked;
+        /* another program's journal record: its message, whatever other
+         * field holds a marker ("SYSLOG_IDENTIFIER":"earlyoom") */
+        struct str v = msg.p && (marker_in(msg.p, msg.n) || !marked.p ||
+                                 (r->ident && r->source == UNWRAP_SRC_OTHER))
+                               ? msg
+                               : marked;
         if (v.p)
                 emit(v, out, cap, r);
         else

@@ -25,6 +25,8 @@ struct unwrap {
         double mono; /* monotonic seconds from the record; < 0 if none */
         double wall; /* wall-clock seconds of the day; < 0 if none */
         size_t out_len; /* decoded bytes; '\n' separates kernel lines */
+        const char *ident; /* SYSLOG_IDENTIFIER other than the kernel's, as */
+        size_t ident_len;  /* written in the line (NULL if none) */
 };
 
 /* Decode the line [buf, buf+len) into out (cap bytes; 0 for the record's

@@ -7,9 +7,9 @@
 
 static const char *naive(const char *p, const char *end)
 {
-        static const char *const m[] = {"oom", "Kill", "emory", "Task"};
+        static const char *const m[] = {"oom", "Kill", "emory", "Task", "vict"};
         const char *best = end;
-        for (size_t i = 0; i < 4; i++) {
+        for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
                 const char *q = memmem(p, (size_t)(end - p), m[i], strlen(m[i]));
                 if (q && q < best)
                         best = q;
@@ -21,7 +21,7 @@ static void test_each_marker_at_every_offset(void **state)
 {
         (void)state;
         static const char *const words[] = {"oom", "Kill", "emory", "Task",
-                                            "Memory", "oom-kill:"};
+                                            "Memory", "oom-kill:", "vict", "evicted"};
         char buf[80];
         for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
                 for (size_t off = 0; off + strlen(words[w]) <= sizeof(buf); off++) {
@@ -59,7 +59,7 @@ static void test_random_text(void **state)
         uint32_t x = 7;
         for (size_t i = 0; i < sizeof(buf); i++) {
                 x = x * 1103515245u + 12345u;
-                buf[i] = "oKmTaeirysk \n"[(x >> 16) % 13];
+                buf[i] = "oKmTaeiryskvct \n"[(x >> 16) % 16];
         }
         const char *end = buf + sizeof(buf);
         for (const char *p = buf; p < end;) {
