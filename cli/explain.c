@@ -35,9 +35,13 @@ static void usage(FILE *out)
               "syslog, or text pasted from anywhere) and explains every process the\n"
               "OOM killer killed: its own memory limit, a parent cgroup's limit, a\n"
               "host-wide OOM, a cpuset or a NUMA policy -- and what to change.\n"
+              "Kills by systemd-oomd, earlyoom, nohang, Android's lmkd and the\n"
+              "kubelet's eviction manager are listed after them, as such.\n"
               "With no FILE, or when FILE is -, reads standard input.\n"
               "\n"
-              "  -j, --json        one JSON object per kill (see oomguard(8))\n"
+              "  -j, --json        one JSON object per kill (see oomguard(8));\n"
+              "                    userspace killers' records carry their name\n"
+              "                    in \"killer\"\n"
               "  -k, --kmsg        read the live kernel log (/dev/kmsg) now,\n"
               "                    without waiting for new messages\n"
               "  -h, --help        show this help\n"
@@ -52,7 +56,7 @@ static void usage(FILE *out)
 static int print_result(const struct oomlog_result *r, const struct opts *o,
                         const char *name)
 {
-        if (!o->json && o->many && r->n_kills > 0)
+        if (!o->json && o->many && (r->n_kills > 0 || r->n_user_kills > 0))
                 printf("== %s\n", name);
         for (size_t i = 0; i < r->n_kills; i++) {
                 int e = o->json ? explain_write_json_at(stdout, &r->kills[i], &o->clock)
@@ -61,9 +65,21 @@ static int print_result(const struct oomlog_result *r, const struct opts *o,
                 if (e < 0)
                         break;
         }
-        if (!o->json && r->n_kills == 0)
+        /* userspace killers' records after the kernel's, never counted as
+         * kernel OOM kills */
+        for (size_t i = 0; i < r->n_user_kills; i++) {
+                int e = o->json ? explain_write_user_json(stdout, &r->user_kills[i])
+                                : explain_write_user_text(stdout, &r->user_kills[i], i,
+                                                          r->n_user_kills);
+                if (e < 0)
+                        break;
+        }
+        if (!o->json && r->n_kills == 0 && r->n_user_kills == 0)
                 printf("%s: no OOM kill found (%zu OOM invocations without a "
                        "visible kill).\n", name, r->stats.orphan_invocations);
+        else if (!o->json && r->n_kills == 0)
+                printf("%s: no kernel OOM kill found; the kills above were made by "
+                       "userspace OOM killers.\n", name);
         if (r->stats.dropped_kills)
                 fprintf(stderr, "oomguard explain: %s: %zu kills beyond the first "
                                 "%zu were not reported; split the log\n",

@@ -29,8 +29,43 @@ const char *cause_fix(enum og_cause c)
                 [CAUSE_USERSPACE] = "Look at the node's killer (systemd-oomd, earlyoom, the "
                                     "kubelet's eviction thresholds) and at the memory "
                                     "pressure that set it off.",
+                [CAUSE_OOMD] = "Find what filled memory in the cgroup named under pressure; "
+                               "set a MemoryMax= (or MemoryHigh=) on the unit that grows, or "
+                               "raise its ManagedOOMMemoryPressureLimit= / "
+                               "ManagedOOMSwap= settings if the kill was unwanted.",
+                [CAUSE_EARLYOOM] = "The host ran low on available memory and swap: give it "
+                                   "more memory or limit the process that grew; earlyoom's "
+                                   "-m/-s thresholds and --avoid/--prefer decide whom it "
+                                   "signals.",
+                [CAUSE_NOHANG] = "The host crossed nohang's memory or pressure thresholds: "
+                                 "limit the process that grew or give the host more "
+                                 "memory; nohang.conf's thresholds and badness rules "
+                                 "decide whom it signals.",
+                [CAUSE_LMKD] = "The device ran low on memory and lmkd killed the app with "
+                               "the highest oom_score_adj: make the app use less memory "
+                               "in the background.",
+                [CAUSE_EVICTION] = "The node fell below the kubelet's memory eviction "
+                                   "threshold: set memory requests close to what the pod "
+                                   "uses (pods above their requests go first) and "
+                                   "reserve memory for the system (--system-reserved).",
         };
         return (unsigned)c < CAUSE_COUNT ? fix[c] : "";
+}
+
+enum og_cause cause_of_killer(const char *killer)
+{
+        static const struct {
+                const char *name;
+                enum og_cause cause;
+        } map[] = {
+                {"systemd-oomd", CAUSE_OOMD}, {"earlyoom", CAUSE_EARLYOOM},
+                {"nohang", CAUSE_NOHANG},     {"lmkd", CAUSE_LMKD},
+                {"kubelet-eviction", CAUSE_EVICTION},
+        };
+        for (size_t i = 0; killer && i < sizeof(map) / sizeof(map[0]); i++)
+                if (strcmp(map[i].name, killer) == 0)
+                        return map[i].cause;
+        return CAUSE_USERSPACE;
 }
 
 static int64_t stat_of(const struct oom_kill *k, const char *v2, const char *v1)

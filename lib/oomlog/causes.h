@@ -20,11 +20,20 @@ enum og_cause {
         CAUSE_MEMPOLICY,
         CAUSE_LIMIT_HIT,     /* no kill: allocations failed at the limit */
         CAUSE_USERSPACE,     /* killed from outside under pressure */
+        CAUSE_OOMD,          /* systemd-oomd killed a cgroup */
+        CAUSE_EARLYOOM,      /* earlyoom signalled a process */
+        CAUSE_NOHANG,        /* nohang signalled a process */
+        CAUSE_LMKD,          /* Android's lmkd killed an app */
+        CAUSE_EVICTION,      /* the kubelet evicted a pod */
         CAUSE_COUNT,
 };
 
 /* The fix, one sentence, the one that addresses the cause first. */
 const char *cause_fix(enum og_cause c);
+
+/* The cause of a userspace killer's record, by its killer's name
+ * (struct user_kill); CAUSE_USERSPACE for a name it does not know. */
+enum og_cause cause_of_killer(const char *killer);
 
 /* What the default "writeback" policy does about page-cache deaths. */
 #define CAUSE_DEFAULT_PREVENTS                                                        \

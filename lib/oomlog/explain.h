@@ -18,6 +18,16 @@ int explain_write_json(FILE *out, const struct oom_kill *k);
 int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
                        size_t total);
 
+/* A userspace killer's record (userkill.h) as a JSON object into g:
+ * "killer" (its name), "victim", "victim_pid", "victim_comm", "victim_uid",
+ * "signal", "reason", "detail", "timestamp"; never a kernel OOM kill. */
+void explain_gen_user_kill(yajl_gen g, const struct user_kill *k);
+/* One line, newline-terminated. */
+int explain_write_user_json(FILE *out, const struct user_kill *k);
+/* Who killed what and why, and the causes table's sentence for it. */
+int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index,
+                            size_t total);
+
 /* The live host's kernel log: its record times (microseconds after boot)
  * also as wall-clock times, from when the host booted. */
 struct explain_clock {

@@ -95,3 +95,27 @@ int explain_write_json_at(FILE *out, const struct oom_kill *k,
                 return -EIO;
         return 0;
 }
+
+void explain_gen_user_kill(yajl_gen g, const struct user_kill *k)
+{
+        yajl_gen_map_open(g);
+        jg_str(g, "killer", k->killer);
+        jg_str(g, "victim", k->victim);
+        jg_int(g, "victim_pid", k->victim_pid);
+        jg_str(g, "victim_comm", k->victim_comm);
+        jg_int(g, "victim_uid", k->victim_uid);
+        jg_str(g, "signal", k->signal);
+        jg_str(g, "reason", k->reason);
+        jg_str(g, "detail", k->detail);
+        jg_str(g, "timestamp", k->timestamp);
+        yajl_gen_map_close(g);
+}
+
+int explain_write_user_json(FILE *out, const struct user_kill *k)
+{
+        yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return -ENOMEM;
+        explain_gen_user_kill(g, k);
+        return jg_write_line(g, out);
+}

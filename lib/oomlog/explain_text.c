@@ -12,6 +12,7 @@
 #include <time.h>
 
 #define UNLIMITED_KB (INT64_C(1) << 50) /* the kernel prints ~2^53 kB */
+#define OOMLOG_TEXT_MAX 1024 /* a reason or detail as printed */
 
 static void size_kb(char *buf, size_t n, int64_t kb)
 {
@@ -227,6 +228,57 @@ int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index,
                       "oom-kill: line with the constraint.)", out);
         if (k->flags & OOM_KILL_REAPER_ONLY)
                 fputs(" (Seen only in an oom_reaper line.)", out);
+        if (fputs("\n\n", out) == EOF)
+                return -EIO;
+        return 0;
+}
+
+/* "earlyoom sent SIGTERM to cluster (pid 29410, uid 1000)" */
+static void user_who(FILE *out, const struct user_kill *k)
+{
+        char c[256], v[512];
+        bool kubelet = strcmp(k->killer, "kubelet-eviction") == 0;
+        const char *name = k->victim ? k->victim : k->victim_comm;
+        if (kubelet)
+                fputs("the kubelet's eviction manager evicted ", out);
+        else if (k->signal)
+                fprintf(out, "%s sent %s to ", k->killer, clean(k->signal, c, sizeof(c)));
+        else
+                fprintf(out, "%s killed ", k->killer);
+        if (!name) {
+                fputs("a process the log does not name", out);
+        } else {
+                if (kubelet)
+                        fputs("pod ", out);
+                else if (name[0] == '/')
+                        fputs("cgroup ", out);
+                fputs(clean(name, v, sizeof(v)), out);
+        }
+        if (k->victim_comm && k->victim && strcmp(k->victim, k->victim_comm) != 0)
+                fprintf(out, " (%s)", clean(k->victim_comm, c, sizeof(c)));
+        if (k->victim_pid != OG_NONE && k->victim_uid != OG_NONE)
+                fprintf(out, " (pid %" PRId64 ", uid %" PRId64 ")", k->victim_pid,
+                        k->victim_uid);
+        else if (k->victim_pid != OG_NONE)
+                fprintf(out, " (pid %" PRId64 ")", k->victim_pid);
+}
+
+int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index,
+                            size_t total)
+{
+        char ts[128], buf[OOMLOG_TEXT_MAX];
+        fprintf(out, "Userspace kill %zu of %zu", index + 1, total);
+        if (k->timestamp)
+                fprintf(out, " at %s", clean(k->timestamp, ts, sizeof(ts)));
+        fprintf(out, " [%s]: ", k->killer);
+        user_who(out, k);
+        fputs(".", out);
+        if (k->reason)
+                fprintf(out, " Why: %s.", clean(k->reason, buf, sizeof(buf)));
+        if (k->detail)
+                fprintf(out, " (%s)", clean(k->detail, buf, sizeof(buf)));
+        fprintf(out, " This was not a kernel OOM kill. %s",
+                cause_fix(cause_of_killer(k->killer)));
         if (fputs("\n\n", out) == EOF)
                 return -EIO;
         return 0;

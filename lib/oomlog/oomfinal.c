@@ -333,11 +333,16 @@ void oom_kill_clear(struct oom_kill *k)
 
 void oomlog_result_free(struct oomlog_result *r)
 {
-        if (!r || !r->kills)
+        if (!r)
                 return;
-        for (size_t i = 0; i < r->n_kills; i++)
+        for (size_t i = 0; r->kills && i < r->n_kills; i++)
                 oom_kill_clear(&r->kills[i]);
         free(r->kills);
         r->kills = NULL;
         r->n_kills = 0;
+        for (size_t i = 0; r->user_kills && i < r->n_user_kills; i++)
+                user_kill_clear(&r->user_kills[i]);
+        free(r->user_kills);
+        r->user_kills = NULL;
+        r->n_user_kills = 0;
 }

@@ -6,6 +6,7 @@
 
 #include "oomlog.h"
 #include "oommsg.h"
+#include "userkill.h"
 
 #define OOMLOG_MAX_MSG (64 * 1024)   /* a kernel record is < 4 KiB */
 #define OOMLOG_MAX_ROWS 200000       /* task-table rows kept per event */
@@ -82,7 +83,9 @@ struct oomlog {
         struct { /* journalctl -o verbose: the entry's fields so far */
                 int source; /* enum unwrap_source */
                 double mono;
+                char ident[64]; /* SYSLOG_IDENTIFIER, "" if none */
         } rec;
+        struct uk_log uk; /* userspace killers' records */
         /* events and kills */
         struct ev **evs;
         size_t n_evs, cap_evs;

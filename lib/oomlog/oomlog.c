@@ -33,6 +33,7 @@ struct oomlog *oomlog_new(void)
         p->unwrapped[0] = malloc(OOMLOG_MAX_MSG);
         p->unwrapped[1] = malloc(OOMLOG_MAX_MSG);
         p->rec.mono = -1;
+        uk_log_init(&p->uk);
         if (!p->pending || !p->scratch || !p->unwrapped[0] || !p->unwrapped[1]) {
                 oomlog_free(p);
                 return NULL;
@@ -55,6 +56,7 @@ void oomlog_free(struct oomlog *p)
         free(p->scratch);
         free(p->unwrapped[0]);
         free(p->unwrapped[1]);
+        uk_log_free(&p->uk);
         free(p);
 }
 
@@ -254,6 +256,7 @@ static void start_kernel(struct oomlog *p, const struct logline *ll,
 struct hint {
         enum unwrap_source source;
         double mono, wall;
+        const char *ident; /* the record's SYSLOG_IDENTIFIER, or NULL */
 };
 
 static void feed_one(struct oomlog *p, const char *line, size_t len, int depth,
@@ -286,6 +289,12 @@ static bool feed_unwrapped(struct oomlog *p, const char *line, size_t len, int d
                 return false;
         if (u.source != UNWRAP_SRC_UNKNOWN)
                 p->rec.source = (int)u.source;
+        if (u.ident) {
+                size_t n = u.ident_len < sizeof(p->rec.ident) - 1 ? u.ident_len
+                                                                  : sizeof(p->rec.ident) - 1;
+                memcpy(p->rec.ident, u.ident, n);
+                p->rec.ident[n] = '\0';
+        }
         if (u.mono >= 0)
                 p->rec.mono = u.mono;
         if (u.kind == UNWRAP_SKIP) {
@@ -293,9 +302,13 @@ static bool feed_unwrapped(struct oomlog *p, const char *line, size_t len, int d
                         p->last_stamp = (struct when){-1, u.wall, NULL, 0};
                 return true;
         }
-        struct hint h = {(enum unwrap_source)p->rec.source, p->rec.mono, u.wall};
+        char ident[sizeof(p->rec.ident)];
+        memcpy(ident, p->rec.ident, sizeof(ident));
+        struct hint h = {(enum unwrap_source)p->rec.source, p->rec.mono, u.wall,
+                         ident[0] ? ident : NULL};
         p->rec.source = UNWRAP_SRC_UNKNOWN;
         p->rec.mono = -1;
+        p->rec.ident[0] = '\0';
         const char *s = out, *end = out + u.out_len;
         while (s < end) {
                 const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -308,7 +321,7 @@ static bool feed_unwrapped(struct oomlog *p, const char *line, size_t len, int d
 
 int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
 {
-        static const struct hint none = {UNWRAP_SRC_UNKNOWN, -1, -1};
+        static const struct hint none = {UNWRAP_SRC_UNKNOWN, -1, -1, NULL};
         if (p->error)
                 return p->error;
         p->stats.lines++;
@@ -320,6 +333,27 @@ int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
                 return 0;
         feed_one(p, line, len, 0, &none);
         return p->error;
+}
+
+/* Another program's line: a userspace OOM killer's record when its tag
+ * (or its journal record's identifier) names one. */
+static void feed_user(struct oomlog *p, const struct logline *ll,
+                      const struct hint *h, const struct when *w)
+{
+        const char *id = ll->tag;
+        size_t n = ll->tag_len;
+        if (!id && h->ident) {
+                id = h->ident;
+                n = strlen(h->ident);
+        }
+        enum uk_tool t = id ? uk_tool_of(id, n) : UK_NONE;
+        if (t == UK_NONE)
+                return;
+        int r = uk_log_feed(&p->uk, t, ll->msg, ll->msg_len, w->ts, w->ts_len);
+        if (r < 0)
+                p->error = r;
+        else if (r > 0)
+                p->quiet = 0; /* the tool's next lines may hold no marker */
 }
 
 static void feed_one(struct oomlog *p, const char *line, size_t len, int depth,
@@ -352,6 +386,8 @@ static void feed_one(struct oomlog *p, const char *line, size_t len, int depth,
                 flush_pending(p);
                 p->join_ok = false;
                 p->last_kmsg = ll.kmsg;
+                if (!ll.kmsg)
+                        feed_user(p, &ll, h, &w);
                 break;
         case LOGLINE_KERNEL:
                 p->stats.kernel_lines++;
@@ -373,6 +409,9 @@ int oomlog_finish(struct oomlog *p, struct oomlog_result *ret)
         memset(ret, 0, sizeof(*ret));
         flush_pending(p);
         int r = p->error ? p->error : oomfinal_run(p, ret);
+        if (r == 0)
+                r = uk_log_take(&p->uk, p->stats.reversed, &ret->user_kills,
+                                &ret->n_user_kills);
         if (r < 0)
                 oomlog_result_free(ret);
         oomlog_free(p);

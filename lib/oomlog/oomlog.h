@@ -80,9 +80,26 @@ struct oomlog_stats {
         size_t dropped_kills; /* beyond the cap on kills per input */
 };
 
+/* A userspace OOM killer's record (userkill.h): never a kernel OOM kill.
+ * NULL / OG_NONE when the log does not show it. */
+struct user_kill {
+        const char *killer; /* static: "systemd-oomd", "earlyoom", "nohang",
+                             * "lmkd", "kubelet-eviction" */
+        char *victim;       /* cgroup, pod, process as the tool names it */
+        int64_t victim_pid;
+        char *victim_comm;
+        int64_t victim_uid;
+        char *signal;
+        char *reason;       /* why, as the log says it */
+        char *detail;       /* further figures the kill line gives */
+        char *timestamp;
+};
+
 struct oomlog_result {
-        struct oom_kill *kills;
+        struct oom_kill *kills; /* kernel OOM kills only */
         size_t n_kills;
+        struct user_kill *user_kills; /* userspace killers' records */
+        size_t n_user_kills;
         struct oomlog_stats stats;
 };
 
@@ -108,5 +125,6 @@ int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
 void oomlog_result_free(struct oomlog_result *r);
 /* Free what one kill record owns and zero it. */
 void oom_kill_clear(struct oom_kill *k);
+void user_kill_clear(struct user_kill *k);
 
 #endif

@@ -68,6 +68,11 @@ static void render(const struct oomlog_result *r, const uint8_t *data, size_t si
                     explain_write_text(devnull, &r->kills[i], i, r->n_kills) < 0)
                         abort();
         }
+        for (size_t i = 0; i < r->n_user_kills; i++) /* userspace killers' records */
+                if (!r->user_kills[i].killer ||
+                    explain_write_user_json(devnull, &r->user_kills[i]) < 0 ||
+                    explain_write_user_text(devnull, &r->user_kills[i], i, r->n_user_kills) < 0)
+                        abort();
 }
 
 /* Does the record's message, \xNN escapes decoded, start like a message
