@@ -4,7 +4,8 @@
  * that has a pid is found with the labelled scope, victim_comm, task_memcg,
  * oom_memcg and container_id (and constraint where the kernel printed it),
  * and with every number and pod uid the label gives; no kill is invented;
- * the number of kills matches; line-by-line parsing agrees. */
+ * the number of kills matches; line-by-line parsing agrees. Userspace
+ * killers' records match the "user_kills" label (none when it is absent). */
 #define _GNU_SOURCE
 #include "testutil.h"
 
@@ -119,6 +120,38 @@ static void check_kill(const char *name, yajl_val doc, yajl_val lk,
                           k->constraint);
 }
 
+/* Userspace killers' records (label "user_kills", none when absent): the
+ * same number, in order, each with the labelled killer, victim and pid
+ * (null = not shown). They are never kernel kills: "kills" stays as
+ * labelled (an empty list for a log with userspace kills only). */
+static void check_user_kills(const char *name, yajl_val doc, const struct oomlog_result *r)
+{
+        const char *up[] = {"user_kills", NULL};
+        yajl_val uk = yajl_tree_get(doc, up, yajl_t_array);
+        size_t want = uk ? YAJL_GET_ARRAY(uk)->len : 0;
+        if (r->n_user_kills != want) {
+                print_error("%s: %zu userspace kills reported, %zu labelled\n", name,
+                            r->n_user_kills, want);
+                failures++;
+        }
+        for (size_t i = 0; i < want && i < r->n_user_kills; i++) {
+                yajl_val lk = YAJL_GET_ARRAY(uk)->values[i];
+                const struct user_kill *k = &r->user_kills[i];
+                int64_t pid = OG_NONE;
+                jint(lk, "victim_pid", &pid);
+                check_str(name, (int64_t)i, "user kill killer", jstr(lk, "killer"), k->killer);
+                check_str(name, (int64_t)i, "user kill victim", jstr(lk, "victim"), k->victim);
+                if (jstr(lk, "victim_comm"))
+                        check_str(name, (int64_t)i, "user kill victim_comm",
+                                  jstr(lk, "victim_comm"), k->victim_comm);
+                if (pid != k->victim_pid) {
+                        print_error("%s user kill %zu victim_pid: got %lld, want %lld\n",
+                                    name, i, (long long)k->victim_pid, (long long)pid);
+                        failures++;
+                }
+        }
+}
+
 /* Fed line by line (as the hook reads /dev/kmsg) the parser must find the
  * same kills as from the whole buffer (as explain reads files). */
 static void check_stream_agrees(const char *name, const char *log, size_t len,
@@ -136,7 +169,8 @@ static void check_stream_agrees(const char *name, const char *log, size_t len,
                 s = nl ? nl + 1 : end;
         }
         assert_int_equal(oomlog_finish(p, &got), 0);
-        bool same = got.n_kills == want->n_kills;
+        bool same = got.n_kills == want->n_kills &&
+                    got.n_user_kills == want->n_user_kills;
         for (size_t i = 0; same && i < got.n_kills; i++)
                 same = got.kills[i].victim_pid == want->kills[i].victim_pid &&
                        got.kills[i].scope == want->kills[i].scope;
@@ -182,6 +216,7 @@ static void run_case(void **state)
                 }
                 check_kill(name, doc, lk, k, pid);
         }
+        check_user_kills(name, doc, &r);
         check_stream_agrees(name, log, len, &r);
         if (r.n_kills != labelled) {
                 print_error("%s: %zu kills reported, %zu labelled\n", name,
