@@ -44,10 +44,11 @@ const char *cause_fix(enum og_cause c)
                 [CAUSE_LMKD] = "The device ran low on memory and lmkd killed the app with "
                                "the highest oom_score_adj: make the app use less memory "
                                "in the background.",
-                [CAUSE_EVICTION] = "The node fell below the kubelet's memory eviction "
-                                   "threshold: set memory requests close to what the pod "
-                                   "uses (pods above their requests go first) and "
-                                   "reserve memory for the system (--system-reserved).",
+                [CAUSE_EVICTION] = "The kubelet evicts when the node falls below an "
+                                   "eviction threshold (memory.available for memory): set "
+                                   "memory requests close to what the pod uses (pods "
+                                   "above their requests go first) and reserve memory for "
+                                   "the system (--system-reserved).",
         };
         return (unsigned)c < CAUSE_COUNT ? fix[c] : "";
 }

@@ -275,6 +275,9 @@ int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index,
         fputs(".", out);
         if (k->reason)
                 fprintf(out, " Why: %s.", clean(k->reason, buf, sizeof(buf)));
+        else if (strcmp(k->killer, "kubelet-eviction") == 0)
+                fputs(" (The log does not show which resource the kubelet was "
+                      "reclaiming; evictions for disk are not listed when it does.)", out);
         if (k->detail)
                 fprintf(out, " (%s)", clean(k->detail, buf, sizeof(buf)));
         fprintf(out, " This was not a kernel OOM kill. %s",
