@@ -5,7 +5,8 @@
  * joins wrapped lines, groups messages into OOM events (header, memcg
  * counters, stats, task table, summary, Killed, oom_reaper), pairs them by
  * pid across interleaving, and classifies each kill. Memory is bounded by
- * the number of kills, not by the size of the input. */
+ * the number of kills, not by the size of the input. Userspace OOM
+ * killers' records (userkill.h) are kept apart, in .user_kills. */
 #ifndef OOMGUARD_OOMLOG_H
 #define OOMGUARD_OOMLOG_H
 
