@@ -79,9 +79,12 @@ check "doctor: registered and running as the default: the docker check is ok, no
 mkdir -p "$ENG_TMP/hooks.d"
 sed "s#/usr/bin/oomguard-hook#$HOOK#" "$here/../../config/hooks.d/oomguard.json" >"$ENG_TMP/hooks.d/oomguard.json"
 printf '[engine]\nhooks_dir = ["%s"]\n' "$ENG_TMP/hooks.d" >"$ENG_TMP/containers.conf"
-CONTAINERS_CONF=$ENG_TMP/containers.conf $OOMGUARD doctor --quiet --config "$cfg" --docker-config "$dj" >"$ENG_TMP/q0.out" 2>&1; st=$?
+# the policy as installed: the suite's own "writeback": "off" is a finding
+sed 's/,"writeback":"off"//' "$cfg" >"$ENG_TMP/installed.json"
+doc0() { CONTAINERS_CONF=$ENG_TMP/containers.conf $OOMGUARD doctor --config "$ENG_TMP/installed.json" --docker-config "$dj" "$@"; }
+doc0 --quiet >"$ENG_TMP/q0.out" 2>&1; st=$?
 check "doctor: a correctly registered host (the running dockerd's default runtime the shim, podman's hooks_dir running the hook): exit 0, --quiet says ok" "[ $st -eq 0 ] && grep -q '^ok: ' $ENG_TMP/q0.out" ||
-        { cat "$ENG_TMP/q0.out"; CONTAINERS_CONF=$ENG_TMP/containers.conf $OOMGUARD doctor --config "$cfg" --docker-config "$dj" | grep -E '^(warn|error)'; }
+        { cat "$ENG_TMP/q0.out"; doc0 | grep -E '^(warn|error)'; }
 python3 - "$dj" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1])); c.pop("default-runtime", None)
