@@ -352,8 +352,9 @@ static void feed_user(struct oomlog *p, const struct logline *ll,
         int r = uk_log_feed(&p->uk, t, ll->msg, ll->msg_len, w->ts, w->ts_len);
         if (r < 0)
                 p->error = r;
-        else if (r > 0)
-                p->quiet = 0; /* the tool's next lines may hold no marker */
+        else if (r > 0 && t == UK_NOHANG)
+                p->quiet = 0; /* its victim's lines hold no marker; the
+                               * other tools' lines all hold one */
 }
 
 static void feed_one(struct oomlog *p, const char *line, size_t len, int depth,
