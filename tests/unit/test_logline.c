@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include "logline.h"
+#include "util.h"
 
 struct prefix_case {
         const char *line;
@@ -149,6 +150,52 @@ static void test_wall_clock(void **state)
         assert_true(l.wall == 6 * 3600 + 41 * 60 + 3);
 }
 
+/* Other programs' lines keep their tag (userkill.h needs it): syslog,
+ * "[ts] prog[pid]:" without host, RFC 5424, Android logcat; the kernel's
+ * and untagged lines have none. */
+static void test_tags(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *line;
+                enum logline_source source;
+                const char *tag, *msg, *ts;
+        } t[] = {
+                {"Feb 16 13:58:29 host earlyoom[1233]: low memory! x", LOGLINE_OTHER,
+                 "earlyoom[1233]", "low memory! x", "Feb 16 13:58:29"},
+                {"    [   77.749670] systemd-oomd[659]: Marked /a for killing due to b",
+                 LOGLINE_OTHER, "systemd-oomd[659]", "Marked /a for killing due to b",
+                 "77.749670"},
+                {"<30>1 2024-02-03T19:57:08Z host kubelet 9 - - evicted", LOGLINE_OTHER,
+                 "kubelet", "evicted", "2024-02-03T19:57:08Z"},
+                {"10-24 14:24:26.342   710   710 I lowmemorykiller: Kill 'a' (1)",
+                 LOGLINE_OTHER, "lowmemorykiller", "Kill 'a' (1)", "10-24 14:24:26.342"},
+                {"10-24 14:24:26.035  1310  3312 I WifiHAL : event", LOGLINE_OTHER,
+                 "WifiHAL", "event", "10-24 14:24:26.035"},
+                {"10-24 14:24:26.035     0     0 I kernel  : Killed process 1 (a)",
+                 LOGLINE_KERNEL, NULL, "Killed process 1 (a)", "10-24 14:24:26.035"},
+                {"Feb 16 13:58:29 host kernel: earlyoom[1]: x", LOGLINE_KERNEL, NULL,
+                 "earlyoom[1]: x", "Feb 16 13:58:29"},
+                {"10-24 14:24 I tag: x", LOGLINE_BARE, NULL, "10-24 14:24 I tag: x", NULL},
+                {"10-24 14:24:26.342 710 710 I", LOGLINE_BARE, NULL,
+                 "10-24 14:24:26.342 710 710 I", NULL},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+                struct logline l;
+                logline_parse(t[i].line, strlen(t[i].line), &l);
+                char tag[64] = "", msg[256], ts[64] = "";
+                if (l.tag)
+                        snprintf(tag, sizeof(tag), "%.*s", (int)l.tag_len, l.tag);
+                snprintf(msg, sizeof(msg), "%.*s", (int)l.msg_len, l.msg);
+                if (l.ts)
+                        snprintf(ts, sizeof(ts), "%.*s", (int)l.ts_len, l.ts);
+                if (l.source != t[i].source || strcmp(tag, t[i].tag ? t[i].tag : "") ||
+                    strcmp(msg, t[i].msg) || strcmp(ts, t[i].ts ? t[i].ts : ""))
+                        fail_msg("case %zu: source %d tag '%s' msg '%s' ts '%s'", i,
+                                 l.source, tag, msg, ts);
+        }
+}
+
 static void test_kmsg_dict(void **state)
 {
         (void)state;
@@ -185,6 +232,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_prefixes),
                 cmocka_unit_test(test_wall_clock),
+                cmocka_unit_test(test_tags),
                 cmocka_unit_test(test_kmsg_dict),
                 cmocka_unit_test(test_hostile),
         };
