@@ -244,7 +244,7 @@ static void test_two_lives_one_second(void **state)
         assert_int_equal(verdictlog_append(path, a, strlen(a), NULL), 0);
         assert_int_equal(verdictlog_append(path, b, strlen(b), NULL), 0);
         assert_int_equal(verdictlog_append(path, b, strlen(b), NULL), 0); /* poststop again */
-        size_t len;
+        size_t len = 0;
         _cleanup_free_ char *got = read_file(path, &len);
         size_t n = 0;
         for (size_t i = 0; i < len; i++)
