@@ -27,7 +27,7 @@ struct oomlog *oomlog_new(void)
         struct oomlog *p = calloc(1, sizeof(*p));
         if (!p)
                 return NULL;
-        p->last_stamp = (struct when){-1, -1, NULL, 0};
+        p->last_stamp = (struct when){.mono = -1, .wall = -1, .ts = NULL, .ts_len = 0};
         p->pending = malloc(OOMLOG_MAX_MSG + TS_MAX + 1);
         p->scratch = malloc(OOMLOG_MAX_MSG + 1);
         p->unwrapped[0] = malloc(OOMLOG_MAX_MSG);
@@ -299,13 +299,13 @@ static bool feed_unwrapped(struct oomlog *p, const char *line, size_t len, int d
                 p->rec.mono = u.mono;
         if (u.kind == UNWRAP_SKIP) {
                 if (u.wall >= 0 && u.mono < 0)
-                        p->last_stamp = (struct when){-1, u.wall, NULL, 0};
+                        p->last_stamp = (struct when){.mono = -1, .wall = u.wall};
                 return true;
         }
         char ident[sizeof(p->rec.ident)];
         memcpy(ident, p->rec.ident, sizeof(ident));
-        struct hint h = {(enum unwrap_source)p->rec.source, p->rec.mono, u.wall,
-                         ident[0] ? ident : NULL};
+        struct hint h = {.source = (enum unwrap_source)p->rec.source, .mono = p->rec.mono,
+                         .wall = u.wall, .ident = ident[0] ? ident : NULL};
         p->rec.source = UNWRAP_SRC_UNKNOWN;
         p->rec.mono = -1;
         p->rec.ident[0] = '\0';
@@ -321,7 +321,8 @@ static bool feed_unwrapped(struct oomlog *p, const char *line, size_t len, int d
 
 int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
 {
-        static const struct hint none = {UNWRAP_SRC_UNKNOWN, -1, -1, NULL};
+        static const struct hint none = {
+                .source = UNWRAP_SRC_UNKNOWN, .mono = -1, .wall = -1, .ident = NULL};
         if (p->error)
                 return p->error;
         p->stats.lines++;
@@ -372,9 +373,9 @@ static void feed_one(struct oomlog *p, const char *line, size_t len, int depth,
                 ll.mono = h->mono;
                 ll.wall = h->wall;
         }
-        struct when w = {ll.mono, ll.wall, ll.ts, ll.ts_len};
+        struct when w = {.mono = ll.mono, .wall = ll.wall, .ts = ll.ts, .ts_len = ll.ts_len};
         if (w.mono >= 0 || w.wall >= 0) {
-                p->last_stamp = (struct when){w.mono, w.wall, NULL, 0};
+                p->last_stamp = (struct when){.mono = w.mono, .wall = w.wall};
         } else if (ll.source == LOGLINE_BARE) {
                 /* a continuation line: the time of the stamped line before */
                 w.mono = p->last_stamp.mono;
