@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <unistd.h>
 
 static void test_defaults(void **state)
@@ -65,13 +66,17 @@ static void test_errors_name_file_and_key(void **state)
                 {"[1]", "not a JSON object"},
                 {"{\"a\":", "not a JSON object"},
                 {"{\"a\":", "remove it to use the defaults"},
+                {"{\"termination_message\": \"/\"}", "\"termination_message\" must be"},
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 struct og_config c;
                 struct og_error err = {0};
-                if (config_parse(bad[i].doc, strlen(bad[i].doc), "/etc/oomguard/config.json",
-                                 &c, &err) >= 0)
+                int r = config_parse(bad[i].doc, strlen(bad[i].doc), "/etc/oomguard/config.json",
+                                     &c, &err);
+                if (r >= 0)
                         fail_msg("'%s' accepted", bad[i].doc);
+                if (r != -EINVAL || err.code != -EINVAL) /* the code travels with the message */
+                        fail_msg("'%s': %d, err.code %d", bad[i].doc, r, err.code);
                 if (!strstr(err.msg, bad[i].says) || !strstr(err.msg, "/etc/oomguard/config.json"))
                         fail_msg("'%s': message '%s'", bad[i].doc, err.msg);
         }
