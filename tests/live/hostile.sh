@@ -19,15 +19,15 @@ runc_reexec "$0" "$@"
 runc_binaries
 SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
 HOG=$(realpath "${HOG:-$HOG_STATIC}")
-# shellcheck source=tap.sh
-. "$here/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 # shellcheck source=verdict-lib.sh
 . "$here/verdict-lib.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
         skip_suite "needs root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
 fi
-runc_setup oomguard-hostile || { echo "0 passed, 1 failed"; exit 1; }
+runc_setup oomguard-hostile || give_up "runc containers cannot be set up here"
 
 L=$((32 << 20))
 state="$tmp/st/run" vlog="$tmp/log/verdicts.jsonl" outside="$tmp/outside"
@@ -70,13 +70,7 @@ conf "$cfg" "$state" "$vlog"
 conf "$closed" "$state" "$vlog" '"fail_closed":true'
 mkdir -p "$tmp/st" "$tmp/log" "$outside"; mkdir -m 700 "$state"
 
-# a bundle as a runtime leaves it: bundle DIR LIMIT [ANNOTATION MEMBERS]
-bundle() {
-        mkdir -p "$1"
-        printf '{"ociVersion":"1.0.2","process":{"args":["sh"]},"linux":{"resources":{"memory":{"limit":%s}}},"annotations":{%s}}\n' \
-                "$2" "${3:-}" >"$1/config.json"
-}
-bundle "$tmp/b/plain" $L
+oci_bundle "$tmp/b/plain" $L
 
 # proc NAME CMD...: a process in a new cgroup NAME (limit L), held at a
 # fifo until `go NAME` (the runtime's start)
@@ -96,23 +90,14 @@ stop() { kill -KILL "${PID[$1]}" 2>/dev/null; wait "${PID[$1]}" 2>/dev/null; }
 uncg() { local i; for i in $(seq 50); do rmdir "$base/$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 
 # st ID PID [STATUS] [BUNDLE]: the state a runtime writes on the hook's stdin
-st() {
-        printf '{"ociVersion":"1.0.2","id":"%s","status":"%s","pid":%s,"bundle":"%s"}' \
-                "$1" "${3:-creating}" "$2" "${4:-$tmp/b/plain}"
-}
-# H STAGE CONFIG [VAR=VALUE...] <STATE: the hook; its messages in $tmp/last.err
-H() {
-        local stage=$1 c=$2 rc; shift 2
-        env "$@" "$HOOK" "$stage" --config "$c" 2>"$tmp/last.err"; rc=$?
-        cat "$tmp/last.err" >>"$tmp/hook.err"
-        return $rc
-}
-said() { grep -q -- "$1" "$tmp/last.err"; }
+st() { oci_state "$1" "${3:-creating}" "$2" "${4:-$tmp/b/plain}"; }
+# (hook_run STAGE CONFIG [VAR=VALUE...] <STATE: the hook, its messages in
+# $tmp/last.err, which `said` reads, and appended to $tmp/hook.err)
 # what the hooks said since `mark` (under runc, through the wrapper below)
 mark() { hmark=$(wc -l 2>/dev/null <"$tmp/hook.err" || echo 0); }
 since_mark() { tail -n +$((hmark + 1)) "$tmp/hook.err"; }
-create() { st "$1" "${PID[$1]}" | H createRuntime "${2:-$cfg}"; }
-poststop() { st "$1" 0 stopped | H poststop "${2:-$cfg}" "${@:3}"; }
+create() { hook_create "$1" "${PID[$1]}" "$tmp/b/plain" "${2:-$cfg}"; }
+poststop() { hook_poststop "$1" 0 "$tmp/b/plain" "${2:-$cfg}" "${@:3}"; }
 nverdicts() { grep -c "\"id\":\"$1\"" "$vlog" 2>/dev/null; }
 adj() { cat "/proc/$1/oom_score_adj"; }
 jget() { # jget FILE KEY: a top-level value of a JSON file, empty if none
@@ -128,6 +113,14 @@ is_watcher() {
                 ! awk '{exit $3 != "Z"}' "/proc/$1/stat" 2>/dev/null
 }
 
+# parts of what the checks assert
+own_error() { [ "$1" -ge 1 ] && [ "$1" -lt 128 ]; } # RC: runc's own error exit, not a signal
+gone() { [ ! -e "$state/$1" ]; }                   # ID: no state left
+none_gone() { [ "$(field "$(verdict "$1")" verdict)" = none ] && gone "$1"; }
+unrecorded() { [ "$(nverdicts "$1")" -eq 0 ] && gone "$1"; } # ID: no verdict, no state
+once() { [ "$(nverdicts "$1")" -eq 1 ] && gone "$1" && no_holders "$state/$1"; } # ID: one verdict, nothing left
+canary() { [ "$(cat "$outside/victim")" = canary ]; }
+
 # everything outside the state directory that a hostile id could reach
 echo canary >"$outside/victim"
 mkdir -p "$tmp/st/esc-$$" "$tmp/esc-$$"
@@ -137,6 +130,12 @@ fp() {
                 sort | md5sum
 }
 escaped() { [ -e "/tmp/esc-$$" ] || find "$tmp" -path "$tmp/runc" -prune -o -name state.json -print | grep -qv "^$state/"; }
+# untouched FP: nothing outside the state directory changed since fp said
+# FP, nothing escaped, no state left, no verdict names esc-$$
+untouched() {
+        [ "$(fp)" = "$1" ] && ! escaped && [ -z "$(ls -A "$state" 2>/dev/null)" ] &&
+                ! grep -q "esc-$$" "$vlog" 2>/dev/null
+}
 
 # runc with the hook: a wrapper keeps the hook's messages (runc shows them
 # only when the hook fails)
@@ -176,73 +175,78 @@ ids=("\"../esc-$$\"" "\"../../esc-$$\"" "\"a/../../esc-$$\"" "\"/tmp/esc-$$\"" '
         '"a\nb"' '"a\u001b[1mb"' '"a\u007fb"' '""'
         '123' 'null' '["x"]' '{"a":"b"}' '"\u002e\u002e/esc"')
 idstate() { printf '{"ociVersion":"1.0.2","id":%s,"status":"%s","pid":%s,"bundle":"%s"}' "$1" "$2" "$tp" "$tmp/b/plain"; }
+# refused R1 M1 PATTERN R2 M2: create exit 0 saying PATTERN, with fail_closed exit 1 refusing
+refused() { exited "$1" 0 "$2" "$3" && exited "$4" 1 "$5" 'refusing the container'; }
 id_case() { # id_case FP-BEFORE RC1 MSG1 RC2 MSG2 RC3: create, create fail_closed, poststop
-        local before=$1 r1=$2 m1=$3 r2=$4 m2=$5 r3=$6
-        [ "$r1" -eq 0 ] && grep -q 'cannot name oomguard\|no string "id"\|NUL byte' <<<"$m1" &&
-                [ "$r2" -eq 1 ] && grep -q 'refusing the container' <<<"$m2" && [ "$r3" -eq 0 ] &&
-                [ "$(fp)" = "$before" ] && [ -z "$(ls -A "$state" 2>/dev/null)" ] && ! escaped &&
-                [ "$(adj "$tp")" = 123 ] && ! grep -q "esc-$$" "$vlog" 2>/dev/null
+        refused "$2" "$3" 'cannot name oomguard\|no string "id"\|NUL byte' "$4" "$5" && [ "$6" -eq 0 ] &&
+                untouched "$1" && [ "$(adj "$tp")" = 123 ]
 }
 for idj in "${ids[@]}"; do
         hcase
         before=$(fp)
-        idstate "$idj" creating | H createRuntime "$cfg"; r1=$?; m1=$(cat "$tmp/last.err")
-        idstate "$idj" creating | H createRuntime "$closed"; r2=$?; m2=$(cat "$tmp/last.err")
-        idstate "$idj" stopped | H poststop "$cfg"; r3=$?
+        idstate "$idj" creating | hook_run createRuntime "$cfg"; r1=$?; m1=$(cat "$tmp/last.err")
+        idstate "$idj" creating | hook_run createRuntime "$closed"; r2=$?; m2=$(cat "$tmp/last.err")
+        idstate "$idj" stopped | hook_run poststop "$cfg"; r3=$?
         check "id ${idj:0:28}$([ ${#idj} -gt 28 ] && echo "… ($((${#idj} - 2)) bytes)"): fail-open says why, fail_closed refuses, nothing created, applied or removed" \
-                "id_case '$before' $r1 \"\$m1\" $r2 \"\$m2\" $r3" || { echo "$m1"; echo "$m2"; }
+                id_case "$before" $r1 "$m1" $r2 "$m2" $r3 || { echo "$m1"; echo "$m2"; }
 done
 # a raw NUL byte, and no id at all
 for raw in 'raw NUL' 'no id'; do
         hcase
         before=$(fp)
         mk() { if [ "$raw" = 'raw NUL' ]; then printf '{"id":"esc-%s\0/../../x","status":"%s","pid":%s}' $$ "$1" "$tp"; else printf '{"status":"%s","pid":%s}' "$1" "$tp"; fi; }
-        mk creating | H createRuntime "$cfg"; r1=$?; m1=$(cat "$tmp/last.err")
-        mk creating | H createRuntime "$closed"; r2=$?; m2=$(cat "$tmp/last.err")
-        mk stopped | H poststop "$cfg"; r3=$?
+        mk creating | hook_run createRuntime "$cfg"; r1=$?; m1=$(cat "$tmp/last.err")
+        mk creating | hook_run createRuntime "$closed"; r2=$?; m2=$(cat "$tmp/last.err")
+        mk stopped | hook_run poststop "$cfg"; r3=$?
         check "id: $raw: fail-open says why, fail_closed refuses, nothing created, applied or removed" \
-                "id_case '$before' $r1 \"\$m1\" $r2 \"\$m2\" $r3" || { echo "$m1"; echo "$m2"; }
+                id_case "$before" $r1 "$m1" $r2 "$m2" $r3 || { echo "$m1"; echo "$m2"; }
 done
 # two "id" members: one id is used, never the other; nothing escapes
 hcase
 before=$(fp)
-printf '{"id":"dup-%s","id":"../esc-%s","status":"creating","pid":%s,"bundle":"%s"}' $$ $$ "$tp" "$tmp/b/plain" | H createRuntime "$cfg"; r1=$?
-printf '{"id":"dup-%s","id":"../esc-%s","status":"stopped","pid":0}' $$ $$ | H poststop "$cfg"; r3=$?
+printf '{"id":"dup-%s","id":"../esc-%s","status":"creating","pid":%s,"bundle":"%s"}' $$ $$ "$tp" "$tmp/b/plain" | hook_run createRuntime "$cfg"; r1=$?
+printf '{"id":"dup-%s","id":"../esc-%s","status":"stopped","pid":0}' $$ $$ | hook_run poststop "$cfg"; r3=$?
+dup_case() { [ "$1" -eq 0 ] && [ "$2" -eq 0 ] && untouched "$3"; } # R1 R3 FP-BEFORE
 check "id given twice (plain, then ../): exit 0, one id acted on, nothing outside touched, no state left" \
-        "[ $r1 -eq 0 ] && [ $r3 -eq 0 ] && [ '$before' = \"\$(fp)\" ] && ! escaped && [ -z \"\$(ls -A $state)\" ] && ! grep -q 'esc-$$' $vlog 2>/dev/null"
+        dup_case $r1 $r3 "$before"
 stop tgt; uncg tgt
 
 # the longest id the hook takes, end to end; one byte more is refused
 id128=h$(head -c 127 /dev/zero | tr '\0' 7)
 hcase
 proc "$id128" true; create "$id128"; r1=$?; go "$id128"; reap "$id128"; uncg "$id128"; poststop "$id128"; r3=$?
-check "a 128-byte id: create and poststop, one verdict none, no state left" \
-        "[ $r1 -eq 0 ] && [ $r3 -eq 0 ] && [ \$(nverdicts $id128) -eq 1 ] && [ \"\$(field \"\$(verdict $id128)\" verdict)\" = none ] && [ ! -e $state/$id128 ]"
+long_id() { [ "$1" -eq 0 ] && [ "$2" -eq 0 ] && [ "$(nverdicts "$3")" -eq 1 ] && none_gone "$3"; } # R1 R3 ID
+check "a 128-byte id: create and poststop, one verdict none, no state left" long_id $r1 $r3 "$id128"
 
 # through runc and the shim's argv: runc refuses what it cannot name, the
 # shim hands over untouched and never dies of it
+shim_refused() { own_error "$1" && [ -s "$tmp/sid.err" ] && untouched "$2"; } # RC FP-BEFORE
 sbundle sid /bin/true
 for a in "../esc-$$" "a/../../esc-$$" "$big" "-x" ".."; do
         hcase
         before=$(fp)
         rc=$(srun sid "$scfg" "$a")
         check "shim run '${a:0:20}$([ ${#a} -gt 20 ] && echo "… (${#a} bytes)")': handed to runc, which refuses it (exit $rc); nothing outside touched, no state, no verdict" \
-                "[ $rc -ge 1 ] && [ $rc -lt 128 ] && [ -s $tmp/sid.err ] && [ \"\$(fp)\" = '$before' ] && ! escaped && [ -z \"\$(ls -A $state 2>/dev/null)\" ] && ! grep -q 'esc-$$' $vlog 2>/dev/null" ||
-                head -c 300 "$tmp/sid.err"
+                shim_refused "$rc" "$before" || head -c 300 "$tmp/sid.err"
 done
 hcase
 rc=$(cd "$tmp" && OOMGUARD_CONFIG="$scfg" "$SHIM" --root "$tmp/runc" --log "$tmp/sbig.log" --log-format json run --bundle "$tmp/$big" big-$$ </dev/null >/dev/null 2>&1; echo $?)
-check "shim run --bundle of 10 KB: the shim says why and hands over (exit $rc from runc), nothing created" \
-        "[ $rc -ge 1 ] && [ $rc -lt 128 ] && grep -q 'level\":\"warning' $tmp/sbig.log && [ -z \"\$(ls -A $state)\" ]"
+big_bundle() { own_error "$1" && grep -q 'level":"warning' "$tmp/sbig.log" && [ -z "$(ls -A "$state")" ]; } # RC
+check "shim run --bundle of 10 KB: the shim says why and hands over (exit $rc from runc), nothing created" big_bundle "$rc"
+delete_refused() { own_error "$1" && ! grep -q 'oomguard-shim' "$tmp/sdel.log" && [ "$(fp)" = "$2" ]; } # RC FP-BEFORE
 for a in "../esc-$$" "$big"; do
         hcase
         before=$(fp)
         rc=$(cd "$tmp" && OOMGUARD_CONFIG="$scfg" "$SHIM" --root "$tmp/runc" --log "$tmp/sdel.log" --log-format json delete "$a" </dev/null >/dev/null 2>&1; echo $?)
         check "shim delete '${a:0:20}…': runc's own error (exit $rc), nothing from the shim (the hook kept no state for such an id), nothing outside removed" \
-                "[ $rc -ge 1 ] && [ $rc -lt 128 ] && ! grep -q 'oomguard-shim' $tmp/sdel.log && [ \"\$(fp)\" = '$before' ]"
+                delete_refused "$rc" "$before"
 done
 # ids runc accepts ('+', ',', a leading '_', up to 255 bytes): the hook takes
 # them too, fail-open and fail_closed alike (the state directory encodes them)
+accepted() { # RC RC-CLOSED ID
+        [ "$1" -eq 0 ] && [ "$2" -eq 0 ] && [ "$(grep -cF "\"id\":\"$3\"," "$vlog")" -eq 2 ] &&
+                ! since_mark | grep -q 'cannot name' && [ -z "$(ls -A "$state" 2>/dev/null)" ]
+}
 for a in "x+y-$$" "_u-$$" "$(head -c 200 /dev/zero | tr '\0' r)"; do
         hcase
         sbundle sok /bin/true
@@ -254,7 +258,7 @@ for a in "x+y-$$" "_u-$$" "$(head -c 200 /dev/zero | tr '\0' r)"; do
         "$RUNC" --root "$tmp/runc" delete -f "$a" >/dev/null 2>&1
         for i in $(seq 30); do [ -z "$(ls -A "$state" 2>/dev/null)" ] && break; sleep 0.1; done
         check "shim run '${a:0:12}…' (an id runc accepts): fail-open (exit $rc) and fail_closed (exit $rcc) run it, a verdict each, no state left" \
-                "[ $rc -eq 0 ] && [ $rcc -eq 0 ] && [ \$(grep -cF '\"id\":\"$a\",' $vlog) -eq 2 ] && ! since_mark | grep -q 'cannot name' && [ -z \"\$(ls -A $state 2>/dev/null)\" ]" ||
+                accepted "$rc" "$rcc" "$a" ||
                 { tail -c 400 "$tmp/sok.err"; since_mark; echo "# verdicts: $(grep -cF "\"id\":\"$a\"," "$vlog"); state: $(ls -A "$state" 2>/dev/null | tr '\n' ' ')"; }
 done
 
@@ -268,35 +272,42 @@ anns=('-1000:300' '-1:300' '0:300' '299:300' '+5:300' '-0:300' '300:300' '999:99
         'NaN:auto' '-1000\u0000:nul' '\u0661\u0662:auto' '-1000; echo pwned:auto'
         "$(head -c 10240 /dev/zero | tr '\0' 9):auto")
 proc ann sleep 600; go ann
+# ann_case RC GOT WANT NUL GARBAGE: exit 0, oom_score_adj WANT and not below
+# the floor; a NUL or garbage value ignored and said
+ann_case() {
+        [ "$1" -eq 0 ] && [ "$2" = "$3" ] && [ "$2" -ge 300 ] &&
+                { [ -z "$4" ] || said 'holds a NUL byte: ignored'; } &&
+                { [ -z "$5" ] || said 'is not a number from -1000 to 1000'; }
+}
 for a in "${anns[@]}"; do
         hcase
         v=${a%:*} want=${a##*:}; [ "$want" = auto ] && want=$auto; [ "$want" = nul ] && want=$auto
         echo 123 >"/proc/${PID[ann]}/oom_score_adj"
         printf '{"ociVersion":"1.0.2","id":"ann-%s","status":"creating","pid":%s,"bundle":"%s","annotations":{"org.oomguard.oom_score_adj":"%s"}}' \
-                $$ "${PID[ann]}" "$tmp/b/plain" "$v" | H createRuntime "$fcfg"; rc=$?
+                $$ "${PID[ann]}" "$tmp/b/plain" "$v" | hook_run createRuntime "$fcfg"; rc=$?
         got=$(adj "${PID[ann]}")
         garbage=$([ "${a##*:}" = auto ] && echo 1)
         nul=$([ "${a##*:}" = nul ] && echo 1)
         check "annotation \"${v:0:24}$([ ${#v} -gt 24 ] && echo "… (${#v} bytes)")\" with floor 300: oom_score_adj $got (want $want)$([ -n "$garbage" ] && echo ', ignored and said')$([ -n "$nul" ] && echo ': that annotation ignored and said, the policy applied')" \
-                "[ $rc -eq 0 ] && [ '$got' = '$want' ] && [ '$got' -ge 300 ] && { [ -z '$nul' ] || said 'holds a NUL byte: ignored'; } && { [ -z '$garbage' ] || said 'is not a number from -1000 to 1000'; }" ||
+                ann_case "$rc" "$got" "$want" "$nul" "$garbage" ||
                 cat "$tmp/last.err"
         poststop "ann-$$" "$fcfg"
 done
 for a in '"org.oomguard.oom_score_adj":-1000' '"ORG.OOMGUARD.OOM_SCORE_ADJ":"-1000"' '"org.oomguard.oom_score_adj":["-1000"]'; do
         hcase
         printf '{"ociVersion":"1.0.2","id":"ann-%s","status":"creating","pid":%s,"bundle":"%s","annotations":{%s}}' \
-                $$ "${PID[ann]}" "$tmp/b/plain" "$a" | H createRuntime "$fcfg"; rc=$?
+                $$ "${PID[ann]}" "$tmp/b/plain" "$a" | hook_run createRuntime "$fcfg"; rc=$?
         got=$(adj "${PID[ann]}")
-        check "annotation {${a:0:40}}: not a string or not the key: the policy's own $auto" "[ $rc -eq 0 ] && [ '$got' = $auto ]" ||
+        expect "annotation {${a:0:40}}: not a string or not the key: the policy's own $auto" "$rc $got" "0 $auto" ||
                 cat "$tmp/last.err"
         poststop "ann-$$" "$fcfg"
 done
 # the state's annotations and the bundle's: the floor holds for both
 hcase
-bundle "$tmp/b/annb" $L '"org.oomguard.oom_score_adj":"-1000"'
-st "ann-$$" "${PID[ann]}" creating "$tmp/b/annb" | H createRuntime "$fcfg"; rc=$?
-check "annotation -1000 in the bundle's config.json: clamped to the floor 300, and said" \
-        "[ $rc -eq 0 ] && [ \$(adj ${PID[ann]}) = 300 ] && said 'oom_score_adj -1000 is below the configured floor 300'"
+oci_bundle "$tmp/b/annb" $L '"org.oomguard.oom_score_adj":"-1000"'
+st "ann-$$" "${PID[ann]}" creating "$tmp/b/annb" | hook_run createRuntime "$fcfg"; rc=$?
+floored() { [ "$1" -eq 0 ] && [ "$(adj "$2")" = 300 ] && said 'oom_score_adj -1000 is below the configured floor 300'; } # RC PID
+check "annotation -1000 in the bundle's config.json: clamped to the floor 300, and said" floored "$rc" "${PID[ann]}"
 poststop "ann-$$" "$fcfg"
 stop ann; uncg ann
 # real containers: runc with the hook, and the shim (which sets process.oomScoreAdj)
@@ -307,13 +318,13 @@ for a in '-1000:300' 'rm -rf /:'"$auto"; do
         v=${a%:*} want=${a##*:}
         rbundle ra-$cases "$fcfg" "{\"org.oomguard.oom_score_adj\":\"$v\"}" /bin/cat /proc/self/oom_score_adj
         rc=$(rrun ra-$cases)
-        check "runc, annotation \"$v\": the container runs with oom_score_adj $want (got $(cat "$tmp/ra-$cases.out"))" \
-                "[ $rc -eq 0 ] && [ \"\$(cat $tmp/ra-$cases.out)\" = $want ] && [ \$(nverdicts ra-$cases) -eq 1 ]"
+        expect "runc, annotation \"$v\": the container runs with oom_score_adj $want (got $(cat "$tmp/ra-$cases.out"))" \
+                "$rc $(cat "$tmp/ra-$cases.out") $(nverdicts ra-$cases)" "0 $want 1"
         hcase
         runc_bundle "$tmp/b/sa-$cases" "sa-$cases" "$L" "{\"org.oomguard.oom_score_adj\":\"$v\"}" - - /bin/cat /proc/self/oom_score_adj
         rc=$(srun sa-$cases "$tmp/shim-floor.json")
-        check "shim, annotation \"$v\": the container runs with oom_score_adj $want (got $(cat "$tmp/sa-$cases.out"))" \
-                "[ $rc -eq 0 ] && [ \"\$(cat $tmp/sa-$cases.out)\" = $want ] && [ \$(nverdicts sa-$cases) -eq 1 ]"
+        expect "shim, annotation \"$v\": the container runs with oom_score_adj $want (got $(cat "$tmp/sa-$cases.out"))" \
+                "$rc $(cat "$tmp/sa-$cases.out") $(nverdicts sa-$cases)" "0 $want 1"
 done
 
 echo "# 3. fake OOM records in /dev/kmsg naming a running container, which then exits 0"
@@ -337,11 +348,20 @@ hcase
 v=$(verdict kf)
 # the same lines as plain text are a kill to the parser: only their origin tells them apart
 printf '%s\n' "${fake[@]}" | sed 's/^<[0-9]>//' >"$tmp/fake.txt"
-check "$written fake records (pid $kpid, its cgroup) while it ran; it exited 0: verdict none, no kill recorded" \
-        "[ -n '$kpid' ] && [ $written -eq ${#fake[@]} ] && [ \$(cat $tmp/kf.status) -eq 0 ] && [ '$(field "$v" verdict)' = none ] && [ '$(field "$v" kills.0)' = null ] && [ '$(field "$v" init_killed)' = false ] && [ '$(field "$v" evidence.kmsg)' = true ]" ||
+expect "$written fake records (pid $kpid, its cgroup) while it ran; it exited 0: verdict none, no kill recorded" \
+        "${kpid:+a pid} $written $(cat "$tmp/kf.status") $(fields "$v" verdict kills.0 init_killed evidence.kmsg)" \
+        "a pid ${#fake[@]} 0 verdict=none kills.0=null init_killed=false evidence.kmsg=true" ||
         echo "$v"
+# not_from_kmsg PID CGROUP: a kill of PID in the fake text, none of PID or
+# in CGROUP among the kernel's own records
+not_from_kmsg() {
+        "$OOMGUARD" explain --json "$tmp/fake.txt" | grep -q "\"victim_pid\":$1[,}]" &&
+                "$OOMGUARD" explain --kmsg --json >"$tmp/explain.json" &&
+                ! grep -q "\"victim_pid\":$1[,}]" "$tmp/explain.json" && ! grep -q "$2" "$tmp/explain.json" &&
+                ! "$OOMGUARD" explain --kmsg | grep -q "$2"
+}
 check "oomguard explain --kmsg shows no kill of pid $kpid or in its cgroup (the same text from a file does)" \
-        "\"$OOMGUARD\" explain --json $tmp/fake.txt | grep -q '\"victim_pid\":${kpid}[,}]' && \"$OOMGUARD\" explain --kmsg --json >$tmp/explain.json && ! grep -q '\"victim_pid\":${kpid}[,}]' $tmp/explain.json && ! grep -q '$kcg' $tmp/explain.json && ! \"$OOMGUARD\" explain --kmsg | grep -q '$kcg'"
+        not_from_kmsg "$kpid" "$kcg"
 
 echo "# 4. symlinks and other files planted in the state directory"
 # the container's directory itself, pointing outside
@@ -350,8 +370,12 @@ proc pd true; mkdir -p "$state"; ln -s "$outside" "$state/pd"
 before=$(fp)
 create pd; r1=$?; m1=$(cat "$tmp/last.err"); create pd "$closed"; r2=$?; m2=$(cat "$tmp/last.err")
 go pd; reap pd; uncg pd; poststop pd; r3=$?
+linked_dir() { # R1 M1 R2 M2 R3 FP-BEFORE
+        refused "$1" "$2" "$state/pd" "$3" "$4" && [ "$5" -eq 0 ] && [ "$(fp)" = "$6" ] && canary &&
+                [ "$(ls -A "$outside" | wc -l)" -eq 1 ] && [ "$(nverdicts pd)" -eq 0 ]
+}
 check "<state>/ID a symlink to a directory outside: create exit 0 naming it, fail_closed refuses, poststop exit 0; the target untouched, no verdict invented" \
-        "[ $r1 -eq 0 ] && grep -q '$state/pd' <<<\"\$m1\" && [ $r2 -eq 1 ] && grep -q 'refusing the container' <<<\"\$m2\" && [ $r3 -eq 0 ] && [ \"\$(fp)\" = '$before' ] && [ \"\$(cat $outside/victim)\" = canary ] && [ \$(ls -A $outside | wc -l) -eq 1 ] && [ \$(nverdicts pd) -eq 0 ]"
+        linked_dir $r1 "$m1" $r2 "$m2" $r3 "$before"
 rm -f "$state/pd"
 # state.json (and the temporary file create writes first) pointing outside, before create
 hcase
@@ -359,11 +383,13 @@ proc ps true; mkdir -m 700 "$state/ps"; ln -s "$outside/victim" "$state/ps/state
 ln -s "$outside/victim" "$state/ps/.state.json.oomguard-tmp"
 before=$(fp)
 create ps; r1=$?
+replaced() { # R1 FP-BEFORE
+        [ "$1" -eq 0 ] && [ ! -L "$state/ps/state.json" ] && [ -f "$state/ps/state.json" ] && canary && [ "$(fp)" = "$2" ]
+}
 check "state.json and its temporary file symlinks to a file outside before create: replaced, never written through" \
-        "[ $r1 -eq 0 ] && [ ! -L $state/ps/state.json ] && [ -f $state/ps/state.json ] && [ \"\$(cat $outside/victim)\" = canary ] && [ \"\$(fp)\" = '$before' ]"
+        replaced $r1 "$before"
 go ps; reap ps; uncg ps; poststop ps
-check "… and that container's verdict is an ordinary none, its state removed" \
-        "[ '$(field "$(verdict ps)" verdict)' = none ] && [ ! -e $state/ps ]"
+check "… and that container's verdict is an ordinary none, its state removed" none_gone ps
 # state.json swapped for a symlink to a forged copy outside, between create and poststop
 hcase
 proc pf true; create pf; go pf; reap pf
@@ -371,17 +397,20 @@ sed 's/"oom_kill_base":[0-9]*/"oom_kill_base":-5/' "$state/pf/state.json" >"$out
 rm "$state/pf/state.json"; ln -s "$outside/forged.json" "$state/pf/state.json"
 before=$(fp)
 uncg pf; poststop pf; r3=$?
+forged_state() { [ "$1" -eq 0 ] && said 'state.json' && unrecorded pf && [ "$(fp)" = "$2" ]; } # R3 FP-BEFORE
 check "state.json a symlink to a forged state outside at poststop: exit 0 saying why, no verdict from it, state removed, the file outside untouched" \
-        "[ $r3 -eq 0 ] && said 'state.json' && [ \$(nverdicts pf) -eq 0 ] && [ ! -e $state/pf ] && [ \"\$(fp)\" = '$before' ]"
+        forged_state $r3 "$before"
 # evidence.json pointing outside while the watcher runs: its next save replaces the link
 hcase
 proc pe sleep 0.5; create pe; w=$(await_watcher pe)
 echo canary >"$outside/ev"; rm "$state/pe/evidence.json"; ln -s "$outside/ev" "$state/pe/evidence.json"
 go pe; reap pe; sleep 0.2
+relinked() { is_watcher "$1" && [ ! -L "$state/pe/evidence.json" ] && [ "$(cat "$outside/ev")" = canary ]; } # WATCHER
 check "evidence.json a symlink outside while the watcher runs: the watcher replaces the link, the target untouched" \
-        "is_watcher '$w' && [ ! -L $state/pe/evidence.json ] && [ \"\$(cat $outside/ev)\" = canary ]"
+        relinked "$w"
 uncg pe; poststop pe
-check "… verdict none, state removed, the watcher gone" "[ '$(field "$(verdict pe)" verdict)' = none ] && [ ! -e $state/pe ] && no_holders $state/pe"
+none_left() { none_gone "$1" && no_holders "$state/$1"; } # ID: verdict none, no state, no watcher
+check "… verdict none, state removed, the watcher gone" none_left pe
 # a forged evidence.json outside, linked in after the watcher died, the cgroup gone
 hcase
 proc pg true; create pg; w=$(await_watcher pg); kill -KILL "$w"
@@ -389,9 +418,12 @@ printf '{"oom_kill":7,"oom":null,"peak_bytes":%s,"anon":1,"file":1,"dirty":1,"wr
 rm "$state/pg/evidence.json"; ln -s "$outside/evf" "$state/pg/evidence.json"
 before=$(fp)
 go pg; reap pg; uncg pg; poststop pg; r3=$?; v=$(verdict pg)
+forged_evidence() { # R3 VERDICT FP-BEFORE
+        [ "$1" -eq 0 ] && [ "$(fields "$2" verdict evidence.counters)" = "verdict=none evidence.counters=false" ] &&
+                [ "$(fp)" = "$3" ] && gone pg
+}
 check "a forged evidence.json (7 kills) behind a symlink: not believed: verdict none, no counters claimed, the file outside untouched" \
-        "[ $r3 -eq 0 ] && [ '$(field "$v" verdict)' = none ] && [ '$(field "$v" evidence.counters)' = false ] && [ \"\$(fp)\" = '$before' ] && [ ! -e $state/pg ]" ||
-        echo "$v"
+        forged_evidence $r3 "$v" "$before" || echo "$v"
 # kmsg.log (the watcher's copy) pointing at forged kernel records outside
 hcase
 proc pk true; create pk; w=$(await_watcher pk)
@@ -404,37 +436,41 @@ plant "$state/pk/kmsg.log" "$outside/kmsg"
 before=$(fp)
 printf '<6>oomguard hostile test: wake the watcher\n' >/dev/kmsg
 sleep 0.2
-check "kmsg.log a symlink outside while the watcher runs: nothing appended through it" \
-        "is_watcher '$w' && [ -L $state/pk/kmsg.log ] && [ \"\$(fp)\" = '$before' ]"
+not_through() { is_watcher "$1" && [ -L "$state/pk/kmsg.log" ] && [ "$(fp)" = "$2" ]; } # WATCHER FP-BEFORE
+check "kmsg.log a symlink outside while the watcher runs: nothing appended through it" not_through "$w" "$before"
 kill -KILL "$w"; plant "$state/pk/kmsg.log" "$outside/kmsg"
 go pk; reap pk; uncg pk; poststop pk "$cfg" OOMGUARD_KMSG=/nonexistent/kmsg; r3=$?; v=$(verdict pk)
+forged_kmsg() { # PID R3 VERDICT FP-BEFORE
+        "$OOMGUARD" explain --json "$outside/kmsg" | grep -q "\"victim_pid\":$1[,}]" && [ "$2" -eq 0 ] &&
+                [ "$(fields "$3" verdict kills.0)" = "verdict=none kills.0=null" ] && [ "$(fp)" = "$4" ] && gone pk
+}
 check "kmsg.log a symlink to forged kernel records (a kill of its init after create), /dev/kmsg unreadable at poststop: not believed, the file outside untouched" \
-        "\"$OOMGUARD\" explain --json $outside/kmsg | grep -q '\"victim_pid\":${PID[pk]}[,}]' && [ $r3 -eq 0 ] && [ '$(field "$v" verdict)' = none ] && [ '$(field "$v" kills.0)' = null ] && [ \"\$(fp)\" = '$before' ] && [ ! -e $state/pk ]" ||
-        echo "$v"
+        forged_kmsg "${PID[pk]}" $r3 "$v" "$before" || echo "$v"
 # FIFOs where the hook reads its state: it must not block until the runtime's timeout
 hcase
 proc pq true; mkdir -m 700 "$state/pq"; mkfifo "$state/pq/evidence.json"
-timeout 10 bash -c "$(declare -f st H); tmp=$tmp HOOK=$HOOK; st pq ${PID[pq]} | H createRuntime $cfg"; r1=$?
-check "a FIFO planted as evidence.json: create does not block (exit $r1)" "[ $r1 -eq 0 ]"
+timeout 10 bash -c "$(declare -f st oci_state hook_run); tmp=$tmp HOOK=$HOOK; st pq ${PID[pq]} | hook_run createRuntime $cfg"; r1=$?
+expect "a FIFO planted as evidence.json: create does not block (exit $r1)" "$r1" 0
 go pq; reap pq; uncg pq
 hcase
 rm -f "$state/pq/state.json" "$state/pq/evidence.json"; mkfifo "$state/pq/state.json"
-timeout 10 bash -c "$(declare -f st H); tmp=$tmp HOOK=$HOOK; st pq 0 stopped | H poststop $cfg"; r3=$?
-check "a FIFO planted as state.json: poststop does not block (exit $r3), no verdict, state removed" \
-        "[ $r3 -eq 0 ] && [ \$(nverdicts pq) -eq 0 ] && [ ! -e $state/pq ]"
+timeout 10 bash -c "$(declare -f st oci_state hook_run); tmp=$tmp HOOK=$HOOK; st pq 0 stopped | hook_run poststop $cfg"; r3=$?
+unrecorded_after() { [ "$1" -eq 0 ] && unrecorded "$2"; } # R3 ID: exit 0, no verdict, no state
+check "a FIFO planted as state.json: poststop does not block (exit $r3), no verdict, state removed" unrecorded_after $r3 pq
 rm -rf "$state/pq"
 # the bundle's config.json a symlink outside, or a FIFO
 hcase
 mkdir -p "$tmp/b/lnk"; printf '{"annotations":{"org.oomguard.oom_score_adj":"-1000"},"linux":{"resources":{"memory":{"limit":1}}}}' >"$outside/config.json"
 ln -s "$outside/config.json" "$tmp/b/lnk/config.json"
 proc bl sleep 600; go bl
-st bl "${PID[bl]}" creating "$tmp/b/lnk" | H createRuntime "$fcfg"; r1=$?
+st bl "${PID[bl]}" creating "$tmp/b/lnk" | hook_run createRuntime "$fcfg"; r1=$?
+not_followed() { [ "$1" -eq 0 ] && said "$tmp/b/lnk/config.json" && [ "$(adj "$2")" = "$auto" ]; } # R1 PID
 check "the bundle's config.json a symlink outside: not followed (named in the log), the policy from the cgroup's own limit ($auto)" \
-        "[ $r1 -eq 0 ] && said '$tmp/b/lnk/config.json' && [ \$(adj ${PID[bl]}) = $auto ]"
+        not_followed $r1 "${PID[bl]}"
 hcase
 mkdir -p "$tmp/b/fifo"; mkfifo "$tmp/b/fifo/config.json"
-timeout 10 bash -c "$(declare -f st H); tmp=$tmp HOOK=$HOOK; st bl2 ${PID[bl]} creating $tmp/b/fifo | H createRuntime $cfg"; r1=$?
-check "the bundle's config.json a FIFO: create does not block (exit $r1)" "[ $r1 -eq 0 ]"
+timeout 10 bash -c "$(declare -f st oci_state hook_run); tmp=$tmp HOOK=$HOOK; st bl2 ${PID[bl]} creating $tmp/b/fifo | hook_run createRuntime $cfg"; r1=$?
+expect "the bundle's config.json a FIFO: create does not block (exit $r1)" "$r1" 0
 stop bl; uncg bl; poststop bl "$fcfg"; poststop bl2
 # the state directory itself a symlink
 hcase
@@ -442,15 +478,19 @@ ln -s "$outside" "$tmp/st/linked"; conf "$tmp/linked.json" "$tmp/st/linked" "$vl
 proc sl true; before=$(fp)
 create sl "$tmp/linked.json"; r1=$?; m1=$(cat "$tmp/last.err"); create sl "$tmp/linked-closed.json"; r2=$?
 go sl; reap sl; uncg sl; poststop sl "$tmp/linked.json"; r3=$?
+linked_state_dir() { # R1 M1 R2 R3 FP-BEFORE
+        exited "$1" 0 "$2" "$tmp/st/linked" && [ "$3" -eq 1 ] && [ "$4" -eq 0 ] && [ "$(fp)" = "$5" ] && [ ! -e "$outside/sl" ]
+}
 check "state_dir a symlink to a directory outside: fail-open naming it, fail_closed refuses, nothing written through it" \
-        "[ $r1 -eq 0 ] && grep -q '$tmp/st/linked' <<<\"\$m1\" && [ $r2 -eq 1 ] && [ $r3 -eq 0 ] && [ \"\$(fp)\" = '$before' ] && [ ! -e $outside/sl ]"
+        linked_state_dir $r1 "$m1" $r2 $r3 "$before"
 rm -f "$tmp/st/linked"
 # the verdict log a symlink outside
 hcase
 ln -s "$outside/victim" "$tmp/log/linked.jsonl"; conf "$tmp/vlink.json" "$state" "$tmp/log/linked.jsonl"
 proc vl true; create vl "$tmp/vlink.json"; go vl; reap vl; uncg vl; poststop vl "$tmp/vlink.json"; r3=$?
+linked_log() { [ "$1" -eq 0 ] && said 'could not be appended' && canary && gone vl; } # R3
 check "the verdict log a symlink to a file outside: exit 0, the log says it could not append, the file untouched, state removed" \
-        "[ $r3 -eq 0 ] && said 'could not be appended' && [ \"\$(cat $outside/victim)\" = canary ] && [ ! -e $state/vl ]"
+        linked_log $r3
 
 echo "# 5. huge and garbage stdin"
 proc gi sleep 600; go gi; gp=${PID[gi]}
@@ -465,9 +505,13 @@ sys.stdout.write(s("a" * (n - len(s("")))))
 PY
 }
 hcase
-pad 1048576 | H createRuntime "$cfg"; r1=$?
-check "a state of exactly 1 MiB: taken, the policy applied" "[ $r1 -eq 0 ] && [ \$(adj $gp) = $(expect_adj $L) ]"
+pad 1048576 | hook_run createRuntime "$cfg"; r1=$?
+expect "a state of exactly 1 MiB: taken, the policy applied" "$r1 $(adj "$gp")" "0 $(expect_adj $L)"
 poststop pad; echo 123 >"/proc/$gp/oom_score_adj"
+garbage_case() { # R1 M1 R2 M2 R3 STATE-BEFORE
+        [ "$1" -eq 0 ] && [ -n "$2" ] && exited "$3" 1 "$4" 'refusing the container' && [ "$5" -eq 0 ] &&
+                [ "$(adj "$gp")" = 123 ] && [ "$(ls -A "$state")" = "$6" ]
+}
 gcase() { # gcase LABEL (stdin: the input): fail-open and fail_closed, nothing applied
         local in="$tmp/garbage.in" r1 r2 m1 m2 sbefore
         cat >"$in"
@@ -478,22 +522,25 @@ gcase() { # gcase LABEL (stdin: the input): fail-open and fail_closed, nothing a
         timeout 20 "$HOOK" createRuntime --config "$closed" <"$in" 2>"$tmp/last.err"; r2=$?; m2=$(cat "$tmp/last.err")
         timeout 20 "$HOOK" poststop --config "$cfg" <"$in" 2>/dev/null; r3=$?
         check "stdin: $1: fail-open exit $r1 saying why, fail_closed exit $r2, poststop exit $r3, nothing applied or written" \
-                "[ $r1 -eq 0 ] && [ -n \"\$m1\" ] && [ $r2 -eq 1 ] && grep -q 'refusing the container' <<<\"\$m2\" && [ $r3 -eq 0 ] && [ \$(adj $gp) = 123 ] && [ \"\$(ls -A $state)\" = '$sbefore' ]" ||
+                garbage_case $r1 "$m1" $r2 "$m2" $r3 "$sbefore" ||
                 { head -c 300 <<<"$m1"; echo; head -c 300 <<<"$m2"; echo; }
         rm -f "$in"
 }
 # what an image's annotations make of the state never switches oomguard off
+taken() { [ "$1" -eq 0 ] && [ "$(adj "$gp")" = "$(expect_adj $L)" ]; } # RC: exit 0, the policy applied
+padded() { taken "$1" && { [ "$2" -lt 1100000 ] || said 'annotations take'; }; } # RC SIZE
 for n in 1048577 $((2 << 20)); do
         hcase
-        pad $n | H createRuntime "$cfg"; r1=$?
+        pad $n | hook_run createRuntime "$cfg"; r1=$?
         check "a state of $n bytes, padded in an annotation: taken, the policy applied$([ $n -gt 1100000 ] && echo ', the annotations said to be ignored')" \
-                "[ $r1 -eq 0 ] && [ \$(adj $gp) = $(expect_adj $L) ] && { [ $n -lt 1100000 ] || said 'annotations take'; }" || cat "$tmp/last.err"
+                padded $r1 $n || cat "$tmp/last.err"
         poststop pad; echo 123 >"/proc/$gp/oom_score_adj"
 done
 hcase
-{ pad 1048000; head -c $((50 << 20)) /dev/zero | tr '\0' ' '; } | H createRuntime "$cfg"; r1=$?
+{ pad 1048000; head -c $((50 << 20)) /dev/zero | tr '\0' ' '; } | hook_run createRuntime "$cfg"; r1=$?
+trailing() { taken "$1" && said 'larger than 16 MiB'; } # RC
 check "50 MB (a state then blanks): the state taken, the policy applied, the unread rest said" \
-        "[ $r1 -eq 0 ] && [ \$(adj $gp) = $(expect_adj $L) ] && said 'larger than 16 MiB'" || cat "$tmp/last.err"
+        trailing $r1 || cat "$tmp/last.err"
 poststop pad; echo 123 >"/proc/$gp/oom_score_adj"
 head -c $((50 << 20)) /dev/zero | gcase "50 MB of NUL bytes"
 head -c $((4 << 20)) /dev/urandom | gcase "4 MiB of random bytes"
@@ -518,7 +565,8 @@ printf '{"id":"pid-%s","status":"creating","pid":%s,"bundle":"%s"}' $$ "$gone" "
 hcase
 printf '{"id":"stage-%s","status":"running","pid":%s}' $$ "$gp" >"$tmp/stage.in"
 "$HOOK" --config "$closed" <"$tmp/stage.in" 2>"$tmp/last.err"; r=$?
-check "no stage argument and status 'running': refused as an unknown stage with fail_closed (exit $r)" "[ $r -eq 1 ] && said 'unknown stage' && [ \$(adj $gp) = 123 ]"
+unknown_stage() { [ "$1" -eq 1 ] && said 'unknown stage' && [ "$(adj "$gp")" = 123 ]; } # RC
+check "no stage argument and status 'running': refused as an unknown stage with fail_closed (exit $r)" unknown_stage $r
 stop gi; uncg gi
 # through runc: annotations of 2 MiB in the state runc writes
 hcase
@@ -531,8 +579,11 @@ json.dump(c, open(sys.argv[1], "w"))
 PY
 mark; sbefore=$(ls -A "$state")
 rc=$(rrun hs)
+big_state() { # RC STATE-BEFORE
+        [ "$1" -eq 0 ] && since_mark | grep -q 'annotations take' && [ "$(nverdicts hs)" -eq 1 ] && [ "$(ls -A "$state")" = "$2" ]
+}
 check "runc, a 2 MiB state on the hook's stdin: the container runs (exit $rc), the hook says the annotations were ignored, one verdict, no state left" \
-        "[ $rc -eq 0 ] && since_mark | grep -q 'annotations take' && [ \$(nverdicts hs) -eq 1 ] && [ \"\$(ls -A $state)\" = '$sbefore' ]" || { tail -c 300 "$tmp/hs.err"; since_mark | head -c 300; }
+        big_state "$rc" "$sbefore" || { tail -c 300 "$tmp/hs.err"; since_mark | head -c 300; }
 # a deeply nested config.json: runc refuses it itself; the shim hands over and does not crash
 hcase
 sbundle sdeep /bin/true
@@ -544,15 +595,16 @@ n = 400000
 open(sys.argv[1], "w").write(s[:-1] + ',"x":' + "[" * n + "]" * n + "}")
 PY
 rc=$(srun sdeep)
+deep_config() { own_error "$1" && grep -q 'level":"warning.*sdeep/config.json' "$tmp/sdeep.log"; } # RC
 check "shim, a config.json nested 400000 deep: no crash (exit $rc), runc's own refusal, the shim's warning in the --log" \
-        "[ $rc -ge 1 ] && [ $rc -lt 128 ] && grep -q 'level\":\"warning.*sdeep/config.json' $tmp/sdeep.log"
+        deep_config "$rc"
 # the CLI reads the verdict log: a hostile line in it
 hcase
 python3 -c 'import sys; n = 400000; print("{\"id\":\"deep\",\"x\":" + "[" * n + "]" * n + "}"); print("[" * 100000)' >"$tmp/deep.jsonl"
 cat "$vlog" >>"$tmp/deep.jsonl"
 "$OOMGUARD" verdicts --log "$tmp/deep.jsonl" >"$tmp/deep.out" 2>&1; rc=$?
-check "oomguard verdicts --log, lines nested 400000 and 100000 deep among real ones: no crash (exit $rc), the real ones listed" \
-        "[ $rc -eq 0 ] && [ \$(wc -l <$tmp/deep.out) -eq \$(wc -l <$vlog) ]"
+expect "oomguard verdicts --log, lines nested 400000 and 100000 deep among real ones: no crash (exit $rc), the real ones listed" \
+        "$rc $(wc -l <"$tmp/deep.out")" "0 $(wc -l <"$vlog")"
 
 echo "# 6. a 50 MB config.json"
 big_config() { # big_config FILE: pad FILE's config.json to 50 MB in an extension field
@@ -564,33 +616,51 @@ json.dump(c, open(sys.argv[1], "w"))
 PY
 }
 hcase
-bundle "$tmp/b/huge" $L; big_config "$tmp/b/huge/config.json"
-proc hh true; st hh "${PID[hh]}" creating "$tmp/b/huge" | H createRuntime "$cfg"; r1=$?
-check "hook, a 50 MB config.json: refused by size naming the file, the policy still applied, exit 0" \
-        "[ $r1 -eq 0 ] && said '$tmp/b/huge/config.json: larger than 16 MiB' && [ \$(adj ${PID[hh]}) = $(expect_adj $L) ] && [ -f $state/hh/state.json ]"
+oci_bundle "$tmp/b/huge" $L; big_config "$tmp/b/huge/config.json"
+proc hh true; st hh "${PID[hh]}" creating "$tmp/b/huge" | hook_run createRuntime "$cfg"; r1=$?
+huge_config() { # R1 PID
+        [ "$1" -eq 0 ] && said "$tmp/b/huge/config.json: larger than 16 MiB" &&
+                [ "$(adj "$2")" = "$(expect_adj $L)" ] && [ -f "$state/hh/state.json" ]
+}
+check "hook, a 50 MB config.json: refused by size naming the file, the policy still applied, exit 0" huge_config $r1 "${PID[hh]}"
 go hh; reap hh; uncg hh; poststop hh
 rm -rf "$tmp/b/huge"
 hcase
 rbundle rh "$cfg" '' /bin/true; big_config "$tmp/b/rh/config.json"
 mark; rc=$(rrun rh)
+huge_runc() { # RC
+        [ "$1" -eq 0 ] && since_mark | grep -q "$tmp/b/rh/config.json: larger than 16 MiB" &&
+                [ "$(field "$(verdict rh)" verdict)" = none ]
+}
 check "runc with the hook, a 50 MB config.json: the container runs (exit $rc), the hook names the file, the verdict is none" \
-        "[ $rc -eq 0 ] && since_mark | grep -q '$tmp/b/rh/config.json: larger than 16 MiB' && [ '$(field "$(verdict rh)" verdict)' = none ]"
+        huge_runc "$rc"
 rm -rf "$tmp/b/rh"
 hcase
 sbundle shh /bin/true; big_config "$tmp/b/shh/config.json"; sum=$(md5sum <"$tmp/b/shh/config.json")
 rc=$(srun shh)
+huge_shim() { # RC SUM
+        [ "$1" -eq 0 ] && [ "$(md5sum <"$tmp/b/shh/config.json")" = "$2" ] &&
+                grep -q 'level":"warning.*shh/config.json.*larger than' "$tmp/shh.log"
+}
 check "shim, a 50 MB config.json: left as it is, the container runs (exit $rc), a warning naming the file in the --log" \
-        "[ $rc -eq 0 ] && [ \"\$(md5sum <$tmp/b/shh/config.json)\" = '$sum' ] && grep -q 'level\":\"warning.*shh/config.json.*larger than' $tmp/shh.log"
+        huge_shim "$rc" "$sum"
 hcase
 "$RUNC" --root "$tmp/runc" delete -f shh >/dev/null 2>&1
 rc=$(srun shh "$sclosed")
-check "the same with fail_closed: refused before runc ran, an error line naming the file" \
-        "[ $rc -ne 0 ] && grep -q 'level\":\"error.*shh/config.json.*larger than' $tmp/shh.log && ! \"$RUNC\" --root $tmp/runc state shh >/dev/null 2>&1"
+huge_shim_closed() { # RC
+        [ "$1" -ne 0 ] && grep -q 'level":"error.*shh/config.json.*larger than' "$tmp/shh.log" &&
+                ! "$RUNC" --root "$tmp/runc" state shh >/dev/null 2>&1
+}
+check "the same with fail_closed: refused before runc ran, an error line naming the file" huge_shim_closed "$rc"
 rm -rf "$tmp/b/shh"
 
 echo "# 7. missing, unwritable and read-only state and verdict-log directories"
 mkdir -p "$tmp/ro/run" "$tmp/ro/log"
 mount --bind "$tmp/ro" "$tmp/ro" && ro_mounted=1 && mount -o remount,bind,ro "$tmp/ro"
+bad_state_dir() { # DIR ID RC SAID RC-CLOSED SAID-CLOSED
+        [ "$3" -eq 0 ] && grep -F "$1" <<<"$4" | grep -qF "$2" && [ "$(nverdicts "$2")" -eq 0 ] &&
+                [ "$5" -ne 0 ] && grep -F "$1" <<<"$6" | grep -q 'refusing the container' && canary
+}
 for sd in "$tmp/ro/run" "$tmp/ro/missing" /proc/oomguard-state "$tmp/no/such/dir" "$outside/victim"; do
         hcase
         n=sd$cases
@@ -600,9 +670,12 @@ for sd in "$tmp/ro/run" "$tmp/ro/missing" /proc/oomguard-state "$tmp/no/such/dir
         rbundle "$n-c" "$tmp/$n-closed.json" '' /bin/true
         mark; rcc=$(rrun "$n-c"); said2=$(since_mark)
         check "state_dir $sd: the container runs (exit $rc), the hook names the directory; fail_closed: runc refuses it (exit $rcc) saying why" \
-                "[ $rc -eq 0 ] && grep -F '$sd' <<<\"\$said1\" | grep -qF '$n' && [ \$(nverdicts $n) -eq 0 ] && [ $rcc -ne 0 ] && grep -F '$sd' <<<\"\$said2\" | grep -q 'refusing the container' && [ \"\$(cat $outside/victim)\" = canary ]" ||
+                bad_state_dir "$sd" "$n" "$rc" "$said1" "$rcc" "$said2" ||
                 { echo "$said1"; echo "$said2"; }
 done
+bad_log() { # LOG ID RC
+        [ "$3" -eq 0 ] && since_mark | grep -qF "$2: the verdict could not be appended to $1" && gone "$2" && no_holders "$state/$2"
+}
 for vd in "$tmp/ro/log/verdicts.jsonl" "$tmp/ro/missing/verdicts.jsonl" /proc/oomguard/verdicts.jsonl; do
         hcase
         n=vd$cases
@@ -610,7 +683,7 @@ for vd in "$tmp/ro/log/verdicts.jsonl" "$tmp/ro/missing/verdicts.jsonl" /proc/oo
         rbundle "$n" "$tmp/$n.json" '' /bin/true
         mark; rc=$(rrun "$n")
         check "verdict_log $vd: the container runs (exit $rc), the hook says it could not append, no state left" \
-                "[ $rc -eq 0 ] && since_mark | grep -qF '$n: the verdict could not be appended to $vd' && [ ! -e $state/$n ] && no_holders $state/$n"
+                bad_log "$vd" "$n" "$rc"
 done
 umount "$tmp/ro" && ro_mounted=
 
@@ -620,8 +693,12 @@ hcase
 proc ko "$HOG" 512; create ko; w=$(await_watcher ko); kill -KILL "$w"; rm -f "$state/ko/kmsg.log"
 go ko; reap ko; s=$?
 poststop ko "$cfg" OOMGUARD_KMSG=/nonexistent/kmsg; r3=$?; v=$(verdict ko)
-check "an OOM (exit $s), no kernel log, no watcher: decided from the counters, and said so" \
-        "[ $s -eq 137 ] && [ $r3 -eq 0 ] && [ '$(field "$v" verdict)' != none ] && [ '$(field "$v" evidence.counters)' = true ] && [ '$(field "$v" evidence.kmsg)' = false ] && said 'deciding from the cgroup counters alone' && grep -q 'counted 1 kill' <<<\"\$(field \"\$v\" summary)\"" ||
+counted() { # STATUS R3 VERDICT
+        [ "$1" -eq 137 ] && [ "$2" -eq 0 ] && [ "$(field "$3" verdict)" != none ] &&
+                [ "$(fields "$3" evidence.counters evidence.kmsg)" = "evidence.counters=true evidence.kmsg=false" ] &&
+                said 'deciding from the cgroup counters alone' && grep -q 'counted 1 kill' <<<"$(field "$3" summary)"
+}
+check "an OOM (exit $s), no kernel log, no watcher: decided from the counters, and said so" counted $s $r3 "$v" ||
         echo "$v"
 uncg ko
 # exit 0 with fake records written meanwhile; the watcher's copy holds none of them
@@ -629,9 +706,12 @@ hcase
 proc kz sleep 0.5; create kz; go kz
 for m in "${fake[@]:1:2}"; do printf '%s' "${m//$kpid/${PID[kz]}}" | sed "s|$kcg|$rel/${base##*/}/kz|g" >/dev/kmsg; done
 reap kz; poststop kz "$cfg" OOMGUARD_KMSG=/nonexistent/kmsg; r3=$?; v=$(verdict kz)
+counted_none() { # R3 VERDICT
+        [ "$1" -eq 0 ] && [ "$(fields "$2" verdict kills.0 evidence.counters)" = "verdict=none kills.0=null evidence.counters=true" ] &&
+                said 'deciding from the cgroup counters alone'
+}
 check "exit 0, fake records meanwhile, no kernel log: verdict none from the counters, nothing invented, and said" \
-        "[ $r3 -eq 0 ] && [ '$(field "$v" verdict)' = none ] && [ '$(field "$v" kills.0)' = null ] && [ '$(field "$v" evidence.counters)' = true ] && said 'deciding from the cgroup counters alone'" ||
-        echo "$v"
+        counted_none $r3 "$v" || echo "$v"
 uncg kz
 # the watcher killed, no kernel log, and the runtime removed the cgroup:
 # nothing is left that saw the death; the verdict must not claim counters
@@ -641,43 +721,52 @@ rrun kw OOMGUARD_KMSG=/nonexistent/kmsg >"$tmp/kw.status" &
 for i in $(seq 100); do [ -n "$(watcher_of kw)" ] && break; sleep 0.05; done
 kill -KILL "$(watcher_of kw)"; wait
 v=$(verdict kw)
+not_stale() { # STATUS VERDICT
+        [ "$1" -eq 137 ] && [ "$(fields "$2" verdict evidence.counters)" != "verdict=none evidence.counters=true" ]
+}
 check "runc, OOM (exit $(cat "$tmp/kw.status")), watcher killed, no kernel log, cgroup gone: no 'none' resting on counters from before the death" \
-        "[ \$(cat $tmp/kw.status) -eq 137 ] && ! { [ '$(field "$v" verdict)' = none ] && [ '$(field "$v" evidence.counters)' = true ]; }" ||
-        echo "$v"
+        not_stale "$(cat "$tmp/kw.status")" "$v" || echo "$v"
 
 echo "# 9. the cgroup vanishing between create and poststop; the watcher killed"
 hcase
 proc va true; create va; w=$(await_watcher va); go va; reap va; uncg va
-check "exit 0, the cgroup removed: the watcher leaves with it" "no_holders $state/va"
+check "exit 0, the cgroup removed: the watcher leaves with it" no_holders "$state/va"
 poststop va; v=$(verdict va)
-check "… verdict none from the watcher's counters, state removed" \
-        "[ '$(field "$v" verdict)' = none ] && [ '$(field "$v" evidence.counters)' = true ] && [ ! -e $state/va ]"
+from_counters() { [ "$(fields "$1" verdict evidence.counters)" = "verdict=none evidence.counters=true" ] && gone va; } # VERDICT
+check "… verdict none from the watcher's counters, state removed" from_counters "$v"
 hcase
 proc vb "$HOG" 512; create vb; go vb; reap vb; uncg vb; poststop vb; v=$(verdict vb)
-check "an OOM, the cgroup removed before poststop: memcg, init killed, counters from the watcher" \
-        "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = true ] && [ '$(field "$v" evidence.counters)' = true ]" || echo "$v"
+expect "an OOM, the cgroup removed before poststop: memcg, init killed, counters from the watcher" \
+        "$(fields "$v" verdict init_killed evidence.counters)" "verdict=memcg init_killed=true evidence.counters=true" ||
+        echo "$v"
 hcase
 proc vc sleep 600; create vc; w=$(await_watcher vc); go vc
 mkdir "$base/vc-moved"; echo "${PID[vc]}" >"$base/vc-moved/cgroup.procs"; uncg vc
-check "the cgroup removed under a running process: the watcher leaves" "no_holders $state/vc && ! is_watcher $w"
+left_with() { no_holders "$state/$1" && ! is_watcher "$2"; } # ID WATCHER
+check "the cgroup removed under a running process: the watcher leaves" left_with vc "$w"
 stop vc; poststop vc; r3=$?; rmdir "$base/vc-moved"
-check "… poststop exit 0, verdict none, state removed" "[ $r3 -eq 0 ] && [ '$(field "$(verdict vc)" verdict)' = none ] && [ ! -e $state/vc ]"
+none_after() { [ "$1" -eq 0 ] && none_gone "$2"; } # R3 ID
+check "… poststop exit 0, verdict none, state removed" none_after $r3 vc
 hcase
 proc wa "$HOG" 512; create wa; w=$(await_watcher wa); kill -KILL "$w"; go wa; reap wa; poststop wa; v=$(verdict wa)
-check "watcher killed, OOM, cgroup still there: memcg from the kernel and the live counters" \
-        "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" evidence.kmsg)' = true ] && [ '$(field "$v" evidence.counters)' = true ]" || echo "$v"
+expect "watcher killed, OOM, cgroup still there: memcg from the kernel and the live counters" \
+        "$(fields "$v" verdict evidence.kmsg evidence.counters)" "verdict=memcg evidence.kmsg=true evidence.counters=true" ||
+        echo "$v"
 uncg wa
 hcase
 proc wb "$HOG" 512; create wb; w=$(await_watcher wb); kill -KILL "$w"; go wb; reap wb; uncg wb; poststop wb; v=$(verdict wb)
-check "watcher killed, OOM, cgroup removed: memcg from the kernel's records, counters not claimed" \
-        "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" evidence.kmsg)' = true ] && [ '$(field "$v" evidence.counters)' = false ]" || echo "$v"
+expect "watcher killed, OOM, cgroup removed: memcg from the kernel's records, counters not claimed" \
+        "$(fields "$v" verdict evidence.kmsg evidence.counters)" "verdict=memcg evidence.kmsg=true evidence.counters=false" ||
+        echo "$v"
 hcase
 proc wc true; create wc; w=$(await_watcher wc); kill -KILL "$w"; sleep 0.1
 create wc
 for i in $(seq 100); do w2=$(watcher_of wc); [ -n "$w2" ] && [ "$w2" != "$w" ] && break; sleep 0.02; done
-check "watcher killed, then create again (prestart): a new watcher runs" "[ '$w2' != '$w' ] && is_watcher '$w2'"
+new_watcher() { [ "$1" != "$2" ] && is_watcher "$1"; } # NEW OLD
+check "watcher killed, then create again (prestart): a new watcher runs" new_watcher "$w2" "$w"
 go wc; reap wc; uncg wc; poststop wc
-check "… one verdict none, state removed, no watcher left" "[ \$(nverdicts wc) -eq 1 ] && [ '$(field "$(verdict wc)" verdict)' = none ] && [ ! -e $state/wc ] && no_holders $state/wc"
+once_none() { once "$1" && none_gone "$1"; } # ID: one verdict, none, nothing left
+check "… one verdict none, state removed, no watcher left" once_none wc
 
 echo "# 10. the hook killed (SIGKILL) during create and during poststop"
 hostcfg="$tmp/host.json"
@@ -689,6 +778,10 @@ printf '%s\n' $((256 << 20)) >"$OOMGUARD_SYSCTL_VM/dirty_bytes"
 printf '%s\n' $((128 << 20)) >"$OOMGUARD_SYSCTL_VM/dirty_background_bytes"
 printf '0\n' >"$OOMGUARD_SYSCTL_VM/dirty_ratio"; printf '0\n' >"$OOMGUARD_SYSCTL_VM/dirty_background_ratio"
 vm0=$(cat "$OOMGUARD_SYSCTL_VM"/dirty_bytes "$OOMGUARD_SYSCTL_VM"/dirty_background_bytes)
+killed_create() { # R3 ID AGAIN: exit 0, at most one verdict (one after a second create), nothing left
+        [ "$1" -eq 0 ] && [ "$(nverdicts "$2")" -le 1 ] && { [ "$3" -eq 0 ] || [ "$(nverdicts "$2")" -eq 1 ]; } &&
+                gone "$2" && no_holders "$state/$2"
+}
 n=0
 for d in 0.0005 0.001 0.0015 0.002 0.003 0.004 0.005 0.007 0.01 0.015 0.02 0.05; do
         hcase; n=$((n + 1)); id=kc$n
@@ -703,7 +796,7 @@ for d in 0.0005 0.001 0.0015 0.002 0.003 0.004 0.005 0.007 0.01 0.015 0.02 0.05;
         [ $again -eq 0 ] || create "$id"
         go "$id"; reap "$id"; uncg "$id"; poststop "$id"; r3=$?
         check "create killed after ${d}s (left $left)$([ $again -eq 1 ] && echo ', then create again'): poststop exit 0, $([ $again -eq 1 ] && echo 'one verdict' || echo 'at most one verdict'), no state, no watcher left" \
-                "[ $r3 -eq 0 ] && [ \$(nverdicts $id) -le 1 ] && [ $again -eq 0 -o \$(nverdicts $id) -eq 1 ] && [ ! -e $state/$id ] && no_holders $state/$id"
+                killed_create $r3 "$id" $again
 done
 # killed while it holds the state and a watcher: stopped on the state
 # directory's lock (the writeback host mode takes it), if it gets there
@@ -718,9 +811,11 @@ blocked=$(kill -0 $hk 2>/dev/null && echo yes || echo no)
 kill -KILL $hk 2>/dev/null; wait $hk 2>/dev/null
 flock -u "$lk"; exec {lk}<&-
 go kl; reap kl; uncg kl; poststop kl "$hostcfg"; r3=$?
+once_after() { [ "$1" -eq 0 ] && once "$2"; } # R3 ID: exit 0, one verdict, nothing left
 check "create killed after writing its state and starting its watcher (blocked on the lock: $blocked): poststop records one verdict, no state, no watcher" \
-        "[ $r3 -eq 0 ] && [ \$(nverdicts kl) -eq 1 ] && [ ! -e $state/kl ] && no_holders $state/kl"
-check "… and the private vm.dirty_* hold their values again" "[ \"\$(cat $OOMGUARD_SYSCTL_VM/dirty_bytes $OOMGUARD_SYSCTL_VM/dirty_background_bytes)\" = '$vm0' ] && [ ! -e $state/_dirty.json ]"
+        once_after $r3 kl
+vm_back() { [ "$(cat "$OOMGUARD_SYSCTL_VM/dirty_bytes" "$OOMGUARD_SYSCTL_VM/dirty_background_bytes")" = "$1" ] && gone _dirty.json; } # VALUES
+check "… and the private vm.dirty_* hold their values again" vm_back "$vm0"
 # poststop killed while it waits for the verdict log's lock: the next one records it
 hcase
 proc kp true; create kp; go kp; reap kp; uncg kp
@@ -731,9 +826,11 @@ sleep 0.5
 blocked=$(kill -0 $hk 2>/dev/null && echo yes || echo no)
 kill -KILL $hk; wait $hk 2>/dev/null
 flock -u "$lk"; exec {lk}>&-
-check "poststop killed while it waits to append (blocked: $blocked): no verdict yet, the state kept" "[ $blocked = yes ] && [ \$(nverdicts kp) -eq 0 ] && [ -f $state/kp/state.json ]"
+kept() { [ "$1" = yes ] && [ "$(nverdicts kp)" -eq 0 ] && [ -f "$state/kp/state.json" ]; } # BLOCKED
+check "poststop killed while it waits to append (blocked: $blocked): no verdict yet, the state kept" kept $blocked
 poststop kp; r3=$?
-check "… the next poststop records exactly one verdict and removes the state" "[ $r3 -eq 0 ] && [ \$(nverdicts kp) -eq 1 ] && [ ! -e $state/kp ]"
+next_records() { [ "$1" -eq 0 ] && [ "$(nverdicts kp)" -eq 1 ] && gone kp; } # R3
+check "… the next poststop records exactly one verdict and removes the state" next_records $r3
 n=0
 for d in 0.0005 0.001 0.002 0.003 0.005 0.008 0.012 0.02; do
         hcase; n=$((n + 1)); id=kq$n
@@ -743,28 +840,30 @@ for d in 0.0005 0.001 0.002 0.003 0.005 0.008 0.012 0.02; do
         left=$([ -e "$state/$id" ] && echo "its state" || echo "no state"); first=$(nverdicts "$id")
         poststop "$id"; r3=$?
         check "poststop killed after ${d}s (left $left, $first verdict), then poststop again: exit 0, one verdict ($(nverdicts $id)), no state, no watcher" \
-                "[ $r3 -eq 0 ] && [ \$(nverdicts $id) -eq 1 ] && [ ! -e $state/$id ] && no_holders $state/$id"
+                once_after $r3 "$id"
 done
 
 echo "# 11. poststop without create"
 hcase
-st never-$$ 0 stopped | H poststop "$cfg"; r3=$?
-check "an id never created: exit 0, says there is no state, no verdict" "[ $r3 -eq 0 ] && said 'no state' && [ \$(nverdicts never-$$) -eq 0 ]"
+st never-$$ 0 stopped | hook_run poststop "$cfg"; r3=$?
+no_state() { [ "$1" -eq 0 ] && said 'no state' && [ "$(nverdicts never-$$)" -eq 0 ]; } # R3
+check "an id never created: exit 0, says there is no state, no verdict" no_state $r3
 hcase
 printf '{"ociVersion":"1.0.2","id":"never-%s","status":"stopped"}' $$ | "$HOOK" --config "$cfg" 2>"$tmp/last.err"; r3=$?
-check "the same with no stage argument and no pid (stage from the status): exit 0, no verdict" "[ $r3 -eq 0 ] && said 'no state' && [ \$(nverdicts never-$$) -eq 0 ]"
+check "the same with no stage argument and no pid (stage from the status): exit 0, no verdict" no_state $r3
 hcase
-mkdir -m 700 "$state/empty-$$"; st empty-$$ 0 stopped | H poststop "$cfg"; r3=$?
-check "an empty state directory (a create killed early): exit 0, removed, no verdict" "[ $r3 -eq 0 ] && [ ! -e $state/empty-$$ ] && [ \$(nverdicts empty-$$) -eq 0 ]"
+mkdir -m 700 "$state/empty-$$"; st empty-$$ 0 stopped | hook_run poststop "$cfg"; r3=$?
+check "an empty state directory (a create killed early): exit 0, removed, no verdict" unrecorded_after $r3 empty-$$
 hcase
 mkdir -m 700 "$state/junk-$$"; printf '{"cgroup":' >"$state/junk-$$/state.json"; head -c 3000 /dev/urandom >"$state/junk-$$/evidence.json"
-st junk-$$ 0 stopped | H poststop "$cfg"; r3=$?
-check "a garbage state.json and evidence.json: exit 0 saying why, removed, no verdict" "[ $r3 -eq 0 ] && said 'state.json' && [ ! -e $state/junk-$$ ] && [ \$(nverdicts junk-$$) -eq 0 ]"
+st junk-$$ 0 stopped | hook_run poststop "$cfg"; r3=$?
+junk() { [ "$1" -eq 0 ] && said 'state.json' && unrecorded junk-$$; } # R3
+check "a garbage state.json and evidence.json: exit 0 saying why, removed, no verdict" junk $r3
 
 echo "# the end: nothing left behind"
-check "no state left in the state directory" "[ -z \"\$(ls -A $state 2>/dev/null)\" ]" || ls -lA "$state"
-check "no watcher left: nothing holds a state directory of this run open" "no_holders $state" || holders "$state"
-check "nothing outside the state directory was written: the planted files are as they were" \
-        "[ \"\$(cat $outside/victim)\" = canary ] && [ \"\$(cat $tmp/st/esc-$$/keep $tmp/esc-$$/keep)\" = \"\$(printf 'keep\nkeep')\" ] && ! escaped"
+check "no state left in the state directory" test -z "$(ls -A "$state" 2>/dev/null)" || ls -lA "$state"
+check "no watcher left: nothing holds a state directory of this run open" no_holders "$state" || holders "$state"
+as_planted() { canary && [ "$(cat "$tmp/st/esc-$$/keep" "$tmp/esc-$$/keep")" = "$(printf 'keep\nkeep')" ] && ! escaped; }
+check "nothing outside the state directory was written: the planted files are as they were" as_planted
 echo "$cases hostile cases"
 finish
