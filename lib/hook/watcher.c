@@ -373,7 +373,8 @@ struct kmsg_watch {
 };
 
 static void watch(int dirfd, const char *state_dir, const char *kmsg,
-                  const struct hook_state *hs, struct evidence *ev, int ready_fd)
+                  const struct hook_state *hs, struct evidence *ev, int ready_fd, int pidfd,
+                  bool init_gone)
 {
         __attribute__((cleanup(room_freep))) struct room_watch room = {.fd = -1};
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
@@ -381,10 +382,6 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg,
         if (evfd < 0)
                 say_once(SAID_EVENTS, "cannot watch %s for OOM events: %s; it records the "
                          "counters at the init's exit only", hs->cgroup_dir, strerror(-evfd));
-        int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
-        /* ESRCH: init has exited and been reaped before the watcher got
-         * here (a container that ends at once): taken as its exit now */
-        bool init_gone = pidfd < 0 && errno == ESRCH;
         /* on the heap: its pages are touched only when used */
         _cleanup_free_ struct kmsg_watch *km = malloc(sizeof(*km));
         int kfd = km ? open(kmsg, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
@@ -506,28 +503,42 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg,
         }
 }
 
-static void detach_stdio(void)
+static int by_fd(const void *a, const void *b)
 {
-        /* all but the way to syslog, which a seccomp filter would not let
-         * it make again */
-        int keep = logsock_open(NULL) == 0 ? logsock_fd() : -1;
+        return *(const int *)a - *(const int *)b;
+}
+
+/* stdio on /dev/null (runc reads a hook's output until EOF), and every
+ * other descriptor closed but the n in keep (negative ones ignored). */
+static void detach_stdio(int *keep, size_t n)
+{
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         for (int fd = 0; fd < 3 && null >= 0; fd++)
-                dup2(null, fd); /* runc reads a hook's output until EOF */
+                dup2(null, fd);
         if (null > 2)
                 close(null);
-        if (keep > 3)
-                syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
-        syscall(SYS_close_range, keep >= 3 ? (unsigned)keep + 1 : 3U, ~0U, 0U);
+        qsort(keep, n, sizeof(*keep), by_fd);
+        unsigned from = 3;
+        for (size_t i = 0; i < n; i++) {
+                if (keep[i] < (int)from)
+                        continue;
+                if (keep[i] > (int)from)
+                        syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+                from = (unsigned)keep[i] + 1;
+        }
+        syscall(SYS_close_range, from, ~0U, 0U);
 }
 
 static void watcher_main(const char *state_dir, const char *kmsg, const struct hook_state *hs,
-                         int ready_fd)
+                         int ready_fd, int pidfd, bool init_gone)
 {
         int dirfd = -1;
         struct og_error err = {0};
         wlog.id = hs->id;
-        detach_stdio();
+        /* kept: the pipe create waits on, the init's pidfd, and the way to
+         * syslog, which a seccomp filter would not let it make again */
+        int keep[] = {ready_fd, pidfd, logsock_open(NULL) == 0 ? logsock_fd() : -1};
+        detach_stdio(keep, ARRAY_SIZE(keep));
         signal(SIGPIPE, SIG_IGN);
         prctl(PR_SET_NAME, "oomguard-watch", 0, 0, 0);
         if (statedir_open(state_dir, hs->id, false, &dirfd, &err) < 0 || dirfd < 0) {
@@ -539,7 +550,7 @@ static void watcher_main(const char *state_dir, const char *kmsg, const struct h
         ev.watcher_pid = getpid();
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
         save(dirfd, &ev);
-        watch(dirfd, state_dir, kmsg, hs, &ev, ready_fd);
+        watch(dirfd, state_dir, kmsg, hs, &ev, ready_fd, pidfd, init_gone);
         _exit(0);
 }
 
@@ -549,6 +560,12 @@ int watcher_start(const char *state_dir, const struct hook_state *hs, const char
         int pfd[2];
         if (pipe2(pfd, O_CLOEXEC) < 0)
                 return og_error_set(err, -errno, "starting the watcher: %s", strerror(errno));
+        /* The init's pidfd, opened here while the init waits for start:
+         * however late the watcher gets to run, the init's exit is its to
+         * see. ESRCH: it has exited and been reaped already (taken as its
+         * exit). */
+        _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)hs->init_pid, 0);
+        bool init_gone = pidfd < 0 && errno == ESRCH;
         pid_t c = fork();
         if (c < 0) {
                 close(pfd[0]);
@@ -563,7 +580,7 @@ int watcher_start(const char *state_dir, const struct hook_state *hs, const char
                         ssize_t w = write(pfd[1], &g, sizeof(g));
                         _exit(w == sizeof(g) ? 0 : 1);
                 }
-                watcher_main(state_dir, kmsg, hs, pfd[1]);
+                watcher_main(state_dir, kmsg, hs, pfd[1], pidfd, init_gone);
         }
         close(pfd[1]);
         pid_t g = -1;
