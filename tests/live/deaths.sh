@@ -94,6 +94,15 @@ check "page cache at the limit, exit 1: limit-hit, limit_hits > 0, ENOMEM named"
         echo "# $(verdict p1-$$)"
 check "the same with exit 0: none, limit_hits > 0 kept" "[ $st0 -eq 0 ] && [ '$(f p0-$$ verdict)' = none ] && [ '$(f p0-$$ limit_hits)' -gt 0 ]" ||
         echo "# $(verdict p0-$$)"
+# the same writer, then held and ended by SIGKILL from outside, as
+# systemd-oomd, earlyoom or a kubelet eviction end a container under
+# pressure: none, SIGKILL, and the summary names that likely cause
+bundle pk-$$ $L data /bin/sh -c "$w; : >/data/pk-$$.done; exec /bin/sleep 60"
+run pk-$$ >"$tmp/pk.status" &
+for i in $(seq 600); do [ -e "$tmp/data/pk-$$.done" ] && break; sleep 0.1; done
+"$RUNC" --root "$tmp/runc" kill pk-$$ KILL; wait
+check "limit hit, then SIGKILL from outside: none, exit_signal SIGKILL, the summary blames a userspace killer or an eviction under pressure" "[ -e $tmp/data/pk-$$.done ] && [ '$(f pk-$$ verdict)' = none ] && known pk-$$ null SIGKILL && grep -q 'from outside while the container was under memory pressure.*userspace OOM killer' <<<\"\$(f pk-$$ summary)\"" ||
+        echo "# $(verdict pk-$$)"
 
 # 6. a real ENOMEM without a kill: v1 with the OOM killer disabled fails a
 # charge made outside a user page fault (memcg1_oom_prepare), here dd's
