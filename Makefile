@@ -3,7 +3,8 @@
 #   make demo       the main job: real OOM logs explained, then live runc and docker run deaths
 #   make check      unit, corpus, live-kernel, runc, engine and package tests
 #   make lint       the layer rule of lib/ (tools/layers.sh), cppcheck and clang --analyze,
-#                   shellcheck over every shell script (tools/shellcheck.sh)
+#                   shellcheck over every shell script (tools/shellcheck.sh), and
+#                   with FORMAT_CHECK=yes clang-format (tools/format.sh --check)
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz       libFuzzer over every parser (FUZZ_SECONDS per target, default 60)
 #   make bench      explain against grep, the hook's and the shim's cost
@@ -255,9 +256,13 @@ check-vm-pagecache:
 	$(MAKE) check-vm VM_GUESTS="v2-pagecache v1-pagecache"
 
 # Static analysis: cppcheck and clang's analyzer, both must be silent.
+# FORMAT_CHECK=yes adds the clang-format check (tools/format.sh --check);
+# it stays off until the tree has been formatted once (tools/format.sh --fix).
+FORMAT_CHECK ?= no
 lint: | $(BUILD)/.deps-lint
 	bash tools/layers.sh
 	bash tools/shellcheck.sh
+	[ "$(FORMAT_CHECK)" != yes ] || bash tools/format.sh --check
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr $(LIB_INC) lib cli hook shim
 	@set -e; for f in $(LIB_SRC) cli/*.c hook/*.c shim/*.c; do \
