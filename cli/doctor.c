@@ -104,8 +104,9 @@ int cmd_doctor(int argc, char **argv)
                 free(rep);
                 return EXIT_FINDINGS;
         }
-        int r = quiet ? write_quiet(stdout, rep)
-                : json ? doctor_write_json(stdout, rep) : doctor_write_text(stdout, rep);
+        int r = quiet  ? write_quiet(stdout, rep)
+                : json ? doctor_write_json(stdout, rep)
+                       : doctor_write_text(stdout, rep);
         bool problems = doctor_has_problems(rep);
         free(rep);
         if (r < 0 || fflush(stdout) != 0) {

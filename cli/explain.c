@@ -23,7 +23,7 @@
 struct opts {
         bool json, kmsg;
         const char *kmsg_path;
-        bool many; /* several inputs: name each */
+        bool many;                  /* several inputs: name each */
         struct explain_clock clock; /* the live host's boot time, or 0 */
 };
 
@@ -53,15 +53,14 @@ static void usage(FILE *out)
 }
 
 /* Print the kills; a failed write is reported as such (exit 1). */
-static int print_result(const struct oomlog_result *r, const struct opts *o,
-                        const char *name)
+static int print_result(const struct oomlog_result *r, const struct opts *o, const char *name)
 {
         if (!o->json && o->many && (r->n_kills > 0 || r->n_user_kills > 0))
                 printf("== %s\n", name);
         for (size_t i = 0; i < r->n_kills; i++) {
                 int e = o->json ? explain_write_json_at(stdout, &r->kills[i], &o->clock)
-                                : explain_write_text_at(stdout, &r->kills[i], i,
-                                                        r->n_kills, &o->clock);
+                                : explain_write_text_at(stdout, &r->kills[i], i, r->n_kills,
+                                                        &o->clock);
                 if (e < 0)
                         break;
         }
@@ -76,13 +75,16 @@ static int print_result(const struct oomlog_result *r, const struct opts *o,
         }
         if (!o->json && r->n_kills == 0 && r->n_user_kills == 0)
                 printf("%s: no OOM kill found (%zu OOM invocations without a "
-                       "visible kill).\n", name, r->stats.orphan_invocations);
+                       "visible kill).\n",
+                       name, r->stats.orphan_invocations);
         else if (!o->json && r->n_kills == 0)
                 printf("%s: no kernel OOM kill found; the kills above were made by "
-                       "userspace OOM killers.\n", name);
+                       "userspace OOM killers.\n",
+                       name);
         if (r->stats.dropped_kills)
-                fprintf(stderr, "oomguard explain: %s: %zu kills beyond the first "
-                                "%zu were not reported; split the log\n",
+                fprintf(stderr,
+                        "oomguard explain: %s: %zu kills beyond the first "
+                        "%zu were not reported; split the log\n",
                         name, r->stats.dropped_kills, r->n_kills);
         if (fflush(stdout) != 0 || ferror(stdout)) {
                 fprintf(stderr, "oomguard explain: writing output: %s\n",
@@ -124,8 +126,7 @@ static ssize_t fill(int fd, char *buf, size_t have, size_t cap, bool *eof)
 }
 
 /* Newest-first exports are read whole, then parsed in reverse. */
-static int whole(int fd, char *buf, size_t len, bool eof, const struct opts *o,
-                 const char *name)
+static int whole(int fd, char *buf, size_t len, bool eof, const struct opts *o, const char *name)
 {
         size_t cap = CHUNK;
         while (!eof) {
@@ -216,8 +217,7 @@ static int feed_kmsg_line(const char *line, size_t len, void *ud)
 static double boot_epoch(void)
 {
         struct timespec real, boot;
-        if (clock_gettime(CLOCK_REALTIME, &real) < 0 ||
-            clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+        if (clock_gettime(CLOCK_REALTIME, &real) < 0 || clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
                 return 0;
         return (double)real.tv_sec - (double)boot.tv_sec +
                (double)(real.tv_nsec - boot.tv_nsec) / 1e9;
@@ -244,9 +244,10 @@ static int explain_kmsg(const struct opts *oin, const char *path)
                 return EXIT_INPUT;
         }
         if (ks.lost > 0)
-                fprintf(stderr, "oomguard explain: %zu kernel log records were "
-                                "overwritten before they could be read; a larger "
-                                "log_buf_len= or a saved journal keeps them\n",
+                fprintf(stderr,
+                        "oomguard explain: %zu kernel log records were "
+                        "overwritten before they could be read; a larger "
+                        "log_buf_len= or a saved journal keeps them\n",
                         ks.lost);
         return finish(p, o, path);
 }
@@ -254,8 +255,7 @@ static int explain_kmsg(const struct opts *oin, const char *path)
 /* /dev/kmsg named as a file: read it without blocking, record by record. */
 static bool is_kmsg(const struct stat *st)
 {
-        return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 &&
-               minor(st->st_rdev) == 11;
+        return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 && minor(st->st_rdev) == 11;
 }
 
 static int explain_path(const char *path, const struct opts *o)
@@ -265,8 +265,7 @@ static int explain_path(const char *path, const struct opts *o)
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0) {
-                fprintf(stderr, "oomguard explain: cannot open %s: %s\n", path,
-                        strerror(errno));
+                fprintf(stderr, "oomguard explain: cannot open %s: %s\n", path, strerror(errno));
                 return EXIT_INPUT;
         }
         if (is_kmsg(&st))
@@ -297,7 +296,8 @@ int cmd_explain(int argc, char **argv)
         }
         if (o.kmsg && optind < argc) {
                 fputs("oomguard explain: --kmsg reads the live kernel log; give "
-                      "either --kmsg or files, not both\n", stderr);
+                      "either --kmsg or files, not both\n",
+                      stderr);
                 return EXIT_USAGE;
         }
         cli_safe_output(o.json);

@@ -53,9 +53,8 @@ static const cap_value_t ps_caps[] = {
                          * root is not in; the filter refuses ptrace itself */
 };
 static const cap_value_t doctor_caps[] = {
-        CAP_DAC_READ_SEARCH,
-        CAP_SYS_PTRACE, /* the oom-adj check reads every /proc/PID */
-        CAP_SYSLOG,     /* the kmsg check opens /dev/kmsg */
+        CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, /* the oom-adj check reads every /proc/PID */
+        CAP_SYSLOG,                          /* the kmsg check opens /dev/kmsg */
 };
 
 /* landlock: no file changed anywhere. Not for ps and doctor: a process
@@ -86,10 +85,13 @@ static void confine(const struct command *c)
         /* Landlock without a rule: no file created, changed or removed
          * anywhere, nothing executed (none where the kernel lacks it) */
         int l = !c || c->landlock ? confine_landlock(NULL, 0, &lerr) : 0;
-        int s = confine_seccomp((enum confine_profile)(CONFINE_CLI | (c ? c->seccomp : 0)), &serr);
+        int s = confine_seccomp((enum confine_profile)(CONFINE_CLI | (c ? c->seccomp : 0)),
+                                &serr);
         if (r < 0 || (l < 0 && l != -EOPNOTSUPP) || s < 0)
                 fprintf(stderr, "oomguard: warning: not fully confined: %s\n",
-                        r < 0 ? err.msg : s < 0 ? serr.msg : lerr.msg);
+                        r < 0   ? err.msg
+                        : s < 0 ? serr.msg
+                                : lerr.msg);
 }
 
 /* The filtered streams that replaced stdout and stderr: closed (flushed
@@ -149,7 +151,6 @@ int main(int argc, char **argv)
                 printf("oomguard %s\n", OOMGUARD_VERSION);
                 return EXIT_OK;
         }
-        fprintf(stderr, "oomguard: unknown command '%s'; run 'oomguard --help'\n",
-                cmd);
+        fprintf(stderr, "oomguard: unknown command '%s'; run 'oomguard --help'\n", cmd);
         return EXIT_USAGE;
 }

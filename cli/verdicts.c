@@ -92,7 +92,10 @@ static int print_text(yajl_val rec, const char *line, void *ud)
                 return -ENOMEM;
         enum jsonv_r r = jsonv_bool(rec, "init_killed", &init);
         printf("%s %.12s %-14s init killed: %-7s %s\n", stopped, id, kind,
-               r != JSONV_OK ? "unknown" : init ? "yes" : "no", summary);
+               r != JSONV_OK ? "unknown"
+               : init        ? "yes"
+                             : "no",
+               summary);
         return 0;
 }
 
@@ -109,8 +112,8 @@ static int resolve(FILE *f, const char *log, const char *id, char *full, size_t 
         } else if (s.exact || s.n == 1) {
                 snprintf(full, cap, "%s", s.exact ? id : s.id[0]);
         } else if (s.n == 0) {
-                fprintf(stderr, "oomguard verdicts: no verdict recorded for '%s' in %s\n",
-                        id, log);
+                fprintf(stderr, "oomguard verdicts: no verdict recorded for '%s' in %s\n", id,
+                        log);
                 rc = EXIT_INPUT;
         } else if (s.n > 1) {
                 fprintf(stderr, "oomguard verdicts: '%s' matches several containers:", id);
@@ -166,7 +169,8 @@ int cmd_verdicts(int argc, char **argv)
         FILE *f = fopen(log, "re");
         if (!f && errno == ENOENT && !id) {
                 printf("No verdicts yet: %s does not exist (oomguard-hook writes it when a "
-                       "container stops).\n", log);
+                       "container stops).\n",
+                       log);
                 return EXIT_OK;
         }
         if (!f) {

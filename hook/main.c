@@ -33,8 +33,8 @@ static int stage_of(const char *s)
 {
         if (!s)
                 return 0;
-        if (!strcmp(s, "createRuntime") || !strcmp(s, "prestart") ||
-            !strcmp(s, "creating") || !strcmp(s, "created"))
+        if (!strcmp(s, "createRuntime") || !strcmp(s, "prestart") || !strcmp(s, "creating") ||
+            !strcmp(s, "created"))
                 return 1;
         if (!strcmp(s, "poststop") || !strcmp(s, "stopped"))
                 return 2;
@@ -57,8 +57,8 @@ static int run(const char *stage_arg, const char *runtime, const struct og_confi
                struct og_error *err)
 {
         struct oci_state st;
-        struct hook_env env = {"/proc", getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG")
-                                                                : "/dev/kmsg",
+        struct hook_env env = {"/proc",
+                               getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG") : "/dev/kmsg",
                                runtime};
         int r = ocistate_read_fd(STDIN_FILENO, &st, err);
         if (r < 0)
@@ -73,11 +73,14 @@ static int run(const char *stage_arg, const char *runtime, const struct og_confi
         for (size_t i = 0; i < st.n_notes; i++)
                 hook_log(LOG_WARNING, "%.96s: %s", st.id, st.notes[i]);
         if (r == 0 || !cfg->fail_closed)
-                r = stage == 1 ? hook_create(cfg, &st, &env, err)
+                r = stage == 1   ? hook_create(cfg, &st, &env, err)
                     : stage == 2 ? hook_poststop(cfg, &st, &env, err)
-                                 : og_error_set(err, -EINVAL, "unknown stage '%s'; register the "
+                                 : og_error_set(err, -EINVAL,
+                                                "unknown stage '%s'; register the "
                                                 "hook for createRuntime, prestart or poststop",
-                                                stage_arg ? stage_arg : st.status ? st.status : "");
+                                                stage_arg   ? stage_arg
+                                                : st.status ? st.status
+                                                            : "");
         if (r < 0)
                 name_container(&st, err);
         ocistate_free(&st);

@@ -60,7 +60,10 @@ static void lock(void)
                 syscall(SYS_sched_yield);
 }
 
-static void unlock(void) { __atomic_clear(&table_lock, __ATOMIC_RELEASE); }
+static void unlock(void)
+{
+        __atomic_clear(&table_lock, __ATOMIC_RELEASE);
+}
 
 __attribute__((constructor)) static void init(void)
 {
@@ -79,8 +82,8 @@ static int64_t position(int fd)
 /* What to do outside the lock once a boundary is crossed. */
 struct action {
         int overlay;
-        int64_t kick_from, kick_len;   /* start writeback */
-        int64_t wait_from, wait_len;   /* wait for it and drop it */
+        int64_t kick_from, kick_len; /* start writeback */
+        int64_t wait_from, wait_len; /* wait for it and drop it */
 };
 
 static void restart(int fd, struct fd_window *s, const struct stat *st, int64_t at)

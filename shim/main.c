@@ -61,7 +61,8 @@ static const char *library_path(char *buf, size_t cap)
         self[n] = '\0';
         const char *dir = dirname(self);
         for (size_t i = 0; i < ARRAY_SIZE(rel); i++)
-                if ((size_t)snprintf(buf, cap, "%s%s/liboomguard-pagecache.so", dir, rel[i]) < cap &&
+                if ((size_t)snprintf(buf, cap, "%s%s/liboomguard-pagecache.so", dir, rel[i]) <
+                            cap &&
                     access(buf, R_OK) == 0)
                         return buf;
         return NULL;
@@ -77,7 +78,8 @@ static int check_id(const struct og_config *cfg, const struct runc_argv *a)
         const char *why = oci_id_problem(a->id, len);
         if (!why)
                 return 0;
-        shim_log(a, cfg->fail_closed ? LOG_ERR : LOG_WARNING, "container id \"%s\": %s, so "
+        shim_log(a, cfg->fail_closed ? LOG_ERR : LOG_WARNING,
+                 "container id \"%s\": %s, so "
                  "oomguard can keep no state for it: %s",
                  oci_id_display(a->id, len, shown, sizeof(shown)), why,
                  cfg->fail_closed ? "refusing the container (fail_closed)"
@@ -99,16 +101,20 @@ static int prepare(const struct og_config *cfg, const char *cfg_path, const char
                 .window = cfg->writeback_window,
                 .runtime = runtime,
         };
-        struct shim_writeback wb = {.mode = cfg->writeback, .library = library_path(lib, sizeof(lib))};
+        struct shim_writeback wb = {.mode = cfg->writeback,
+                                    .library = library_path(lib, sizeof(lib))};
         struct og_error ferr = {0};
         if (shim_host_facts("/proc", &plan.swap_accounting, &wb.v1, &ferr) < 0)
-                shim_log(a, LOG_WARNING, "%s: cannot tell whether this host limits swap or "
+                shim_log(a, LOG_WARNING,
+                         "%s: cannot tell whether this host limits swap or "
                          "runs cgroup v1 (%s): the spec's memory.swap is left as it is (the "
-                         "hook still applies the swap policy to the cgroup)", id, ferr.msg);
+                         "hook still applies the swap policy to the cgroup)",
+                         id, ferr.msg);
         if (!plan.hook)
-                shim_log(a, LOG_WARNING, "%s: oomguard-hook not found (%s); adding the "
-                         "policy without it: no verdicts", id,
-                         cfg->hook[0] ? cfg->hook : "expected beside oomguard-shim");
+                shim_log(a, LOG_WARNING,
+                         "%s: oomguard-hook not found (%s); adding the "
+                         "policy without it: no verdicts",
+                         id, cfg->hook[0] ? cfg->hook : "expected beside oomguard-shim");
         struct shim_result res;
         struct og_error err = {0};
         int r = shim_prepare(cfg, &plan, &wb, a, &res, &err);
@@ -144,10 +150,12 @@ int main(int argc, char **argv)
         bool creating = act && (!strcmp(a.command, "create") || !strcmp(a.command, "run"));
         char runtime[PATH_MAX], recorded[PATH_MAX];
         bool has_record = act && !creating &&
-                          shim_recorded_runtime(cfg.state_dir, a.id, recorded, sizeof(recorded)) == 0;
+                          shim_recorded_runtime(cfg.state_dir, a.id, recorded,
+                                                sizeof(recorded)) == 0;
         memset(&err, 0, sizeof(err));
         int how = shim_choose_runtime(want && want[0] ? want : cfg.runtime,
-                                      has_record ? recorded : NULL, runtime, sizeof(runtime), &err);
+                                      has_record ? recorded : NULL, runtime, sizeof(runtime),
+                                      &err);
         if (how < 0) {
                 shim_log(&a, LOG_ERR, "%s", err.msg);
                 return 1;

@@ -38,19 +38,22 @@ int main(int argc, char **argv)
         /* glibc ignores the size when setvbuf() is given no buffer */
         char *buf = buffer > 0 ? malloc((size_t)buffer) : NULL;
         if (buffer > 0 && (!buf || setvbuf(f, buf, _IOFBF, (size_t)buffer) != 0)) {
-                fprintf(stderr, "pc-linewriter: a %ld-byte buffer: %s\n", buffer, strerror(errno));
+                fprintf(stderr, "pc-linewriter: a %ld-byte buffer: %s\n", buffer,
+                        strerror(errno));
                 fclose(f);
                 free(buf);
                 return 1;
         }
         for (unsigned long i = 0; written < target; i++) {
-                int n = fprintf(f, "%lu,%lu,customer_%05lu,region-%02lu,%lu.%02lu,2024-%02lu-%02lu,%s,%s\n",
-                                i, (i * 7919u) % 1000003u, i % 50000u, i % 17u, (i * 31u) % 10000u,
-                                i % 100u, 1 + i % 12u, 1 + i % 28u, state[i % 5u],
-                                "abcdefghijklmnopqrstuvwxyz" + (i % 11u));
+                int n = fprintf(
+                        f,
+                        "%lu,%lu,customer_%05lu,region-%02lu,%lu.%02lu,2024-%02lu-%02lu,%s,%s\n",
+                        i, (i * 7919u) % 1000003u, i % 50000u, i % 17u, (i * 31u) % 10000u,
+                        i % 100u, 1 + i % 12u, 1 + i % 28u, state[i % 5u],
+                        "abcdefghijklmnopqrstuvwxyz" + (i % 11u));
                 if (n < 0) {
-                        fprintf(stderr, "pc-linewriter: write after %lld MiB: %s\n", written >> 20,
-                                strerror(errno));
+                        fprintf(stderr, "pc-linewriter: write after %lld MiB: %s\n",
+                                written >> 20, strerror(errno));
                         fclose(f);
                         free(buf);
                         return 1;
@@ -60,10 +63,12 @@ int main(int argc, char **argv)
         int closed = fclose(f);
         free(buf);
         if (closed != 0) {
-                fprintf(stderr, "pc-linewriter: close after %lld MiB: %s\n", written >> 20, strerror(errno));
+                fprintf(stderr, "pc-linewriter: close after %lld MiB: %s\n", written >> 20,
+                        strerror(errno));
                 return 1;
         }
         double dt = now() - t0;
-        printf("pc-linewriter: %lld bytes in %.2f s (%.1f MB/s)\n", written, dt, (double)written / dt / 1e6);
+        printf("pc-linewriter: %lld bytes in %.2f s (%.1f MB/s)\n", written, dt,
+               (double)written / dt / 1e6);
         return 0;
 }

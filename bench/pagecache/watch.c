@@ -31,12 +31,17 @@ struct watch {
         int seen, samples;
         long long peak_dirty_wb, peak_usage, peak_rss, oom_kill;
         long long kmsg_kills, kmsg_lost;
-        long long vm_dirty_bytes; /* the smallest vm.dirty_bytes seen while the cgroup lived; 0: ratio */
+        long long vm_dirty_bytes; /* the smallest vm.dirty_bytes seen while the cgroup lived; 0:
+                                     ratio */
         char victims[256];
 };
 
 static volatile sig_atomic_t stop;
-static void on_signal(int sig) { (void)sig; stop = 1; }
+static void on_signal(int sig)
+{
+        (void)sig;
+        stop = 1;
+}
 
 /* one bounded read of a small cgroup file; -1 if it is gone */
 static ssize_t read_small(const char *dir, const char *name, char *buf, size_t cap)
@@ -119,7 +124,8 @@ static void kmsg_record(struct watch *w, const char *rec)
         n = field(msg, "task", &v);
         size_t used = strlen(w->victims);
         if (n && used + n + 2 < sizeof w->victims)
-                snprintf(w->victims + used, sizeof w->victims - used, "%s%.*s", used ? "," : "", (int)n, v);
+                snprintf(w->victims + used, sizeof w->victims - used, "%s%.*s", used ? "," : "",
+                         (int)n, v);
 }
 
 static void kmsg_drain(struct watch *w)
@@ -168,6 +174,7 @@ int main(int argc, char **argv)
         printf("seen=%d samples=%d oom_kill=%lld kmsg_kills=%lld victims=%s peak_dirty_wb=%lld "
                "peak_usage=%lld peak_rss=%lld vm_dirty_bytes=%lld kmsg=%s kmsg_lost=%lld\n",
                w.seen, w.samples, w.oom_kill, w.kmsg_kills, w.victims[0] ? w.victims : "-",
-               w.peak_dirty_wb, w.peak_usage, w.peak_rss, w.vm_dirty_bytes, w.kmsg >= 0 ? "yes" : "no", w.kmsg_lost);
+               w.peak_dirty_wb, w.peak_usage, w.peak_rss, w.vm_dirty_bytes,
+               w.kmsg >= 0 ? "yes" : "no", w.kmsg_lost);
         return 0;
 }

@@ -114,15 +114,15 @@ struct ll_path_beneath_attr {
 #define LL_FS_MAKE_FIFO (1ULL << 10)
 #define LL_FS_MAKE_BLOCK (1ULL << 11)
 #define LL_FS_MAKE_SYM (1ULL << 12)
-#define LL_FS_REFER (1ULL << 13)    /* ABI 2 */
-#define LL_FS_TRUNCATE (1ULL << 14) /* ABI 3 */
+#define LL_FS_REFER (1ULL << 13)     /* ABI 2 */
+#define LL_FS_TRUNCATE (1ULL << 14)  /* ABI 3 */
 #define LL_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
 #define LL_NET_BIND_TCP (1ULL << 0)
 #define LL_NET_CONNECT_TCP (1ULL << 1)
 #define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
 /* the rights a rule on a file (not a directory) may carry */
-#define LL_FS_FILE (LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_TRUNCATE | \
-                    LL_FS_IOCTL_DEV)
+#define LL_FS_FILE                                                                               \
+        (LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
 
 int confine_landlock_abi(void)
 {
@@ -217,12 +217,30 @@ struct allow {
 #define HOOK CONFINE_HOOK
 #define CLI CONFINE_CLI
 #define ALL (HOOK | CLI)
-#define ANY(p, name) {SCMP_SYS(name), (p), false, {0, SCMP_CMP_EQ, 0, 0}}
-#define EQ(p, name, i, v) {SCMP_SYS(name), (p), true, {(i), SCMP_CMP_EQ, (v), 0}}
-#define NONE_OF(p, name, i, mask) {SCMP_SYS(name), (p), true, {(i), SCMP_CMP_MASKED_EQ, (mask), 0}}
+#define ANY(p, name)                                                                             \
+        {                                                                                        \
+                SCMP_SYS(name), (p), false,                                                      \
+                {                                                                                \
+                        0, SCMP_CMP_EQ, 0, 0                                                     \
+                }                                                                                \
+        }
+#define EQ(p, name, i, v)                                                                        \
+        {                                                                                        \
+                SCMP_SYS(name), (p), true,                                                       \
+                {                                                                                \
+                        (i), SCMP_CMP_EQ, (v), 0                                                 \
+                }                                                                                \
+        }
+#define NONE_OF(p, name, i, mask)                                                                \
+        {                                                                                        \
+                SCMP_SYS(name), (p), true,                                                       \
+                {                                                                                \
+                        (i), SCMP_CMP_MASKED_EQ, (mask), 0                                       \
+                }                                                                                \
+        }
 
-#define NEW_NAMESPACES                                                                 \
-        (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |    \
+#define NEW_NAMESPACES                                                                           \
+        (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |              \
          CLONE_NEWNET | CLONE_NEWCGROUP)
 #define WRITE_OPEN (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
 
@@ -238,7 +256,7 @@ static const struct allow allow[] = {
         ANY(ALL, read),
         ANY(ALL, pread64), /* the verdict log's tail */
         ANY(ALL, close),
-        ANY(ALL, lseek),      /* rewind(); strftime's tzfile; /dev/kmsg */
+        ANY(ALL, lseek), /* rewind(); strftime's tzfile; /dev/kmsg */
         ANY(ALL, fstat),
         ANY(ALL, newfstatat), /* fstat() and stat() */
         ANY(ALL, statx),      /* stat() in newer libcs */
@@ -246,7 +264,7 @@ static const struct allow allow[] = {
         ANY(ALL, fcntl),      /* fdopendir(), FD_CLOEXEC */
         ANY(ALL, readlink),   /* /proc/self/exe: what lies beside the binary */
         ANY(ALL, readlinkat),
-        ANY(ALL, access),     /* does the cgroup still exist */
+        ANY(ALL, access), /* does the cgroup still exist */
         ANY(ALL, faccessat),
         ANY(ALL, faccessat2),
         ANY(HOOK, openat),
@@ -263,7 +281,7 @@ static const struct allow allow[] = {
         ANY(CONFINE_CLI_DOCKER, connect),
         EQ(CONFINE_CLI_DOCKER, sendto, 4, 0),
         EQ(CONFINE_CLI_DOCKER, setsockopt, 1, SOL_SOCKET),
-        EQ(ALL, ioctl, 1, TCGETS),         /* stdio: is the output a terminal */
+        EQ(ALL, ioctl, 1, TCGETS), /* stdio: is the output a terminal */
         /* the state directory, the verdict log, vm.dirty_* in the
          * writeback host mode (both stages) */
         ANY(HOOK, mkdir),
@@ -274,7 +292,7 @@ static const struct allow allow[] = {
         ANY(HOOK, renameat),
         ANY(HOOK, unlinkat),
         ANY(HOOK, flock),
-        ANY(HOOK, nanosleep), /* poststop waits for a watcher still writing; */
+        ANY(HOOK, nanosleep),       /* poststop waits for a watcher still writing; */
         ANY(HOOK, clock_nanosleep), /* the watcher for an OOM's kill */
         /* syslog: the socket to /dev/log is connected before the filter
          * (lib/logsock.c); no socket is made or connected after it, and
@@ -294,15 +312,15 @@ static const struct allow allow[] = {
         /* the watcher */
         EQ(CREATE, prctl, 0, PR_SET_NAME),
         ANY(CREATE, getppid), /* adopted by init, or by a subreaper */
-        ANY(CREATE, dup2), /* stdio onto /dev/null */
+        ANY(CREATE, dup2),    /* stdio onto /dev/null */
         ANY(CREATE, dup3),
         ANY(CREATE, close_range),
         ANY(HOOK, poll), /* and poststop, for a watcher still writing */
         ANY(HOOK, ppoll),
-        ANY(CREATE, eventfd2),          /* v1: memory.oom_control */
-        ANY(HOOK, inotify_init1),     /* v2: memory.events; the state directory */
+        ANY(CREATE, eventfd2),    /* v1: memory.oom_control */
+        ANY(HOOK, inotify_init1), /* v2: memory.events; the state directory */
         ANY(HOOK, inotify_add_watch),
-        ANY(HOOK, pidfd_open),        /* the init process's exit; the watcher's */
+        ANY(HOOK, pidfd_open), /* the init process's exit; the watcher's */
         /* its exit status: PIDFD_GET_INFO, struct pidfd_info's first
          * version (64 bytes), lib/hook/watcher.c */
         EQ(CREATE, ioctl, 1, 0xc040ff0bUL),
@@ -319,7 +337,7 @@ static const struct allow allow[] = {
         ANY(ALL, time),
         ANY(ALL, getpid), /* LOG_PID, the watcher's own pid */
         ANY(ALL, gettid),
-        ANY(CLI, geteuid), /* doctor: is it root */
+        ANY(CLI, geteuid),           /* doctor: is it root */
         EQ(ALL, tgkill, 2, SIGABRT), /* abort() */
         ANY(ALL, exit),
         ANY(ALL, exit_group),
@@ -356,8 +374,7 @@ int confine_seccomp(enum confine_profile profile, struct og_error *err)
                 const struct allow *a = &allow[i];
                 if (!(a->profiles & (unsigned)profile))
                         continue;
-                r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, a->nr, a->cond ? 1 : 0,
-                                           &a->arg);
+                r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, a->nr, a->cond ? 1 : 0, &a->arg);
                 if (r == -EEXIST) /* a broader rule for it is in already */
                         r = 0;
                 if (r < 0) {

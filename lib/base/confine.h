@@ -19,8 +19,8 @@ enum confine_profile {
         CONFINE_HOOK_CREATE = 1 << 0,   /* create, and the watcher it forks */
         CONFINE_HOOK_POSTSTOP = 1 << 1, /* the verdict: kmsg, log, syslog */
         CONFINE_HOOK = CONFINE_HOOK_CREATE | CONFINE_HOOK_POSTSTOP,
-        CONFINE_CLI = 1 << 2,           /* read-only: files and /proc in, stdout out */
-        CONFINE_CLI_DOCKER = 1 << 3,    /* with CLI: a unix socket (doctor asks dockerd) */
+        CONFINE_CLI = 1 << 2,        /* read-only: files and /proc in, stdout out */
+        CONFINE_CLI_DOCKER = 1 << 3, /* with CLI: a unix socket (doctor asks dockerd) */
 };
 
 /* What a Landlock rule lets the process do beneath a directory (or to one

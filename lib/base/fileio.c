@@ -49,8 +49,8 @@ static int replace(int dirfd, const char *name, const char *data, size_t len, mo
         return 0;
 }
 
-int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len,
-                        mode_t mode, struct og_error *err)
+int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                        struct og_error *err)
 {
         return replace(dirfd, name, data, len, mode, true, err);
 }
@@ -103,8 +103,8 @@ ssize_t fileio_read_fd(int fd, char *buf, size_t cap)
 
 ssize_t fileio_read_at(int dirfd, const char *name, char *buf, size_t cap)
 {
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-                                                     O_CLOEXEC);
+        _cleanup_close_ int fd = openat(dirfd, name,
+                                        O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         return fileio_read_fd(fd, buf, cap);
@@ -143,7 +143,8 @@ int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret
                 mode_t *ret_mode, struct og_error *err)
 {
         /* O_NONBLOCK: a FIFO there must not stall the caller (S_ISREG below) */
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        _cleanup_close_ int fd = openat(dirfd, name,
+                                        O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0)
                 return og_error_set(err, -errno, "cannot open %s: %s", name, strerror(errno));
@@ -162,10 +163,14 @@ int fileio_read(int dirfd, const char *name, size_t max, char **ret, size_t *ret
                 if (n != -EFBIG)
                         return og_error_set(err, (int)n, "reading %s: %s", name,
                                             strerror((int)-n));
-                return st.st_size > 0 ? og_error_set(err, -EAGAIN, "%s changed while being "
-                                                     "read; try again", name)
-                                      : og_error_set(err, -EFBIG, "%s is larger than %zu "
-                                                     "bytes", name, max);
+                return st.st_size > 0 ? og_error_set(err, -EAGAIN,
+                                                     "%s changed while being "
+                                                     "read; try again",
+                                                     name)
+                                      : og_error_set(err, -EFBIG,
+                                                     "%s is larger than %zu "
+                                                     "bytes",
+                                                     name, max);
         }
         if (ret_mode)
                 *ret_mode = st.st_mode & 07777;

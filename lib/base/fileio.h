@@ -9,8 +9,8 @@
 
 /* Replace dirfd/name with data; the new file gets mode. A negative errno;
  * err says which step failed. */
-int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len,
-                        mode_t mode, struct og_error *err);
+int fileio_write_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                        struct og_error *err);
 /* The same without the fsync, for what is not meant to outlive a boot. */
 int fileio_replace(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                    struct og_error *err);

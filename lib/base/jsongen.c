@@ -51,8 +51,7 @@ int jg_finish(yajl_gen g, bool newline, char **ret, size_t *ret_len)
         const unsigned char *b;
         size_t len;
         char *out = NULL;
-        if (yajl_gen_get_buf(g, &b, &len) == yajl_gen_status_ok &&
-            (out = malloc(len + 2))) {
+        if (yajl_gen_get_buf(g, &b, &len) == yajl_gen_status_ok && (out = malloc(len + 2))) {
                 memcpy(out, b, len);
                 if (newline)
                         out[len++] = '\n';

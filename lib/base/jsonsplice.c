@@ -204,8 +204,8 @@ static bool is_null(const char *b, size_t len, size_t i)
 /* Follow path as far as it goes: *depth keys resolved to a non-null
  * value at *off; at depth < n, *off is the object lacking path[depth] and
  * *nul the offset of a null standing for it (or -1). */
-static int walk(const struct js_doc *d, const char *const *path, size_t n,
-                size_t *depth, size_t *off, long *nul)
+static int walk(const struct js_doc *d, const char *const *path, size_t n, size_t *depth,
+                size_t *off, long *nul)
 {
         size_t cur = skip_ws(d->buf, d->len, 0);
         *nul = -1;
@@ -358,8 +358,7 @@ long js_array_elem(const struct js_doc *d, size_t off, size_t i)
         return -1;
 }
 
-bool js_member_str(const struct js_doc *d, size_t off, const char *key, char *buf,
-                   size_t cap)
+bool js_member_str(const struct js_doc *d, size_t off, const char *key, char *buf, size_t cap)
 {
         if (off >= d->len || d->buf[off] != '{')
                 return false;

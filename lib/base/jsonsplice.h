@@ -47,8 +47,7 @@ long js_array_elem(const struct js_doc *d, size_t off, size_t i);
 
 /* The string value of member key of the object at off, decoded into buf
  * (cap bytes); false if absent, not a string, or too long. */
-bool js_member_str(const struct js_doc *d, size_t off, const char *key, char *buf,
-                   size_t cap);
+bool js_member_str(const struct js_doc *d, size_t off, const char *key, char *buf, size_t cap);
 /* The string at off, decoded into buf (cap bytes); false if it is not a
  * string or too long. */
 bool js_str_at(const struct js_doc *d, size_t off, char *buf, size_t cap);

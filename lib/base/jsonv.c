@@ -85,16 +85,16 @@ static bool too_deep(const char *s, size_t len)
         return false;
 }
 
-int jsonv_parse_object(const char *buf, size_t len, size_t max, const char *name,
-                       yajl_val *ret, struct og_error *err)
+int jsonv_parse_object(const char *buf, size_t len, size_t max, const char *name, yajl_val *ret,
+                       struct og_error *err)
 {
         char ebuf[256] = "";
         *ret = NULL;
         if (len > max)
                 return og_error_set(err, -EFBIG, "%s: larger than %zu bytes", name, max);
         if (too_deep(buf, len))
-                return og_error_set(err, -EINVAL, "%s: nested more than %d levels deep",
-                                    name, JSONV_MAX_DEPTH);
+                return og_error_set(err, -EINVAL, "%s: nested more than %d levels deep", name,
+                                    JSONV_MAX_DEPTH);
         _cleanup_free_ char *z = og_strndup(buf, len, len); /* yajl wants a C string */
         if (!z)
                 return og_error_set(err, -ENOMEM, "out of memory");

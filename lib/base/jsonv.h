@@ -12,7 +12,7 @@
 
 enum jsonv_r {
         JSONV_OK = 0,
-        JSONV_ABSENT,    /* no such key (or null) */
+        JSONV_ABSENT, /* no such key (or null) */
         JSONV_WRONG_TYPE,
 };
 
@@ -24,8 +24,8 @@ enum jsonv_r jsonv_obj(yajl_val obj, const char *key, yajl_val *ret);
 
 /* Parse at most max bytes of buf as a JSON object; errors name the input
  * ("NAME: larger than N bytes", "NAME: not a JSON object: <why>"). */
-int jsonv_parse_object(const char *buf, size_t len, size_t max, const char *name,
-                       yajl_val *ret, struct og_error *err);
+int jsonv_parse_object(const char *buf, size_t len, size_t max, const char *name, yajl_val *ret,
+                       struct og_error *err);
 
 static inline void yajl_tree_freep(yajl_val *v)
 {

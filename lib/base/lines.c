@@ -44,8 +44,8 @@ static void emit(struct lines_buf *lb, lines_fn fn, void *ctx, struct lines_stat
 int lines_read_fd(int fd, size_t line_max, lines_fn fn, void *ctx, struct lines_stats *ret,
                   struct og_error *err)
 {
-        struct lines_buf lb = {.b = malloc(line_max + 1), .len = 0, .cap = line_max + 1,
-                               .skipping = false};
+        struct lines_buf lb = {
+                .b = malloc(line_max + 1), .len = 0, .cap = line_max + 1, .skipping = false};
         struct lines_stats st = {0, 0};
         if (!lb.b)
                 return og_error_set(err, -ENOMEM, "out of memory");
@@ -73,8 +73,8 @@ int lines_read_fd(int fd, size_t line_max, lines_fn fn, void *ctx, struct lines_
         return 0;
 }
 
-int lines_read(const char *path, size_t line_max, lines_fn fn, void *ctx,
-               struct lines_stats *ret, struct og_error *err)
+int lines_read(const char *path, size_t line_max, lines_fn fn, void *ctx, struct lines_stats *ret,
+               struct og_error *err)
 {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)

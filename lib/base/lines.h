@@ -19,7 +19,7 @@ typedef void (*lines_fn)(const char *line, size_t len, void *ctx);
 int lines_read_fd(int fd, size_t line_max, lines_fn fn, void *ctx, struct lines_stats *ret,
                   struct og_error *err);
 /* path opened O_RDONLY|O_CLOEXEC|O_NOFOLLOW; errors name it. */
-int lines_read(const char *path, size_t line_max, lines_fn fn, void *ctx,
-               struct lines_stats *ret, struct og_error *err);
+int lines_read(const char *path, size_t line_max, lines_fn fn, void *ctx, struct lines_stats *ret,
+               struct og_error *err);
 
 #endif

@@ -45,8 +45,8 @@ const char *scan_rfind(const struct scan *s, const char *lit)
 
 size_t scan_rtrim(const char *s, size_t len)
 {
-        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-                           s[len - 1] == '\r' || s[len - 1] == '\n'))
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
+                           s[len - 1] == '\n'))
                 len--;
         return len;
 }

@@ -24,20 +24,25 @@ static inline size_t scan_left(const struct scan *s)
         return (size_t)(s->end - s->p);
 }
 
-static inline bool scan_is_digit(char c) { return c >= '0' && c <= '9'; }
-static inline bool scan_is_space(char c) { return c == ' ' || c == '\t'; }
+static inline bool scan_is_digit(char c)
+{
+        return c >= '0' && c <= '9';
+}
+static inline bool scan_is_space(char c)
+{
+        return c == ' ' || c == '\t';
+}
 static inline bool scan_is_hex(char c)
 {
-        return scan_is_digit(c) || (c >= 'a' && c <= 'f') ||
-               (c >= 'A' && c <= 'F');
+        return scan_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 /* The value of a hex digit, -1 for anything else. */
 static inline int scan_hexval(char c)
 {
-        return scan_is_digit(c)           ? c - '0'
+        return scan_is_digit(c)       ? c - '0'
                : c >= 'a' && c <= 'f' ? c - 'a' + 10
                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                          : -1;
+                                      : -1;
 }
 static inline bool scan_is_alpha(char c)
 {

@@ -66,9 +66,10 @@ size_t textsafe(const char *in, size_t len, enum textsafe_mode mode, bool final,
                 /* what passes as it is besides the inert: any non-ASCII
                  * character in data, a newline (but in one field or data),
                  * a tab in text */
-                bool keep = n > 0 && (inert(cp) || (mode == TEXTSAFE_DATA && cp >= 0x80) ||
-                                      (cp == '\n' && mode != TEXTSAFE_LINE && mode != TEXTSAFE_DATA) ||
-                                      (cp == '\t' && mode == TEXTSAFE_TEXT));
+                bool keep = n > 0 &&
+                            (inert(cp) || (mode == TEXTSAFE_DATA && cp >= 0x80) ||
+                             (cp == '\n' && mode != TEXTSAFE_LINE && mode != TEXTSAFE_DATA) ||
+                             (cp == '\t' && mode == TEXTSAFE_TEXT));
                 if (keep) {
                         memcpy(out + o, s + i, (size_t)n);
                         o += (size_t)n;
@@ -78,7 +79,8 @@ size_t textsafe(const char *in, size_t len, enum textsafe_mode mode, bool final,
                 if (mode != TEXTSAFE_JSON)
                         out[o++] = '?';
                 else if (n > 0 && cp < 0x20)
-                        out[o++] = ' '; /* whitespace outside strings: raw C0 is not JSON inside */
+                        out[o++] =
+                                ' '; /* whitespace outside strings: raw C0 is not JSON inside */
                 else
                         o += escape(out + o, n > 0 ? (unsigned)cp : 0xfffdU);
                 i += n > 0 ? (size_t)n : 1;

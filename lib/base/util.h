@@ -14,7 +14,10 @@
 #define OG_UNUSED __attribute__((unused))
 #define OG_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
-static inline void og_freep(void *p) { free(*(void **)p); }
+static inline void og_freep(void *p)
+{
+        free(*(void **)p);
+}
 static inline void og_closep(int *fd)
 {
         if (*fd >= 0)
@@ -24,11 +27,11 @@ static inline void og_closep(int *fd)
 #define _cleanup_close_ __attribute__((cleanup(og_closep)))
 
 /* Hand ownership out of a cleanup-managed variable. */
-#define TAKE_PTR(p)                                                            \
-        ({                                                                     \
-                __typeof__(p) _tp = (p);                                       \
-                (p) = NULL;                                                    \
-                _tp;                                                           \
+#define TAKE_PTR(p)                                                                              \
+        ({                                                                                       \
+                __typeof__(p) _tp = (p);                                                         \
+                (p) = NULL;                                                                      \
+                _tp;                                                                             \
         })
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -43,13 +46,11 @@ struct og_error {
 };
 
 /* Fill *err (if non-NULL) and return code (a negative errno). */
-int og_error_set(struct og_error *err, int code, const char *fmt, ...)
-        OG_PRINTF(3, 4);
+int og_error_set(struct og_error *err, int code, const char *fmt, ...) OG_PRINTF(3, 4);
 
 /* Put "<fmt>: " before the message already in *err (context added on the
  * way out); returns code. */
-int og_error_prefix(struct og_error *err, int code, const char *fmt, ...)
-        OG_PRINTF(3, 4);
+int og_error_prefix(struct og_error *err, int code, const char *fmt, ...) OG_PRINTF(3, 4);
 /* Duplicate at most max bytes of s[0..len) as a NUL-terminated string. */
 char *og_strndup(const char *s, size_t len, size_t max);
 

@@ -79,15 +79,27 @@ bool config_parse_swap(const char *s, struct swap_policy *ret)
 }
 
 static const char *const known_keys[] = {
-        "oom_score_adj", "oom_score_adj_floor", "swap",        "memory_high",
-        "oom_group",     "annotations",         "fail_closed", "state_dir",
-        "verdict_log",   "runtime",             "hook",        "hook_timeout",
-        "writeback",     "writeback_window",    "writeback_host_min",
-        "writeback_host_interval", "metrics", "termination_message",
+        "oom_score_adj",
+        "oom_score_adj_floor",
+        "swap",
+        "memory_high",
+        "oom_group",
+        "annotations",
+        "fail_closed",
+        "state_dir",
+        "verdict_log",
+        "runtime",
+        "hook",
+        "hook_timeout",
+        "writeback",
+        "writeback_window",
+        "writeback_host_min",
+        "writeback_host_interval",
+        "metrics",
+        "termination_message",
 };
 
-static int bad(struct og_error *err, const char *name, const char *key,
-               const char *want)
+static int bad(struct og_error *err, const char *name, const char *key, const char *want)
 {
         return og_error_set(err, -EINVAL, "%s: \"%s\" must be %s", name, key, want);
 }
@@ -102,23 +114,25 @@ static int check_keys(yajl_val doc, const char *name, struct og_error *err)
                 if (!known)
                         return og_error_set(err, -EINVAL,
                                             "%s: unknown key \"%s\"; the keys are "
-                                            "described in oomguard.json(5)", name, k);
+                                            "described in oomguard.json(5)",
+                                            name, k);
         }
         return 0;
 }
 
-static int parse_adj(yajl_val doc, const char *name, struct og_config *c,
-                     struct og_error *err)
+static int parse_adj(yajl_val doc, const char *name, struct og_config *c, struct og_error *err)
 {
         const char *s;
         int64_t v;
         if (jsonv_str(doc, "oom_score_adj", &s) == JSONV_OK) {
                 if (strcmp(s, "auto") != 0)
-                        return bad(err, name, "oom_score_adj", "\"auto\" or a number from -1000 to 1000");
+                        return bad(err, name, "oom_score_adj",
+                                   "\"auto\" or a number from -1000 to 1000");
                 c->adj_auto = true;
         } else if (jsonv_i64(doc, "oom_score_adj", &v) == JSONV_OK) {
                 if (v < -1000 || v > 1000)
-                        return bad(err, name, "oom_score_adj", "\"auto\" or a number from -1000 to 1000");
+                        return bad(err, name, "oom_score_adj",
+                                   "\"auto\" or a number from -1000 to 1000");
                 c->adj_auto = false;
                 c->adj = (int)v;
         } else if (jsonv_get(doc, "oom_score_adj"))
@@ -131,26 +145,27 @@ static int parse_adj(yajl_val doc, const char *name, struct og_config *c,
         return 0;
 }
 
-static int parse_knobs(yajl_val doc, const char *name, struct og_config *c,
-                       struct og_error *err)
+static int parse_knobs(yajl_val doc, const char *name, struct og_config *c, struct og_error *err)
 {
         const char *s;
         enum jsonv_r r = jsonv_str(doc, "swap", &s);
         if (r == JSONV_WRONG_TYPE || (r == JSONV_OK && !config_parse_swap(s, &c->swap)))
-                return bad(err, name, "swap", "\"inherit\", \"none\", \"unlimited\", a size "
-                                              "like \"512M\" or a share of the limit like \"50%\"");
+                return bad(err, name, "swap",
+                           "\"inherit\", \"none\", \"unlimited\", a size "
+                           "like \"512M\" or a share of the limit like \"50%\"");
         r = jsonv_str(doc, "memory_high", &s);
         if (r == JSONV_OK && strcmp(s, "off") != 0) {
                 struct scan t = scan_make(s, strlen(s));
                 int64_t pct;
-                if (!scan_i64(&t, &pct) || !scan_char(&t, '%') || scan_left(&t) ||
-                    pct < 1 || pct > 100)
+                if (!scan_i64(&t, &pct) || !scan_char(&t, '%') || scan_left(&t) || pct < 1 ||
+                    pct > 100)
                         r = JSONV_WRONG_TYPE;
                 else
                         c->memory_high_percent = (int)pct;
         }
         if (r == JSONV_WRONG_TYPE)
-                return bad(err, name, "memory_high", "\"off\" or a share of the limit like \"90%\"");
+                return bad(err, name, "memory_high",
+                           "\"off\" or a share of the limit like \"90%\"");
         bool b;
         if ((r = jsonv_bool(doc, "oom_group", &b)) == JSONV_WRONG_TYPE)
                 return bad(err, name, "oom_group", "true, false or null");
@@ -163,8 +178,8 @@ static int parse_knobs(yajl_val doc, const char *name, struct og_config *c,
         return 0;
 }
 
-static int parse_path(yajl_val doc, const char *name, const char *key,
-                      char *dst, size_t cap, struct og_error *err)
+static int parse_path(yajl_val doc, const char *name, const char *key, char *dst, size_t cap,
+                      struct og_error *err)
 {
         const char *s;
         enum jsonv_r r = jsonv_str(doc, key, &s);
@@ -210,26 +225,28 @@ static int parse_termination(yajl_val doc, const char *name, struct og_config *c
         int r = parse_path(doc, name, "termination_message", c->termination_root,
                            sizeof(c->termination_root), err);
         if (r < 0 || strcmp(c->termination_root, "/") == 0)
-                return bad(err, name, "termination_message", "\"off\" or a directory other than /");
+                return bad(err, name, "termination_message",
+                           "\"off\" or a directory other than /");
         return 0;
 }
 
 /* The shim's keys: the real runtime (a name looked up in the system's
  * directories, or an absolute path), the hook it registers, its timeout. */
-static int parse_shim(yajl_val doc, const char *name, struct og_config *c,
-                      struct og_error *err)
+static int parse_shim(yajl_val doc, const char *name, struct og_config *c, struct og_error *err)
 {
         const char *s;
         enum jsonv_r r = jsonv_str(doc, "runtime", &s);
-        if (r == JSONV_OK && (s[0] == '/' ? !strstr(s, "/../")
-                                          : s[0] && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-                                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                              "0123456789._-") == strlen(s)) &&
+        if (r == JSONV_OK &&
+            (s[0] == '/' ? !strstr(s, "/../")
+                         : s[0] && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789._-") == strlen(s)) &&
             strlen(s) < sizeof(c->runtime))
                 memcpy(c->runtime, s, strlen(s) + 1);
         else if (r != JSONV_ABSENT)
-                return bad(err, name, "runtime", "a runtime's name (\"runc\", \"crun\", "
-                                                 "\"sysbox-runc\") or an absolute path");
+                return bad(err, name, "runtime",
+                           "a runtime's name (\"runc\", \"crun\", "
+                           "\"sysbox-runc\") or an absolute path");
         int64_t v;
         r = jsonv_i64(doc, "hook_timeout", &v);
         if (r == JSONV_OK && v >= 1 && v <= 300)
@@ -255,7 +272,8 @@ static int parse_host_bounds(yajl_val doc, const char *name, struct og_config *c
         if (r == JSONV_OK && v >= 1 && v <= 3600)
                 c->writeback_host_interval = (int)v;
         else if (r != JSONV_ABSENT)
-                return bad(err, name, "writeback_host_interval", "a number of seconds from 1 to 3600");
+                return bad(err, name, "writeback_host_interval",
+                           "a number of seconds from 1 to 3600");
         return 0;
 }
 
@@ -270,7 +288,8 @@ static int parse_writeback(yajl_val doc, const char *name, struct og_config *c,
                 while (i < ARRAY_SIZE(modes) && strcmp(s, modes[i]))
                         i++;
                 if (i == ARRAY_SIZE(modes))
-                        return bad(err, name, "writeback", "\"auto\", \"off\", \"preload\" or \"host\"");
+                        return bad(err, name, "writeback",
+                                   "\"auto\", \"off\", \"preload\" or \"host\"");
                 c->writeback = (enum writeback_mode)i;
         } else if (r != JSONV_ABSENT)
                 return bad(err, name, "writeback", "\"auto\", \"off\", \"preload\" or \"host\"");
@@ -281,12 +300,13 @@ static int parse_writeback(yajl_val doc, const char *name, struct og_config *c,
         else if (r == JSONV_OK && config_parse_size(s, &v) && v >= (1 << 20) && v <= (1 << 30))
                 c->writeback_window = v;
         else if (r != JSONV_ABSENT)
-                return bad(err, name, "writeback_window", "\"auto\" or a size from \"1M\" to \"1G\"");
+                return bad(err, name, "writeback_window",
+                           "\"auto\" or a size from \"1M\" to \"1G\"");
         return parse_host_bounds(doc, name, c, err);
 }
 
-int config_parse(const char *buf, size_t len, const char *name,
-                 struct og_config *ret, struct og_error *err)
+int config_parse(const char *buf, size_t len, const char *name, struct og_config *ret,
+                 struct og_error *err)
 {
         config_defaults(ret);
         _cleanup_tree_ yajl_val doc = NULL;
@@ -299,10 +319,10 @@ int config_parse(const char *buf, size_t len, const char *name,
         }
         if ((r = check_keys(doc, name, err)) < 0 || (r = parse_adj(doc, name, ret, err)) < 0 ||
             (r = parse_knobs(doc, name, ret, err)) < 0 ||
-            (r = parse_path(doc, name, "state_dir", ret->state_dir,
-                            sizeof(ret->state_dir), err)) < 0 ||
-            (r = parse_path(doc, name, "verdict_log", ret->verdict_log,
-                            sizeof(ret->verdict_log), err)) < 0 ||
+            (r = parse_path(doc, name, "state_dir", ret->state_dir, sizeof(ret->state_dir),
+                            err)) < 0 ||
+            (r = parse_path(doc, name, "verdict_log", ret->verdict_log, sizeof(ret->verdict_log),
+                            err)) < 0 ||
             (r = parse_metrics(doc, name, ret, err)) < 0 ||
             (r = parse_termination(doc, name, ret, err)) < 0 ||
             (r = parse_shim(doc, name, ret, err)) < 0 ||
@@ -366,8 +386,7 @@ static void keep(const char *kept, const char *buf, size_t len)
         (void)fileio_write_atomic(dfd, slash + 1, buf, len, 0644, NULL);
 }
 
-int config_load_kept(const char *path, bool save, struct og_config *ret,
-                     struct og_error *err)
+int config_load_kept(const char *path, bool save, struct og_config *ret, struct og_error *err)
 {
         const char *p = path ? path : CONFIG_DEFAULT_PATH;
         char kept[PATH_MAX];
@@ -386,7 +405,8 @@ int config_load_kept(const char *path, bool save, struct og_config *ret,
         }
         _cleanup_free_ char *kbuf = NULL;
         size_t klen = 0;
-        if (load_buf(kept, &kbuf, &klen, NULL) < 0 || config_parse(kbuf, klen, kept, ret, NULL) < 0) {
+        if (load_buf(kept, &kbuf, &klen, NULL) < 0 ||
+            config_parse(kbuf, klen, kept, ret, NULL) < 0) {
                 config_defaults(ret);
                 return r;
         }

@@ -18,8 +18,8 @@ enum swap_mode {
         SWAP_INHERIT = 0, /* keep what the engine asked for */
         SWAP_NONE,        /* memory+swap = memory */
         SWAP_UNLIMITED,
-        SWAP_BYTES,       /* this much swap on top of the limit */
-        SWAP_PERCENT,     /* this share of the limit as swap */
+        SWAP_BYTES,   /* this much swap on top of the limit */
+        SWAP_PERCENT, /* this share of the limit as swap */
 };
 
 struct swap_policy {
@@ -31,14 +31,14 @@ struct swap_policy {
 enum writeback_mode {
         WRITEBACK_AUTO = 0, /* what works on this host (see oomguard.json(5)) */
         WRITEBACK_OFF,
-        WRITEBACK_PRELOAD,  /* the write window, in glibc programs only */
-        WRITEBACK_HOST,     /* vm.dirty_* below the smallest container's room */
+        WRITEBACK_PRELOAD, /* the write window, in glibc programs only */
+        WRITEBACK_HOST,    /* vm.dirty_* below the smallest container's room */
 };
 
 struct og_config {
-        bool adj_auto;          /* "oom_score_adj": "auto" (default) */
-        int adj;                /* a fixed oom_score_adj otherwise */
-        int adj_floor;          /* nothing below this (default 0) */
+        bool adj_auto; /* "oom_score_adj": "auto" (default) */
+        int adj;       /* a fixed oom_score_adj otherwise */
+        int adj_floor; /* nothing below this (default 0) */
         struct swap_policy swap;
         int memory_high_percent; /* 0 = leave memory.high alone (v2) */
         int oom_group;           /* -1 leave alone, 0 or 1 (v2) */
@@ -46,14 +46,14 @@ struct og_config {
         bool fail_closed;        /* hook trouble stops the container */
         char state_dir[PATH_MAX];
         char verdict_log[PATH_MAX];
-        char metrics[PATH_MAX];  /* node_exporter textfile ("": off) */
-        bool metrics_auto;       /* the default: only if its directory exists */
+        char metrics[PATH_MAX];          /* node_exporter textfile ("": off) */
+        bool metrics_auto;               /* the default: only if its directory exists */
         char termination_root[PATH_MAX]; /* termination logs below it ("": off) */
-        char runtime[PATH_MAX];  /* the shim's real runtime: a name or a path */
-        char hook[PATH_MAX];     /* the hook the shim registers ("": beside it) */
-        int hook_timeout;        /* seconds, in the hook entries the shim adds */
+        char runtime[PATH_MAX];          /* the shim's real runtime: a name or a path */
+        char hook[PATH_MAX];             /* the hook the shim registers ("": beside it) */
+        int hook_timeout;                /* seconds, in the hook entries the shim adds */
         enum writeback_mode writeback;
-        int64_t writeback_window; /* bytes; 0: from the limit (limit / 16, 4..32 MiB) */
+        int64_t writeback_window;    /* bytes; 0: from the limit (limit / 16, 4..32 MiB) */
         int64_t writeback_host_min;  /* the host mode's floor for vm.dirty_bytes (16 MiB) */
         int writeback_host_interval; /* seconds between its rewrites, at least (1) */
 };
@@ -61,8 +61,8 @@ struct og_config {
 void config_defaults(struct og_config *c);
 
 /* Parse a config document; name is used in messages ("the file"). */
-int config_parse(const char *buf, size_t len, const char *name,
-                 struct og_config *ret, struct og_error *err);
+int config_parse(const char *buf, size_t len, const char *name, struct og_config *ret,
+                 struct og_error *err);
 
 /* Load path; a missing file at the default path means defaults. */
 int config_load(const char *path, struct og_config *ret, struct og_error *err);
@@ -78,8 +78,7 @@ int config_kept_path(const char *path, char *buf, size_t cap);
  * 0: the file loaded (or the defaults, no file at the default path); 1:
  * the kept copy is in force and err says what is wrong with the file;
  * negative: neither loaded (err about the file). */
-int config_load_kept(const char *path, bool save, struct og_config *ret,
-                     struct og_error *err);
+int config_load_kept(const char *path, bool save, struct og_config *ret, struct og_error *err);
 
 /* "512M", "1G", "1048576" -> bytes; false on anything else. */
 bool config_parse_size(const char *s, int64_t *ret);

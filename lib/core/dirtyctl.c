@@ -45,7 +45,8 @@ void dirtyctl_decide(const struct dirty_vals *admin, int64_t dirtyable, int64_t 
                      int64_t min_bytes, struct dirty_plan *ret)
 {
         int64_t eff = admin->bytes > 0 ? admin->bytes : dirtyable / 100 * admin->ratio;
-        int64_t bg_eff = admin->bg_bytes > 0 ? admin->bg_bytes : dirtyable / 100 * admin->bg_ratio;
+        int64_t bg_eff = admin->bg_bytes > 0 ? admin->bg_bytes
+                                             : dirtyable / 100 * admin->bg_ratio;
         int64_t floor = floor_of(min_bytes);
         memset(ret, 0, sizeof(*ret));
         int64_t want = max64(mib(min_room / 2), floor);
@@ -123,7 +124,7 @@ bool dirtyctl_worth(int64_t old_room, int64_t new_room, int64_t live_bytes, int6
         int64_t floor = floor_of(min_bytes);
         int64_t was = max64(old_room / 2, floor), now = max64(new_room / 2, floor);
         int64_t margin = live_bytes / 8;
-        return now < live_bytes - margin || /* ours is the lowest now */
+        return now < live_bytes - margin ||                         /* ours is the lowest now */
                (new_room > old_room && was <= live_bytes + margin); /* ours held it down */
 }
 
@@ -185,8 +186,10 @@ static bool read_member(int dfd, const char *name, ino_t ino, struct dirty_membe
                 return false;
         bool host = !strcmp(hs.writeback, "host") && hs.limit_bytes != OG_NONE &&
                     hs.limit_bytes > 0 && hs.limit_bytes < (1LL << 60);
-        *m = (struct dirty_member){.ino = ino, .limit = host ? hs.limit_bytes : 0,
-                                   .version = hs.cgroup_version, .id = strdup(name),
+        *m = (struct dirty_member){.ino = ino,
+                                   .limit = host ? hs.limit_bytes : 0,
+                                   .version = hs.cgroup_version,
+                                   .id = strdup(name),
                                    .cgroup_dir = host ? strdup(hs.cgroup_dir) : NULL};
         if (m->id && (!host || m->cgroup_dir))
                 return true;
@@ -215,7 +218,8 @@ static int64_t room_of(const struct dirty_member *m)
 {
         if (m->limit <= 0)
                 return -1;
-        int64_t anon = cgf_read_key(m->cgroup_dir, "memory.stat", m->version == 1 ? "rss" : "anon");
+        int64_t anon = cgf_read_key(m->cgroup_dir, "memory.stat",
+                                    m->version == 1 ? "rss" : "anon");
         if (anon == OG_NONE)
                 return -1; /* gone */
         return m->limit - anon > 0 ? m->limit - anon : 0;
@@ -398,11 +402,13 @@ int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_
 {
         struct dirty_next local = {0};
         struct dirty_next *next = ret_next ? ret_next : &local;
-        *next = (struct dirty_next){.step = DIRTY_KEEP, .bounds = bounds ? *bounds : default_bounds};
+        *next = (struct dirty_next){.step = DIRTY_KEEP,
+                                    .bounds = bounds ? *bounds : default_bounds};
         _cleanup_close_ int dfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
-                return errno == ENOENT ? 0 : og_error_set(err, -errno, "%s: %s", state_dir,
-                                                          strerror(errno));
+                return errno == ENOENT
+                               ? 0
+                               : og_error_set(err, -errno, "%s: %s", state_dir, strerror(errno));
         /* the state directory itself: no lock file. A watcher does not
          * wait for it: a hook's scan must not hold up its snapshots. */
         if (flock(dfd, bounds ? LOCK_EX : LOCK_EX | LOCK_NB) < 0)
@@ -428,7 +434,8 @@ int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_
         int r = apply(dfd, vm_dir, &rec, &plan, next->step);
         if (room < 0) /* nobody enrolled: nothing to remember */
                 unlinkat(dfd, SAVED, 0);
-        else if (r == 0 && next->step != DIRTY_WRITE && (!have || memcmp(&rec, &before, sizeof(rec))))
+        else if (r == 0 && next->step != DIRTY_WRITE &&
+                 (!have || memcmp(&rec, &before, sizeof(rec))))
                 r = save(dfd, &rec); /* the bounds for the watchers, the pace */
         return r < 0 ? og_error_set(err, r, "writing %s/dirty_*: %s", vm_dir, strerror(-r)) : 0;
 }

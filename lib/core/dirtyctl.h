@@ -37,7 +37,7 @@ struct dirty_vals { /* as in /proc/sys/vm; 0 where unset */
 };
 
 struct dirty_plan {
-        bool restore;           /* write the administrator's values back */
+        bool restore;            /* write the administrator's values back */
         int64_t bytes, bg_bytes; /* else write these */
 };
 
@@ -70,7 +70,7 @@ enum dirty_step {
 
 struct dirty_next {
         enum dirty_step step;
-        int64_t retry_ms;        /* DIRTY_WAIT */
+        int64_t retry_ms;           /* DIRTY_WAIT */
         struct dirty_bounds bounds; /* the bounds in force */
 };
 

@@ -21,20 +21,31 @@
 
 /* The one description of a saved evidence: its keys and fields, for
  * writing, reading and initialising alike. */
-#define EV_FIELD(name, unset) {#name, offsetof(struct evidence, name), unset}
+#define EV_FIELD(name, unset)                                                                    \
+        {                                                                                        \
+#name, offsetof(struct evidence, name), unset                                    \
+        }
 static const struct {
         const char *key;
         size_t off;
         int64_t unset; /* its value before any snapshot */
 } fields[] = {
-        EV_FIELD(oom_kill, OG_NONE),        EV_FIELD(oom, OG_NONE),
-        EV_FIELD(peak_bytes, OG_NONE),      EV_FIELD(anon, OG_NONE),
-        EV_FIELD(file, OG_NONE),            EV_FIELD(dirty, OG_NONE),
-        EV_FIELD(writeback, OG_NONE),       EV_FIELD(snapshots, 0),
-        EV_FIELD(watcher_pid, OG_NONE),     EV_FIELD(final, 0),
-        EV_FIELD(limit_hits_base, OG_NONE), EV_FIELD(limit_hits_now, OG_NONE),
-        EV_FIELD(psi_some, OG_NONE),        EV_FIELD(psi_full, OG_NONE),
-        EV_FIELD(exit_code, OG_NONE),       EV_FIELD(exit_signal, OG_NONE),
+        EV_FIELD(oom_kill, OG_NONE),
+        EV_FIELD(oom, OG_NONE),
+        EV_FIELD(peak_bytes, OG_NONE),
+        EV_FIELD(anon, OG_NONE),
+        EV_FIELD(file, OG_NONE),
+        EV_FIELD(dirty, OG_NONE),
+        EV_FIELD(writeback, OG_NONE),
+        EV_FIELD(snapshots, 0),
+        EV_FIELD(watcher_pid, OG_NONE),
+        EV_FIELD(final, 0),
+        EV_FIELD(limit_hits_base, OG_NONE),
+        EV_FIELD(limit_hits_now, OG_NONE),
+        EV_FIELD(psi_some, OG_NONE),
+        EV_FIELD(psi_full, OG_NONE),
+        EV_FIELD(exit_code, OG_NONE),
+        EV_FIELD(exit_signal, OG_NONE),
         EV_FIELD(read_us, OG_NONE),
 };
 
@@ -56,8 +67,8 @@ static int64_t psi_avg10(const char *buf, size_t len, const char *name)
         for (const char *s = buf, *end = buf + len; s < end;) {
                 const char *e = memchr(s, '\n', (size_t)(end - s));
                 e = e ? e : end;
-                const char *a = (size_t)(e - s) > nl + 7 && !memcmp(s, name, nl) && s[nl] == ' ' &&
-                                                !memcmp(s + nl + 1, "avg10=", 6)
+                const char *a = (size_t)(e - s) > nl + 7 && !memcmp(s, name, nl) &&
+                                                s[nl] == ' ' && !memcmp(s + nl + 1, "avg10=", 6)
                                         ? s + nl + 7
                                         : NULL;
                 if (a) {
@@ -65,7 +76,8 @@ static int64_t psi_avg10(const char *buf, size_t len, const char *name)
                         for (; a < e && *a >= '0' && *a <= '9' && whole < 1000; a++)
                                 whole = whole * 10 + (*a - '0');
                         if (a < e && *a == '.')
-                                for (a++; a < e && *a >= '0' && *a <= '9' && digits < 2; a++, digits++)
+                                for (a++; a < e && *a >= '0' && *a <= '9' && digits < 2;
+                                     a++, digits++)
                                         frac = frac * 10 + (*a - '0');
                         for (; digits < 2; digits++)
                                 frac *= 10;

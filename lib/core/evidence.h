@@ -8,13 +8,13 @@
 #include <stdint.h>
 
 struct evidence {
-        int64_t oom_kill, oom;  /* counters at the last event (OG_NONE: none) */
+        int64_t oom_kill, oom; /* counters at the last event (OG_NONE: none) */
         int64_t peak_bytes;
         int64_t anon, file, dirty, writeback; /* bytes, from memory.stat */
-        int64_t snapshots;      /* how many times it recorded */
+        int64_t snapshots;                    /* how many times it recorded */
         int64_t watcher_pid;
-        int64_t final;          /* 1: taken at or after init's exit, or by a watcher
-                                 * that left on purpose; 0: it may be stale */
+        int64_t final; /* 1: taken at or after init's exit, or by a watcher
+                        * that left on purpose; 0: it may be stale */
         /* limit hits: v1 memory.failcnt, v2 memory.events "max"; the first
          * snapshot's value is the baseline */
         int64_t limit_hits_base, limit_hits_now;

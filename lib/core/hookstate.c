@@ -96,8 +96,7 @@ static int64_t get_int(yajl_val d, const char *k)
         return jsonv_i64(d, k, &v) == JSONV_OK ? v : OG_NONE;
 }
 
-int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
-                    struct og_error *err)
+int hookstate_parse(const char *buf, size_t len, struct hook_state *ret, struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
         _cleanup_tree_ yajl_val d = NULL;
@@ -120,8 +119,9 @@ int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
         ret->oom_kill_base = get_int(d, "oom_kill_base");
         ret->oom_base = get_int(d, "oom_base");
         yajl_val anc = jsonv_get(d, "ancestors");
-        for (size_t i = 0; anc && YAJL_IS_ARRAY(anc) && i < anc->u.array.len &&
-                           ret->n_anc < HOOK_MAX_ANCESTORS; i++) {
+        for (size_t i = 0;
+             anc && YAJL_IS_ARRAY(anc) && i < anc->u.array.len && ret->n_anc < HOOK_MAX_ANCESTORS;
+             i++) {
                 yajl_val a = anc->u.array.values[i];
                 struct hook_ancestor *h = &ret->anc[ret->n_anc];
                 get_str(a, "cgroup", h->cgroup, sizeof(h->cgroup));
@@ -131,14 +131,15 @@ int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
                 ret->n_anc += h->cgroup[0] != '\0';
         }
         yajl_val notes = jsonv_get(d, "notes");
-        for (size_t i = 0; notes && YAJL_IS_ARRAY(notes) && i < notes->u.array.len &&
-                           ret->n_notes < 4; i++) {
+        for (size_t i = 0;
+             notes && YAJL_IS_ARRAY(notes) && i < notes->u.array.len && ret->n_notes < 4; i++) {
                 const char *n = YAJL_GET_STRING(notes->u.array.values[i]);
                 if (n)
                         copy_note(ret->notes[ret->n_notes++], sizeof(ret->notes[0]), n);
         }
         if (!ret->cgroup[0] || ret->created_mono_us == OG_NONE)
-                return og_error_set(err, -EINVAL, "state.json lacks the cgroup or the "
-                                                  "creation time");
+                return og_error_set(err, -EINVAL,
+                                    "state.json lacks the cgroup or the "
+                                    "creation time");
         return 0;
 }

@@ -14,9 +14,9 @@
 #define HOOK_MAX_ANCESTORS 6
 
 struct hook_state {
-        char id[OCI_ID_MAX + 1];   /* the runtime's id, whatever the directory's name */
+        char id[OCI_ID_MAX + 1]; /* the runtime's id, whatever the directory's name */
         char bundle[PATH_MAX];
-        char cgroup[PATH_MAX];     /* as the kernel prints it */
+        char cgroup[PATH_MAX]; /* as the kernel prints it */
         char cgroup_dir[PATH_MAX];
         int cgroup_version;
         int64_t init_pid, init_start; /* start time in clock ticks (stat field 22) */
@@ -24,10 +24,10 @@ struct hook_state {
         char created[40];             /* ISO 8601, UTC */
         char writeback[16];           /* "preload", "host" or "": the writeback policy in force */
         int64_t limit_bytes, memsw_bytes, oom_score_adj; /* OG_NONE: unknown */
-        int64_t oom_kill_base, oom_base; /* counters at create (OG_NONE: none) */
-        char notes[4][192];              /* what create adjusted, for the verdict */
+        int64_t oom_kill_base, oom_base;                 /* counters at create (OG_NONE: none) */
+        char notes[4][192]; /* what create adjusted, for the verdict */
         size_t n_notes;
-        struct hook_ancestor {           /* parents, nearest first */
+        struct hook_ancestor { /* parents, nearest first */
                 char cgroup[512];
                 int64_t limit_bytes, failcnt, oom_kill;
         } anc[HOOK_MAX_ANCESTORS];
@@ -35,8 +35,7 @@ struct hook_state {
 };
 
 int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len);
-int hookstate_parse(const char *buf, size_t len, struct hook_state *ret,
-                    struct og_error *err);
+int hookstate_parse(const char *buf, size_t len, struct hook_state *ret, struct og_error *err);
 
 /* In a container's state directory: the runtime that created it (an
  * absolute path), when it came through oomguard-shim. The hook writes it

@@ -20,9 +20,9 @@
 #define JOURNAL_ENTRY_MAX 8192
 
 struct journal_verdict {
-        const char *id;      /* the container id as the engine named it */
+        const char *id; /* the container id as the engine named it */
         const char *cgroup;
-        const char *bundle;  /* or NULL */
+        const char *bundle; /* or NULL */
         const struct verdict *v;
         int64_t limit_bytes, peak_bytes; /* OG_NONE: unknown */
         int oom_score_adj;

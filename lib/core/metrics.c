@@ -58,7 +58,8 @@ static void parse_line(const char *s, size_t len, struct metrics_counts *c)
         }
         char *brace = strchr(line, '{');
         static const char lab[] = "{verdict=\"";
-        if (!brace || strncmp(brace, lab, sizeof(lab) - 1) || strcmp(line + strlen(line) - 2, "\"}"))
+        if (!brace || strncmp(brace, lab, sizeof(lab) - 1) ||
+            strcmp(line + strlen(line) - 2, "\"}"))
                 return;
         *brace = '\0';
         const char *name = brace + sizeof(lab) - 1;
@@ -112,12 +113,12 @@ ssize_t metrics_render(const struct metrics_counts *in, char *buf, size_t cap)
         known_kinds(&c);
         size_t off = 0;
         int n;
-#define OUT(...)                                                                       \
-        do {                                                                           \
-                n = snprintf(buf + off, cap - off, __VA_ARGS__);                       \
-                if (n < 0 || (size_t)n >= cap - off)                                   \
-                        return -ENOSPC;                                                \
-                off += (size_t)n;                                                      \
+#define OUT(...)                                                                                 \
+        do {                                                                                     \
+                n = snprintf(buf + off, cap - off, __VA_ARGS__);                                 \
+                if (n < 0 || (size_t)n >= cap - off)                                             \
+                        return -ENOSPC;                                                          \
+                off += (size_t)n;                                                                \
         } while (0)
         OUT("# HELP " DEATHS " Container deaths oomguard recorded, by verdict.\n"
             "# TYPE " DEATHS " counter\n");

@@ -17,9 +17,9 @@
 #define METRICS_FILE_MAX (64 * 1024)
 
 struct metrics_kind {
-        char name[32];     /* the verdict label */
+        char name[32]; /* the verdict label */
         uint64_t deaths;
-        int64_t last;      /* seconds since the epoch; 0: never */
+        int64_t last; /* seconds since the epoch; 0: never */
 };
 
 struct metrics_counts {

@@ -19,17 +19,17 @@ enum kind { K_NULL, K_BOOL, K_NUMBER, K_STRING };
 struct ocistate_reader {
         yajl_handle h;
         struct oci_state st;
-        int depth;            /* 1: in the top-level object */
-        enum member member;   /* the top-level member whose value comes next */
-        unsigned seen;        /* a bit per member */
-        bool in_ann;          /* inside "annotations" */
-        bool keep;            /* the annotation whose value comes next is kept */
+        int depth;          /* 1: in the top-level object */
+        enum member member; /* the top-level member whose value comes next */
+        unsigned seen;      /* a bit per member */
+        bool in_ann;        /* inside "annotations" */
+        bool keep;          /* the annotation whose value comes next is kept */
         char key[OCISTATE_ANN_KEY_MAX + 1];
-        bool ended;           /* the top-level object closed */
-        bool cut;             /* OCISTATE_MAX reached */
+        bool ended; /* the top-level object closed */
+        bool cut;   /* OCISTATE_MAX reached */
         size_t fed;
         size_t ann_bytes;
-        int code;             /* a refusal from a callback */
+        int code; /* a refusal from a callback */
         char why[sizeof(((struct og_error *)0)->msg)];
 };
 
@@ -62,8 +62,10 @@ static int set_id(struct ocistate_reader *r, const char *s, size_t len)
         if (why && memchr(s, '\0', len))
                 return refuse(r, -EINVAL, "state on stdin holds a NUL byte in its \"id\"");
         if (why)
-                return refuse(r, -EINVAL, "state: container id \"%s\" cannot name oomguard's "
-                              "state: %s", oci_id_display(s, len, shown, sizeof(shown)), why);
+                return refuse(r, -EINVAL,
+                              "state: container id \"%s\" cannot name oomguard's "
+                              "state: %s",
+                              oci_id_display(s, len, shown, sizeof(shown)), why);
         memcpy(r->st.id, s, len);
         r->st.id[len] = '\0';
         return 1;
@@ -85,8 +87,8 @@ static int set_pid(struct ocistate_reader *r, const char *s, size_t len)
         return 1;
 }
 
-static int set_str(struct ocistate_reader *r, char **dst, const char *s, size_t len,
-                   size_t max, const char *what)
+static int set_str(struct ocistate_reader *r, char **dst, const char *s, size_t len, size_t max,
+                   const char *what)
 {
         if (memchr(s, '\0', len))
                 return refuse(r, -EINVAL, "state on stdin holds a NUL byte in its \"%s\"", what);
@@ -111,14 +113,15 @@ static int top_value(struct ocistate_reader *r, enum kind k, const char *s, size
                 if (k == K_NUMBER)
                         return set_pid(r, s, len);
                 return k == K_NULL ? 1 : refuse(r, -EINVAL, "state: \"pid\" is not a process id");
-        case M_STATUS:
-                return k == K_STRING ? set_str(r, &r->st.status, s, len, 32, "status") : 1;
+        case M_STATUS: return k == K_STRING ? set_str(r, &r->st.status, s, len, 32, "status") : 1;
         case M_BUNDLE:
-                return k == K_STRING ? set_str(r, &r->st.bundle, s, len, PATH_MAX - 1, "bundle") : 1;
+                return k == K_STRING ? set_str(r, &r->st.bundle, s, len, PATH_MAX - 1, "bundle")
+                                     : 1;
         case M_ANNOTATIONS:
-                return k == K_NULL ? 1 : refuse(r, -EINVAL, "state: \"annotations\" is not an object");
-        case M_OTHER:
-                break;
+                return k == K_NULL
+                               ? 1
+                               : refuse(r, -EINVAL, "state: \"annotations\" is not an object");
+        case M_OTHER: break;
         }
         return 1;
 }
@@ -142,7 +145,8 @@ static int keep_annotation(struct ocistate_reader *r, const char *s, size_t len)
                      OCISTATE_ANN_PREFIX, r->key);
                 return 1;
         }
-        if (!st->annotations && !(st->annotations = calloc(OCISTATE_ANN_KEEP, sizeof(*st->annotations))))
+        if (!st->annotations &&
+            !(st->annotations = calloc(OCISTATE_ANN_KEEP, sizeof(*st->annotations))))
                 return refuse(r, -ENOMEM, "out of memory");
         struct oci_annotation *a = &st->annotations[st->n_annotations];
         a->key = strdup(r->key);
@@ -238,7 +242,7 @@ static int on_start_array(void *ctx)
 static enum member member_of(const char *k, size_t len)
 {
         static const char *const names[] = {
-                [M_ID] = "id", [M_STATUS] = "status", [M_PID] = "pid",
+                [M_ID] = "id",         [M_STATUS] = "status",           [M_PID] = "pid",
                 [M_BUNDLE] = "bundle", [M_ANNOTATIONS] = "annotations",
         };
         for (size_t m = M_ID; m < ARRAY_SIZE(names); m++)
@@ -264,7 +268,8 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
         size_t pn = strlen(OCISTATE_ANN_PREFIX);
         r->keep = r->depth == 2 && len >= pn && !memcmp(k, OCISTATE_ANN_PREFIX, pn);
         if (r->keep && (len > OCISTATE_ANN_KEY_MAX || memchr(k, '\0', len))) {
-                note(&r->st, "an annotation key %.64s... of %zu bytes: ignored", OCISTATE_ANN_PREFIX, len);
+                note(&r->st, "an annotation key %.64s... of %zu bytes: ignored",
+                     OCISTATE_ANN_PREFIX, len);
                 r->keep = false;
         }
         if (r->keep) {
@@ -342,8 +347,7 @@ int ocistate_reader_feed(struct ocistate_reader *r, const char *buf, size_t len,
         return r->cut ? 1 : 0;
 }
 
-int ocistate_reader_finish(struct ocistate_reader *r, struct oci_state *ret,
-                           struct og_error *err)
+int ocistate_reader_finish(struct ocistate_reader *r, struct oci_state *ret, struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
         if (!r->code && !r->cut && yajl_complete_parse(r->h) == yajl_status_error && !r->code)
@@ -358,19 +362,21 @@ int ocistate_reader_finish(struct ocistate_reader *r, struct oci_state *ret,
         if (r->code)
                 return og_error_set(err, r->code, "%s", r->why);
         if (r->cut)
-                note(&r->st, "the state on stdin is larger than %d MiB: the rest of it%s was "
-                     "not read", OCISTATE_MAX >> 20, r->in_ann ? " (annotations)" : "");
+                note(&r->st,
+                     "the state on stdin is larger than %d MiB: the rest of it%s was "
+                     "not read",
+                     OCISTATE_MAX >> 20, r->in_ann ? " (annotations)" : "");
         if (r->ann_bytes > OCISTATE_ANN_MAX)
-                note(&r->st, "the state's annotations take %zu KiB (more than %d MiB): "
-                     "ignored but for oomguard's own (%s*)", r->ann_bytes >> 10,
-                     OCISTATE_ANN_MAX >> 20, OCISTATE_ANN_PREFIX);
+                note(&r->st,
+                     "the state's annotations take %zu KiB (more than %d MiB): "
+                     "ignored but for oomguard's own (%s*)",
+                     r->ann_bytes >> 10, OCISTATE_ANN_MAX >> 20, OCISTATE_ANN_PREFIX);
         *ret = r->st;
         memset(&r->st, 0, sizeof(r->st));
         return 0;
 }
 
-int ocistate_parse(const char *buf, size_t len, struct oci_state *ret,
-                   struct og_error *err)
+int ocistate_parse(const char *buf, size_t len, struct oci_state *ret, struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
         struct ocistate_reader *r = ocistate_reader_new();

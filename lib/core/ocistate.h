@@ -34,8 +34,8 @@ struct oci_annotation {
 
 struct oci_state {
         char id[OCI_ID_MAX + 1];
-        char *status;   /* "creating", "created", "running", "stopped" */
-        int64_t pid;    /* 0 or absent on poststop (crun passes 0) */
+        char *status; /* "creating", "created", "running", "stopped" */
+        int64_t pid;  /* 0 or absent on poststop (crun passes 0) */
         char *bundle;
         struct oci_annotation *annotations; /* org.oomguard.* only */
         size_t n_annotations;
@@ -44,8 +44,7 @@ struct oci_state {
 };
 
 /* A whole state in a buffer (tests, fuzzing): the stream below, fed once. */
-int ocistate_parse(const char *buf, size_t len, struct oci_state *ret,
-                   struct og_error *err);
+int ocistate_parse(const char *buf, size_t len, struct oci_state *ret, struct og_error *err);
 /* The state from fd until EOF: at most OCISTATE_MAX bytes parsed, then up
  * to OCISTATE_DRAIN more read and dropped so that the runtime's write
  * ends; memory stays bounded whatever comes. */

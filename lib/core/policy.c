@@ -61,8 +61,10 @@ static void compute_adj(const struct og_config *c, const struct policy_input *in
                 else if (scan_i64(&t, &want) && !scan_left(&t) && want >= -1000 && want <= 1000)
                         is_auto = false;
                 else
-                        note(p, "%s=\"%.40s\" is not a number from -1000 to 1000 or "
-                                "\"auto\": ignored", POLICY_ANN_ADJ, in->ann_adj);
+                        note(p,
+                             "%s=\"%.40s\" is not a number from -1000 to 1000 or "
+                             "\"auto\": ignored",
+                             POLICY_ANN_ADJ, in->ann_adj);
         }
         int rt = policy_runtime_floor(c->runtime);
         int floor = c->adj_floor > rt ? c->adj_floor : rt;
@@ -97,8 +99,7 @@ static void compute_swap(const struct og_config *c, const struct policy_input *i
         p->memsw = swap > INT64_MAX - in->limit ? -1 : in->limit + swap;
 }
 
-void policy_compute(const struct og_config *c, const struct policy_input *in,
-                    struct policy *ret)
+void policy_compute(const struct og_config *c, const struct policy_input *in, struct policy *ret)
 {
         memset(ret, 0, sizeof(*ret));
         ret->oom_group = c->oom_group;

@@ -40,8 +40,7 @@ int policy_auto_adj(int64_t limit, int64_t reservation, int64_t host_mem, int fl
  * either. */
 int policy_runtime_floor(const char *runtime);
 
-void policy_compute(const struct og_config *c, const struct policy_input *in,
-                    struct policy *ret);
+void policy_compute(const struct og_config *c, const struct policy_input *in, struct policy *ret);
 
 /* v2 memory.swap.max for an OCI memory+swap value: swap alone, or -1. */
 int64_t policy_swap_max(int64_t memsw, int64_t limit);

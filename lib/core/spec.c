@@ -20,8 +20,8 @@ static yajl_val path_get(yajl_val v, const char *const *keys)
 }
 
 /* A memory resource: a number, null/absent (0), or -1 for unlimited. */
-static int memory_value(yajl_val mem, const char *key, const char *name,
-                        int64_t *ret, struct og_error *err)
+static int memory_value(yajl_val mem, const char *key, const char *name, int64_t *ret,
+                        struct og_error *err)
 {
         enum jsonv_r r = jsonv_i64(mem, key, ret);
         if (r == JSONV_ABSENT) {
@@ -29,8 +29,10 @@ static int memory_value(yajl_val mem, const char *key, const char *name,
                 return 0;
         }
         if (r != JSONV_OK || *ret < -1)
-                return og_error_set(err, -EINVAL, "%s: linux.resources.memory.%s is not "
-                                                  "a byte count", name, key);
+                return og_error_set(err, -EINVAL,
+                                    "%s: linux.resources.memory.%s is not "
+                                    "a byte count",
+                                    name, key);
         return 0;
 }
 
@@ -55,8 +57,7 @@ static int parse_annotations(yajl_val doc, struct oci_spec *s, struct og_error *
         return 0;
 }
 
-static int parse_doc(yajl_val doc, const char *name, struct oci_spec *s,
-                     struct og_error *err)
+static int parse_doc(yajl_val doc, const char *name, struct oci_spec *s, struct og_error *err)
 {
         static const char *const mem_path[] = {"linux", "resources", "memory", NULL};
         static const char *const cg_path[] = {"linux", "cgroupsPath", NULL};
@@ -86,8 +87,8 @@ static int parse_doc(yajl_val doc, const char *name, struct oci_spec *s,
         return parse_annotations(doc, s, err);
 }
 
-int spec_parse(const char *buf, size_t len, const char *name,
-               struct oci_spec *ret, struct og_error *err)
+int spec_parse(const char *buf, size_t len, const char *name, struct oci_spec *ret,
+               struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
         _cleanup_tree_ yajl_val doc = NULL;

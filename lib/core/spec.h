@@ -18,15 +18,15 @@ struct oci_spec {
         int64_t reservation; /* .reservation; 0 = none */
         int64_t memsw;       /* .swap (memory+swap): 0 unset, -1 unlimited */
         bool has_oom_score_adj;
-        int oom_score_adj;   /* process.oomScoreAdj */
+        int oom_score_adj; /* process.oomScoreAdj */
         char cgroups_path[PATH_MAX];
-        char root_path[PATH_MAX];  /* root.path: absolute, or relative to the bundle */
+        char root_path[PATH_MAX]; /* root.path: absolute, or relative to the bundle */
         struct oci_annotation *annotations;
         size_t n_annotations;
 };
 
-int spec_parse(const char *buf, size_t len, const char *name,
-               struct oci_spec *ret, struct og_error *err);
+int spec_parse(const char *buf, size_t len, const char *name, struct oci_spec *ret,
+               struct og_error *err);
 /* <bundle>/config.json, opened relative to the bundle directory. */
 int spec_load(const char *bundle, struct oci_spec *ret, struct og_error *err);
 void spec_free(struct oci_spec *s);

@@ -50,8 +50,7 @@ int termmsg_find(const char *buf, size_t len, char *ret, size_t cap)
                 yajl_val m = mounts->u.array.values[i];
                 const char *dst, *src;
                 if (YAJL_IS_OBJECT(m) && jsonv_str(m, "destination", &dst) == JSONV_OK &&
-                    !strcmp(dst, want) && jsonv_str(m, "source", &src) == JSONV_OK &&
-                    is_bind(m))
+                    !strcmp(dst, want) && jsonv_str(m, "source", &src) == JSONV_OK && is_bind(m))
                         found = src;
         }
         if (!found || found[0] != '/')
@@ -99,13 +98,15 @@ static int open_file(const char *root, const char *rel, struct og_error *err)
                 memcpy(part, p, l);
                 part[l] = '\0';
                 int flags = *sl ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
-                                : O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+                                : O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+                                            O_CLOEXEC;
                 int fd = openat(dir, part, flags);
                 int e = errno;
                 close(dir);
                 if (fd < 0)
-                        return og_error_set(err, -e, "cannot open %s below %s without a symlink: %s",
-                                            rel, root, strerror(e));
+                        return og_error_set(err, -e,
+                                            "cannot open %s below %s without a symlink: %s", rel,
+                                            root, strerror(e));
                 if (!*sl)
                         return fd;
                 dir = fd;

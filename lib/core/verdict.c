@@ -14,10 +14,14 @@
 const char *verdict_kind_name(enum verdict_kind k)
 {
         static const char *const n[] = {
-                [VERDICT_NONE] = "none",         [VERDICT_MEMCG] = "memcg",
-                [VERDICT_ANCESTOR] = "ancestor-memcg", [VERDICT_GLOBAL] = "global",
-                [VERDICT_CPUSET] = "cpuset",     [VERDICT_MEMPOLICY] = "mempolicy",
-                [VERDICT_UNKNOWN] = "unknown",   [VERDICT_LIMIT_HIT] = "limit-hit",
+                [VERDICT_NONE] = "none",
+                [VERDICT_MEMCG] = "memcg",
+                [VERDICT_ANCESTOR] = "ancestor-memcg",
+                [VERDICT_GLOBAL] = "global",
+                [VERDICT_CPUSET] = "cpuset",
+                [VERDICT_MEMPOLICY] = "mempolicy",
+                [VERDICT_UNKNOWN] = "unknown",
+                [VERDICT_LIMIT_HIT] = "limit-hit",
         };
         return (unsigned)k < ARRAY_SIZE(n) ? n[k] : "unknown";
 }
@@ -104,27 +108,30 @@ static int64_t parent_limit(const struct verdict_input *in, const char *cg)
 }
 
 /* What the summary adds about the evidence: records lost, or not trusted. */
-static void evidence_notes(const struct verdict_input *in, const struct verdict *v,
-                           char *buf, size_t cap)
+static void evidence_notes(const struct verdict_input *in, const struct verdict *v, char *buf,
+                           size_t cap)
 {
         int n = 0;
         if (!in->kmsg_complete && in->kmsg_wrapped)
-                n = snprintf(buf, cap, " Kernel log records printed while the container ran "
-                                       "were overwritten before they could be read (the "
-                                       "ring buffer wrapped) and no copy had them: evidence "
-                                       "was lost.");
+                n = snprintf(buf, cap,
+                             " Kernel log records printed while the container ran "
+                             "were overwritten before they could be read (the "
+                             "ring buffer wrapped) and no copy had them: evidence "
+                             "was lost.");
         else if (!in->kmsg_complete)
                 n = snprintf(buf, cap, " The kernel log was incomplete.");
         else if (in->kmsg_wrapped)
-                n = snprintf(buf, cap, " The kernel's ring buffer wrapped while the container "
-                                       "ran; oomguard's copy of its records was used.");
+                n = snprintf(buf, cap,
+                             " The kernel's ring buffer wrapped while the container "
+                             "ran; oomguard's copy of its records was used.");
         if (n < 0 || (size_t)n >= cap)
                 return;
         if (v->n_unverified)
                 snprintf(buf + n, cap - (size_t)n,
                          " The kernel log names %zu OOM kill(s) in the container that its "
                          "cgroup did not count; they were not trusted (log text can be "
-                         "forged).", v->n_unverified);
+                         "forged).",
+                         v->n_unverified);
 }
 
 /* printf into the summary after what is there */
@@ -188,8 +195,9 @@ static void summarize_none(const struct verdict_input *in, struct verdict *v)
 {
         char sig[32];
         if (outside_kill(in)) {
-                add(v, "No kernel OOM kill: the main process was ended by %s from outside "
-                       "while the container was under memory pressure",
+                add(v,
+                    "No kernel OOM kill: the main process was ended by %s from outside "
+                    "while the container was under memory pressure",
                     verdict_signal_name(in->exit_signal, sig, sizeof(sig)));
                 if (in->psi_some != OG_NONE)
                         add(v, " (memory.pressure some avg10 %" PRId64 ".%02" PRId64 "%%)",
@@ -204,21 +212,27 @@ static void summarize_none(const struct verdict_input *in, struct verdict *v)
         add(v, "No OOM kill: the container ended on its own or was stopped.");
         add_exit(in, v);
         if (hit_limit(in))
-                add(v, " Its usage reached the memory limit %" PRId64 " times (page cache at "
-                       "the limit is normal on fast storage).", in->limit_hits);
+                add(v,
+                    " Its usage reached the memory limit %" PRId64 " times (page cache at "
+                    "the limit is normal on fast storage).",
+                    in->limit_hits);
 }
 
 static void summarize_limit_hit(const struct verdict_input *in, struct verdict *v)
 {
-        struct pc_figures f = {
-                .dirty = in->dirty, .writeback = in->writeback, .file = in->file, .anon = in->anon};
-        add(v, "No OOM kill, but the container's usage reached its memory limit %" PRId64
-               " times and the main process exited with code %" PRId64 ": allocations "
-               "may have failed with ENOMEM (\"Cannot allocate memory\").",
+        struct pc_figures f = {.dirty = in->dirty,
+                               .writeback = in->writeback,
+                               .file = in->file,
+                               .anon = in->anon};
+        add(v,
+            "No OOM kill, but the container's usage reached its memory limit %" PRId64
+            " times and the main process exited with code %" PRId64 ": allocations "
+            "may have failed with ENOMEM (\"Cannot allocate memory\").",
             in->limit_hits, in->exit_code);
         if (in->file != OG_NONE && in->anon != OG_NONE)
-                add(v, " Of the charge, %" PRId64 " MiB were page cache (%" PRId64 " MiB dirty, "
-                       "%" PRId64 " MiB under writeback) against %" PRId64 " MiB anonymous.",
+                add(v,
+                    " Of the charge, %" PRId64 " MiB were page cache (%" PRId64 " MiB dirty, "
+                    "%" PRId64 " MiB under writeback) against %" PRId64 " MiB anonymous.",
                     in->file >> 20, in->dirty == OG_NONE ? 0 : in->dirty >> 20,
                     in->writeback == OG_NONE ? 0 : in->writeback >> 20, in->anon >> 20);
         v->page_cache_driven = cause_pc_driven(&f);
@@ -237,12 +251,8 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
                          k->victim_pid, v->init_killed == 1 ? ", its main process," : "");
         v->summary[0] = '\0';
         switch (v->kind) {
-        case VERDICT_NONE:
-                summarize_none(in, v);
-                break;
-        case VERDICT_LIMIT_HIT:
-                summarize_limit_hit(in, v);
-                break;
+        case VERDICT_NONE: summarize_none(in, v); break;
+        case VERDICT_LIMIT_HIT: summarize_limit_hit(in, v); break;
         case VERDICT_MEMCG:
                 add(v, "%s was killed because the container's own memory limit was reached.",
                     who);
@@ -255,9 +265,10 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
                 char pl[32], ol[32];
                 limit_text(pl, sizeof(pl), parent_limit(in, v->oom_memcg));
                 limit_text(ol, sizeof(ol), in->limit_bytes);
-                add(v, "%s was killed because the parent cgroup %.200s reached its limit%s, "
-                       "not the container's own%s.", who, v->oom_memcg ? v->oom_memcg : "?",
-                    pl, ol);
+                add(v,
+                    "%s was killed because the parent cgroup %.200s reached its limit%s, "
+                    "not the container's own%s.",
+                    who, v->oom_memcg ? v->oom_memcg : "?", pl, ol);
                 add_group(in, v);
                 if (v->init_killed == 0)
                         add_exit(in, v);
@@ -265,8 +276,10 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
                 break;
         }
         case VERDICT_GLOBAL:
-                add(v, "The host ran out of memory and %s was the kernel's choice of "
-                       "victim; the container's limit was not reached.", who);
+                add(v,
+                    "The host ran out of memory and %s was the kernel's choice of "
+                    "victim; the container's limit was not reached.",
+                    who);
                 add_fix(v, CAUSE_GLOBAL);
                 break;
         case VERDICT_CPUSET:
@@ -276,10 +289,11 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
                 add_fix(v, v->kind == VERDICT_CPUSET ? CAUSE_CPUSET : CAUSE_MEMPOLICY);
                 break;
         case VERDICT_UNKNOWN:
-                add(v, "An OOM kill hit the container but the kernel's report of it was "
-                       "lost (log wrapped or rate-limited); the cgroup counted %" PRId64
-                       " kill(s).", in->counters.have ? in->counters.oom_kill_after -
-                                                        in->counters.oom_kill_before : 0);
+                add(v,
+                    "An OOM kill hit the container but the kernel's report of it was "
+                    "lost (log wrapped or rate-limited); the cgroup counted %" PRId64 " kill(s).",
+                    in->counters.have ? in->counters.oom_kill_after - in->counters.oom_kill_before
+                                      : 0);
                 break;
         }
         size_t n = strlen(v->summary);

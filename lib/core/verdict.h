@@ -12,9 +12,9 @@
 
 enum verdict_kind {
         VERDICT_NONE = 0,
-        VERDICT_MEMCG,     /* the container's own limit */
-        VERDICT_ANCESTOR,  /* a parent's limit (pod, slice) */
-        VERDICT_GLOBAL,    /* the host ran out of memory */
+        VERDICT_MEMCG,    /* the container's own limit */
+        VERDICT_ANCESTOR, /* a parent's limit (pod, slice) */
+        VERDICT_GLOBAL,   /* the host ran out of memory */
         VERDICT_CPUSET,
         VERDICT_MEMPOLICY,
         VERDICT_UNKNOWN,   /* an OOM kill happened, its kind is not known */
@@ -49,11 +49,11 @@ struct verdict_limit {
 };
 
 struct verdict_input {
-        const char *cgroup;    /* the container's memcg as the kernel prints it */
-        int64_t init_pid;      /* OG_NONE if unknown */
+        const char *cgroup;           /* the container's memcg as the kernel prints it */
+        int64_t init_pid;             /* OG_NONE if unknown */
         const struct oom_kill *kills; /* parsed kernel records since create */
         size_t n_kills;
-        bool kmsg_complete;    /* no records lost or unreadable */
+        bool kmsg_complete; /* no records lost or unreadable */
         struct verdict_counters counters;
         int64_t limit_bytes;                 /* the container's own limit */
         const struct verdict_limit *parents; /* for "the pod's limit X" */
@@ -64,33 +64,33 @@ struct verdict_input {
         /* how the init ended (OG_NONE: unknown): its exit code, or the
          * signal that killed it */
         int64_t exit_code, exit_signal;
-        int64_t limit_hits;          /* times usage reached the limit; OG_NONE */
-        int64_t psi_some, psi_full;  /* v2 memory.pressure avg10, hundredths; OG_NONE */
+        int64_t limit_hits;         /* times usage reached the limit; OG_NONE */
+        int64_t psi_some, psi_full; /* v2 memory.pressure avg10, hundredths; OG_NONE */
         /* the charge near the end, bytes (OG_NONE: unknown) */
         int64_t anon, file, dirty, writeback;
 };
 
 /* The fields of verdict_input that are unknown until set: for initialisers */
-#define VERDICT_INPUT_UNKNOWN                                                    \
-        .exit_code = OG_NONE, .exit_signal = OG_NONE, .limit_hits = OG_NONE,       \
-        .psi_some = OG_NONE, .psi_full = OG_NONE, .anon = OG_NONE, .file = OG_NONE, \
+#define VERDICT_INPUT_UNKNOWN                                                                    \
+        .exit_code = OG_NONE, .exit_signal = OG_NONE, .limit_hits = OG_NONE,                     \
+        .psi_some = OG_NONE, .psi_full = OG_NONE, .anon = OG_NONE, .file = OG_NONE,              \
         .dirty = OG_NONE, .writeback = OG_NONE
 
 #define VERDICT_MAX_KILLS 64
 
 struct verdict {
         enum verdict_kind kind;
-        int init_killed;         /* 1, 0, or -1 when unknown */
+        int init_killed;                    /* 1, 0, or -1 when unknown */
         size_t kill_idx[VERDICT_MAX_KILLS]; /* the container's kills in input */
         size_t n_kills;
         bool ev_kmsg, ev_counters, ev_init_pid; /* which sources agreed */
         /* kernel-log kills of the container its counters did not count:
          * not trusted (kernel messages quote text anyone can choose) */
         size_t n_unverified;
-        const char *oom_memcg;   /* whose limit, when a memcg's */
-        bool page_cache_driven;  /* dirty + writeback pages filled the memcg */
-        bool group_kill;         /* memory.oom.group: several killed at once */
-        size_t fix_at;           /* where the summary's fix begins */
+        const char *oom_memcg;  /* whose limit, when a memcg's */
+        bool page_cache_driven; /* dirty + writeback pages filled the memcg */
+        bool group_kill;        /* memory.oom.group: several killed at once */
+        size_t fix_at;          /* where the summary's fix begins */
         /* from the input, for the record (OG_NONE: unknown) */
         int64_t exit_code, exit_signal, limit_hits, psi_some, psi_full;
         char summary[1024];

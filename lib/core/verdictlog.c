@@ -179,16 +179,15 @@ static bool already_there(const char *path, const char *line, size_t len)
         return n > 0 && memmem(buf, (size_t)n, line, len) != NULL;
 }
 
-int verdictlog_append(const char *path, const char *line, size_t len,
-                      struct og_error *err)
+int verdictlog_append(const char *path, const char *line, size_t len, struct og_error *err)
 {
         char dir[4096];
         snprintf(dir, sizeof(dir), "%s", path);
         if (mkdir(dirname(dir), 0750) < 0 && errno != EEXIST)
-                return og_error_set(err, -errno, "cannot create the directory of %s: %s",
-                                    path, strerror(errno));
-        _cleanup_close_ int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
-                                                    O_NOFOLLOW, 0640);
+                return og_error_set(err, -errno, "cannot create the directory of %s: %s", path,
+                                    strerror(errno));
+        _cleanup_close_ int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                                      0640);
         if (fd < 0)
                 return og_error_set(err, -errno, "cannot open %s: %s", path, strerror(errno));
         if (flock(fd, LOCK_EX) < 0)

@@ -25,7 +25,7 @@ struct verdict_parent {
 struct verdict_record {
         const char *id, *bundle, *cgroup;
         const struct verdict *v;
-        const struct oom_kill *kills; /* v->kill_idx indexes these */
+        const struct oom_kill *kills;                      /* v->kill_idx indexes these */
         int64_t limit_bytes, swap_limit_bytes, peak_bytes; /* OG_NONE: null */
         int64_t oom_score_adj;
         const char *started, *stopped; /* ISO 8601, or NULL */
@@ -44,8 +44,7 @@ int verdictlog_render(const struct verdict_record *r, char **ret, size_t *ret_le
 /* Append one rendered line under an exclusive lock, creating the file (0640)
  * and its directory (0755) when missing; not again when the same line is
  * already among the log's last megabyte (a poststop run twice). */
-int verdictlog_append(const char *path, const char *line, size_t len,
-                      struct og_error *err);
+int verdictlog_append(const char *path, const char *line, size_t len, struct og_error *err);
 
 /* Call fn for every record whose id equals id, or (unless exact) starts
  * with it; every record when id is NULL. fn gets the parsed record and its

@@ -25,9 +25,8 @@ extern const char *const doctor_bin_dirs[];
 extern const size_t doctor_n_bin_dirs;
 
 /* Add a finding; never NULL (a full report hands out a spare). */
-struct doctor_finding *doctor_add(struct doctor_ctx *c, enum doctor_level l,
-                                  const char *check, const char *fmt, ...)
-        OG_PRINTF(4, 5);
+struct doctor_finding *doctor_add(struct doctor_ctx *c, enum doctor_level l, const char *check,
+                                  const char *fmt, ...) OG_PRINTF(4, 5);
 void doctor_todo(struct doctor_finding *f, const char *fmt, ...) OG_PRINTF(2, 3);
 
 /* <root><path> */
@@ -40,8 +39,7 @@ int64_t doctor_read_int(const struct doctor_ctx *c, const char *path);
 bool doctor_exists(const struct doctor_ctx *c, const char *path);
 /* An executable regular file at path (absolute) or, for a bare name, in the
  * bin dirs; ret gets the host path found. */
-bool doctor_find_exec(const struct doctor_ctx *c, const char *name, char *ret,
-                      size_t cap);
+bool doctor_find_exec(const struct doctor_ctx *c, const char *name, char *ret, size_t cap);
 
 /* Ask the running dockerd (opts->docker_socket); err when none answers. */
 int doctor_docker_live(struct doctor_ctx *c, struct doctor_docker_live *ret,

@@ -38,8 +38,8 @@ const char *doctor_level_name(enum doctor_level l)
         return (size_t)l < ARRAY_SIZE(level_names) ? level_names[l] : "?";
 }
 
-struct doctor_finding *doctor_add(struct doctor_ctx *c, enum doctor_level l,
-                                  const char *check, const char *fmt, ...)
+struct doctor_finding *doctor_add(struct doctor_ctx *c, enum doctor_level l, const char *check,
+                                  const char *fmt, ...)
 {
         struct doctor_finding *f = &c->spare;
         if (c->rep->n < DOCTOR_MAX_FINDINGS)
@@ -114,8 +114,7 @@ static bool is_exec(const struct doctor_ctx *c, const char *path)
                S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
-bool doctor_find_exec(const struct doctor_ctx *c, const char *name, char *ret,
-                      size_t cap)
+bool doctor_find_exec(const struct doctor_ctx *c, const char *name, char *ret, size_t cap)
 {
         if (strchr(name, '/')) {
                 if (!is_exec(c, name) || strlen(name) >= cap)
@@ -140,8 +139,7 @@ static const char *swap_name(const struct swap_policy *s)
 /* A runtime the configuration names that does not exist: oomguard-shim
  * runs runc instead, which is not what the administrator asked for. The
  * default, runc, is the runtime check's. */
-static bool runtime_missing(struct doctor_ctx *c, const struct og_config *cfg,
-                            const char **ret)
+static bool runtime_missing(struct doctor_ctx *c, const struct og_config *cfg, const char **ret)
 {
         char found[PATH_MAX];
         const char *want = getenv("OOMGUARD_RUNTIME");
@@ -166,7 +164,8 @@ static void check_config(struct doctor_ctx *c, struct og_config *cfg)
                 config_defaults(cfg);
                 doctor_todo(doctor_add(c, DOCTOR_INFO, "config",
                                        "No %s: the built-in defaults apply (oom_score_adj "
-                                       "auto, floor 0, swap inherit).", CONFIG_DEFAULT_PATH),
+                                       "auto, floor 0, swap inherit).",
+                                       CONFIG_DEFAULT_PATH),
                             "Write one to set a policy; see oomguard.json(5).");
                 return;
         }
@@ -175,17 +174,20 @@ static void check_config(struct doctor_ctx *c, struct og_config *cfg)
                 doctor_todo(doctor_add(c, DOCTOR_ERROR, "config", "%s.", err.msg),
                             "%s; until then oomguard-hook and oomguard-shim run with %s.",
                             err.code == -ENOENT ? "Create it or name another (--config, "
-                                                  "OOMGUARD_CONFIG)" : "Correct the file",
+                                                  "OOMGUARD_CONFIG)"
+                                                : "Correct the file",
                             loaded > 0 ? "the last configuration that loaded"
                                        : "the built-in defaults");
                 return;
         }
         const char *rt;
         if (runtime_missing(c, cfg, &rt)) {
-                doctor_todo(doctor_add(c, DOCTOR_ERROR, "config", "%s loads, but the "
+                doctor_todo(doctor_add(c, DOCTOR_ERROR, "config",
+                                       "%s loads, but the "
                                        "runtime \"%s\" does not exist: oomguard-shim runs "
                                        "new containers on runc instead (and says so in the "
-                                       "engine's log).", given ? given : CONFIG_DEFAULT_PATH, rt),
+                                       "engine's log).",
+                                       given ? given : CONFIG_DEFAULT_PATH, rt),
                             "Install it, or set \"runtime\" to one that exists (runc, crun, "
                             "or an absolute path).");
                 return;
@@ -207,19 +209,21 @@ static void dir_problem(struct doctor_ctx *c, const char *check, const char *dir
                 f = doctor_add(c, unprivileged ? DOCTOR_INFO : DOCTOR_ERROR, check,
                                "%s (%s) is not writable: %s.", dir, what_for, strerror(e));
         else if (e == ENOENT)
-                f = doctor_add(c, DOCTOR_ERROR, check, "Neither %s (%s) nor its parent "
-                               "exists; oomguard creates only the last component.", dir,
-                               what_for);
+                f = doctor_add(c, DOCTOR_ERROR, check,
+                               "Neither %s (%s) nor its parent "
+                               "exists; oomguard creates only the last component.",
+                               dir, what_for);
         else
                 f = doctor_add(c, unprivileged ? DOCTOR_INFO : DOCTOR_ERROR, check,
-                               "%s (%s) does not exist and its parent is not writable: %s.",
-                               dir, what_for, strerror(e));
+                               "%s (%s) does not exist and its parent is not writable: %s.", dir,
+                               what_for, strerror(e));
         if (unprivileged)
                 doctor_todo(f, "oomguard-hook runs as root; rerun doctor as root to check.");
         else
-                doctor_todo(f, "Create it (mkdir -p) on a writable filesystem, or set %s "
-                               "in the config.", strcmp(check, "state-dir") == 0 ?
-                               "state_dir" : "verdict_log");
+                doctor_todo(f,
+                            "Create it (mkdir -p) on a writable filesystem, or set %s "
+                            "in the config.",
+                            strcmp(check, "state-dir") == 0 ? "state_dir" : "verdict_log");
 }
 
 /* A directory oomguard writes to (it creates the last component itself). */
@@ -235,8 +239,9 @@ static void check_dir(struct doctor_ctx *c, const char *check, const char *dir,
         snprintf(parent, sizeof(parent), "%s", p);
         bool exists = stat(p, &st) == 0;
         if (exists && !S_ISDIR(st.st_mode)) {
-                doctor_todo(doctor_add(c, DOCTOR_ERROR, check, "%s (%s) is not a directory.",
-                                       dir, what_for), "Remove it or point the config elsewhere.");
+                doctor_todo(doctor_add(c, DOCTOR_ERROR, check, "%s (%s) is not a directory.", dir,
+                                       what_for),
+                            "Remove it or point the config elsewhere.");
                 return;
         }
         if (access(exists ? p : dirname(parent), W_OK) < 0) {
@@ -244,8 +249,9 @@ static void check_dir(struct doctor_ctx *c, const char *check, const char *dir,
                 return;
         }
         doctor_add(c, DOCTOR_OK, check, "%s (%s) %s.", dir, what_for,
-                   exists ? "is writable" : "does not exist yet; its parent is writable, so "
-                                            "it is created on first use");
+                   exists ? "is writable"
+                          : "does not exist yet; its parent is writable, so "
+                            "it is created on first use");
 }
 
 static void check_verdict_log(struct doctor_ctx *c, const char *log)
@@ -255,8 +261,10 @@ static void check_verdict_log(struct doctor_ctx *c, const char *log)
         check_dir(c, "verdict-log", dirname(dir), "verdict log directory");
         if (doctor_path(c, log, p, sizeof(p)) == 0 && access(p, F_OK) == 0 &&
             access(p, W_OK) < 0 && geteuid() == 0)
-                doctor_todo(doctor_add(c, DOCTOR_ERROR, "verdict-log", "%s is not "
-                                       "writable: %s.", log, strerror(errno)),
+                doctor_todo(doctor_add(c, DOCTOR_ERROR, "verdict-log",
+                                       "%s is not "
+                                       "writable: %s.",
+                                       log, strerror(errno)),
                             "Fix its mode or filesystem; verdicts are lost until then.");
 }
 
@@ -275,13 +283,15 @@ int doctor_kmsg_probe(const char *path)
 static void check_kmsg(struct doctor_ctx *c)
 {
         if (c->root[0]) {
-                doctor_add(c, DOCTOR_INFO, "kmsg", "/dev/kmsg not checked: it is this "
-                                                   "kernel's log, not the root's.");
+                doctor_add(c, DOCTOR_INFO, "kmsg",
+                           "/dev/kmsg not checked: it is this "
+                           "kernel's log, not the root's.");
                 return;
         }
         int r = doctor_kmsg_probe("/dev/kmsg");
         if (r >= 0) {
-                doctor_add(c, DOCTOR_OK, "kmsg", "/dev/kmsg is readable%s; oomguard-hook "
+                doctor_add(c, DOCTOR_OK, "kmsg",
+                           "/dev/kmsg is readable%s; oomguard-hook "
                            "reads the kernel's OOM records from it.",
                            r ? " (one record read)" : "");
                 return;
@@ -317,18 +327,20 @@ static void host_positive(struct doctor_ctx *c, const struct proc_table *t)
                 if (e->container_id[0] || e->oom_score_adj <= 0 || e->rss_kb <= 0 || adj_meant(e))
                         continue;
                 if (n++ < HOST_NAMES && off < sizeof(names)) {
-                        int w = snprintf(names + off, sizeof(names) - off, "%s%s (pid %d, "
-                                         "adj %d)", off ? ", " : "", e->comm, e->pid,
-                                         e->oom_score_adj);
+                        int w = snprintf(names + off, sizeof(names) - off,
+                                         "%s%s (pid %d, "
+                                         "adj %d)",
+                                         off ? ", " : "", e->comm, e->pid, e->oom_score_adj);
                         off += w > 0 ? (size_t)w : 0;
                 }
         }
         if (n == 0)
                 return;
-        doctor_todo(doctor_add(c, DOCTOR_WARN, "oom-adj", "%zu host process%s with "
+        doctor_todo(doctor_add(c, DOCTOR_WARN, "oom-adj",
+                               "%zu host process%s with "
                                "oom_score_adj > 0: a global OOM kills %s before processes "
-                               "of %s size at 0, containers included: %s%s.", n,
-                               n == 1 ? "" : "es", n == 1 ? "it" : "them",
+                               "of %s size at 0, containers included: %s%s.",
+                               n, n == 1 ? "" : "es", n == 1 ? "it" : "them",
                                n == 1 ? "its" : "their", names, n > HOST_NAMES ? ", ..." : ""),
                     "If they matter, set OOMScoreAdjust=0 (or lower) in their units; if "
                     "they are disposable, leave them.");
@@ -357,7 +369,8 @@ static void one_container(struct doctor_ctx *c, const struct proc_table *t, size
                     (e->oom_score_adj == low->oom_score_adj && e->rss_kb > low->rss_kb))
                         low = e;
         }
-        doctor_todo(doctor_add(c, DOCTOR_WARN, "oom-adj", "Container %.12s: %zu process%s "
+        doctor_todo(doctor_add(c, DOCTOR_WARN, "oom-adj",
+                               "Container %.12s: %zu process%s "
                                "with oom_score_adj down to %d (%s, pid %d), inherited from "
                                "its runtime: in a global OOM host processes die before it.",
                                low->container_id, n, n == 1 ? "" : "es", low->oom_score_adj,
@@ -382,8 +395,10 @@ static size_t containers_protected(struct doctor_ctx *c, const struct proc_table
                         more++;
         }
         if (more)
-                doctor_add(c, DOCTOR_WARN, "oom-adj", "%zu more containers run with a "
-                           "negative oom_score_adj; see oomguard ps.", more);
+                doctor_add(c, DOCTOR_WARN, "oom-adj",
+                           "%zu more containers run with a "
+                           "negative oom_score_adj; see oomguard ps.",
+                           more);
         return shown + more;
 }
 
@@ -392,8 +407,7 @@ static void check_procs(struct doctor_ctx *c)
         char proc[PATH_MAX];
         struct proc_table t;
         struct og_error err = {0};
-        if (doctor_path(c, "/proc", proc, sizeof(proc)) < 0 ||
-            procscan(proc, &t, &err) < 0) {
+        if (doctor_path(c, "/proc", proc, sizeof(proc)) < 0 || procscan(proc, &t, &err) < 0) {
                 doctor_add(c, DOCTOR_ERROR, "oom-adj", "%s.",
                            err.msg[0] ? err.msg : "path too long");
                 return;
@@ -404,9 +418,11 @@ static void check_procs(struct doctor_ctx *c)
         containers_protected(c, &t);
         host_positive(c, &t);
         if (c->rep->n + c->rep->dropped == before)
-                doctor_add(c, DOCTOR_OK, "oom-adj", "No container process has a negative "
+                doctor_add(c, DOCTOR_OK, "oom-adj",
+                           "No container process has a negative "
                            "oom_score_adj and no host process a positive one (%zu "
-                           "processes, %zu in containers).", t.n, in_containers);
+                           "processes, %zu in containers).",
+                           t.n, in_containers);
         proc_table_free(&t);
 }
 
@@ -441,8 +457,7 @@ static int set_root(struct doctor_ctx *c, const char *root, struct og_error *err
         return 0;
 }
 
-int doctor_run(const struct doctor_opts *opts, struct doctor_report *ret,
-               struct og_error *err)
+int doctor_run(const struct doctor_opts *opts, struct doctor_report *ret, struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
         struct doctor_ctx *c = calloc(1, sizeof(*c));
@@ -490,13 +505,13 @@ int doctor_write_text(FILE *out, const struct doctor_report *r)
                 const struct doctor_finding *f = &r->f[i];
                 text_sanitize(f->what, what, sizeof(what));
                 text_sanitize(f->todo, todo, sizeof(todo));
-                fprintf(out, "%-5s %-11s %s%s%s%s\n", doctor_level_name(f->level), f->check,
-                        what, todo[0] ? " " : "",
-                        todo[0] && f->level >= DOCTOR_WARN ? "Fix: " : "", todo);
+                fprintf(out, "%-5s %-11s %s%s%s%s\n", doctor_level_name(f->level), f->check, what,
+                        todo[0] ? " " : "", todo[0] && f->level >= DOCTOR_WARN ? "Fix: " : "",
+                        todo);
         }
         if (r->dropped)
-                fprintf(out, "%-5s %-11s %zu more findings were not shown.\n", "warn",
-                        "doctor", r->dropped);
+                fprintf(out, "%-5s %-11s %zu more findings were not shown.\n", "warn", "doctor",
+                        r->dropped);
         return ferror(out) ? -EIO : 0;
 }
 
@@ -521,8 +536,7 @@ int doctor_write_json(FILE *out, const struct doctor_report *r)
                 e = write_finding(out, &r->f[i]);
         if (e == 0 && r->dropped) {
                 struct doctor_finding f = {.level = DOCTOR_WARN, .check = "doctor"};
-                snprintf(f.what, sizeof(f.what), "%zu more findings were not shown.",
-                         r->dropped);
+                snprintf(f.what, sizeof(f.what), "%zu more findings were not shown.", r->dropped);
                 e = write_finding(out, &f);
         }
         return e;

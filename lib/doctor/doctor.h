@@ -23,7 +23,7 @@ enum doctor_level {
 
 struct doctor_finding {
         enum doctor_level level;
-        char check[16]; /* "cgroup", "swap", "dirty", "docker", ... */
+        char check[16];  /* "cgroup", "swap", "dirty", "docker", ... */
         char what[1024]; /* what was found */
         char todo[512];  /* what to do about it; "" when nothing */
 };
@@ -35,11 +35,11 @@ struct doctor_report {
 };
 
 struct doctor_opts {
-        const char *root;   /* NULL, "" or "/": this host */
-        const char *config; /* NULL: <root>/etc/oomguard/config.json */
-        const char *docker_config; /* NULL: <root>/etc/docker/daemon.json */
-        const char *docker_socket; /* NULL: DOCKER_HOST (unix://), else
-                                    * /var/run/docker.sock; asked without a root */
+        const char *root;            /* NULL, "" or "/": this host */
+        const char *config;          /* NULL: <root>/etc/oomguard/config.json */
+        const char *docker_config;   /* NULL: <root>/etc/docker/daemon.json */
+        const char *docker_socket;   /* NULL: DOCKER_HOST (unix://), else
+                                      * /var/run/docker.sock; asked without a root */
         const char *containers_conf; /* podman's one containers.conf
                                       * (CONTAINERS_CONF), NULL: its defaults */
 };
@@ -47,8 +47,7 @@ struct doctor_opts {
 /* Run every check; fails only when the audit cannot run at all (no memory,
  * a root that is not a directory). /dev/kmsg is checked only without a
  * root: it is always this kernel's. */
-int doctor_run(const struct doctor_opts *opts, struct doctor_report *ret,
-               struct og_error *err);
+int doctor_run(const struct doctor_opts *opts, struct doctor_report *ret, struct og_error *err);
 
 /* Any warning or error: `oomguard doctor` exits 1. */
 bool doctor_has_problems(const struct doctor_report *r);
@@ -67,11 +66,11 @@ int doctor_kmsg_probe(const char *path);
 
 /* cgroup mounts from /proc/self/mountinfo or /proc/mounts text. */
 struct doctor_cgmode {
-        bool v1_controllers;       /* a cgroup (v1) mount with controllers */
-        bool v1_named;             /* a named v1 mount only (name=systemd) */
-        char v1_memory[PATH_MAX];  /* mount point of the v1 memory controller */
-        char v2[PATH_MAX];         /* cgroup2 mount point */
-        char v2_controllers[256];  /* <v2>/cgroup.controllers (read by I/O) */
+        bool v1_controllers;      /* a cgroup (v1) mount with controllers */
+        bool v1_named;            /* a named v1 mount only (name=systemd) */
+        char v1_memory[PATH_MAX]; /* mount point of the v1 memory controller */
+        char v2[PATH_MAX];        /* cgroup2 mount point */
+        char v2_controllers[256]; /* <v2>/cgroup.controllers (read by I/O) */
         bool v2_memory, v2_io;
 };
 
@@ -93,8 +92,7 @@ struct doctor_meminfo {
 int doctor_parse_meminfo(const char *buf, size_t len, struct doctor_meminfo *ret);
 
 /* /proc/swaps: the number of swap areas and their total size in kB. */
-void doctor_parse_swaps(const char *buf, size_t len, size_t *ret_n,
-                        int64_t *ret_kb);
+void doctor_parse_swaps(const char *buf, size_t len, size_t *ret_n, int64_t *ret_kb);
 
 /* vm.dirty_* and the thresholds they give for avail bytes of memory, as the
  * kernel computes them: bytes win over ratios; a background threshold at or
@@ -102,17 +100,17 @@ void doctor_parse_swaps(const char *buf, size_t len, size_t *ret_n,
 struct doctor_dirty {
         int64_t bytes, ratio, bg_bytes, bg_ratio;
 };
-void doctor_dirty_thresholds(const struct doctor_dirty *d, int64_t avail,
-                             int64_t *ret_thresh, int64_t *ret_bg);
+void doctor_dirty_thresholds(const struct doctor_dirty *d, int64_t avail, int64_t *ret_thresh,
+                             int64_t *ret_bg);
 
 /* "256 MiB", "4.6 GiB" */
 void doctor_fmt_size(int64_t bytes, char *buf, size_t cap);
 
 /* /etc/docker/daemon.json: the runtime whose path is oomguard-shim. */
 struct doctor_docker {
-        char runtime[64];          /* "" when none */
+        char runtime[64]; /* "" when none */
         char path[PATH_MAX];
-        char default_runtime[64];  /* "runc" when not set */
+        char default_runtime[64]; /* "runc" when not set */
 };
 int doctor_parse_docker(const char *buf, size_t len, struct doctor_docker *ret,
                         struct og_error *err);
@@ -141,16 +139,15 @@ struct doctor_engine_conf {
         char hooks_dir[DOCTOR_HOOKS_DIRS][PATH_MAX];
         size_t n_hooks_dir;
 };
-void doctor_parse_engine_conf(const char *buf, size_t len,
-                              struct doctor_engine_conf *ret);
+void doctor_parse_engine_conf(const char *buf, size_t len, struct doctor_engine_conf *ret);
 
 /* An OCI hooks.d JSON file (podman, CRI-O). */
 struct doctor_hookfile {
-        bool ours;        /* hook.path ends in oomguard-hook */
+        bool ours; /* hook.path ends in oomguard-hook */
         char path[PATH_MAX];
-        bool create;      /* a createRuntime or prestart stage */
+        bool create; /* a createRuntime or prestart stage */
         bool poststop;
-        bool always;      /* when.always is true */
+        bool always; /* when.always is true */
 };
 int doctor_parse_hookfile(const char *buf, size_t len, struct doctor_hookfile *ret,
                           struct og_error *err);

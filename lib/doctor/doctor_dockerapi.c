@@ -68,7 +68,8 @@ static int http_get(const char *sock, const char *path, char *buf, size_t cap, s
         (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
         (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
         if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-                return og_error_set(err, -errno, "cannot connect to %s: %s", sock, strerror(errno));
+                return og_error_set(err, -errno, "cannot connect to %s: %s", sock,
+                                    strerror(errno));
         char req[256];
         int n = snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: docker\r\n\r\n", path);
         if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n)
@@ -102,8 +103,7 @@ static const char *docker_socket(const struct doctor_ctx *c)
         return "/var/run/docker.sock";
 }
 
-int doctor_docker_live(struct doctor_ctx *c, struct doctor_docker_live *ret,
-                       struct og_error *err)
+int doctor_docker_live(struct doctor_ctx *c, struct doctor_docker_live *ret, struct og_error *err)
 {
         size_t len = 0;
         const char *sock = docker_socket(c);

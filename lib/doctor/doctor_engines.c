@@ -41,8 +41,7 @@ static void dirs_list(char *buf, size_t cap)
         size_t off = 0;
         buf[0] = '\0';
         for (size_t i = 0; i < doctor_n_bin_dirs && off < cap; i++) {
-                int w = snprintf(buf + off, cap - off, "%s%s", i ? " " : "",
-                                 doctor_bin_dirs[i]);
+                int w = snprintf(buf + off, cap - off, "%s%s", i ? " " : "", doctor_bin_dirs[i]);
                 off += w > 0 ? (size_t)w : 0;
         }
 }
@@ -117,8 +116,8 @@ int doctor_parse_docker(const char *buf, size_t len, struct doctor_docker *ret,
         const char *s;
         memset(ret, 0, sizeof(*ret));
         snprintf(ret->default_runtime, sizeof(ret->default_runtime), "runc");
-        int r = jsonv_parse_object(buf, len, ENGINE_CONF_MAX, "/etc/docker/daemon.json",
-                                   &doc, err);
+        int r = jsonv_parse_object(buf, len, ENGINE_CONF_MAX, "/etc/docker/daemon.json", &doc,
+                                   err);
         if (r < 0)
                 return r;
         if (jsonv_str(doc, "default-runtime", &s) == JSONV_OK)
@@ -149,8 +148,10 @@ static bool missing_binary(struct doctor_ctx *c, const char *check, const char *
         char found[PATH_MAX];
         if (doctor_find_exec(c, path, found, sizeof(found)))
                 return false;
-        doctor_todo(doctor_add(c, DOCTOR_ERROR, check, "%s names %s, which is not an "
-                               "executable file: containers fail to start.", file, path),
+        doctor_todo(doctor_add(c, DOCTOR_ERROR, check,
+                               "%s names %s, which is not an "
+                               "executable file: containers fail to start.",
+                               file, path),
                     "Install it there or correct the path.");
         return true;
 }
@@ -166,31 +167,39 @@ static void check_docker_live(struct doctor_ctx *c, const struct doctor_docker *
         if (c->root[0])
                 return;
         if (doctor_docker_live(c, &live, &err) < 0) {
-                doctor_add(c, DOCTOR_INFO, "docker", "No running dockerd answered (%s): "
-                           "only %s was checked.", err.msg, file);
+                doctor_add(c, DOCTOR_INFO, "docker",
+                           "No running dockerd answered (%s): "
+                           "only %s was checked.",
+                           err.msg, file);
                 return;
         }
         bool want = d->runtime[0] && !strcmp(d->runtime, d->default_runtime);
         bool now = live.shim_runtime[0] && !strcmp(live.shim_runtime, live.default_runtime);
         if (want && !now)
-                doctor_todo(doctor_add(c, DOCTOR_ERROR, "docker", "%s makes \"%s\" (%s) the "
+                doctor_todo(doctor_add(c, DOCTOR_ERROR, "docker",
+                                       "%s makes \"%s\" (%s) the "
                                        "default runtime, but the running dockerd's default is "
                                        "\"%s\"%s%s%s: containers started now run without "
-                                       "oomguard.", file, d->runtime, d->path,
-                                       live.default_runtime, live.default_path[0] ? " (" : "",
-                                       live.default_path, live.default_path[0] ? ")" : ""),
+                                       "oomguard.",
+                                       file, d->runtime, d->path, live.default_runtime,
+                                       live.default_path[0] ? " (" : "", live.default_path,
+                                       live.default_path[0] ? ")" : ""),
                             "Restart dockerd (a SIGHUP does not change the default runtime "
                             "on every version).");
         else if (!want && now)
-                doctor_todo(doctor_add(c, DOCTOR_WARN, "docker", "The running dockerd's "
+                doctor_todo(doctor_add(c, DOCTOR_WARN, "docker",
+                                       "The running dockerd's "
                                        "default runtime is still \"%s\" (%s), which %s no "
-                                       "longer makes the default.", live.shim_runtime,
-                                       live.shim_path, file),
+                                       "longer makes the default.",
+                                       live.shim_runtime, live.shim_path, file),
                             "Restart dockerd before removing oomguard (a SIGHUP reloads "
-                            "only the keys present in %s).", file);
+                            "only the keys present in %s).",
+                            file);
         else if (now)
-                doctor_add(c, DOCTOR_OK, "docker", "The running dockerd's default runtime is "
-                           "\"%s\" (%s).", live.shim_runtime, live.shim_path);
+                doctor_add(c, DOCTOR_OK, "docker",
+                           "The running dockerd's default runtime is "
+                           "\"%s\" (%s).",
+                           live.shim_runtime, live.shim_path);
 }
 
 static void check_docker(struct doctor_ctx *c, const struct engines *e)
@@ -214,10 +223,12 @@ static void check_docker(struct doctor_ctx *c, const struct engines *e)
                 return;
         }
         if (r == -ENOENT || !d.runtime[0]) {
-                doctor_todo(doctor_add(c, DOCTOR_WARN, "docker", "%s is installed, but %s%s "
-                                       "oomguard-shim.", e->dockerd, file, r == -ENOENT ?
-                                       " does not exist, so no runtime runs" :
-                                       " registers no runtime whose path is"),
+                doctor_todo(doctor_add(c, DOCTOR_WARN, "docker",
+                                       "%s is installed, but %s%s "
+                                       "oomguard-shim.",
+                                       e->dockerd, file,
+                                       r == -ENOENT ? " does not exist, so no runtime runs"
+                                                    : " registers no runtime whose path is"),
                             "Add \"runtimes\": {\"oomguard\": {\"path\": \"%s\"}} and "
                             "\"default-runtime\": \"oomguard\" to %s, then restart dockerd.",
                             e->shim, file);
@@ -228,13 +239,16 @@ static void check_docker(struct doctor_ctx *c, const struct engines *e)
                 return;
         check_docker_live(c, &d, file);
         if (strcmp(d.runtime, d.default_runtime) == 0)
-                doctor_add(c, DOCTOR_OK, "docker", "Runtime \"%s\" is %s and the "
-                           "default-runtime (%s).", d.runtime, d.path, file);
+                doctor_add(c, DOCTOR_OK, "docker",
+                           "Runtime \"%s\" is %s and the "
+                           "default-runtime (%s).",
+                           d.runtime, d.path, file);
         else
-                doctor_todo(doctor_add(c, DOCTOR_WARN, "docker", "Runtime \"%s\" is %s, but "
+                doctor_todo(doctor_add(c, DOCTOR_WARN, "docker",
+                                       "Runtime \"%s\" is %s, but "
                                        "the default-runtime is \"%s\": only containers run "
-                                       "with --runtime %s use it.", d.runtime, d.path,
-                                       d.default_runtime, d.runtime),
+                                       "with --runtime %s use it.",
+                                       d.runtime, d.path, d.default_runtime, d.runtime),
                             "Set \"default-runtime\": \"%s\" in %s and restart dockerd.",
                             d.runtime, file);
 }
@@ -421,10 +435,13 @@ static void check_containerd(struct doctor_ctx *c, const struct engines *e)
                 if (missing_binary(c, "containerd", file, conf.shim_path))
                         return;
                 if (strcmp(conf.shim_runtime, def) == 0)
-                        doctor_add(c, DOCTOR_OK, "containerd", "Runtime \"%s\" runs %s and "
-                                   "is the default runtime.", conf.shim_runtime, conf.shim_path);
+                        doctor_add(c, DOCTOR_OK, "containerd",
+                                   "Runtime \"%s\" runs %s and "
+                                   "is the default runtime.",
+                                   conf.shim_runtime, conf.shim_path);
                 else
-                        doctor_todo(doctor_add(c, DOCTOR_WARN, "containerd", "Runtime \"%s\" "
+                        doctor_todo(doctor_add(c, DOCTOR_WARN, "containerd",
+                                               "Runtime \"%s\" "
                                                "runs %s, but the default runtime is \"%s\": "
                                                "only pods of that runtime class use it.",
                                                conf.shim_runtime, conf.shim_path, def),
@@ -432,20 +449,26 @@ static void check_containerd(struct doctor_ctx *c, const struct engines *e)
                                     "containerd table and restart containerd.",
                                     conf.shim_runtime);
         } else if (e->dockerd[0]) {
-                doctor_todo(doctor_add(c, DOCTOR_INFO, "containerd", "Runs Docker's "
+                doctor_todo(doctor_add(c, DOCTOR_INFO, "containerd",
+                                       "Runs Docker's "
                                        "containers here%s; Docker's registration covers "
-                                       "them.", conf.cri_disabled ? " (the cri plugin is "
-                                       "disabled)" : ""),
+                                       "them.",
+                                       conf.cri_disabled ? " (the cri plugin is "
+                                                           "disabled)"
+                                                         : ""),
                             "Only if something else (Kubernetes, nerdctl, ctr) runs "
                             "containers through it: set BinaryName = \"%s\" in the options "
-                            "table of its default runtime in %s.", e->shim, file);
+                            "table of its default runtime in %s.",
+                            e->shim, file);
         } else {
-                doctor_todo(doctor_add(c, DOCTOR_WARN, "containerd", "%s is installed, but "
+                doctor_todo(doctor_add(c, DOCTOR_WARN, "containerd",
+                                       "%s is installed, but "
                                        "%s%s sets no BinaryName to oomguard-shim.",
                                        e->containerd, n ? "" : "there is no ",
                                        n ? "its configuration" : file),
                             "In %s, set BinaryName = \"%s\" in the options table of the "
-                            "default runtime (runc), then restart containerd.", file, e->shim);
+                            "default runtime (runc), then restart containerd.",
+                            file, e->shim);
         }
 }
 
@@ -483,7 +506,7 @@ struct hooks_found {
         char file[PATH_MAX]; /* the first of ours */
         char path[PATH_MAX]; /* its hook.path */
         bool create, poststop, always;
-        size_t files;        /* of ours */
+        size_t files; /* of ours */
 };
 
 static void scan_hooks_dir(struct doctor_ctx *c, const char *dir, struct hooks_found *ret)
@@ -540,22 +563,27 @@ static bool report_hooks(struct doctor_ctx *c, const char *check, const char *co
                             "List \"createRuntime\" (or \"prestart\") and \"poststop\" in "
                             "its \"stages\".");
         else if (!h.always)
-                doctor_todo(doctor_add(c, DOCTOR_INFO, check, "%s runs %s at create and "
+                doctor_todo(doctor_add(c, DOCTOR_INFO, check,
+                                       "%s runs %s at create and "
                                        "poststop, only for containers its \"when\" matches.",
                                        h.file, h.path),
                             "Set \"when\": {\"always\": true} to cover every container.");
         else
-                doctor_add(c, DOCTOR_OK, check, "%s runs %s at create and poststop for "
-                           "every container.", h.file, h.path);
+                doctor_add(c, DOCTOR_OK, check,
+                           "%s runs %s at create and poststop for "
+                           "every container.",
+                           h.file, h.path);
         return true;
 }
 
 static void hooks_todo(struct doctor_finding *f, const struct engines *e, const char *dir)
 {
-        doctor_todo(f, "Install a hooks.d file in %s (the package ships one): {\"version\": "
-                       "\"1.0.0\", \"hook\": {\"path\": \"%s\", \"args\": "
-                       "[\"oomguard-hook\"]}, \"when\": {\"always\": true}, \"stages\": "
-                       "[\"prestart\", \"poststop\"]}.", dir, e->hook);
+        doctor_todo(f,
+                    "Install a hooks.d file in %s (the package ships one): {\"version\": "
+                    "\"1.0.0\", \"hook\": {\"path\": \"%s\", \"args\": "
+                    "[\"oomguard-hook\"]}, \"when\": {\"always\": true}, \"stages\": "
+                    "[\"prestart\", \"poststop\"]}.",
+                    dir, e->hook);
 }
 
 static void check_podman(struct doctor_ctx *c, const struct engines *e)
@@ -591,8 +619,10 @@ static void check_podman(struct doctor_ctx *c, const struct engines *e)
         if (report_hooks(c, "podman", dirs, n))
                 return;
         join_dirs(dirs, n, list, sizeof(list));
-        hooks_todo(doctor_add(c, DOCTOR_WARN, "podman", "%s is installed, but no hooks.d "
-                              "file in %s runs oomguard-hook.", e->podman, list),
+        hooks_todo(doctor_add(c, DOCTOR_WARN, "podman",
+                              "%s is installed, but no hooks.d "
+                              "file in %s runs oomguard-hook.",
+                              e->podman, list),
                    e, conf.n_hooks_dir ? dirs[n - 1] : podman_hooks[1]);
 }
 
@@ -601,17 +631,22 @@ static void crio_shim(struct doctor_ctx *c, const struct doctor_engine_conf *con
         if (missing_binary(c, "cri-o", "crio.conf", conf->shim_path))
                 return;
         if (strcmp(conf->shim_runtime, conf->default_runtime) == 0)
-                doctor_add(c, DOCTOR_OK, "cri-o", "Runtime \"%s\" runs %s and is the "
-                           "default_runtime.", conf->shim_runtime, conf->shim_path);
+                doctor_add(c, DOCTOR_OK, "cri-o",
+                           "Runtime \"%s\" runs %s and is the "
+                           "default_runtime.",
+                           conf->shim_runtime, conf->shim_path);
         else
-                doctor_todo(doctor_add(c, conf->default_runtime[0] ? DOCTOR_WARN : DOCTOR_INFO,
-                                       "cri-o", "Runtime \"%s\" runs %s; the default_runtime "
-                                       "is %s%s%s.", conf->shim_runtime, conf->shim_path,
-                                       conf->default_runtime[0] ? "\"" : "not set (CRI-O's "
-                                       "built-in default applies", conf->default_runtime,
-                                       conf->default_runtime[0] ? "\"" : ")"),
-                            "Set default_runtime = \"%s\" in [crio.runtime].",
-                            conf->shim_runtime);
+                doctor_todo(
+                        doctor_add(c, conf->default_runtime[0] ? DOCTOR_WARN : DOCTOR_INFO,
+                                   "cri-o",
+                                   "Runtime \"%s\" runs %s; the default_runtime "
+                                   "is %s%s%s.",
+                                   conf->shim_runtime, conf->shim_path,
+                                   conf->default_runtime[0] ? "\""
+                                                            : "not set (CRI-O's "
+                                                              "built-in default applies",
+                                   conf->default_runtime, conf->default_runtime[0] ? "\"" : ")"),
+                        "Set default_runtime = \"%s\" in [crio.runtime].", conf->shim_runtime);
 }
 
 static void check_crio(struct doctor_ctx *c, const struct engines *e)
@@ -638,9 +673,11 @@ static void check_crio(struct doctor_ctx *c, const struct engines *e)
                 return;
         }
         join_dirs(dirs, n, list, sizeof(list));
-        hooks_todo(doctor_add(c, DOCTOR_WARN, "cri-o", "%s is installed, but no hooks.d file "
+        hooks_todo(doctor_add(c, DOCTOR_WARN, "cri-o",
+                              "%s is installed, but no hooks.d file "
                               "in its hooks_dir (%s) runs oomguard-hook and no runtime_path "
-                              "is oomguard-shim.", e->crio, list),
+                              "is oomguard-shim.",
+                              e->crio, list),
                    e, dirs[0]);
 }
 

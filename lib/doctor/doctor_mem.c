@@ -121,8 +121,8 @@ static void read_v2_controllers(struct doctor_ctx *c)
 {
         char p[PATH_MAX], *buf = c->cg.v2_controllers;
         size_t len;
-        if (!c->cg.v2[0] || (size_t)snprintf(p, sizeof(p), "%s/cgroup.controllers",
-                                             c->cg.v2) >= sizeof(p) ||
+        if (!c->cg.v2[0] ||
+            (size_t)snprintf(p, sizeof(p), "%s/cgroup.controllers", c->cg.v2) >= sizeof(p) ||
             doctor_read(c, p, buf, sizeof(c->cg.v2_controllers), &len) < 0) {
                 buf[0] = '\0';
                 return;
@@ -151,23 +151,28 @@ static void report_mode(struct doctor_ctx *c, const char *src)
         memory_at(m, mem, sizeof(mem));
         enum doctor_cg_mode mode = doctor_cg_mode(m);
         if (!m->v1_memory[0] && !m->v2_memory) {
-                doctor_todo(doctor_add(c, DOCTOR_ERROR, "cgroup", "No memory controller "
+                doctor_todo(doctor_add(c, DOCTOR_ERROR, "cgroup",
+                                       "No memory controller "
                                        "is mounted (%s): container memory limits cannot "
-                                       "work.", src),
+                                       "work.",
+                                       src),
                             "Boot without cgroup_disable=memory and let systemd mount "
                             "the cgroup hierarchy.");
         } else if (mode == DOCTOR_CG_V2) {
-                doctor_add(c, DOCTOR_OK, "cgroup", "cgroup v2 (unified) at %s; memory "
-                           "controller: %s.", m->v2, mem);
+                doctor_add(c, DOCTOR_OK, "cgroup",
+                           "cgroup v2 (unified) at %s; memory "
+                           "controller: %s.",
+                           m->v2, mem);
         } else {
                 char uni[PATH_MAX + 320] = "";
                 if (mode == DOCTOR_CG_HYBRID)
                         snprintf(uni, sizeof(uni), " with cgroup2 at %s (controllers there: %s)",
                                  m->v2, m->v2_controllers[0] ? m->v2_controllers : "none");
-                doctor_todo(doctor_add(c, DOCTOR_INFO, "cgroup", "cgroup v1%s: v1 "
+                doctor_todo(doctor_add(c, DOCTOR_INFO, "cgroup",
+                                       "cgroup v1%s: v1 "
                                        "controllers%s; memory controller: %s.",
-                                       mode == DOCTOR_CG_HYBRID ? " hybrid" : " (legacy)",
-                                       uni, mem),
+                                       mode == DOCTOR_CG_HYBRID ? " hybrid" : " (legacy)", uni,
+                                       mem),
                             "The v1 memory controller is deprecated and cannot throttle "
                             "writeback per cgroup; move to cgroup v2 "
                             "(systemd.unified_cgroup_hierarchy=1) when the engines allow.");
@@ -201,13 +206,17 @@ void doctor_check_cgroup(struct doctor_ctx *c)
                 r = read_mounts(c, src, &err);
         }
         if (r < 0) {
-                doctor_add(c, DOCTOR_ERROR, "cgroup", "Cannot read /proc/self/mountinfo "
-                           "or /proc/mounts: %s.", err.msg);
+                doctor_add(c, DOCTOR_ERROR, "cgroup",
+                           "Cannot read /proc/self/mountinfo "
+                           "or /proc/mounts: %s.",
+                           err.msg);
                 return;
         }
         if (!c->cg.v1_controllers && !c->cg.v1_named && !c->cg.v2[0]) {
-                doctor_todo(doctor_add(c, DOCTOR_ERROR, "cgroup", "No cgroup filesystem "
-                                       "is mounted (%s).", src),
+                doctor_todo(doctor_add(c, DOCTOR_ERROR, "cgroup",
+                                       "No cgroup filesystem "
+                                       "is mounted (%s).",
+                                       src),
                             "Mount the cgroup hierarchy (systemd does at boot).");
                 return;
         }
@@ -294,7 +303,8 @@ static enum tri v2_swap_accounting(struct doctor_ctx *c)
                 if (de->d_name[0] == '.')
                         continue;
                 if ((size_t)snprintf(f, sizeof(f), "%s/%s/memory.max", p, de->d_name) >=
-                            sizeof(f) || access(f, F_OK) < 0)
+                            sizeof(f) ||
+                    access(f, F_OK) < 0)
                         continue;
                 if ((size_t)snprintf(f, sizeof(f), "%s/%s/memory.swap.max", p, de->d_name) <
                     sizeof(f))
@@ -310,8 +320,10 @@ static enum tri swap_accounting(struct doctor_ctx *c, const char **ret_file)
         *ret_file = "memory.memsw.limit_in_bytes";
         if (c->cg.v1_memory[0])
                 return (size_t)snprintf(p, sizeof(p), "%s/memory.memsw.limit_in_bytes",
-                                        c->cg.v1_memory) < sizeof(p) && doctor_exists(c, p)
-                               ? TRI_YES : TRI_NO;
+                                        c->cg.v1_memory) < sizeof(p) &&
+                                       doctor_exists(c, p)
+                               ? TRI_YES
+                               : TRI_NO;
         *ret_file = "memory.swap.max";
         return c->cg.v2_memory ? v2_swap_accounting(c) : TRI_UNKNOWN;
 }
@@ -331,28 +343,34 @@ void doctor_check_swap(struct doctor_ctx *c)
         int64_t total = c->mem.swap_total_kb > 0 ? c->mem.swap_total_kb : 0;
         doctor_fmt_size(total * 1024, size, sizeof(size));
         if (total == 0 && n == 0) {
-                doctor_add(c, DOCTOR_INFO, "swap", "No swap (SwapTotal 0 kB, no area in "
+                doctor_add(c, DOCTOR_INFO, "swap",
+                           "No swap (SwapTotal 0 kB, no area in "
                            "/proc/swaps): containers are OOM-killed at their memory limit "
                            "instead of swapping, and swap limits have no effect; swap "
-                           "accounting %s.", as);
+                           "accounting %s.",
+                           as);
         } else if (acct == TRI_NO) {
-                doctor_todo(doctor_add(c, DOCTOR_WARN, "swap", "%s of swap on %zu area%s, "
+                doctor_todo(doctor_add(c, DOCTOR_WARN, "swap",
+                                       "%s of swap on %zu area%s, "
                                        "but swap accounting is off (no %s): containers' "
-                                       "swap limits are ignored.", size, n, n == 1 ? "" : "s",
-                                       file),
+                                       "swap limits are ignored.",
+                                       size, n, n == 1 ? "" : "s", file),
                             "Remove swapaccount=0 from the kernel command line (kernels "
                             "before 5.8: boot with swapaccount=1).");
         } else {
-                doctor_add(c, acct == TRI_YES ? DOCTOR_OK : DOCTOR_INFO, "swap", "%s of "
-                           "swap on %zu area%s; swap accounting %s%s%s%s.", size, n,
-                           n == 1 ? "" : "s", as, acct == TRI_YES ? " (" : "",
-                           acct == TRI_YES ? file : "", acct == TRI_YES ? "), so containers' "
-                           "swap limits are enforced" : " (no memory cgroup to look at)");
+                doctor_add(c, acct == TRI_YES ? DOCTOR_OK : DOCTOR_INFO, "swap",
+                           "%s of "
+                           "swap on %zu area%s; swap accounting %s%s%s%s.",
+                           size, n, n == 1 ? "" : "s", as, acct == TRI_YES ? " (" : "",
+                           acct == TRI_YES ? file : "",
+                           acct == TRI_YES ? "), so containers' "
+                                             "swap limits are enforced"
+                                           : " (no memory cgroup to look at)");
         }
 }
 
-void doctor_dirty_thresholds(const struct doctor_dirty *d, int64_t avail,
-                             int64_t *ret_thresh, int64_t *ret_bg)
+void doctor_dirty_thresholds(const struct doctor_dirty *d, int64_t avail, int64_t *ret_thresh,
+                             int64_t *ret_bg)
 {
         int64_t t = d->bytes > 0 ? d->bytes : avail / 100 * (d->ratio > 0 ? d->ratio : 0);
         int64_t bg = d->bg_bytes > 0 ? d->bg_bytes
@@ -367,10 +385,10 @@ struct limit_scan {
         int version;
         int64_t host_bytes;
         size_t nodes;
-        size_t limited;       /* populated cgroups with a limit below host memory */
-        int64_t limit, anon;  /* the smallest of them */
+        size_t limited;      /* populated cgroups with a limit below host memory */
+        int64_t limit, anon; /* the smallest of them */
         char path[PATH_MAX];
-        char rel[PATH_MAX];   /* the cgroup being looked at */
+        char rel[PATH_MAX]; /* the cgroup being looked at */
 };
 
 static void consider(int dfd, struct limit_scan *s)
@@ -379,7 +397,7 @@ static void consider(int dfd, struct limit_scan *s)
         struct scan t;
         int64_t limit;
         ssize_t n = fileio_read_at(dfd, s->version == 1 ? "memory.limit_in_bytes" : "memory.max",
-                            buf, 64);
+                                   buf, 64);
         if (n <= 0 || (t = scan_make(buf, (size_t)n), !scan_i64(&t, &limit)) ||
             limit >= s->host_bytes)
                 return; /* "max", unreadable or not below host memory */
@@ -399,8 +417,7 @@ static bool walk(int dfd, int depth, struct limit_scan *s)
 {
         char buf[64];
         bool populated = fileio_read_at(dfd, "cgroup.procs", buf, sizeof(buf)) > 0;
-        int sub = depth < WALK_DEPTH ? openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                                     : -1;
+        int sub = depth < WALK_DEPTH ? openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
         DIR *d = sub >= 0 ? fdopendir(sub) : NULL;
         if (!d && sub >= 0)
                 close(sub);
@@ -445,8 +462,8 @@ static bool smallest_limit(struct doctor_ctx *c, struct limit_scan *s)
         return true;
 }
 
-static void dirty_desc(const struct doctor_dirty *d, int64_t avail, int64_t thresh,
-                       char *buf, size_t cap)
+static void dirty_desc(const struct doctor_dirty *d, int64_t avail, int64_t thresh, char *buf,
+                       size_t cap)
 {
         char t[32], a[32];
         doctor_fmt_size(thresh, t, sizeof(t));
@@ -454,8 +471,10 @@ static void dirty_desc(const struct doctor_dirty *d, int64_t avail, int64_t thre
         if (d->bytes > 0)
                 snprintf(buf, cap, "vm.dirty_bytes=%" PRId64 " (%s)", d->bytes, t);
         else
-                snprintf(buf, cap, "vm.dirty_ratio=%" PRId64 " (~%s: %" PRId64 "%% of %s "
-                         "available)", d->ratio, t, d->ratio, a);
+                snprintf(buf, cap,
+                         "vm.dirty_ratio=%" PRId64 " (~%s: %" PRId64 "%% of %s "
+                         "available)",
+                         d->ratio, t, d->ratio, a);
 }
 
 static void limit_label(const struct limit_scan *s, char *buf, size_t cap)
@@ -479,22 +498,27 @@ static void dirty_too_high(struct doctor_ctx *c, const char *desc, const char *l
          * avoids, and the host mode would put it back */
         bool policy = c->writeback != WRITEBACK_OFF;
         struct doctor_finding *f = doctor_add(
-                c, policy ? DOCTOR_INFO : DOCTOR_WARN, "dirty", "%s is more than the room in "
+                c, policy ? DOCTOR_INFO : DOCTOR_WARN, "dirty",
+                "%s is more than the room in "
                 "the smallest memory limit (%s; %s left after %s anonymous): page-cache-heavy "
-                "writers there %s, as %s throttles dirty pages only host-wide.", desc, label,
-                r, an, policy ? "are bounded by oomguard's writeback policy" : "may be OOM-killed",
+                "writers there %s, as %s throttles dirty pages only host-wide.",
+                desc, label, r, an,
+                policy ? "are bounded by oomguard's writeback policy" : "may be OOM-killed",
                 c->cg.v1_memory[0] ? "cgroup v1" : "cgroup v2 without the io controller");
         int64_t rec = room / 2 / MIB;
         if (policy)
                 doctor_todo(f, "Nothing to set host-wide: see the writeback line for how "
                                "the policy in force covers them.");
         else if (rec < 16)
-                doctor_todo(f, "Raise that limit: %s of room is too little for any "
-                               "host-wide dirty threshold.", r);
+                doctor_todo(f,
+                            "Raise that limit: %s of room is too little for any "
+                            "host-wide dirty threshold.",
+                            r);
         else
-                doctor_todo(f, "Set vm.dirty_bytes=%" PRId64 "M and vm.dirty_background_bytes="
-                               "%" PRId64 "M (half and a quarter of that room; sysctl -w, "
-                               "persist in /etc/sysctl.d/; host-wide), or raise the limit.",
+                doctor_todo(f,
+                            "Set vm.dirty_bytes=%" PRId64 "M and vm.dirty_background_bytes="
+                            "%" PRId64 "M (half and a quarter of that room; sysctl -w, "
+                            "persist in /etc/sysctl.d/; host-wide), or raise the limit.",
                             rec, rec / 2);
 }
 
@@ -526,9 +550,11 @@ void doctor_check_dirty(struct doctor_ctx *c)
         dirty_desc(&d, avail * 1024, thresh, desc, sizeof(desc));
         doctor_fmt_size(c->mem.mem_total_kb * 1024, host, sizeof(host));
         if (!smallest_limit(c, &s) || s.limit == OG_NONE) {
-                doctor_todo(doctor_add(c, DOCTOR_INFO, "dirty", "%s; no running cgroup has "
+                doctor_todo(doctor_add(c, DOCTOR_INFO, "dirty",
+                                       "%s; no running cgroup has "
                                        "a memory limit below host memory (%s), so there is "
-                                       "nothing to compare it with.", desc, host),
+                                       "nothing to compare it with.",
+                                       desc, host),
                             "Rerun doctor while containers run: a limit with less room "
                             "than the dirty threshold risks OOM kills of writers.");
                 return;
@@ -537,12 +563,16 @@ void doctor_check_dirty(struct doctor_ctx *c)
         int64_t room = s.limit > anon ? s.limit - anon : 0;
         limit_label(&s, label, sizeof(label));
         if (s.version == 2 && c->cg.v2_io)
-                doctor_add(c, DOCTOR_OK, "dirty", "%s; cgroup v2 scales it to each memory "
+                doctor_add(c, DOCTOR_OK, "dirty",
+                           "%s; cgroup v2 scales it to each memory "
                            "cgroup (cgroup writeback on ext4, xfs, btrfs), the smallest limit "
-                           "(%s) included.", desc, label);
+                           "(%s) included.",
+                           desc, label);
         else if (thresh <= room)
-                doctor_add(c, DOCTOR_OK, "dirty", "%s fits in the room of the smallest memory "
-                           "limit (%s).", desc, label);
+                doctor_add(c, DOCTOR_OK, "dirty",
+                           "%s fits in the room of the smallest memory "
+                           "limit (%s).",
+                           desc, label);
         else
                 dirty_too_high(c, desc, label, room, anon);
 }
@@ -554,12 +584,15 @@ void doctor_check_overcommit(struct doctor_ctx *c)
         int64_t kbytes = doctor_read_int(c, "/proc/sys/vm/overcommit_kbytes");
         char lim[32], used[32], how[64];
         if (mode == 0) {
-                doctor_add(c, DOCTOR_OK, "overcommit", "vm.overcommit_memory=0 (heuristic, "
+                doctor_add(c, DOCTOR_OK, "overcommit",
+                           "vm.overcommit_memory=0 (heuristic, "
                            "the default): only allocations beyond RAM plus swap fail; running "
                            "short ends in OOM kills, which oomguard classifies "
-                           "(vm.overcommit_ratio=%" PRId64 " counts only in mode 2).", ratio);
+                           "(vm.overcommit_ratio=%" PRId64 " counts only in mode 2).",
+                           ratio);
         } else if (mode == 1) {
-                doctor_add(c, DOCTOR_INFO, "overcommit", "vm.overcommit_memory=1 (always): "
+                doctor_add(c, DOCTOR_INFO, "overcommit",
+                           "vm.overcommit_memory=1 (always): "
                            "no allocation ever fails; every shortage ends in an OOM kill.");
         } else if (mode == 2) {
                 doctor_fmt_size(c->mem.commit_limit_kb * 1024, lim, sizeof(lim));
@@ -568,15 +601,18 @@ void doctor_check_overcommit(struct doctor_ctx *c)
                         snprintf(how, sizeof(how), "vm.overcommit_kbytes=%" PRId64, kbytes);
                 else
                         snprintf(how, sizeof(how), "%" PRId64 "%% of RAM", ratio);
-                doctor_todo(doctor_add(c, DOCTOR_WARN, "overcommit", "vm.overcommit_memory=2 "
+                doctor_todo(doctor_add(c, DOCTOR_WARN, "overcommit",
+                                       "vm.overcommit_memory=2 "
                                        "(strict): allocations fail with ENOMEM (\"Cannot "
                                        "allocate memory\") host-wide once %s are committed "
                                        "(CommitLimit: swap + %s; now %s), whatever the "
-                                       "containers' limits.", lim, how, used),
+                                       "containers' limits.",
+                                       lim, how, used),
                             "Use 0 unless every workload handles ENOMEM; programs that "
                             "reserve more than they use fail early under 2.");
         } else {
-                doctor_add(c, DOCTOR_ERROR, "overcommit", "Cannot read "
+                doctor_add(c, DOCTOR_ERROR, "overcommit",
+                           "Cannot read "
                            "/proc/sys/vm/overcommit_memory.");
         }
 }

@@ -32,21 +32,26 @@ void doctor_check_writeback(struct doctor_ctx *c, const struct og_config *cfg)
         static const char *const names[] = {"auto", "off", "preload", "host"};
         bool v1 = c->have_cg && c->cg.v1_memory[0];
         char lib[PATH_MAX];
-        bool have_lib = c->root[0] /* a saved tree: where the package puts it */
-                                ? doctor_exists(c, "/usr/lib/oomguard/liboomguard-pagecache.so") ||
-                                          doctor_exists(c, "/usr/local/lib/oomguard/liboomguard-pagecache.so")
-                                : library_installed(lib, sizeof(lib));
+        bool have_lib =
+                c->root[0] /* a saved tree: where the package puts it */
+                        ? doctor_exists(c, "/usr/lib/oomguard/liboomguard-pagecache.so") ||
+                                  doctor_exists(
+                                          c, "/usr/local/lib/oomguard/liboomguard-pagecache.so")
+                        : library_installed(lib, sizeof(lib));
         enum writeback_mode m = cfg->writeback;
         if (m == WRITEBACK_OFF) {
-                struct doctor_finding *f = doctor_add(c, v1 ? DOCTOR_WARN : DOCTOR_OK, "writeback",
+                struct doctor_finding *f = doctor_add(
+                        c, v1 ? DOCTOR_WARN : DOCTOR_OK, "writeback",
                         "writeback is off: nothing bounds a container's dirty and writeback pages.");
                 if (v1)
-                        doctor_todo(f, "On cgroup v1 a writer to slow storage can be OOM-killed by "
-                                       "its own page cache; set \"writeback\": \"auto\".");
+                        doctor_todo(f,
+                                    "On cgroup v1 a writer to slow storage can be OOM-killed by "
+                                    "its own page cache; set \"writeback\": \"auto\".");
                 return;
         }
         if (m == WRITEBACK_AUTO && !v1) {
-                doctor_add(c, DOCTOR_OK, "writeback", "writeback auto on cgroup v2: off; the "
+                doctor_add(c, DOCTOR_OK, "writeback",
+                           "writeback auto on cgroup v2: off; the "
                            "kernel throttles each cgroup's dirty pages itself.");
                 return;
         }
@@ -59,7 +64,8 @@ void doctor_check_writeback(struct doctor_ctx *c, const struct og_config *cfg)
                 preload && !have_lib ? " (but liboomguard-pagecache.so is not installed)" : "",
                 preload && host ? "; " : "",
                 host ? "vm.dirty_bytes kept at half the smallest page-cache room of the "
-                       "containers the window does not cover (static, Go, musl, no shim)" : "");
+                       "containers the window does not cover (static, Go, musl, no shim)"
+                     : "");
         if (preload && !have_lib)
                 doctor_todo(f, "Install liboomguard-pagecache.so beside oomguard-shim or in "
                                "/usr/lib/oomguard (the package does).");

@@ -57,9 +57,9 @@ static void log_dir(const char *log, char *buf, size_t cap)
                 snprintf(buf, cap, "%s", d);
 }
 
-void hookconfine_rules(enum hook_stage stage, const struct og_config *cfg,
-                       const char *proc_root, const char *vm_dir, const char *cgroup_dir,
-                       int64_t pid, struct hookconfine_rules *ret)
+void hookconfine_rules(enum hook_stage stage, const struct og_config *cfg, const char *proc_root,
+                       const char *vm_dir, const char *cgroup_dir, int64_t pid,
+                       struct hookconfine_rules *ret)
 {
         static const char *const dirty[] = {"dirty_bytes", "dirty_background_bytes",
                                             "dirty_ratio", "dirty_background_ratio"};

@@ -33,13 +33,13 @@ struct hookconfine_rules {
  * change, remove). Poststop: the verdict log's directory (create, change).
  * Create: /dev/null (the watcher's stdio) and cgroup_dir (change); its
  * init's <proc_root>/<pid>/oom_score_adj, or all of proc_root while pid is
- * 0 (the state not read yet), nothing there when pid is negative. Both, in the writeback host mode (auto or
- * host): vm_dir's dirty_bytes, dirty_background_bytes, dirty_ratio and
+ * 0 (the state not read yet), nothing there when pid is negative. Both, in the writeback host
+ * mode (auto or host): vm_dir's dirty_bytes, dirty_background_bytes, dirty_ratio and
  * dirty_background_ratio. HOOK_STAGE_UNKNOWN: all of these. cgroup_dir may
  * be NULL (nothing there). */
-void hookconfine_rules(enum hook_stage stage, const struct og_config *cfg,
-                       const char *proc_root, const char *vm_dir, const char *cgroup_dir,
-                       int64_t pid, struct hookconfine_rules *ret);
+void hookconfine_rules(enum hook_stage stage, const struct og_config *cfg, const char *proc_root,
+                       const char *vm_dir, const char *cgroup_dir, int64_t pid,
+                       struct hookconfine_rules *ret);
 
 /* Before the input: capabilities, syslog, Landlock (the container not
  * known yet: create may write beneath the memory cgroup hierarchy and

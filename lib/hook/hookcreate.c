@@ -40,8 +40,8 @@ static void set_adj(const struct hook_env *env, int64_t pid, int adj)
         snprintf(v, sizeof(v), "%d", adj);
         int fd = open(p, O_WRONLY | O_CLOEXEC);
         if (fd < 0 || write(fd, v, strlen(v)) < 0)
-                hook_log(LOG_WARNING, "cannot set oom_score_adj %d on pid %" PRId64 ": %s%s",
-                         adj, pid, strerror(errno),
+                hook_log(LOG_WARNING, "cannot set oom_score_adj %d on pid %" PRId64 ": %s%s", adj,
+                         pid, strerror(errno),
                          adj < 0 ? " (a negative value needs CAP_SYS_RESOURCE)" : "");
         if (fd >= 0)
                 close(fd);
@@ -77,7 +77,8 @@ static void apply_cgroup(const struct cg_location *l, const struct policy *p, in
 void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a)
 {
         struct cg_counters c;
-        a->limit_bytes = cgf_read_limit(dir, version == 1 ? "memory.limit_in_bytes" : "memory.max");
+        a->limit_bytes = cgf_read_limit(dir,
+                                        version == 1 ? "memory.limit_in_bytes" : "memory.max");
         cgf_read_counters(dir, version, &c);
         a->failcnt = c.limit_hits;
         a->oom_kill = c.oom_kill_local;
@@ -90,7 +91,8 @@ static void ancestors(struct hook_state *hs, const struct cg_location *l)
         size_t mount_len = strlen(l->dir) - strlen(l->path);
         snprintf(path, sizeof(path), "%s", l->path);
         hs->n_anc = 0;
-        for (char *sl; hs->n_anc < HOOK_MAX_ANCESTORS && (sl = strrchr(path, '/')) && sl != path;) {
+        for (char *sl;
+             hs->n_anc < HOOK_MAX_ANCESTORS && (sl = strrchr(path, '/')) && sl != path;) {
                 *sl = '\0';
                 struct hook_ancestor *a = &hs->anc[hs->n_anc];
                 if ((size_t)snprintf(dir, sizeof(dir), "%.*s%s", (int)mount_len, l->dir, path) >=
@@ -118,8 +120,8 @@ static void baseline(struct hook_state *hs, const struct cg_location *l)
                  * swap_limit_bytes is memory+swap, as on v1 and in OCI */
                 int64_t sw = cgf_read_limit(l->dir, "memory.swap.max");
                 hs->memsw_bytes = sw == OG_NONE || hs->limit_bytes == OG_NONE ? OG_NONE
-                                  : sw < 0 || hs->limit_bytes < 0          ? -1
-                                                                           : hs->limit_bytes + sw;
+                                  : sw < 0 || hs->limit_bytes < 0             ? -1
+                                                                  : hs->limit_bytes + sw;
         }
 }
 
@@ -177,8 +179,8 @@ static void ensure_watcher(const struct og_config *cfg, const struct hook_env *e
  * when the window is in the container; otherwise the host mode applies
  * where the configuration allows it. An annotation can opt out of the
  * host mode (the container has the window), never into it. */
-static void writeback_of(const struct og_config *cfg, const char *ann, int version,
-                         char *ret, size_t cap)
+static void writeback_of(const struct og_config *cfg, const char *ann, int version, char *ret,
+                         size_t cap)
 {
         bool host = cfg->writeback == WRITEBACK_HOST ||
                     (cfg->writeback == WRITEBACK_AUTO && version == 1);
@@ -220,7 +222,8 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         baseline(&hs, &loc);
         struct policy_input in = {
                 .limit = sp.limit > 0 ? sp.limit : hs.limit_bytes,
-                .reservation = sp.reservation, .memsw = sp.memsw,
+                .reservation = sp.reservation,
+                .memsw = sp.memsw,
                 .host_mem = proc_mem_total(env->proc_root),
                 .ann_adj = annotation(st, &sp, POLICY_ANN_ADJ),
         };

@@ -82,8 +82,12 @@ static void termination_message(const struct og_config *cfg, const char *id, con
 static void journal(const struct hook_state *hs, const struct verdict *v, int64_t peak)
 {
         struct journal_verdict j = {
-                .id = hs->id, .cgroup = hs->cgroup, .bundle = hs->bundle[0] ? hs->bundle : NULL,
-                .v = v, .limit_bytes = hs->limit_bytes, .peak_bytes = peak,
+                .id = hs->id,
+                .cgroup = hs->cgroup,
+                .bundle = hs->bundle[0] ? hs->bundle : NULL,
+                .v = v,
+                .limit_bytes = hs->limit_bytes,
+                .peak_bytes = peak,
                 .oom_score_adj = hs->oom_score_adj == OG_NONE ? 0 : (int)hs->oom_score_adj,
         };
         int r = journal_send(&j);

@@ -66,7 +66,7 @@ struct copy_log {
                 size_t len;
                 uint64_t seq;
                 int64_t us;
-        } *rec;
+        } * rec;
         size_t n, next;
         bool present;
 };
@@ -76,7 +76,8 @@ static void copy_load(int dirfd, struct copy_log *c)
         size_t len, lines = 1;
         memset(c, 0, sizeof(*c));
         c->buf = malloc(COPY_MAX);
-        if (!c->buf || dirfd < 0 || statedir_read(dirfd, "kmsg.log", c->buf, COPY_MAX, &len, NULL) < 0)
+        if (!c->buf || dirfd < 0 ||
+            statedir_read(dirfd, "kmsg.log", c->buf, COPY_MAX, &len, NULL) < 0)
                 return;
         for (size_t i = 0; i < len; i++)
                 lines += c->buf[i] == '\n';
@@ -106,10 +107,10 @@ static void copy_free(struct copy_log *c)
 
 struct feed_ctx {
         struct oomlog *p;
-        int64_t from_us;  /* records printed before this are not ours */
-        bool skipping;    /* inside a record older than from_us */
+        int64_t from_us; /* records printed before this are not ours */
+        bool skipping;   /* inside a record older than from_us */
         struct copy_log *copy;
-        bool first_seen;  /* the oldest record the ring still held */
+        bool first_seen; /* the oldest record the ring still held */
         uint64_t first_seq;
         int64_t first_us;
         size_t from_copy; /* records since create only the copy had */
@@ -189,14 +190,18 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
         if (r < 0)
                 hook_log(LOG_WARNING, "%s: deciding from the cgroup counters alone", err.msg);
         if (ks.lost)
-                hook_log(LOG_WARNING, "%zu kernel log records were lost before they "
-                                      "could be read", ks.lost);
+                hook_log(LOG_WARNING,
+                         "%zu kernel log records were lost before they "
+                         "could be read",
+                         ks.lost);
         else if (kr->wrapped)
                 hook_log(LOG_WARNING, "the kernel's ring buffer wrapped since the container "
                                       "was created: its oldest record is newer");
         if (ctx.from_copy > 0 || (r < 0 && copy.present))
-                hook_log(LOG_NOTICE, "%s: deciding from the watcher's copy of the kernel's "
-                                     "records", id);
+                hook_log(LOG_NOTICE,
+                         "%s: deciding from the watcher's copy of the kernel's "
+                         "records",
+                         id);
         copy_free(&copy);
 }
 
@@ -207,7 +212,9 @@ static void counters_now(const struct hook_state *hs, const struct evidence *ev,
 {
         struct verdictin_live live = {
                 .present = access(hs->cgroup_dir, F_OK) == 0,
-                .oom_kill = OG_NONE, .oom = OG_NONE, .peak_bytes = OG_NONE,
+                .oom_kill = OG_NONE,
+                .oom = OG_NONE,
+                .peak_bytes = OG_NONE,
         };
         if (live.present && hs->oom_kill_base != OG_NONE) { /* read only when used */
                 struct cg_counters now;
@@ -273,7 +280,8 @@ static void parents_now(const struct hook_state *hs, struct verdict_parent *out,
                 snprintf(dir, sizeof(dir), "%.*s%s", (int)mount_len, hs->cgroup_dir, a->cgroup);
                 hook_read_ancestor(dir, hs->cgroup_version, &now);
                 out[i] = (struct verdict_parent){
-                        .cgroup = a->cgroup, .limit_bytes = a->limit_bytes,
+                        .cgroup = a->cgroup,
+                        .limit_bytes = a->limit_bytes,
                         .failcnt_delta = delta(a->failcnt, now.failcnt),
                         .oom_kill_delta = delta(a->oom_kill, now.oom_kill),
                 };
@@ -315,12 +323,22 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
         gmtime_r(&now, &tm);
         strftime(stopped, sizeof(stopped), "%Y-%m-%dT%H:%M:%SZ", &tm);
         struct verdict_record rec = {
-                .id = hs->id, .bundle = hs->bundle[0] ? hs->bundle : NULL,
-                .cgroup = hs->cgroup, .v = v, .kills = kills, .limit_bytes = hs->limit_bytes,
-                .swap_limit_bytes = hs->memsw_bytes, .peak_bytes = peak,
-                .oom_score_adj = hs->oom_score_adj, .started = hs->created, .stopped = stopped,
-                .notes = hs->notes, .n_notes = hs->n_notes, .parents = parents,
-                .n_parents = hs->n_anc, .writeback = hs->writeback[0] ? hs->writeback : NULL,
+                .id = hs->id,
+                .bundle = hs->bundle[0] ? hs->bundle : NULL,
+                .cgroup = hs->cgroup,
+                .v = v,
+                .kills = kills,
+                .limit_bytes = hs->limit_bytes,
+                .swap_limit_bytes = hs->memsw_bytes,
+                .peak_bytes = peak,
+                .oom_score_adj = hs->oom_score_adj,
+                .started = hs->created,
+                .stopped = stopped,
+                .notes = hs->notes,
+                .n_notes = hs->n_notes,
+                .parents = parents,
+                .n_parents = hs->n_anc,
+                .writeback = hs->writeback[0] ? hs->writeback : NULL,
                 .init_pid = hs->init_pid,
         };
         _cleanup_free_ char *line = NULL;
@@ -328,8 +346,8 @@ static void record(const struct og_config *cfg, const struct hook_state *hs,
         struct og_error err = {0};
         if (settled_line(cfg, hs->id, &rec, &line, &len) < 0 ||
             verdictlog_append(cfg->verdict_log, line, len, &err) < 0)
-                hook_log(LOG_ERR, "%s: the verdict could not be appended to %s: %s",
-                         hs->id, cfg->verdict_log, err.msg[0] ? err.msg : "out of memory");
+                hook_log(LOG_ERR, "%s: the verdict could not be appended to %s: %s", hs->id,
+                         cfg->verdict_log, err.msg[0] ? err.msg : "out of memory");
         hook_log(v->kind == VERDICT_NONE ? LOG_INFO : LOG_WARNING, "%.12s: %s: %s", hs->id,
                  verdict_kind_name(v->kind), v->summary);
         hook_outputs(cfg, hs, v, peak);
@@ -386,15 +404,18 @@ static bool watcher_evidence(int d, const char *id, struct evidence *ev)
 {
         if (!evidence_load(d, EVIDENCE_WATCHER, ev))
                 return false;
-        enum verdictin_trust t = verdictin_watcher_trust(ev, watcher_alive(ev->watcher_pid), false);
+        enum verdictin_trust t = verdictin_watcher_trust(ev, watcher_alive(ev->watcher_pid),
+                                                         false);
         if (t == VERDICTIN_WAIT) {
                 await_final(d, ev);
                 t = verdictin_watcher_trust(ev, false, true);
         }
         if (t == VERDICTIN_TRUSTED)
                 return true;
-        hook_log(LOG_WARNING, "%s: the watcher (pid %" PRId64 ") stopped before the "
-                              "container did; its counters are not used", id, ev->watcher_pid);
+        hook_log(LOG_WARNING,
+                 "%s: the watcher (pid %" PRId64 ") stopped before the "
+                 "container did; its counters are not used",
+                 id, ev->watcher_pid);
         return false;
 }
 
@@ -419,9 +440,15 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
         struct verdict_limit limits[HOOK_MAX_ANCESTORS];
         parents_now(hs, parents, limits);
         struct verdict_input in = {
-                .cgroup = hs->cgroup, .init_pid = hs->init_pid, .kills = kills, .n_kills = n,
-                .kmsg_complete = kr.complete, .kmsg_wrapped = kr.wrapped,
-                .limit_bytes = hs->limit_bytes, .parents = limits, .n_parents = hs->n_anc,
+                .cgroup = hs->cgroup,
+                .init_pid = hs->init_pid,
+                .kills = kills,
+                .n_kills = n,
+                .kmsg_complete = kr.complete,
+                .kmsg_wrapped = kr.wrapped,
+                .limit_bytes = hs->limit_bytes,
+                .parents = limits,
+                .n_parents = hs->n_anc,
                 VERDICT_INPUT_UNKNOWN,
         };
         end_of_life(hs, ev, &in);
@@ -445,8 +472,10 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         size_t len;
         struct og_error derr = {0};
         if (statedir_open(cfg->state_dir, st->id, false, &d, &derr) < 0 || d < 0) {
-                hook_log(LOG_INFO, "%s: no state (poststop ran twice, or create never "
-                                   "ran): nothing to record", st->id);
+                hook_log(LOG_INFO,
+                         "%s: no state (poststop ran twice, or create never "
+                         "ran): nothing to record",
+                         st->id);
                 return 0;
         }
         struct hook_state hs;

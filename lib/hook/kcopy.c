@@ -75,7 +75,8 @@ static int64_t killed_pid(const char *m, size_t n)
                 if (k - m < 3 || k[-2] != ':' || k[-1] != ' ')
                         return OG_NONE;
                 for (const char *p = m; p < k - 2; p++)
-                        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ()_-", *p) ||
+                        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ()_-",
+                                    *p) ||
                             !*p)
                                 return OG_NONE;
         }
@@ -137,8 +138,8 @@ static bool victim(const struct kcopy *k, int64_t pid)
 
 static bool pid_is_ours(struct kcopy *k, int64_t pid)
 {
-        return pid != OG_NONE && (pid == k->init_pid || victim(k, pid) ||
-                                  (k->pid_ours && k->pid_ours(pid, k->ud)));
+        return pid != OG_NONE &&
+               (pid == k->init_pid || victim(k, pid) || (k->pid_ours && k->pid_ours(pid, k->ud)));
 }
 
 static void hold(struct kcopy *k, const char *line, size_t len)
@@ -210,12 +211,8 @@ bool kcopy_feed(struct kcopy *k, const char *rec, size_t len, kcopy_emit_fn emit
                 k->report_pid = OG_NONE;
                 hold(k, rec, line);
                 return false;
-        case KCOPY_SUMMARY:
-                ours = summary(k, m, mlen, pid);
-                break;
-        case KCOPY_KILLED:
-                ours = killed(k, pid);
-                break;
+        case KCOPY_SUMMARY: ours = summary(k, m, mlen, pid); break;
+        case KCOPY_KILLED: ours = killed(k, pid); break;
         case KCOPY_OTHER:
                 if (!marker_in(m, mlen))
                         return false;

@@ -37,15 +37,15 @@
 #include <yajl/yajl_gen.h>
 
 #define IDLE_CHECK_MS 30000 /* also look every 30 s whether we are still needed */
-#define READY_WAIT_MS 500  /* the longest create waits for the watcher's set-up */
-#define KILL_WAIT_MS 100     /* after an OOM event, how long to watch for its kill */
-#define ARMED_MS 5000        /* after an OOM event, how long to look for its kill at each record */
-#define TICK_MS 100          /* still there? however busy the kernel log */
+#define READY_WAIT_MS 500   /* the longest create waits for the watcher's set-up */
+#define KILL_WAIT_MS 100    /* after an OOM event, how long to watch for its kill */
+#define ARMED_MS 5000       /* after an OOM event, how long to look for its kill at each record */
+#define TICK_MS 100         /* still there? however busy the kernel log */
 #define KMSG_COPY_MAX (1024 * 1024) /* the copy of OOM records kept per container */
 #define KMSG_COPY "kmsg.log"
-#define KMSG_BATCH 64       /* records read per wake-up: its own events come between */
-#define KMSG_LAST 4096      /* records read at most when it leaves */
-#define KMSG_PIDS_MAX 1024  /* the container's processes remembered at its OOM event */
+#define KMSG_BATCH 64      /* records read per wake-up: its own events come between */
+#define KMSG_LAST 4096     /* records read at most when it leaves */
+#define KMSG_PIDS_MAX 1024 /* the container's processes remembered at its OOM event */
 
 /* The watcher's one voice: its stdio is /dev/null, so what it cannot do
  * goes to syslog through the hook's connection (lib/hook/hooklog.c), one
@@ -212,13 +212,14 @@ static void emit(const char *data, size_t len, void *ud)
         struct copy_out *o = ud;
         struct stat st;
         if (o->fd < 0) {
-                o->fd = openat(o->dirfd, KMSG_COPY, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-                                                            O_NOFOLLOW, 0600);
+                o->fd = openat(o->dirfd, KMSG_COPY,
+                               O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
                 o->size = o->fd >= 0 && fstat(o->fd, &st) == 0 ? (size_t)st.st_size : 0;
         }
         if (o->fd >= 0 && o->size + len > KMSG_COPY_MAX)
                 compact(o);
-        if (o->fd >= 0 && o->size + len <= KMSG_COPY_MAX && write(o->fd, data, len) == (ssize_t)len)
+        if (o->fd >= 0 && o->size + len <= KMSG_COPY_MAX &&
+            write(o->fd, data, len) == (ssize_t)len)
                 o->size += len;
 }
 
@@ -252,7 +253,7 @@ static void await_kill(const struct hook_state *hs, struct evidence *ev, int64_t
 {
         const struct timespec ms = {0, 1000000};
         for (int i = 0; i < KILL_WAIT_MS && ev->oom_kill != OG_NONE && ev->oom_kill <= before &&
-                            access(hs->cgroup_dir, F_OK) == 0;
+                        access(hs->cgroup_dir, F_OK) == 0;
              i++) {
                 nanosleep(&ms, NULL);
                 evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
@@ -372,16 +373,17 @@ struct kmsg_watch {
         struct own_pids pids;
 };
 
-static void watch(int dirfd, const char *state_dir, const char *kmsg,
-                  const struct hook_state *hs, struct evidence *ev, int ready_fd, int pidfd,
-                  bool init_gone)
+static void watch(int dirfd, const char *state_dir, const char *kmsg, const struct hook_state *hs,
+                  struct evidence *ev, int ready_fd, int pidfd, bool init_gone)
 {
         __attribute__((cleanup(room_freep))) struct room_watch room = {.fd = -1};
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
         if (evfd < 0)
-                say_once(SAID_EVENTS, "cannot watch %s for OOM events: %s; it records the "
-                         "counters at the init's exit only", hs->cgroup_dir, strerror(-evfd));
+                say_once(SAID_EVENTS,
+                         "cannot watch %s for OOM events: %s; it records the "
+                         "counters at the init's exit only",
+                         hs->cgroup_dir, strerror(-evfd));
         /* on the heap: its pages are touched only when used */
         _cleanup_free_ struct kmsg_watch *km = malloc(sizeof(*km));
         int kfd = km ? open(kmsg, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
@@ -392,8 +394,10 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg,
                 errno = ENODEV;
         }
         if (kfd < 0)
-                say_once(SAID_KMSG, "cannot read %s: %s; the kernel's records are read at "
-                         "poststop only", kmsg, km ? strerror(errno) : "out of memory");
+                say_once(SAID_KMSG,
+                         "cannot read %s: %s; the kernel's records are read at "
+                         "poststop only",
+                         kmsg, km ? strerror(errno) : "out of memory");
         if (km) {
                 km->pids.n = 0;
                 kcopy_init(&km->copy, hs->cgroup, hs->init_pid, pid_remembered, &km->pids);
@@ -408,8 +412,11 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg,
         room_watch_init(&room, hs, state_dir);
         int thfd = hs->cgroup_version == 1 ? threshold_v1(hs->cgroup_dir, hs->limit_bytes) : -1;
         int64_t last_near = 0;
-        struct pollfd p[5] = {{evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0},
-                              {room.fd, POLLIN, 0}, {thfd, POLLIN, 0}};
+        struct pollfd p[5] = {{evfd, POLLIN, 0},
+                              {pidfd, POLLIN, 0},
+                              {kfd, POLLIN, 0},
+                              {room.fd, POLLIN, 0},
+                              {thfd, POLLIN, 0}};
         int64_t last_tick = dirtyctl_now_ms();
         struct oom_pending pend = {.on = false};
         for (;;) {
@@ -443,7 +450,8 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg,
                  * counts it before printing "Killed process": the
                  * container's own record is another moment a snapshot sees
                  * the kill. */
-                bool own = (p[2].revents & POLLIN) && copy_kmsg(kfd, dirfd, &km->copy, KMSG_BATCH);
+                bool own = (p[2].revents & POLLIN) &&
+                           copy_kmsg(kfd, dirfd, &km->copy, KMSG_BATCH);
                 /* others' kernel records may wake it without end: whether
                  * its cgroup and state are still there is checked every
                  * 100 ms all the same */
@@ -497,8 +505,7 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg,
                 case WATCHRULE_IDLE:
                         finish(dirfd, ev); /* no event source: nothing to wait for */
                         return;
-                case WATCHRULE_STAY:
-                        break;
+                case WATCHRULE_STAY: break;
                 }
         }
 }

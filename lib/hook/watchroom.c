@@ -59,8 +59,8 @@ void room_watch_event(struct room_watch *w)
 static void look(struct room_watch *w, int64_t now)
 {
         struct dirty_next next;
-        int r = dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), "/proc", NULL, &w->cache,
-                                &next, NULL);
+        int r = dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), "/proc", NULL, &w->cache, &next,
+                                NULL);
         if (r == -EAGAIN)
                 return; /* a hook holds the lock: again at the next tick */
         /* a wait is recorded as owed: seen from the record from then on */

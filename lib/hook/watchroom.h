@@ -20,8 +20,8 @@
 #include <stdint.h>
 
 struct room_watch {
-        bool on;           /* the container is in the host mode */
-        int fd;            /* an event source, or -1 (none yet) */
+        bool on; /* the container is in the host mode */
+        int fd;  /* an event source, or -1 (none yet) */
         int64_t limit;
         int64_t last_room; /* at the last move considered */
         int64_t due_ms;    /* a look of its own is owed at this time (0: none) */

@@ -59,8 +59,10 @@ enum og_cause cause_of_killer(const char *killer)
                 const char *name;
                 enum og_cause cause;
         } map[] = {
-                {"systemd-oomd", CAUSE_OOMD}, {"earlyoom", CAUSE_EARLYOOM},
-                {"nohang", CAUSE_NOHANG},     {"lmkd", CAUSE_LMKD},
+                {"systemd-oomd", CAUSE_OOMD},
+                {"earlyoom", CAUSE_EARLYOOM},
+                {"nohang", CAUSE_NOHANG},
+                {"lmkd", CAUSE_LMKD},
                 {"kubelet-eviction", CAUSE_EVICTION},
         };
         for (size_t i = 0; killer && i < sizeof(map) / sizeof(map[0]); i++)

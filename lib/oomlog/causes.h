@@ -18,13 +18,13 @@ enum og_cause {
         CAUSE_GLOBAL,        /* the host ran out */
         CAUSE_CPUSET,
         CAUSE_MEMPOLICY,
-        CAUSE_LIMIT_HIT,     /* no kill: allocations failed at the limit */
-        CAUSE_USERSPACE,     /* killed from outside under pressure */
-        CAUSE_OOMD,          /* systemd-oomd killed a cgroup */
-        CAUSE_EARLYOOM,      /* earlyoom signalled a process */
-        CAUSE_NOHANG,        /* nohang signalled a process */
-        CAUSE_LMKD,          /* Android's lmkd killed an app */
-        CAUSE_EVICTION,      /* the kubelet evicted a pod */
+        CAUSE_LIMIT_HIT, /* no kill: allocations failed at the limit */
+        CAUSE_USERSPACE, /* killed from outside under pressure */
+        CAUSE_OOMD,      /* systemd-oomd killed a cgroup */
+        CAUSE_EARLYOOM,  /* earlyoom signalled a process */
+        CAUSE_NOHANG,    /* nohang signalled a process */
+        CAUSE_LMKD,      /* Android's lmkd killed an app */
+        CAUSE_EVICTION,  /* the kubelet evicted a pod */
         CAUSE_COUNT,
 };
 
@@ -36,8 +36,8 @@ const char *cause_fix(enum og_cause c);
 enum og_cause cause_of_killer(const char *killer);
 
 /* What the default "writeback" policy does about page-cache deaths. */
-#define CAUSE_DEFAULT_PREVENTS                                                        \
-        "oomguard's default writeback policy (\"writeback\": \"auto\") would have " \
+#define CAUSE_DEFAULT_PREVENTS                                                                   \
+        "oomguard's default writeback policy (\"writeback\": \"auto\") would have "              \
         "prevented it"
 
 struct pc_figures { /* bytes; OG_NONE when the report does not show it */

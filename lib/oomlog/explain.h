@@ -15,8 +15,7 @@ void explain_gen_kill(yajl_gen g, const struct oom_kill *k);
 int explain_write_json(FILE *out, const struct oom_kill *k);
 
 /* One short paragraph saying what happened and what to change. */
-int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
-                       size_t total);
+int explain_write_text(FILE *out, const struct oom_kill *k, size_t index, size_t total);
 
 /* A userspace killer's record (userkill.h) as a JSON object into g:
  * "killer" (its name), "victim", "victim_pid", "victim_comm", "victim_uid",
@@ -25,8 +24,7 @@ void explain_gen_user_kill(yajl_gen g, const struct user_kill *k);
 /* One line, newline-terminated. */
 int explain_write_user_json(FILE *out, const struct user_kill *k);
 /* Who killed what and why, and the causes table's sentence for it. */
-int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index,
-                            size_t total);
+int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index, size_t total);
 
 /* The live host's kernel log: its record times (microseconds after boot)
  * also as wall-clock times, from when the host booted. */
@@ -41,9 +39,8 @@ void explain_wall_time(char *buf, size_t len, double epoch, bool iso);
 
 /* As above, adding "wall_time" and "seconds_after_boot" (JSON) or the
  * wall-clock time (text) when clock knows the boot time. */
-int explain_write_json_at(FILE *out, const struct oom_kill *k,
+int explain_write_json_at(FILE *out, const struct oom_kill *k, const struct explain_clock *clock);
+int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index, size_t total,
                           const struct explain_clock *clock);
-int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index,
-                          size_t total, const struct explain_clock *clock);
 
 #endif

@@ -67,8 +67,7 @@ int explain_write_json(FILE *out, const struct oom_kill *k)
         return explain_write_json_at(out, k, NULL);
 }
 
-int explain_write_json_at(FILE *out, const struct oom_kill *k,
-                          const struct explain_clock *clock)
+int explain_write_json_at(FILE *out, const struct oom_kill *k, const struct explain_clock *clock)
 {
         _cleanup_yajl_ yajl_gen g = yajl_gen_alloc(NULL);
         if (!g)

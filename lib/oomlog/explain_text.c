@@ -12,7 +12,7 @@
 #include <time.h>
 
 #define UNLIMITED_KB (INT64_C(1) << 50) /* the kernel prints ~2^53 kB */
-#define OOMLOG_TEXT_MAX 1024 /* a reason or detail as printed */
+#define OOMLOG_TEXT_MAX 1024            /* a reason or detail as printed */
 
 static void size_kb(char *buf, size_t n, int64_t kb)
 {
@@ -39,8 +39,7 @@ static const char *clean(const char *s, char *buf, size_t n)
 static void who(FILE *out, const struct oom_kill *k)
 {
         char c[256];
-        if ((k->flags & OOM_KILL_PARTIAL) ||
-            (k->victim_pid == OG_NONE && !k->victim_comm)) {
+        if ((k->flags & OOM_KILL_PARTIAL) || (k->victim_pid == OG_NONE && !k->victim_comm)) {
                 fputs("A process (the log does not show which)", out);
         } else {
                 fprintf(out, "%s", clean(k->victim_comm, c, sizeof(c)));
@@ -64,8 +63,7 @@ static void usage_of(FILE *out, const struct oom_kill *k)
         size_kb(l, sizeof(l), k->memcg_limit_kb);
         fprintf(out, " It used %s of a %s limit", u, l);
         if (k->memsw_limit_kb != OG_NONE && k->memsw_limit_kb < UNLIMITED_KB &&
-            k->memsw_usage_kb >= k->memsw_limit_kb &&
-            k->memcg_usage_kb < k->memcg_limit_kb) {
+            k->memsw_usage_kb >= k->memsw_limit_kb && k->memcg_usage_kb < k->memcg_limit_kb) {
                 size_kb(l, sizeof(l), k->memsw_limit_kb);
                 fprintf(out, "; the memory+swap limit of %s was the one reached", l);
         }
@@ -83,9 +81,11 @@ static bool page_cache(FILE *out, const struct oom_kill *k)
         size_kb(d, sizeof(d), f.dirty / 1024);
         size_kb(w, sizeof(w), f.writeback / 1024);
         size_kb(a, sizeof(a), f.anon / 1024);
-        fprintf(out, " Page-cache driven: of %s page cache, %s were dirty and %s under "
-                     "writeback, against %s anonymous memory: a writer filled the cgroup "
-                     "faster than storage drained it.", c, d, w, a);
+        fprintf(out,
+                " Page-cache driven: of %s page cache, %s were dirty and %s under "
+                "writeback, against %s anonymous memory: a writer filled the cgroup "
+                "faster than storage drained it.",
+                c, d, w, a);
         return true;
 }
 
@@ -114,23 +114,27 @@ static void what(FILE *out, const struct oom_kill *k)
         char c[512];
         switch (k->scope) {
         case OOM_SCOPE_MEMCG:
-                fprintf(out, " was killed because its own cgroup's memory limit "
-                             "was reached (%s).", clean(k->oom_memcg, c, sizeof(c)));
+                fprintf(out,
+                        " was killed because its own cgroup's memory limit "
+                        "was reached (%s).",
+                        clean(k->oom_memcg, c, sizeof(c)));
                 usage_of(out, k);
                 fix(out, k, CAUSE_OWN_LIMIT);
                 break;
         case OOM_SCOPE_ANCESTOR:
                 if (same_container(k)) { /* crun, systemd: libpod-ID.scope/container */
-                        fprintf(out, " was killed because its container's memory "
-                                     "limit was reached (%s; the process runs in a "
-                                     "sub-cgroup of it).",
+                        fprintf(out,
+                                " was killed because its container's memory "
+                                "limit was reached (%s; the process runs in a "
+                                "sub-cgroup of it).",
                                 clean(k->oom_memcg, c, sizeof(c)));
                         usage_of(out, k);
                         fix(out, k, CAUSE_OWN_LIMIT);
                         break;
                 }
-                fprintf(out, " was killed because a parent cgroup's memory limit "
-                             "was reached (%s), not its own.",
+                fprintf(out,
+                        " was killed because a parent cgroup's memory limit "
+                        "was reached (%s), not its own.",
                         clean(k->oom_memcg, c, sizeof(c)));
                 usage_of(out, k);
                 fix(out, k, CAUSE_PARENT_LIMIT);
@@ -139,26 +143,32 @@ static void what(FILE *out, const struct oom_kill *k)
                 fputs(" was killed because a memory cgroup hit its limit (not "
                       "because the host ran out); the log does not say which "
                       "cgroup. Fix: compare the container's and its pod's "
-                      "limits with its peak usage.", out);
+                      "limits with its peak usage.",
+                      out);
                 break;
         case OOM_SCOPE_GLOBAL:
                 fputs(" was killed because the whole host ran out of memory (a "
                       "global OOM); no cgroup limit was reached, this process "
-                      "was merely the kernel's choice of victim.", out);
+                      "was merely the kernel's choice of victim.",
+                      out);
                 fprintf(out, " Fix: %s", cause_fix(CAUSE_GLOBAL));
                 break;
         case OOM_SCOPE_CPUSET:
-                fprintf(out, " was killed because the memory nodes its cpuset allows ran "
-                             "out, though other nodes may have had memory. Fix: %s",
+                fprintf(out,
+                        " was killed because the memory nodes its cpuset allows ran "
+                        "out, though other nodes may have had memory. Fix: %s",
                         cause_fix(CAUSE_CPUSET));
                 break;
         case OOM_SCOPE_MEMPOLICY:
-                fprintf(out, " was killed because its NUMA memory policy bound it to "
-                             "nodes that ran out. Fix: %s", cause_fix(CAUSE_MEMPOLICY));
+                fprintf(out,
+                        " was killed because its NUMA memory policy bound it to "
+                        "nodes that ran out. Fix: %s",
+                        cause_fix(CAUSE_MEMPOLICY));
                 break;
         case OOM_SCOPE_UNKNOWN:
                 fputs(" was killed by the OOM killer; the log does not show "
-                      "whether a cgroup limit or the host ran out.", out);
+                      "whether a cgroup limit or the host ran out.",
+                      out);
                 break;
         }
 }
@@ -177,8 +187,8 @@ void explain_wall_time(char *buf, size_t len, double epoch, bool iso)
         struct tm tm;
         char day[48];
         if (!gmtime_r(&t, &tm) ||
-            strftime(day, sizeof(day), iso ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S",
-                     &tm) == 0) {
+            strftime(day, sizeof(day), iso ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &tm) ==
+                    0) {
                 snprintf(buf, len, "?");
                 return;
         }
@@ -189,14 +199,13 @@ void explain_wall_time(char *buf, size_t len, double epoch, bool iso)
                 snprintf(buf, len, "%s UTC", day);
 }
 
-int explain_write_text(FILE *out, const struct oom_kill *k, size_t index,
-                       size_t total)
+int explain_write_text(FILE *out, const struct oom_kill *k, size_t index, size_t total)
 {
         return explain_write_text_at(out, k, index, total, NULL);
 }
 
-int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index,
-                          size_t total, const struct explain_clock *clock)
+int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index, size_t total,
+                          const struct explain_clock *clock)
 {
         char ts[128], rss[32];
         double secs = explain_kmsg_seconds(k);
@@ -222,10 +231,12 @@ int explain_write_text_at(FILE *out, const struct oom_kill *k, size_t index,
                 fputs(" (Scope inferred from the kills printed next to it.)", out);
         if (k->flags & OOM_KILL_MEMCG_DEDUCED)
                 fputs(" (Cgroup inferred from the memory statistics the report "
-                      "prints; the line naming the OOM cgroup is not in the log.)", out);
+                      "prints; the line naming the OOM cgroup is not in the log.)",
+                      out);
         if (k->scope == OOM_SCOPE_GLOBAL && !(k->flags & OOM_KILL_CONSTRAINT_PRINTED))
                 fputs(" (Inferred from the kill line's prefix; the log shows no "
-                      "oom-kill: line with the constraint.)", out);
+                      "oom-kill: line with the constraint.)",
+                      out);
         if (k->flags & OOM_KILL_REAPER_ONLY)
                 fputs(" (Seen only in an oom_reaper line.)", out);
         if (fputs("\n\n", out) == EOF)
@@ -257,14 +268,12 @@ static void user_who(FILE *out, const struct user_kill *k)
         if (k->victim_comm && k->victim && strcmp(k->victim, k->victim_comm) != 0)
                 fprintf(out, " (%s)", clean(k->victim_comm, c, sizeof(c)));
         if (k->victim_pid != OG_NONE && k->victim_uid != OG_NONE)
-                fprintf(out, " (pid %" PRId64 ", uid %" PRId64 ")", k->victim_pid,
-                        k->victim_uid);
+                fprintf(out, " (pid %" PRId64 ", uid %" PRId64 ")", k->victim_pid, k->victim_uid);
         else if (k->victim_pid != OG_NONE)
                 fprintf(out, " (pid %" PRId64 ")", k->victim_pid);
 }
 
-int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index,
-                            size_t total)
+int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index, size_t total)
 {
         char ts[128], buf[OOMLOG_TEXT_MAX];
         fprintf(out, "Userspace kill %zu of %zu", index + 1, total);
@@ -277,7 +286,8 @@ int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index,
                 fprintf(out, " Why: %s.", clean(k->reason, buf, sizeof(buf)));
         else if (strcmp(k->killer, "kubelet-eviction") == 0)
                 fputs(" (The log does not show which resource the kubelet was "
-                      "reclaiming; evictions for disk are not listed when it does.)", out);
+                      "reclaiming; evictions for disk are not listed when it does.)",
+                      out);
         if (k->detail)
                 fprintf(out, " (%s)", clean(k->detail, buf, sizeof(buf)));
         fprintf(out, " This was not a kernel OOM kill. %s",

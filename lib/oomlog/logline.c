@@ -10,15 +10,14 @@
 #define MAX_PREFIXES 10
 
 static const char *const facilities[] = {
-        "kern",  "user",   "mail",   "daemon", "auth",   "syslog", "lpr",
-        "news",  "uucp",   "cron",   "authpriv", "ftp",  "local0", "local1",
-        "local2", "local3", "local4", "local5", "local6", "local7",
+        "kern",   "user",   "mail",   "daemon",   "auth",   "syslog", "lpr",
+        "news",   "uucp",   "cron",   "authpriv", "ftp",    "local0", "local1",
+        "local2", "local3", "local4", "local5",   "local6", "local7",
 };
-static const char *const levels[] = {"emerg", "alert", "crit", "err", "warning",
+static const char *const levels[] = {"emerg", "alert",  "crit", "err",  "warning",
                                      "warn",  "notice", "info", "debug"};
 
-static bool word_in(const char *w, size_t n, const char *const *set,
-                    size_t nset)
+static bool word_in(const char *w, size_t n, const char *const *set, size_t nset)
 {
         for (size_t i = 0; i < nset; i++)
                 if (strlen(set[i]) == n && memcmp(set[i], w, n) == 0)
@@ -39,8 +38,8 @@ static bool parse_kmsg_header(struct scan *s, struct logline *l)
 {
         struct scan t = *s;
         int64_t pri, seq, usec;
-        if (!scan_i64(&t, &pri) || !scan_char(&t, ',') ||
-            !scan_i64(&t, &seq) || !scan_char(&t, ','))
+        if (!scan_i64(&t, &pri) || !scan_char(&t, ',') || !scan_i64(&t, &seq) ||
+            !scan_char(&t, ','))
                 return false;
         const char *u = t.p;
         if (!scan_i64(&t, &usec))
@@ -328,8 +327,7 @@ static size_t token_len(const struct scan *s)
 /* "kernel:", "kernel[0]:" */
 static bool tag_is_kernel(const char *tag, size_t n)
 {
-        return n >= 7 && memcmp(tag, "kernel", 6) == 0 &&
-               (tag[6] == ':' || tag[6] == '[');
+        return n >= 7 && memcmp(tag, "kernel", 6) == 0 && (tag[6] == ':' || tag[6] == '[');
 }
 
 /* After a syslog date: "[host] tag:" — the tag decides the source. */
@@ -498,7 +496,7 @@ static bool parse_rfc5424(struct scan *s, struct logline *l)
                 t.p += n;
         }
         l->source = app_len == 6 && memcmp(app, "kernel", 6) == 0 ? LOGLINE_KERNEL
-                                                                 : LOGLINE_OTHER;
+                                                                  : LOGLINE_OTHER;
         if (l->source == LOGLINE_OTHER && !(app_len == 1 && *app == '-')) {
                 l->tag = app;
                 l->tag_len = app_len;
@@ -536,8 +534,7 @@ static bool parse_logcat(struct scan *s, struct logline *l)
         if (!colon || colon == t.p)
                 return false;
         size_t tn = scan_rtrim(t.p, (size_t)(colon - t.p));
-        l->source = tn == 6 && memcmp(t.p, "kernel", 6) == 0 ? LOGLINE_KERNEL
-                                                            : LOGLINE_OTHER;
+        l->source = tn == 6 && memcmp(t.p, "kernel", 6) == 0 ? LOGLINE_KERNEL : LOGLINE_OTHER;
         if (l->source == LOGLINE_OTHER) {
                 l->tag = t.p;
                 l->tag_len = tn;
@@ -549,8 +546,7 @@ static bool parse_logcat(struct scan *s, struct logline *l)
         return true;
 }
 
-static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
-                             bool *after_bracket)
+static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall, bool *after_bracket)
 {
         const char *d0 = s->p;
         if (s->p == l->first && parse_logcat(s, l)) {
@@ -563,8 +559,7 @@ static bool parse_one_prefix(struct scan *s, struct logline *l, bool *wall,
                 return true;
         }
         if (parse_iso_date(s, &l->wall) || parse_syslog_date(s, &l->wall) ||
-            parse_full_date(s, &l->wall) ||
-            (s->p == l->first && parse_epoch(s, &l->wall))) {
+            parse_full_date(s, &l->wall) || (s->p == l->first && parse_epoch(s, &l->wall))) {
                 *wall = true;
                 after_date(s, l, d0);
                 return true;

@@ -11,14 +11,10 @@
 static const char *verify(const char *p, const char *q, const char *end)
 {
         switch (q[0]) {
-        case 'o':
-                return q + 2 < end && q[2] == 'm' ? q : NULL;
-        case 'K':
-                return q + 3 < end && q[2] == 'l' && q[3] == 'l' ? q : NULL;
-        case 'T':
-                return q + 3 < end && q[2] == 's' && q[3] == 'k' ? q : NULL;
-        case 'v':
-                return q + 3 < end && q[2] == 'c' && q[3] == 't' ? q : NULL;
+        case 'o': return q + 2 < end && q[2] == 'm' ? q : NULL;
+        case 'K': return q + 3 < end && q[2] == 'l' && q[3] == 'l' ? q : NULL;
+        case 'T': return q + 3 < end && q[2] == 's' && q[3] == 'k' ? q : NULL;
+        case 'v': return q + 3 < end && q[2] == 'c' && q[3] == 't' ? q : NULL;
         case 'r': /* "emory": the pair is its last two bytes */
                 if (q - p >= 3 && memcmp(q - 3, "emo", 3) == 0)
                         return q - 3;

@@ -119,8 +119,7 @@ oom:
 /* An event is "done" once it chose a victim: later report lines are new. */
 static bool ev_done(const struct ev *e)
 {
-        return e->n_kills > 0 || e->no_victim || e->sacrifice ||
-               e->has_summary;
+        return e->n_kills > 0 || e->no_victim || e->sacrifice || e->has_summary;
 }
 
 bool oomev_idle(const struct oomlog *p)
@@ -147,8 +146,7 @@ static struct ev *context_event(struct oomlog *p, const struct when *w)
         return new_event(p, w);
 }
 
-struct kill_int *oomev_new_kill(struct oomlog *p, struct ev *e,
-                                const struct when *w)
+struct kill_int *oomev_new_kill(struct oomlog *p, struct ev *e, const struct when *w)
 {
         if (p->n_kills >= OOMLOG_MAX_KILLS) {
                 p->stats.dropped_kills++;
@@ -186,16 +184,14 @@ struct kill_int *oomev_new_kill(struct oomlog *p, struct ev *e,
 
 /* The kill of pid printed moments ago. Pids are reused: a kill of the same
  * pid further away in time is another process. */
-static struct kill_int *recent_kill(struct oomlog *p, int64_t pid,
-                                    const struct when *w)
+static struct kill_int *recent_kill(struct oomlog *p, int64_t pid, const struct when *w)
 {
         if (pid == OG_NONE)
                 return NULL;
         size_t lo = pair_window_start(p);
         for (size_t i = p->n_kills; i-- > lo;)
                 if (p->kills[i].k.victim_pid == pid)
-                        return oomlog_when_gap(&p->kills[i].when, w) ? NULL
-                                                                    : &p->kills[i];
+                        return oomlog_when_gap(&p->kills[i].when, w) ? NULL : &p->kills[i];
         return NULL;
 }
 
@@ -220,8 +216,7 @@ static void set_ts(struct oomlog *p, struct kill_int *ki, const struct when *w)
         ki->when.ts = NULL;
 }
 
-static void on_invoked(struct oomlog *p, const char *m, size_t n,
-                       const struct when *w)
+static void on_invoked(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         struct om_invoked inv;
         if (!om_parse_invoked(m, n, &inv))
@@ -238,15 +233,13 @@ static void on_invoked(struct oomlog *p, const char *m, size_t n,
         p->stats.invocations++;
 }
 
-static void on_cpu(struct oomlog *p, const char *m, size_t n,
-                   const struct when *w)
+static void on_cpu(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         struct om_cpu c;
         if (!om_parse_cpu(m, n, &c))
                 return;
         struct ev *e = p->cur;
-        if (e && e->has_header && e->invoker_pid == OG_NONE && !ev_done(e) &&
-            ev_fresh(e, w)) {
+        if (e && e->has_header && e->invoker_pid == OG_NONE && !ev_done(e) && ev_fresh(e, w)) {
                 e->invoker_pid = c.pid;
                 set_str(p, &e->invoker_comm, c.comm);
                 return;
@@ -266,8 +259,8 @@ static void on_cpuset(struct oomlog *p, const char *m, size_t n)
                 e->cpuset_seen = true;
 }
 
-static void on_task_in(struct oomlog *p, const char *m, size_t n,
-                       const struct when *w, bool strict)
+static void on_task_in(struct oomlog *p, const char *m, size_t n, const struct when *w,
+                       bool strict)
 {
         struct om_task_in t;
         if (!om_parse_task_in(m, n, strict, &t))
@@ -283,8 +276,8 @@ static void on_task_in(struct oomlog *p, const char *m, size_t n,
         e->origin = OM_ORIGIN_MEMCG;
 }
 
-static void on_counter(struct oomlog *p, enum om_kind kind, const char *m,
-                       size_t n, const struct when *w)
+static void on_counter(struct oomlog *p, enum om_kind kind, const char *m, size_t n,
+                       const struct when *w)
 {
         struct om_counter c;
         if (!om_parse_counter(m, n, &c) || kind == OM_KMEM)
@@ -304,8 +297,7 @@ static void on_counter(struct oomlog *p, enum om_kind kind, const char *m,
         }
 }
 
-static void add_stat(struct oomlog *p, struct ev *e, struct span key,
-                     int64_t value, bool kb)
+static void add_stat(struct oomlog *p, struct ev *e, struct span key, int64_t value, bool kb)
 {
         if (e->n_stats >= OOM_MAX_STATS)
                 return;
@@ -333,8 +325,7 @@ static void add_stat(struct oomlog *p, struct ev *e, struct span key,
         e->n_stats++;
 }
 
-static void on_stats(struct oomlog *p, const char *m, size_t n,
-                     const struct when *w)
+static void on_stats(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         struct om_stats st;
         if (!om_parse_stats(m, n, &st))
@@ -354,8 +345,7 @@ static void on_stats(struct oomlog *p, const char *m, size_t n,
                 add_stat(p, e, kv.key, kv.value, true);
 }
 
-static void on_table_row(struct oomlog *p, const char *m, size_t n,
-                         const struct when *w)
+static void on_table_row(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         struct ev *e = p->cur;
         if (!e || !e->table_open || ev_done(e) || !ev_fresh(e, w)) {
@@ -386,8 +376,8 @@ static void on_table_row(struct oomlog *p, const char *m, size_t n,
         rm->name[r.name.p ? nn : 0] = '\0';
 }
 
-static void on_table_start(struct oomlog *p, enum om_kind kind, const char *m,
-                           size_t n, const struct when *w)
+static void on_table_start(struct oomlog *p, enum om_kind kind, const char *m, size_t n,
+                           const struct when *w)
 {
         struct ev *e = p->cur;
         if (!(e && e->table_open && !ev_done(e) && ev_fresh(e, w)))
@@ -399,8 +389,8 @@ static void on_table_start(struct oomlog *p, enum om_kind kind, const char *m,
                 om_parse_table_header(m, n, &e->layout);
 }
 
-static void on_summary(struct oomlog *p, const char *m, size_t n,
-                       const struct when *w, bool strict)
+static void on_summary(struct oomlog *p, const char *m, size_t n, const struct when *w,
+                       bool strict)
 {
         struct om_summary s;
         if (!om_parse_summary(m, n, strict, &s))
@@ -410,8 +400,7 @@ static void on_summary(struct oomlog *p, const char *m, size_t n,
                 return; /* the same line twice */
         if (!ki) {
                 struct ev *e = p->cur;
-                if (!e || e->has_summary || e->n_killed > 0 || e->no_victim ||
-                    !ev_fresh(e, w))
+                if (!e || e->has_summary || e->n_killed > 0 || e->no_victim || !ev_fresh(e, w))
                         e = new_event(p, w);
                 if (!e || !(ki = oomev_new_kill(p, e, w)))
                         return;
@@ -434,8 +423,7 @@ static void on_summary(struct oomlog *p, const char *m, size_t n,
                 ki->k.victim_uid = s.uid;
 }
 
-static void on_sacrifice(struct oomlog *p, const char *m, size_t n,
-                         const struct when *w)
+static void on_sacrifice(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         enum om_origin origin = OM_ORIGIN_UNKNOWN;
         int64_t pid;
@@ -444,8 +432,8 @@ static void on_sacrifice(struct oomlog *p, const char *m, size_t n,
                 return;
         struct ev *e = p->cur;
         /* 4.19 and 4.20 print the summary and then this line too */
-        bool same = e && ev_fresh(e, w) && !e->sacrifice && !e->no_victim &&
-                    e->n_killed == 0 && (!ev_done(e) || e->has_summary);
+        bool same = e && ev_fresh(e, w) && !e->sacrifice && !e->no_victim && e->n_killed == 0 &&
+                    (!ev_done(e) || e->has_summary);
         if (!same)
                 e = new_event(p, w);
         if (!e)
@@ -456,15 +444,15 @@ static void on_sacrifice(struct oomlog *p, const char *m, size_t n,
                 e->origin = origin;
 }
 
-static void fill_killed(struct oomlog *p, struct kill_int *ki,
-                        const struct om_killed *kd, const struct when *w)
+static void fill_killed(struct oomlog *p, struct kill_int *ki, const struct om_killed *kd,
+                        const struct when *w)
 {
         struct oom_kill *k = &ki->k;
         if (k->victim_pid == OG_NONE)
                 k->victim_pid = kd->pid;
         set_str(p, &k->victim_comm, kd->comm);
-#define TAKE(f, v)                                                             \
-        if ((v) != OG_NONE)                                                    \
+#define TAKE(f, v)                                                                               \
+        if ((v) != OG_NONE)                                                                      \
                 k->f = (v);
         TAKE(victim_uid, kd->uid);
         TAKE(total_vm_kb, kd->total_vm_kb);
@@ -481,8 +469,7 @@ static void fill_killed(struct oomlog *p, struct kill_int *ki,
 }
 
 /* A summary-only kill of e still waiting for its Killed line. */
-static struct kill_int *waiting_kill(struct oomlog *p, struct ev *e,
-                                     const struct om_killed *kd)
+static struct kill_int *waiting_kill(struct oomlog *p, struct ev *e, const struct om_killed *kd)
 {
         size_t lo = pair_window_start(p);
         for (size_t i = p->n_kills; i-- > lo;) {
@@ -501,8 +488,7 @@ static struct kill_int *waiting_kill(struct oomlog *p, struct ev *e,
                 }
                 if (ki->k.victim_pid != OG_NONE && ki->k.victim_pid != kd->pid)
                         continue;
-                if (ki->k.victim_comm && kd->comm.p &&
-                    !same_str(ki->k.victim_comm, kd->comm))
+                if (ki->k.victim_comm && kd->comm.p && !same_str(ki->k.victim_comm, kd->comm))
                         continue;
                 return ki;
         }
@@ -514,14 +500,13 @@ static struct kill_int *waiting_kill(struct oomlog *p, struct ev *e,
  * the kill of this event, however close in time. */
 static bool origin_conflict(const struct ev *e, const struct om_killed *kd)
 {
-        bool memcg = e->origin == OM_ORIGIN_MEMCG || e->ti_task || e->ti_oom ||
-                     e->has_mem || e->sum_oom;
+        bool memcg = e->origin == OM_ORIGIN_MEMCG || e->ti_task || e->ti_oom || e->has_mem ||
+                     e->sum_oom;
         return (kd->origin == OM_ORIGIN_GLOBAL && memcg) ||
                (kd->origin == OM_ORIGIN_MEMCG && e->origin == OM_ORIGIN_GLOBAL);
 }
 
-static void on_killed(struct oomlog *p, const char *m, size_t n,
-                      const struct when *w)
+static void on_killed(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         struct om_killed kd;
         if (!om_parse_killed(m, n, &kd))
@@ -554,8 +539,7 @@ static void on_killed(struct oomlog *p, const char *m, size_t n,
         e->n_killed++;
 }
 
-static void on_group(struct oomlog *p, const char *m, size_t n,
-                     const struct when *w)
+static void on_group(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         struct om_group g;
         if (!om_parse_group(m, n, &g))
@@ -570,8 +554,7 @@ static void on_group(struct oomlog *p, const char *m, size_t n,
 /* A task that enters the OOM killer while already dying (a thread of the
  * victim) is queued for the reaper without a Killed line of its own: same
  * comm as the event's last kill, moments later. */
-static struct kill_int *victim_of_thread(struct oomlog *p, struct span comm,
-                                         const struct when *w)
+static struct kill_int *victim_of_thread(struct oomlog *p, struct span comm, const struct when *w)
 {
         if (!p->cur || p->n_kills == 0)
                 return NULL;
@@ -586,8 +569,7 @@ static struct kill_int *victim_of_thread(struct oomlog *p, struct span comm,
         return NULL;
 }
 
-static void on_reaped(struct oomlog *p, const char *m, size_t n,
-                      const struct when *w)
+static void on_reaped(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         int64_t pid;
         struct span comm;
@@ -623,8 +605,7 @@ static void close_blocks(struct ev *e, enum om_kind k)
                 e->table_open = false;
 }
 
-void oomev_handle(struct oomlog *p, const char *m, size_t n,
-                  const struct when *w, bool strict)
+void oomev_handle(struct oomlog *p, const char *m, size_t n, const struct when *w, bool strict)
 {
         struct ev *e = p->cur;
         bool want_cpuset = e && e->has_header && !e->cpuset_seen && !ev_done(e);
@@ -635,8 +616,7 @@ void oomev_handle(struct oomlog *p, const char *m, size_t n,
         p->quiet = k == OM_NONE ? p->quiet + 1 : 0;
         close_blocks(e, k);
         switch (k) {
-        case OM_NONE:
-                return;
+        case OM_NONE: return;
         case OM_INVOKED: on_invoked(p, m, n, w); break;
         case OM_CPUSET: on_cpuset(p, m, n); break;
         case OM_CPU: on_cpu(p, m, n, w); break;

@@ -26,8 +26,7 @@ const char *oom_scope_name(enum oom_scope s)
 
 static int64_t pages_kb(int64_t pages)
 {
-        return pages == OG_NONE || pages > INT64_MAX / PAGE_KB ? OG_NONE
-                                                              : pages * PAGE_KB;
+        return pages == OG_NONE || pages > INT64_MAX / PAGE_KB ? OG_NONE : pages * PAGE_KB;
 }
 
 void oomfinal_from_rows(struct kill_int *ki, const struct ev *e)
@@ -97,8 +96,7 @@ static void copy_stats(struct oomlog *p, struct oom_kill *k, const struct ev *e)
  * whole: the kubelet sets memory.oom.group on leaf containers. */
 static void complete_from_group(struct oomlog *p, struct oom_kill *k, const struct ev *e)
 {
-        if (k->task_memcg && e->group_memcg &&
-            strlen(k->task_memcg) < strlen(e->group_memcg) &&
+        if (k->task_memcg && e->group_memcg && strlen(k->task_memcg) < strlen(e->group_memcg) &&
             strncmp(k->task_memcg, e->group_memcg, strlen(k->task_memcg)) == 0) {
                 free(k->task_memcg);
                 k->task_memcg = dup_or_null(p, e->group_memcg);
@@ -115,8 +113,7 @@ static void fill_paths(struct oomlog *p, struct kill_int *ki, const struct ev *e
                 k->oom_memcg = dup_or_null(p, e->sum_oom ? e->sum_oom : e->ti_oom);
         if (!k->task_memcg && e->ti_task)
                 k->task_memcg = dup_or_null(p, e->ti_task);
-        if (k->oom_memcg && e->stats_path &&
-            strlen(k->oom_memcg) < strlen(e->stats_path) &&
+        if (k->oom_memcg && e->stats_path && strlen(k->oom_memcg) < strlen(e->stats_path) &&
             strncmp(k->oom_memcg, e->stats_path, strlen(k->oom_memcg)) == 0) {
                 /* the summary line was cut; the stats dump names it whole */
                 free(k->oom_memcg);
@@ -138,8 +135,7 @@ static void origin_from_summary(struct kill_int *ki)
         const char *c = ki->k.constraint;
         if (ki->origin != OM_ORIGIN_UNKNOWN || !ki->has_summary)
                 return;
-        if ((c && strcmp(c, "CONSTRAINT_MEMCG") == 0) ||
-            (ki->k.oom_memcg && !ki->global_oom))
+        if ((c && strcmp(c, "CONSTRAINT_MEMCG") == 0) || (ki->k.oom_memcg && !ki->global_oom))
                 ki->origin = OM_ORIGIN_MEMCG;
         else if (ki->global_oom)
                 ki->origin = OM_ORIGIN_GLOBAL;
@@ -215,8 +211,7 @@ static void infer_from_burst(struct kill_int *kills, size_t n)
                 struct kill_int *ki = &kills[i];
                 /* only a Killed line of its own can be part of a burst; a
                  * reaper line may follow any kind of OOM */
-                if (ki->origin != OM_ORIGIN_UNKNOWN || ki->k.constraint ||
-                    !ki->has_killed)
+                if (ki->origin != OM_ORIGIN_UNKNOWN || ki->k.constraint || !ki->has_killed)
                         continue;
                 const struct kill_int *nb[2] = {i > 0 ? &kills[i - 1] : NULL,
                                                 i + 1 < n ? &kills[i + 1] : NULL};
@@ -235,16 +230,12 @@ static enum oom_scope memcg_scope(const struct oom_kill *k)
 {
         const char *o = k->oom_memcg, *t = k->task_memcg;
         switch (cg_relation(o, o ? strlen(o) : 0, t, t ? strlen(t) : 0)) {
-        case CG_REL_SAME:
-                return OOM_SCOPE_MEMCG;
-        case CG_REL_ANCESTOR:
-                return OOM_SCOPE_ANCESTOR;
-        case CG_REL_UNKNOWN:
-                break;
+        case CG_REL_SAME: return OOM_SCOPE_MEMCG;
+        case CG_REL_ANCESTOR: return OOM_SCOPE_ANCESTOR;
+        case CG_REL_UNKNOWN: break;
         }
         if (o && !t) /* a slice or pod level holds no tasks itself */
-                return cg_is_group_level(o, strlen(o)) ? OOM_SCOPE_ANCESTOR
-                                                       : OOM_SCOPE_MEMCG;
+                return cg_is_group_level(o, strlen(o)) ? OOM_SCOPE_ANCESTOR : OOM_SCOPE_MEMCG;
         return OOM_SCOPE_MEMCG_UNRESOLVED;
 }
 
@@ -273,8 +264,7 @@ static void classify(struct oomlog *p, struct kill_int *ki)
         } else
                 k->scope = OOM_SCOPE_UNKNOWN;
         if (k->task_memcg)
-                cg_container_id(k->task_memcg, strlen(k->task_memcg),
-                                k->container_id);
+                cg_container_id(k->task_memcg, strlen(k->task_memcg), k->container_id);
         const char *pod = k->task_memcg ? k->task_memcg : k->oom_memcg;
         if (pod && !cg_pod_uid(pod, strlen(pod), k->pod_uid) && k->oom_memcg)
                 cg_pod_uid(k->oom_memcg, strlen(k->oom_memcg), k->pod_uid);

@@ -8,15 +8,16 @@
 #include "oommsg.h"
 #include "userkill.h"
 
-#define OOMLOG_MAX_MSG (64 * 1024)   /* a kernel record is < 4 KiB */
-#define OOMLOG_MAX_ROWS 200000       /* task-table rows kept per event */
-#define OOMLOG_EV_WINDOW 16          /* events whose task tables are kept */
-#define OOMLOG_PAIR_WINDOW 256       /* recent kills searched for a pid */
-#define OOMLOG_MAX_KILLS (4u << 20)  /* hard cap on kills in one input */
-#define OOMLOG_EVENT_GAP 30.0        /* seconds that split two events */
-#define OOMLOG_MAX_STR 4096          /* longest string kept from a log */
-#define IDLE_QUIET 32                /* messages without OOM content before
-                                      * a buffer is skimmed, not read */
+#define OOMLOG_MAX_MSG (64 * 1024)  /* a kernel record is < 4 KiB */
+#define OOMLOG_MAX_ROWS 200000      /* task-table rows kept per event */
+#define OOMLOG_EV_WINDOW 16         /* events whose task tables are kept */
+#define OOMLOG_PAIR_WINDOW 256      /* recent kills searched for a pid */
+#define OOMLOG_MAX_KILLS (4u << 20) /* hard cap on kills in one input */
+#define OOMLOG_EVENT_GAP 30.0       /* seconds that split two events */
+#define OOMLOG_MAX_STR 4096         /* longest string kept from a log */
+#define IDLE_QUIET                                                                               \
+        32 /* messages without OOM content before                                                \
+            * a buffer is skimmed, not read */
 
 struct when {
         double mono; /* uptime seconds, < 0 if none */
@@ -58,7 +59,7 @@ struct ev {
         bool sacrifice, has_summary, no_victim;
         int64_t sacrifice_pid; /* "Kill process P" */
         char *group_memcg;
-        char *sum_oom; /* oom_memcg of the event's summary line */
+        char *sum_oom;            /* oom_memcg of the event's summary line */
         size_t n_kills, n_killed; /* kills attached, with a Killed line */
 };
 
@@ -78,9 +79,9 @@ struct oomlog {
         bool pending_active, join_ok, last_kmsg;
         bool pending_strict; /* from the kernel's own log (a kmsg record) */
         struct when pending_when;
-        char *scratch; /* kmsg unescape */
+        char *scratch;      /* kmsg unescape */
         char *unwrapped[2]; /* a wrapper's decoded message, per depth */
-        struct { /* journalctl -o verbose: the entry's fields so far */
+        struct {            /* journalctl -o verbose: the entry's fields so far */
                 int source; /* enum unwrap_source */
                 double mono;
                 char ident[64]; /* SYSLOG_IDENTIFIER, "" if none */
@@ -93,7 +94,7 @@ struct oomlog {
         struct kill_int *kills;
         size_t n_kills, cap_kills;
         size_t msg_counter;
-        size_t quiet; /* messages since the last OOM message */
+        size_t quiet;           /* messages since the last OOM message */
         struct when last_stamp; /* the last line with a time (no ts text) */
         struct {
                 bool valid;
@@ -107,13 +108,11 @@ struct oomlog {
 
 /* oomevent.c */
 /* strict: the message is a /dev/kmsg record's (see oomlog.c) */
-void oomev_handle(struct oomlog *p, const char *m, size_t n,
-                  const struct when *w, bool strict);
+void oomev_handle(struct oomlog *p, const char *m, size_t n, const struct when *w, bool strict);
 void oomev_free(struct ev *e);
 /* No event is collecting lines: noise until the next OOM message. */
 bool oomev_idle(const struct oomlog *p);
-struct kill_int *oomev_new_kill(struct oomlog *p, struct ev *e,
-                                const struct when *w);
+struct kill_int *oomev_new_kill(struct oomlog *p, struct ev *e, const struct when *w);
 void oomev_release_rows(struct oomlog *p, struct ev *e);
 const struct row_min *oomev_find_row(const struct ev *e, int64_t pid);
 

@@ -61,7 +61,10 @@ void oomlog_free(struct oomlog *p)
 }
 
 /* The timestamp text lives after the message area of the pending buffer. */
-static char *ts_slot(struct oomlog *p) { return p->pending + OOMLOG_MAX_MSG + 1; }
+static char *ts_slot(struct oomlog *p)
+{
+        return p->pending + OOMLOG_MAX_MSG + 1;
+}
 
 static void flush_pending(struct oomlog *p)
 {
@@ -80,8 +83,8 @@ static void keep_awake(struct oomlog *p, const char *m, size_t n)
                 p->quiet = IDLE_QUIET - 3;
 }
 
-static void start_pending(struct oomlog *p, const char *m, size_t n,
-                          const struct when *w, bool strict)
+static void start_pending(struct oomlog *p, const char *m, size_t n, const struct when *w,
+                          bool strict)
 {
         flush_pending(p);
         p->pending_strict = strict;
@@ -112,12 +115,12 @@ static void append_pending(struct oomlog *p, const char *m, size_t n)
 static bool starts_message(const char *m, size_t n)
 {
         static const char *const starts[] = {
-                "Call Trace", "Hardware name", "Mem-Info", "RIP:", "Code:",
-                "RSP:", "RAX:", "RDX:", "RBP:", "R10:", "R13:", "<TASK>",
-                "</TASK>", "<IRQ>", "</IRQ>", "[<", "Node ", "lowmem_reserve",
-                "Free swap", "Total swap", "Swap cache", "Workqueue:",
-                "Kernel panic", "active_anon:", "Unreclaimable", "pagecache",
-                "oom-kill", "Out of memory", "Killed", "Memory cgroup",
+                "Call Trace", "Hardware name", "Mem-Info",       "RIP:",         "Code:",
+                "RSP:",       "RAX:",          "RDX:",           "RBP:",         "R10:",
+                "R13:",       "<TASK>",        "</TASK>",        "<IRQ>",        "</IRQ>",
+                "[<",         "Node ",         "lowmem_reserve", "Free swap",    "Total swap",
+                "Swap cache", "Workqueue:",    "Kernel panic",   "active_anon:", "Unreclaimable",
+                "pagecache",  "oom-kill",      "Out of memory",  "Killed",       "Memory cgroup",
         };
         if (n == 0 || om_classify(m, n, true, true) != OM_NONE)
                 return true;
@@ -168,8 +171,7 @@ static bool stats_dump(const struct oomlog *p, const char *d, size_t n)
 }
 
 /* /dev/kmsg escapes newlines, control bytes and backslashes as \xNN. */
-static void feed_kmsg_escaped(struct oomlog *p, const char *m, size_t n,
-                              const struct when *w)
+static void feed_kmsg_escaped(struct oomlog *p, const char *m, size_t n, const struct when *w)
 {
         size_t o = 0;
         for (size_t i = 0; i < n && o < OOMLOG_MAX_MSG; i++) {
@@ -202,13 +204,11 @@ static void feed_kmsg_escaped(struct oomlog *p, const char *m, size_t n,
 static bool is_elision(const char *m, size_t n)
 {
         n = scan_rtrim(m, n);
-        return (n == 3 && memcmp(m, "...", 3) == 0) ||
-               (n == 5 && memcmp(m, "[...]", 5) == 0) ||
+        return (n == 3 && memcmp(m, "...", 3) == 0) || (n == 5 && memcmp(m, "[...]", 5) == 0) ||
                (n == 3 && memcmp(m, "\xe2\x80\xa6", 3) == 0);
 }
 
-static void feed_bare(struct oomlog *p, const struct logline *ll,
-                      const struct when *w)
+static void feed_bare(struct oomlog *p, const struct logline *ll, const struct when *w)
 {
         const char *m = ll->msg;
         size_t n = ll->msg_len;
@@ -217,9 +217,8 @@ static void feed_bare(struct oomlog *p, const struct logline *ll,
                 p->join_ok = false;
                 return;
         }
-        if (p->pending_active && !ll->indented &&
-            (p->join_ok || pending_incomplete(p)) && !starts_message(m, n) &&
-            !om_find_anchor(m, n)) {
+        if (p->pending_active && !ll->indented && (p->join_ok || pending_incomplete(p)) &&
+            !starts_message(m, n) && !om_find_anchor(m, n)) {
                 append_pending(p, m, n);
                 return;
         }
@@ -236,8 +235,7 @@ static void feed_bare(struct oomlog *p, const struct logline *ll,
 /* A kernel line: its message. In a pasted log, also an OOM message after
  * an unknown extra prefix ("[ts] <host> msg"); never in the kernel's own
  * log, whose records are nothing but the message. */
-static void start_kernel(struct oomlog *p, const struct logline *ll,
-                         const struct when *w)
+static void start_kernel(struct oomlog *p, const struct logline *ll, const struct when *w)
 {
         const char *m = ll->msg;
         size_t n = ll->msg_len;
@@ -304,8 +302,10 @@ static bool feed_unwrapped(struct oomlog *p, const char *line, size_t len, int d
         }
         char ident[sizeof(p->rec.ident)];
         memcpy(ident, p->rec.ident, sizeof(ident));
-        struct hint h = {.source = (enum unwrap_source)p->rec.source, .mono = p->rec.mono,
-                         .wall = u.wall, .ident = ident[0] ? ident : NULL};
+        struct hint h = {.source = (enum unwrap_source)p->rec.source,
+                         .mono = p->rec.mono,
+                         .wall = u.wall,
+                         .ident = ident[0] ? ident : NULL};
         p->rec.source = UNWRAP_SRC_UNKNOWN;
         p->rec.mono = -1;
         p->rec.ident[0] = '\0';
@@ -338,8 +338,8 @@ int oomlog_feed_line(struct oomlog *p, const char *line, size_t len)
 
 /* Another program's line: a userspace OOM killer's record when its tag
  * (or its journal record's identifier) names one. */
-static void feed_user(struct oomlog *p, const struct logline *ll,
-                      const struct hint *h, const struct when *w)
+static void feed_user(struct oomlog *p, const struct logline *ll, const struct hint *h,
+                      const struct when *w)
 {
         const char *id = ll->tag;
         size_t n = ll->tag_len;
@@ -400,9 +400,7 @@ static void feed_one(struct oomlog *p, const char *line, size_t len, int depth,
                         start_kernel(p, &ll, &w);
                 p->join_ok = true;
                 break;
-        case LOGLINE_BARE:
-                feed_bare(p, &ll, &w);
-                break;
+        case LOGLINE_BARE: feed_bare(p, &ll, &w); break;
         }
 }
 
@@ -412,8 +410,7 @@ int oomlog_finish(struct oomlog *p, struct oomlog_result *ret)
         flush_pending(p);
         int r = p->error ? p->error : oomfinal_run(p, ret);
         if (r == 0)
-                r = uk_log_take(&p->uk, p->stats.reversed, &ret->user_kills,
-                                &ret->n_user_kills);
+                r = uk_log_take(&p->uk, p->stats.reversed, &ret->user_kills, &ret->n_user_kills);
         if (r < 0)
                 oomlog_result_free(ret);
         oomlog_free(p);
@@ -459,8 +456,9 @@ bool oomlog_newest_first(const char *buf, size_t len)
         return dec >= 3 && dec > 2 * inc;
 }
 
-#define BACKUP_LINES 48 /* read this much before a marker: CPU headers,
-                         * a task table the excerpt starts inside */
+#define BACKUP_LINES                                                                             \
+        48 /* read this much before a marker: CPU headers,                                       \
+            * a task table the excerpt starts inside */
 
 /* Start of the line BACKUP_LINES before the line starting at ls, not
  * before lo. */
@@ -526,8 +524,7 @@ int oomlog_feed_buffer(struct oomlog *p, const char *buf, size_t len)
         return p->error;
 }
 
-int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
-                 struct og_error *err)
+int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret, struct og_error *err)
 {
         struct oomlog *p = oomlog_new();
         memset(ret, 0, sizeof(*ret));

@@ -77,7 +77,7 @@ struct oom_kill {
 struct oomlog_stats {
         size_t lines, kernel_lines, other_lines, long_lines;
         size_t invocations, orphan_invocations;
-        bool reversed; /* input was newest-first */
+        bool reversed;        /* input was newest-first */
         size_t dropped_kills; /* beyond the cap on kills per input */
 };
 
@@ -91,8 +91,8 @@ struct user_kill {
         char *victim_comm;
         int64_t victim_uid;
         char *signal;
-        char *reason;       /* why, as the log says it */
-        char *detail;       /* further figures the kill line gives */
+        char *reason; /* why, as the log says it */
+        char *detail; /* further figures the kill line gives */
         char *timestamp;
 };
 
@@ -120,8 +120,7 @@ void oomlog_free(struct oomlog *p);
 bool oomlog_newest_first(const char *buf, size_t len);
 
 /* A whole buffer; detects newest-first exports and reads them reversed. */
-int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret,
-                 struct og_error *err);
+int oomlog_parse(const char *buf, size_t len, struct oomlog_result *ret, struct og_error *err);
 
 void oomlog_result_free(struct oomlog_result *r);
 /* Free what one kill record owns and zero it. */

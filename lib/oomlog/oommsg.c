@@ -86,8 +86,7 @@ static int64_t pid_or_none(int64_t v)
 static bool is_stat_line(const char *m, size_t n)
 {
         size_t i = 0;
-        while (i < n && ((m[i] >= 'a' && m[i] <= 'z') || m[i] == '_' ||
-                         scan_is_digit(m[i])))
+        while (i < n && ((m[i] >= 'a' && m[i] <= 'z') || m[i] == '_' || scan_is_digit(m[i])))
                 i++;
         if (i == 0 || i >= n || m[i] != ' ' || scan_is_digit(m[0]))
                 return false;
@@ -139,7 +138,8 @@ static const char *find_process(const char *m, size_t n, const char *word)
 static const char *after_oom_message(const char *m, size_t n)
 {
         static const char *const msgs[] = {
-                "Memory cgroup out of memory: ", "Out of memory: ",
+                "Memory cgroup out of memory: ",
+                "Out of memory: ",
                 "Out of memory (oom_kill_allocating_task): ",
         };
         for (size_t i = 0; i < ARRAY_SIZE(msgs); i++)
@@ -171,8 +171,7 @@ static enum om_kind classify_upper(const char *m, size_t n)
                 break;
         case 'M':
                 if (STARTS(m, n, "Memory cgroup out of memory"))
-                        return find_process(m, n, "Killed process") ? OM_KILLED
-                                                                    : OM_SACRIFICE;
+                        return find_process(m, n, "Killed process") ? OM_KILLED : OM_SACRIFICE;
                 if (STARTS(m, n, "Memory cgroup stats for"))
                         return OM_STATS;
                 break;
@@ -191,8 +190,7 @@ static enum om_kind classify_upper(const char *m, size_t n)
                         return OM_TASK_IN;
                 if (STARTS(m, n, "Tasks state"))
                         return OM_TASKS_STATE;
-                if (STARTS(m, n, "Tasks in ") &&
-                    memmem(m, n, "memory.oom.group", 16))
+                if (STARTS(m, n, "Tasks in ") && memmem(m, n, "memory.oom.group", 16))
                         return OM_GROUP;
                 break;
         case 'C':
@@ -253,8 +251,7 @@ static bool invoked_header(const char *m, size_t n)
         return k && k - m <= COMM_MAX;
 }
 
-enum om_kind om_classify(const char *m, size_t n, bool want_cpuset,
-                         bool want_stat)
+enum om_kind om_classify(const char *m, size_t n, bool want_cpuset, bool want_stat)
 {
         if (n == 0)
                 return OM_NONE;
@@ -268,8 +265,7 @@ enum om_kind om_classify(const char *m, size_t n, bool want_cpuset,
                 return OM_STAT;
         if (memmem(m, n, " invoked oom-killer:", 20))
                 return OM_INVOKED;
-        if (want_cpuset && memmem(m, n, " cpuset=", 8) &&
-            memmem(m, n, " mems_allowed=", 14))
+        if (want_cpuset && memmem(m, n, " cpuset=", 8) && memmem(m, n, " mems_allowed=", 14))
                 return OM_CPUSET;
         return OM_NONE;
 }
@@ -295,10 +291,8 @@ enum om_kind om_classify_kmsg(const char *m, size_t n, bool want_cpuset, bool wa
                                                       : classify_lower(m, n);
         switch (k) {
         case OM_KILLED:
-        case OM_SACRIFICE:
-                return classify_victim_strict(m, n);
-        case OM_REAPED:
-                return process_word(m + 12, m + n, "reaped process", true) ? k : OM_NONE;
+        case OM_SACRIFICE: return classify_victim_strict(m, n);
+        case OM_REAPED: return process_word(m + 12, m + n, "reaped process", true) ? k : OM_NONE;
         case OM_GROUP: {
                 size_t tn = sizeof(group_tail) - 1;
                 return STARTS(m, n, "Tasks in /") && n > tn &&
@@ -309,18 +303,15 @@ enum om_kind om_classify_kmsg(const char *m, size_t n, bool want_cpuset, bool wa
         case OM_MEMORY:
         case OM_MEMSW:
         case OM_SWAP:
-        case OM_KMEM:
-                return counter_form(m, n) ? k : OM_NONE;
-        case OM_NONE:
-                break;
-        default:
-                return k;
+        case OM_KMEM: return counter_form(m, n) ? k : OM_NONE;
+        case OM_NONE: break;
+        default: return k;
         }
         if (want_stat && is_stat_line(m, n))
                 return OM_STAT;
-        const char *c = want_cpuset ? memmem(m, n < COMM_MAX + 8 ? n : COMM_MAX + 8,
-                                             " cpuset=", 8)
-                                    : NULL;
+        const char *c = want_cpuset
+                                ? memmem(m, n < COMM_MAX + 8 ? n : COMM_MAX + 8, " cpuset=", 8)
+                                : NULL;
         if (c && c - m <= COMM_MAX && memmem(m, n, " mems_allowed=", 14))
                 return OM_CPUSET;
         return OM_NONE;
@@ -356,12 +347,10 @@ bool om_parse_invoked(const char *m, size_t n, struct om_invoked *ret)
 /* comm in "Comm: X Tainted: ..." / "comm: X Not tainted ..." may hold blanks */
 static struct span comm_until_taint(const char *b, const char *end)
 {
-        static const char *const stops[] = {" Not tainted", " Tainted:",
-                                            " Kdump:", " ("};
+        static const char *const stops[] = {" Not tainted", " Tainted:", " Kdump:", " ("};
         const char *e = end;
         for (size_t i = 0; i < ARRAY_SIZE(stops); i++) {
-                const char *q = memmem(b, (size_t)(end - b), stops[i],
-                                       strlen(stops[i]));
+                const char *q = memmem(b, (size_t)(end - b), stops[i], strlen(stops[i]));
                 if (q && q < e)
                         e = q;
         }
@@ -474,8 +463,7 @@ static enum om_origin origin_of(const char *m, const char *k)
 }
 
 /* "(comm)<stop>" where comm may hold blanks, brackets or parentheses. */
-static void paren_comm(struct scan *s, const char *const *stops, size_t nstops,
-                       struct span *comm)
+static void paren_comm(struct scan *s, const char *const *stops, size_t nstops, struct span *comm)
 {
         scan_skip_spaces(s);
         if (!scan_char(s, '('))
@@ -492,8 +480,8 @@ static void paren_comm(struct scan *s, const char *const *stops, size_t nstops,
 }
 
 /* "N (comm)<stop>" */
-static bool pid_and_comm(struct scan *s, const char *const *stops,
-                         size_t nstops, int64_t *pid, struct span *comm)
+static bool pid_and_comm(struct scan *s, const char *const *stops, size_t nstops, int64_t *pid,
+                         struct span *comm)
 {
         scan_skip_spaces(s);
         if (!scan_i64(s, pid))
@@ -503,8 +491,8 @@ static bool pid_and_comm(struct scan *s, const char *const *stops,
         return true;
 }
 
-bool om_parse_sacrifice(const char *m, size_t n, enum om_origin *origin,
-                        int64_t *pid, struct span *comm)
+bool om_parse_sacrifice(const char *m, size_t n, enum om_origin *origin, int64_t *pid,
+                        struct span *comm)
 {
         static const char *const stops[] = {") score "};
         const char *k = find_process(m, n, "Kill process");
@@ -581,9 +569,9 @@ bool om_parse_reaped(const char *m, size_t n, int64_t *pid, struct span *comm)
 
 void om_parse_table_header(const char *m, size_t n, struct om_table_layout *ret)
 {
-        static const char *const names[OM_COL_MAX] = {
-                "uid", "tgid", "total_vm", "rss", "rss_anon", "rss_file",
-                "rss_shmem", "oom_score_adj"};
+        static const char *const names[OM_COL_MAX] = {"uid",       "tgid",         "total_vm",
+                                                      "rss",       "rss_anon",     "rss_file",
+                                                      "rss_shmem", "oom_score_adj"};
         memset(ret->col, -1, sizeof(ret->col));
         ret->ncols = 0;
         const char *close = memchr(m, ']', n);
@@ -621,8 +609,8 @@ static int row_numbers(struct scan *s, int64_t *v, int max)
         return k;
 }
 
-bool om_parse_table_row(const char *m, size_t n,
-                        const struct om_table_layout *layout, struct om_row *ret)
+bool om_parse_table_row(const char *m, size_t n, const struct om_table_layout *layout,
+                        struct om_row *ret)
 {
         int64_t v[OM_TABLE_MAX_COLS];
         struct scan s = scan_make(m, n);
@@ -655,11 +643,16 @@ bool om_parse_table_row(const char *m, size_t n,
 const char *om_find_anchor(const char *m, size_t n)
 {
         static const char *const anchors[] = {
-                "oom-kill:constraint=", "Memory cgroup out of memory",
-                "Out of memory",        "Killed process ",
-                "Task in /",            "Tasks in /",
-                "oom_reaper: reaped",   "Memory cgroup stats for",
-                "memory: usage ",       "memory+swap: usage ",
+                "oom-kill:constraint=",
+                "Memory cgroup out of memory",
+                "Out of memory",
+                "Killed process ",
+                "Task in /",
+                "Tasks in /",
+                "oom_reaper: reaped",
+                "Memory cgroup stats for",
+                "memory: usage ",
+                "memory+swap: usage ",
         };
         if (!marker_in(m, n)) /* every anchor holds a marker */
                 return NULL;
@@ -673,8 +666,7 @@ const char *om_find_anchor(const char *m, size_t n)
         const char *inv = memmem(m, n, " invoked oom-killer:", 20);
         if (inv && (!best || inv < best)) {
                 const char *b = inv;
-                while (b > m && !scan_is_space(b[-1]) && b[-1] != '"' &&
-                       b[-1] != '\t')
+                while (b > m && !scan_is_space(b[-1]) && b[-1] != '"' && b[-1] != '\t')
                         b--;
                 best = b;
         }

@@ -87,8 +87,7 @@ struct om_summary {
 struct om_killed {
         enum om_origin origin;
         struct span comm;
-        int64_t pid, uid, total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb,
-                oom_score_adj;
+        int64_t pid, uid, total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, oom_score_adj;
 };
 
 struct om_group {
@@ -123,15 +122,13 @@ struct om_row {
 
 /* Cheap classification. want_cpuset / want_stat enable the two forms that
  * are only meaningful right after an invoked header or a stats header. */
-enum om_kind om_classify(const char *m, size_t n, bool want_cpuset,
-                         bool want_stat);
+enum om_kind om_classify(const char *m, size_t n, bool want_cpuset, bool want_stat);
 /* The same for a message from the kernel's own log (a /dev/kmsg record),
  * where only the kernel's format counts: the message starts with it (only
  * the header may have a process name, at most 15 bytes, before it).
  * Kernel messages quote others' text (an audit record's exe="...", a
  * process name, a file name) anywhere after their start. */
-enum om_kind om_classify_kmsg(const char *m, size_t n, bool want_cpuset,
-                              bool want_stat);
+enum om_kind om_classify_kmsg(const char *m, size_t n, bool want_cpuset, bool want_stat);
 
 bool om_parse_invoked(const char *m, size_t n, struct om_invoked *ret);
 bool om_parse_cpu(const char *m, size_t n, struct om_cpu *ret);
@@ -147,15 +144,13 @@ bool om_parse_stats(const char *m, size_t n, struct om_stats *ret);
 bool om_next_inline_stat(struct span *rest, struct om_stat *ret);
 bool om_parse_stat(const char *m, size_t n, struct om_stat *ret);
 bool om_parse_summary(const char *m, size_t n, bool strict, struct om_summary *ret);
-bool om_parse_sacrifice(const char *m, size_t n, enum om_origin *origin,
-                        int64_t *pid, struct span *comm);
+bool om_parse_sacrifice(const char *m, size_t n, enum om_origin *origin, int64_t *pid,
+                        struct span *comm);
 bool om_parse_killed(const char *m, size_t n, struct om_killed *ret);
 bool om_parse_group(const char *m, size_t n, struct om_group *ret);
 bool om_parse_reaped(const char *m, size_t n, int64_t *pid, struct span *comm);
-void om_parse_table_header(const char *m, size_t n,
-                           struct om_table_layout *ret);
-bool om_parse_table_row(const char *m, size_t n,
-                        const struct om_table_layout *layout,
+void om_parse_table_header(const char *m, size_t n, struct om_table_layout *ret);
+bool om_parse_table_row(const char *m, size_t n, const struct om_table_layout *layout,
                         struct om_row *ret);
 
 /* Where an OOM message starts inside text with an unknown wrapper, or NULL. */

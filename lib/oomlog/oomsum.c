@@ -21,8 +21,8 @@
 
 static const char K_OOM[] = ",oom_memcg=", K_TASK_MEMCG[] = ",task_memcg=",
                   K_GLOBAL[] = ",global_oom", K_TASK[] = ",task=", K_PID[] = ",pid=",
-                  K_UID[] = ",uid=", K_MEMS[] = ",mems_allowed=",
-                  K_NODEMASK[] = ",nodemask=", K_CPUSET[] = ",cpuset=";
+                  K_UID[] = ",uid=", K_MEMS[] = ",mems_allowed=", K_NODEMASK[] = ",nodemask=",
+                  K_CPUSET[] = ",cpuset=";
 #define LEN(k) (sizeof(k) - 1)
 
 static struct span span_of(const char *b, const char *e)
@@ -172,8 +172,7 @@ static void add_reading(struct readings *rs, const struct reading *r)
 
 /* The memcg part [s, t): ",global_oom[,task_memcg=T]" or
  * ",oom_memcg=O,task_memcg=T" with T in O's subtree, every split tried. */
-static void memcg_readings(const char *s, const char *t, struct reading *r,
-                           struct readings *rs)
+static void memcg_readings(const char *s, const char *t, struct reading *r, struct readings *rs)
 {
         struct scan x = {s, t};
         if (scan_lit(&x, K_GLOBAL)) {
@@ -226,8 +225,8 @@ static void summary_readings(const char *c_end, const char *p, struct readings *
 /* Value of key running to the next key of the format (a cut line). */
 static struct span cut_value(const char *b, const char *e, const char *key)
 {
-        static const char *const keys[] = {K_NODEMASK, K_CPUSET, K_MEMS, K_GLOBAL,
-                                           K_OOM, K_TASK_MEMCG, K_TASK, K_PID, K_UID};
+        static const char *const keys[] = {K_NODEMASK,   K_CPUSET, K_MEMS, K_GLOBAL, K_OOM,
+                                           K_TASK_MEMCG, K_TASK,   K_PID,  K_UID};
         struct scan s = {b, e};
         const char *k = scan_find(&s, key);
         if (!k)

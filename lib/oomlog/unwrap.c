@@ -55,7 +55,8 @@ size_t unwrap_unescape(const char *s, size_t n, char *out, size_t cap)
                 case 'n': out[o++] = '\n'; break;
                 case 'r': break; /* "\r\n": one line end */
                 case 't': out[o++] = '\t'; break;
-                case 'b': case 'f': break;
+                case 'b':
+                case 'f': break;
                 case 'u': {
                         unsigned cp = 0;
                         size_t k = 0;
@@ -111,13 +112,23 @@ static bool key_in(struct str k, const char *const *set, size_t n)
 }
 
 static const char *const msg_keys[] = {
-        "MESSAGE", "msg", "log", "textPayload", "_raw", "line", "body",
-        "text", "content", "note", "description", "event", "data",
+        "MESSAGE", "msg",     "log",  "textPayload", "_raw",  "line", "body",
+        "text",    "content", "note", "description", "event", "data",
 };
 static const char *const time_keys[] = {
-        "@timestamp", "timestamp", "time", "ts", "_time", "eventTime",
-        "lastTimestamp", "firstTimestamp", "receiveTimestamp", "date",
-        "datetime", "created", "SYSLOG_TIMESTAMP",
+        "@timestamp",
+        "timestamp",
+        "time",
+        "ts",
+        "_time",
+        "eventTime",
+        "lastTimestamp",
+        "firstTimestamp",
+        "receiveTimestamp",
+        "date",
+        "datetime",
+        "created",
+        "SYSLOG_TIMESTAMP",
 };
 
 /* "2024-02-03T19:57:08..." or "... 19:57:08": seconds of the day. */
@@ -130,8 +141,8 @@ static double iso_sod(const char *p, size_t n)
                     scan_is_digit(h[6]) && scan_is_digit(h[7]) &&
                     (i == 0 || h[-1] == 'T' || h[-1] == ' '))
                         return ((h[0] - '0') * 10 + (h[1] - '0')) * 3600.0 +
-                               ((h[3] - '0') * 10 + (h[4] - '0')) * 60.0 +
-                               (h[6] - '0') * 10 + (h[7] - '0');
+                               ((h[3] - '0') * 10 + (h[4] - '0')) * 60.0 + (h[6] - '0') * 10 +
+                               (h[7] - '0');
         }
         return -1;
 }
@@ -256,20 +267,19 @@ static bool parse_quoted(struct scan s, char *out, size_t cap, struct unwrap *r)
 }
 
 /* journalctl -o verbose "    FIELD=value" / -o export "FIELD=value". */
-static bool parse_field(struct scan s, bool indented, char *out, size_t cap,
-                        struct unwrap *r)
+static bool parse_field(struct scan s, bool indented, char *out, size_t cap, struct unwrap *r)
 {
         const char *k = s.p;
-        while (s.p < s.end && ((*s.p >= 'A' && *s.p <= 'Z') || *s.p == '_' ||
-                               scan_is_digit(*s.p)))
+        while (s.p < s.end &&
+               ((*s.p >= 'A' && *s.p <= 'Z') || *s.p == '_' || scan_is_digit(*s.p)))
                 s.p++;
         size_t kn = (size_t)(s.p - k);
         if (kn < 2 || s.p >= s.end || *s.p != '=' || scan_is_digit(*k))
                 return false;
         struct str key = {k, kn};
-        bool journal = *k == '_' || og_startswith(k, kn, "SYSLOG_") ||
-                       str_is(key, "MESSAGE") || str_is(key, "PRIORITY") ||
-                       og_startswith(k, kn, "CODE_") || str_is(key, "MESSAGE_ID");
+        bool journal = *k == '_' || og_startswith(k, kn, "SYSLOG_") || str_is(key, "MESSAGE") ||
+                       str_is(key, "PRIORITY") || og_startswith(k, kn, "CODE_") ||
+                       str_is(key, "MESSAGE_ID");
         if (!journal && !indented)
                 return false;
         s.p++;
@@ -288,8 +298,7 @@ static bool parse_field(struct scan s, bool indented, char *out, size_t cap,
         return true;
 }
 
-void unwrap_line(const char *buf, size_t len, char *out, size_t cap,
-                 struct unwrap *ret)
+void unwrap_line(const char *buf, size_t len, char *out, size_t cap, struct unwrap *ret)
 {
         memset(ret, 0, sizeof(*ret));
         ret->mono = ret->wall = -1;

@@ -22,17 +22,16 @@ enum unwrap_source { UNWRAP_SRC_UNKNOWN = 0, UNWRAP_SRC_KERNEL, UNWRAP_SRC_OTHER
 struct unwrap {
         enum unwrap_kind kind;
         enum unwrap_source source; /* from SYSLOG_IDENTIFIER / _TRANSPORT */
-        double mono; /* monotonic seconds from the record; < 0 if none */
-        double wall; /* wall-clock seconds of the day; < 0 if none */
-        size_t out_len; /* decoded bytes; '\n' separates kernel lines */
-        const char *ident; /* SYSLOG_IDENTIFIER other than the kernel's, as */
-        size_t ident_len;  /* written in the line (NULL if none) */
+        double mono;               /* monotonic seconds from the record; < 0 if none */
+        double wall;               /* wall-clock seconds of the day; < 0 if none */
+        size_t out_len;            /* decoded bytes; '\n' separates kernel lines */
+        const char *ident;         /* SYSLOG_IDENTIFIER other than the kernel's, as */
+        size_t ident_len;          /* written in the line (NULL if none) */
 };
 
 /* Decode the line [buf, buf+len) into out (cap bytes; 0 for the record's
  * time and source only). */
-void unwrap_line(const char *buf, size_t len, char *out, size_t cap,
-                 struct unwrap *ret);
+void unwrap_line(const char *buf, size_t len, char *out, size_t cap, struct unwrap *ret);
 
 /* Decode JSON / C string escapes of [s, s+n) into out; returns bytes. */
 size_t unwrap_unescape(const char *s, size_t n, char *out, size_t cap);

@@ -57,9 +57,9 @@ static struct uk_span sig_word(struct scan *s)
  * and since v256 the same reasons as "Marked <cgroup> for killing due to ...". */
 static bool parse_oomd(struct scan *s, struct uk_line *r)
 {
-        const char *sep = scan_lit(s, "Killed ")                ? " due to "
-                          : scan_lit(s, "Marked ")              ? " for killing due to "
-                                                                : NULL;
+        const char *sep = scan_lit(s, "Killed ")   ? " due to "
+                          : scan_lit(s, "Marked ") ? " for killing due to "
+                                                   : NULL;
         if (!sep || !until(s, sep, &r->victim) || r->victim.n == 0)
                 return false;
         r->reason = rest(s);
@@ -98,8 +98,7 @@ static bool parse_earlyoom(struct scan *s, struct uk_line *r)
                         return false;
         } else if (scan_lit(s, "killing process")) {
                 int64_t sig;
-                if (!earlyoom_victim(s, r) || !scan_lit(s, " with signal ") ||
-                    !number(s, &sig))
+                if (!earlyoom_victim(s, r) || !scan_lit(s, " with signal ") || !number(s, &sig))
                         return false;
                 static const char term[] = "SIGTERM", kill[] = "SIGKILL";
                 if (sig == 15)
@@ -174,8 +173,8 @@ static bool parse_nohang(struct scan *s, struct uk_line *r)
  * is not responding". */
 static bool parse_lmkd(struct scan *s, struct uk_line *r)
 {
-        if (!scan_lit(s, "Kill '") || !until(s, "' (", &r->comm) ||
-            !number(s, &r->pid) || !scan_char(s, ')'))
+        if (!scan_lit(s, "Kill '") || !until(s, "' (", &r->comm) || !number(s, &r->pid) ||
+            !scan_char(s, ')'))
                 return false;
         r->victim = r->comm;
         if (scan_lit(s, ", uid ") && number(s, &r->uid))
@@ -393,8 +392,7 @@ static int add_kill(struct uk_log *l, enum uk_tool t, const struct uk_line *u,
 }
 
 /* "[ns/a ns/b]" or "[ns/a,ns/b]": each pod. */
-static int add_pods(struct uk_log *l, const struct uk_line *u, const char *ts,
-                    size_t ts_len)
+static int add_pods(struct uk_log *l, const struct uk_line *u, const char *ts, size_t ts_len)
 {
         struct scan s = scan_make(u->victim.p, u->victim.n);
         scan_char(&s, '[');
@@ -460,8 +458,8 @@ static int reclaim(struct uk_log *l, const struct uk_line *u)
         return set_reason(l, UK_KUBELET, span(buf, buf + sizeof(lead) - 1 + n));
 }
 
-int uk_log_feed(struct uk_log *l, enum uk_tool t, const char *msg, size_t len,
-                const char *ts, size_t ts_len)
+int uk_log_feed(struct uk_log *l, enum uk_tool t, const char *msg, size_t len, const char *ts,
+                size_t ts_len)
 {
         struct uk_line u;
         if (!uk_parse(t, msg, len, &u)) {
@@ -474,12 +472,8 @@ int uk_log_feed(struct uk_log *l, enum uk_tool t, const char *msg, size_t len,
                 r = u.pod_list ? add_pods(l, &u, ts, ts_len)
                                : add_kill(l, t, &u, u.victim, ts, ts_len);
                 break;
-        case UK_LINE_REASON:
-                r = set_reason(l, t, u.reason);
-                break;
-        case UK_LINE_VICTIM:
-                r = set_victim(l, &u);
-                break;
+        case UK_LINE_REASON: r = set_reason(l, t, u.reason); break;
+        case UK_LINE_VICTIM: r = set_victim(l, &u); break;
         case UK_LINE_REASONS:
                 free(l->reason[t]);
                 l->reason[t] = NULL;
@@ -489,18 +483,14 @@ int uk_log_feed(struct uk_log *l, enum uk_tool t, const char *msg, size_t len,
                 l->victim_comm = NULL;
                 l->victim_pid = l->victim_uid = OG_NONE;
                 break;
-        case UK_LINE_RECLAIM:
-                r = reclaim(l, &u);
-                break;
-        case UK_LINE_NONE:
-                break;
+        case UK_LINE_RECLAIM: r = reclaim(l, &u); break;
+        case UK_LINE_NONE: break;
         }
         l->reason_open[t] = u.kind == UK_LINE_REASON || u.kind == UK_LINE_REASONS;
         return r < 0 ? r : 1;
 }
 
-int uk_log_take(struct uk_log *l, bool reversed, struct user_kill **ret,
-                size_t *ret_n)
+int uk_log_take(struct uk_log *l, bool reversed, struct user_kill **ret, size_t *ret_n)
 {
         *ret = NULL;
         *ret_n = 0;

@@ -74,22 +74,21 @@ struct uk_log {
         size_t n, cap;
         char *reason[UK_TOOL_COUNT];
         bool reason_open[UK_TOOL_COUNT]; /* the tool's last line was a reason */
-        char *victim_comm; /* nohang's victim status, for its next kill */
+        char *victim_comm;               /* nohang's victim status, for its next kill */
         int64_t victim_pid, victim_uid;
-        size_t reclaim_start;   /* kubelet: first record of this reclaim */
-        bool reclaim_other;     /* kubelet: reclaiming a resource other than memory */
+        size_t reclaim_start; /* kubelet: first record of this reclaim */
+        bool reclaim_other;   /* kubelet: reclaiming a resource other than memory */
         size_t dropped;
 };
 
 void uk_log_init(struct uk_log *l);
 /* One message of tool t with its timestamp text; 1 when the line was one
  * of the tool's known lines, 0 when not, -ENOMEM. */
-int uk_log_feed(struct uk_log *l, enum uk_tool t, const char *msg, size_t len,
-                const char *ts, size_t ts_len);
+int uk_log_feed(struct uk_log *l, enum uk_tool t, const char *msg, size_t len, const char *ts,
+                size_t ts_len);
 /* Hand the records over (in log order; reversed when the input was read
  * newest first) and free the rest. */
-int uk_log_take(struct uk_log *l, bool reversed, struct user_kill **ret,
-                size_t *ret_n);
+int uk_log_take(struct uk_log *l, bool reversed, struct user_kill **ret, size_t *ret_n);
 void uk_log_free(struct uk_log *l);
 
 #endif

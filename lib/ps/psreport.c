@@ -59,8 +59,8 @@ static void row(FILE *out, const struct proc_entry *e, unsigned f)
         char comm[sizeof(e->comm) + 1];
         comm_of(e, comm);
         fprintf(out, "%-12.12s %8d %-16.16s %10" PRId64 " %9d %13d%s\n",
-                in_container(e) ? e->container_id : "(host)", e->pid, comm,
-                e->rss_kb, e->oom_score, e->oom_score_adj,
+                in_container(e) ? e->container_id : "(host)", e->pid, comm, e->rss_kb,
+                e->oom_score, e->oom_score_adj,
                 f & PS_FLAG_PROTECTED    ? "  <- protected by its runtime"
                 : f & PS_FLAG_HOST_FIRST ? "  <- dies before any container"
                                          : "");
@@ -73,17 +73,19 @@ static void findings(FILE *out, const struct proc_table *t, const unsigned *f)
                 char comm[sizeof(e->comm) + 1];
                 comm_of(e, comm);
                 if (f[i] & PS_FLAG_PROTECTED)
-                        fprintf(out, "warning: container %.12s: %s (pid %d) runs with "
-                                     "oom_score_adj %d inherited from its runtime; in a "
-                                     "global OOM the host's own processes die first. Fix: "
-                                     "register oomguard, or give the container an explicit "
-                                     "oomScoreAdj >= 0.\n",
+                        fprintf(out,
+                                "warning: container %.12s: %s (pid %d) runs with "
+                                "oom_score_adj %d inherited from its runtime; in a "
+                                "global OOM the host's own processes die first. Fix: "
+                                "register oomguard, or give the container an explicit "
+                                "oomScoreAdj >= 0.\n",
                                 e->container_id, comm, e->pid, e->oom_score_adj);
                 if (f[i] & PS_FLAG_HOST_FIRST)
-                        fprintf(out, "warning: host process %s (pid %d, oom_score %d) "
-                                     "would be killed before any container in a global OOM. "
-                                     "Fix: protect it (OOMScoreAdjust= in its unit) or raise "
-                                     "the containers' oom_score_adj.\n",
+                        fprintf(out,
+                                "warning: host process %s (pid %d, oom_score %d) "
+                                "would be killed before any container in a global OOM. "
+                                "Fix: protect it (OOMScoreAdjust= in its unit) or raise "
+                                "the containers' oom_score_adj.\n",
                                 comm, e->pid, e->oom_score);
         }
 }
@@ -95,8 +97,8 @@ int psreport_write_text(FILE *out, const struct proc_table *t, bool all)
                 return -ENOMEM;
         qsort(t->e, t->n, sizeof(*t->e), by_score);
         psreport_flags(t, f);
-        fprintf(out, "%-12s %8s %-16s %10s %9s %13s\n", "CONTAINER", "PID", "COMM",
-                "RSS_KB", "OOM_SCORE", "OOM_SCORE_ADJ");
+        fprintf(out, "%-12s %8s %-16s %10s %9s %13s\n", "CONTAINER", "PID", "COMM", "RSS_KB",
+                "OOM_SCORE", "OOM_SCORE_ADJ");
         size_t host = 0;
         for (size_t i = 0; i < t->n; i++) {
                 if (!in_container(&t->e[i]) && !all && !f[i] && host++ >= HOST_ROWS)

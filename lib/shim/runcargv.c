@@ -6,14 +6,34 @@
 
 /* Flags that take a value, global and of create / run / exec; any other
  * flag is taken as a switch, as are all of sysbox-runc's own (--no-sysbox-fs,
- * --no-sysbox-mgr, --no-kernel-check, --cpu-profiling, --memory-profiling). One or two dashes, "=value" or the next word. */
+ * --no-sysbox-mgr, --no-kernel-check, --cpu-profiling, --memory-profiling). One or two dashes,
+ * "=value" or the next word. */
 static const char *const global_values[] = {
         "log", "log-format", "log-level", "root", "criu", "rootless", "cgroup-manager", NULL,
 };
 static const char *const command_values[] = {
-        "bundle", "b", "console-socket", "pid-file", "preserve-fds", "config", "f",
-        "process", "p", "cwd", "env", "e", "user", "u", "cap", "c", "apparmor",
-        "process-label", "additional-gids", "g", "seccomp", NULL,
+        "bundle",
+        "b",
+        "console-socket",
+        "pid-file",
+        "preserve-fds",
+        "config",
+        "f",
+        "process",
+        "p",
+        "cwd",
+        "env",
+        "e",
+        "user",
+        "u",
+        "cap",
+        "c",
+        "apparmor",
+        "process-label",
+        "additional-gids",
+        "g",
+        "seccomp",
+        NULL,
 };
 /* runc (urfave/cli) and crun (argp): help anywhere, version only before
  * the command */

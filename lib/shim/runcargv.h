@@ -12,15 +12,15 @@
 #include <stdbool.h>
 
 struct runc_argv {
-        const char *command;  /* "create", "run", "delete", … or NULL */
-        const char *id;       /* the first operand after the command */
-        const char *bundle;   /* --bundle / -b, NULL: the working directory */
-        const char *config;   /* crun's --config / -f, NULL: <bundle>/config.json */
-        const char *log;      /* global --log */
+        const char *command;    /* "create", "run", "delete", … or NULL */
+        const char *id;         /* the first operand after the command */
+        const char *bundle;     /* --bundle / -b, NULL: the working directory */
+        const char *config;     /* crun's --config / -f, NULL: <bundle>/config.json */
+        const char *log;        /* global --log */
         const char *log_format; /* global --log-format ("text", "json") */
-        const char *root;     /* global --root */
-        bool help;            /* -h/--help (global or the command's), -v/--version:
-                               * the runtime prints and does nothing else */
+        const char *root;       /* global --root */
+        bool help;              /* -h/--help (global or the command's), -v/--version:
+                                 * the runtime prints and does nothing else */
 };
 
 void runcargv_parse(int argc, char *const *argv, struct runc_argv *ret);

@@ -15,8 +15,7 @@
 
 /* One message: syslog; and the --log file in the runtime's log format
  * when there is one, else stderr. Errors go to stderr in any case. */
-void shim_log(const struct runc_argv *a, int priority, const char *fmt, ...)
-        OG_PRINTF(3, 4);
+void shim_log(const struct runc_argv *a, int priority, const char *fmt, ...) OG_PRINTF(3, 4);
 
 /* The real runtime: an absolute path, or a name looked up in the system
  * directories (the engine may give no PATH), never the shim itself. */
@@ -47,15 +46,14 @@ struct shim_writeback {
         enum writeback_mode mode;
         bool v1;
         const char *library;
-        const char *done;   /* "preload", "host" or NULL */
-        char why[160];      /* why the preload was not used, or "" */
+        const char *done; /* "preload", "host" or NULL */
+        char why[160];    /* why the preload was not used, or "" */
 };
 
 /* create / run: rewrite <bundle>/config.json (or crun's --config). plan's
  * preload fields are filled from wb. */
-int shim_prepare(const struct og_config *cfg, struct shim_plan *plan,
-                 struct shim_writeback *wb, const struct runc_argv *a,
-                 struct shim_result *ret, struct og_error *err);
+int shim_prepare(const struct og_config *cfg, struct shim_plan *plan, struct shim_writeback *wb,
+                 const struct runc_argv *a, struct shim_result *ret, struct og_error *err);
 
 /* delete: the container's counters into its state directory, if the hook
  * left one and the cgroup still exists (an id the hook cannot take has
@@ -64,6 +62,5 @@ int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *
 /* Can this host limit memory+swap (v1 memsw files, v2 memory.swap.max)?
  * Is its memory controller on cgroup v1? When mountinfo does not tell,
  * both false and err says why. */
-int shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1,
-                    struct og_error *err);
+int shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1, struct og_error *err);
 #endif

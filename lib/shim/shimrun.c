@@ -42,9 +42,11 @@ int shim_find_runtime(const char *want, const char *const *dirs, char *ret, size
 {
         if (want[0] == '/') {
                 if (!usable(want))
-                        return og_error_set(err, -ENOENT, "the runtime %s is not an executable "
+                        return og_error_set(err, -ENOENT,
+                                            "the runtime %s is not an executable "
                                             "file (or is oomguard-shim itself); set "
-                                            "\"runtime\" in the config or OOMGUARD_RUNTIME", want);
+                                            "\"runtime\" in the config or OOMGUARD_RUNTIME",
+                                            want);
                 snprintf(ret, cap, "%s", want);
                 return 0;
         }
@@ -52,14 +54,15 @@ int shim_find_runtime(const char *want, const char *const *dirs, char *ret, size
                 if ((size_t)snprintf(ret, cap, "%s/%s", *dirs, want) < cap && usable(ret))
                         return 0;
         }
-        return og_error_set(err, -ENOENT, "runtime \"%s\" not found in /usr/local/sbin, "
+        return og_error_set(err, -ENOENT,
+                            "runtime \"%s\" not found in /usr/local/sbin, "
                             "/usr/local/bin, /usr/sbin, /usr/bin, /sbin or /bin; install it "
-                            "or set \"runtime\" to its absolute path", want);
+                            "or set \"runtime\" to its absolute path",
+                            want);
 }
 
 /* The directory and file name of the config.json the runtime will read. */
-static int config_location(const struct runc_argv *a, char *dir, size_t cap,
-                           const char **name)
+static int config_location(const struct runc_argv *a, char *dir, size_t cap, const char **name)
 {
         const char *cfg = a->config ? a->config : "config.json";
         const char *bundle = a->bundle ? a->bundle : ".";
@@ -78,10 +81,11 @@ static int config_location(const struct runc_argv *a, char *dir, size_t cap,
 
 /* auto: on cgroup v1 the preload where it applies and the host mode for
  * the rest; on v2 the kernel bounds each cgroup's dirty pages itself. */
-static void decide_writeback(const char *dir, const char *buf, size_t len,
-                             struct shim_plan *plan, struct shim_writeback *wb)
+static void decide_writeback(const char *dir, const char *buf, size_t len, struct shim_plan *plan,
+                             struct shim_writeback *wb)
 {
-        bool want_preload = wb->mode == WRITEBACK_PRELOAD || (wb->mode == WRITEBACK_AUTO && wb->v1);
+        bool want_preload = wb->mode == WRITEBACK_PRELOAD ||
+                            (wb->mode == WRITEBACK_AUTO && wb->v1);
         bool host_fallback = wb->mode == WRITEBACK_HOST || (wb->mode == WRITEBACK_AUTO && wb->v1);
         wb->done = NULL;
         wb->why[0] = '\0';
@@ -89,15 +93,17 @@ static void decide_writeback(const char *dir, const char *buf, size_t len,
                 struct oci_spec sp = {0};
                 enum rootfs_libc k = ROOTFS_UNKNOWN;
                 if (!wb->library)
-                        snprintf(wb->why, sizeof(wb->why), "the write-window library is not installed");
+                        snprintf(wb->why, sizeof(wb->why),
+                                 "the write-window library is not installed");
                 else if (spec_parse(buf, len, "config.json", &sp, NULL) == 0 &&
                          (k = rootfs_libc(dir, sp.root_path)) == ROOTFS_GLIBC)
                         wb->done = "preload";
                 else
                         snprintf(wb->why, sizeof(wb->why), "%s",
-                                 k == ROOTFS_MUSL     ? "a musl image (the library is for glibc)"
-                                 : k == ROOTFS_STATIC ? "no dynamic loader in the image (static programs)"
-                                                      : "the image's root could not be inspected");
+                                 k == ROOTFS_MUSL ? "a musl image (the library is for glibc)"
+                                 : k == ROOTFS_STATIC
+                                         ? "no dynamic loader in the image (static programs)"
+                                         : "the image's root could not be inspected");
                 spec_free(&sp);
         }
         if (!wb->done && host_fallback)
@@ -155,7 +161,7 @@ int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *
         ev.final = 1; /* the last moment */
         evidence_snapshot(hs.cgroup_dir, hs.cgroup_version, &ev);
         if (ev.snapshots == 0)
-                return 0; /* the cgroup is already gone */
+                return 0;             /* the cgroup is already gone */
         ev.limit_hits_base = OG_NONE; /* not at create: no baseline */
         return evidence_save(d, EVIDENCE_PREDELETE, &ev);
 }
@@ -176,8 +182,7 @@ static bool child_has(const char *dir, const char *file)
         return found;
 }
 
-int shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1,
-                    struct og_error *err)
+int shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1, struct og_error *err)
 {
         char p[PATH_MAX];
         struct cg_mounts m;
@@ -187,8 +192,10 @@ int shim_host_facts(const char *proc_root, bool *swap_accounting, bool *v1,
                 return r;
         *v1 = m.v1_memory[0] != '\0';
         if (*v1) /* v1 (hybrid too): the memsw files exist or not */
-                *swap_accounting = (size_t)snprintf(p, sizeof(p), "%s/memory.memsw.limit_in_bytes",
-                                                    m.v1_memory) < sizeof(p) && access(p, F_OK) == 0;
+                *swap_accounting = (size_t)snprintf(p, sizeof(p),
+                                                    "%s/memory.memsw.limit_in_bytes",
+                                                    m.v1_memory) < sizeof(p) &&
+                                   access(p, F_OK) == 0;
         else /* v2: none at the root */
                 *swap_accounting = m.v2[0] && child_has(m.v2, "memory.swap.max");
         return 0;

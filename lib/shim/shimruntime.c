@@ -37,7 +37,8 @@ int shim_choose_runtime(const char *want, const char *recorded, char *ret, size_
         struct og_error why = {0};
         if (shim_find_runtime(want, shim_runtime_dirs, ret, cap, &why) == 0)
                 return SHIM_RUNTIME_CONFIGURED;
-        if (strcmp(want, "runc") && shim_find_runtime("runc", shim_runtime_dirs, ret, cap, NULL) == 0) {
+        if (strcmp(want, "runc") &&
+            shim_find_runtime("runc", shim_runtime_dirs, ret, cap, NULL) == 0) {
                 og_error_set(err, why.code, "%s; falling back to %s", why.msg, ret);
                 return SHIM_RUNTIME_FALLBACK;
         }

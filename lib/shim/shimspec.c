@@ -99,7 +99,7 @@ static int env_put(struct js_doc *d, const char *name, const char *value, bool a
                 return 0; /* already there */
         char *kv = NULL;
         int n = e >= 0 && append_to && sep && sep[1] ? asprintf(&kv, "%s:%s", old, value)
-                                                    : asprintf(&kv, "%s=%s", name, value);
+                                                     : asprintf(&kv, "%s=%s", name, value);
         if (n < 0)
                 return og_error_set(err, -ENOMEM, "out of memory");
         yajl_gen g = yajl_gen_alloc(NULL);
@@ -126,7 +126,8 @@ static long find_mount(const struct js_doc *d, const char *dest, char *src, size
         long arr = js_find(d, mounts, 1), e;
         for (size_t i = 0; arr >= 0 && (e = js_array_elem(d, (size_t)arr, i)) >= 0; i++) {
                 char p[PATH_MAX];
-                if (js_member_str(d, (size_t)e, "destination", p, sizeof(p)) && !strcmp(p, dest)) {
+                if (js_member_str(d, (size_t)e, "destination", p, sizeof(p)) &&
+                    !strcmp(p, dest)) {
                         if (!js_member_str(d, (size_t)e, "source", src, cap))
                                 src[0] = '\0';
                         return e;
@@ -176,7 +177,8 @@ static int private_copy(const char *library, const char *bundle_dir, char *ret, 
         _cleanup_free_ char *buf = NULL;
         size_t len;
         if (!realpath(bundle_dir, dir))
-                return og_error_set(err, -errno, "the bundle %s: %s", bundle_dir, strerror(errno));
+                return og_error_set(err, -errno, "the bundle %s: %s", bundle_dir,
+                                    strerror(errno));
         if ((size_t)snprintf(ret, cap, "%s/%s", strcmp(dir, "/") ? dir : "", SHIM_PRELOAD_COPY) >=
             cap)
                 return og_error_set(err, -ENAMETOOLONG, "the bundle path is too long");
@@ -232,8 +234,7 @@ static int set_int(struct js_doc *d, const char *const *path, size_t n, int64_t 
 }
 
 static int edit(struct js_doc *d, const struct oci_spec *sp, const struct og_config *cfg,
-                const struct shim_plan *plan, struct shim_result *ret,
-                struct og_error *err)
+                const struct shim_plan *plan, struct shim_result *ret, struct og_error *err)
 {
         static const char *const proc[] = {"process", "oomScoreAdj"};
         static const char *const swap[] = {"linux", "resources", "memory", "swap"};
@@ -262,8 +263,7 @@ static int edit(struct js_doc *d, const struct oci_spec *sp, const struct og_con
 }
 
 int shimspec_rewrite(const char *buf, size_t len, const struct og_config *cfg,
-                     const struct shim_plan *plan, struct shim_result *ret,
-                     struct og_error *err)
+                     const struct shim_plan *plan, struct shim_result *ret, struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
         /* yajl stops at a NUL: the edits would go into the document before
@@ -278,7 +278,9 @@ int shimspec_rewrite(const char *buf, size_t len, const struct og_config *cfg,
         if (r < 0)
                 return r;
         struct policy_input in = {
-                .limit = sp.limit, .reservation = sp.reservation, .memsw = sp.memsw,
+                .limit = sp.limit,
+                .reservation = sp.reservation,
+                .memsw = sp.memsw,
                 .host_mem = plan->host_mem,
                 .ann_adj = spec_annotation(&sp, POLICY_ANN_ADJ),
         };

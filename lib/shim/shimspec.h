@@ -43,12 +43,11 @@ struct shim_result {
         char *buf; /* the new document, NUL-terminated; free() it */
         size_t len;
         struct policy pol;
-        bool set_swap;     /* linux.resources.memory.swap was written */
-        int hooks_added;   /* 0..2: entries already present are kept, not doubled */
-        bool preloaded;    /* the library is mounted and in LD_PRELOAD */
+        bool set_swap;   /* linux.resources.memory.swap was written */
+        int hooks_added; /* 0..2: entries already present are kept, not doubled */
+        bool preloaded;  /* the library is mounted and in LD_PRELOAD */
 };
 
 int shimspec_rewrite(const char *buf, size_t len, const struct og_config *cfg,
-                     const struct shim_plan *plan, struct shim_result *ret,
-                     struct og_error *err);
+                     const struct shim_plan *plan, struct shim_result *ret, struct og_error *err);
 #endif

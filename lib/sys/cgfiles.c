@@ -93,7 +93,8 @@ int64_t cgf_parse_key(const char *buf, size_t len, const char *key)
                 const char *nl = memchr(s, '\n', (size_t)(end - s));
                 const char *e = nl ? nl : end;
                 if ((size_t)(e - s) > kn && memcmp(s, key, kn) == 0 && s[kn] == ' ') {
-                        struct scan t = scan_make(s + kn + 1, (size_t)(e - s - (ptrdiff_t)kn - 1));
+                        struct scan t = scan_make(s + kn + 1,
+                                                  (size_t)(e - s - (ptrdiff_t)kn - 1));
                         int64_t v;
                         return scan_i64(&t, &v) ? v : OG_NONE;
                 }
@@ -148,8 +149,7 @@ static void sum_children(int dfd, int depth, struct subtree_walk *w)
         }
         struct dirent *de;
         while (w->seen < CGF_SUBTREE_MAX && (de = readdir(d))) {
-                if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
-                    !strcmp(de->d_name, ".."))
+                if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
                         continue;
                 int cfd = openat(dirfd(d), de->d_name,
                                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -42,11 +42,9 @@ static bool comp_ends(const struct comp *c, const char *lit)
 
 static bool comp_is_group(const struct comp *c)
 {
-        return comp_ends(c, ".slice") ||
-               og_startswith(c->p, c->n, "machine-libpod_pod_") ||
+        return comp_ends(c, ".slice") || og_startswith(c->p, c->n, "machine-libpod_pod_") ||
                og_startswith(c->p, c->n, "kubepods") ||
-               (c->n > 3 && og_startswith(c->p, c->n, "pod") &&
-                is_lower_hex(c->p[3])) ||
+               (c->n > 3 && og_startswith(c->p, c->n, "pod") && is_lower_hex(c->p[3])) ||
                (c->n == 9 && memcmp(c->p, "burstable", 9) == 0) ||
                (c->n == 10 && memcmp(c->p, "besteffort", 10) == 0);
 }
@@ -159,8 +157,7 @@ static bool leaf_is_above(const struct comp *leaf, const char *task, size_t tn)
         return false;
 }
 
-enum cg_relation cg_relation(const char *oom, size_t on, const char *task,
-                             size_t tn)
+enum cg_relation cg_relation(const char *oom, size_t on, const char *task, size_t tn)
 {
         if (!oom || !task || on == 0 || tn == 0)
                 return CG_REL_UNKNOWN;

@@ -31,7 +31,6 @@ enum cg_relation {
 /* Relation of the OOM memcg to the victim's memcg. Tolerates the corrupted
  * and elided paths pasted logs contain: a victim always lives inside the
  * OOM memcg's subtree, so the question is only "same or deeper". */
-enum cg_relation cg_relation(const char *oom, size_t on, const char *task,
-                             size_t tn);
+enum cg_relation cg_relation(const char *oom, size_t on, const char *task, size_t tn);
 
 #endif

@@ -126,9 +126,10 @@ int cg_read_mountinfo(const char *proc_root, struct cg_mounts *ret, size_t *ret_
         if (ret->v1_memory[0] || ret->v2[0])
                 return 0;
         if (st.skipped)
-                return og_error_set(err, -ENOENT, "%s: no cgroup hierarchy mounted among its "
-                                    "lines; %zu longer than %d bytes were skipped", path,
-                                    st.skipped, CG_MOUNTINFO_LINE_MAX);
+                return og_error_set(err, -ENOENT,
+                                    "%s: no cgroup hierarchy mounted among its "
+                                    "lines; %zu longer than %d bytes were skipped",
+                                    path, st.skipped, CG_MOUNTINFO_LINE_MAX);
         return og_error_set(err, -ENOENT, "%s: no cgroup hierarchy mounted", path);
 }
 
@@ -155,13 +156,15 @@ int cg_parse_proc_cgroup(const char *buf, size_t len, struct cg_paths *ret)
 }
 
 /* mount + (path below the mount's root) */
-static int join(const char *mount, const char *root, const char *path,
-                struct cg_location *ret, struct og_error *err)
+static int join(const char *mount, const char *root, const char *path, struct cg_location *ret,
+                struct og_error *err)
 {
         size_t rn = strcmp(root, "/") == 0 ? 0 : strlen(root);
         if (rn && (strncmp(path, root, rn) != 0 || (path[rn] != '/' && path[rn] != '\0')))
-                return og_error_set(err, -ENOENT, "cgroup %s is outside the hierarchy "
-                                    "mounted at %s (root %s)", path, mount, root);
+                return og_error_set(err, -ENOENT,
+                                    "cgroup %s is outside the hierarchy "
+                                    "mounted at %s (root %s)",
+                                    path, mount, root);
         if (strlen(path) >= sizeof(ret->path) ||
             (size_t)snprintf(ret->dir, sizeof(ret->dir), "%s%s", mount, path + rn) >=
                     sizeof(ret->dir))
@@ -170,8 +173,8 @@ static int join(const char *mount, const char *root, const char *path,
         return 0;
 }
 
-int cg_resolve(const struct cg_mounts *m, const struct cg_paths *p,
-               bool v2_has_memory, struct cg_location *ret, struct og_error *err)
+int cg_resolve(const struct cg_mounts *m, const struct cg_paths *p, bool v2_has_memory,
+               struct cg_location *ret, struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
         if (p->v1_memory[0] && m->v1_memory[0]) {
@@ -182,9 +185,10 @@ int cg_resolve(const struct cg_mounts *m, const struct cg_paths *p,
                 ret->version = 2;
                 return join(m->v2, m->v2_root, p->v2, ret, err);
         }
-        return og_error_set(err, -ENOENT, "no memory cgroup: neither a cgroup v1 memory "
-                                          "hierarchy nor cgroup2 with the memory "
-                                          "controller is mounted");
+        return og_error_set(err, -ENOENT,
+                            "no memory cgroup: neither a cgroup v1 memory "
+                            "hierarchy nor cgroup2 with the memory "
+                            "controller is mounted");
 }
 
 /* One bounded read that fails rather than truncates. */
@@ -197,8 +201,8 @@ static int read_small(const char *path, char *buf, size_t cap, size_t *ret_len)
         return 0;
 }
 
-static int locate(char *buf, const char *proc_root, int pid,
-                  struct cg_location *ret, struct og_error *err)
+static int locate(char *buf, const char *proc_root, int pid, struct cg_location *ret,
+                  struct og_error *err)
 {
         char path[PATH_MAX];
         size_t len = 0;
@@ -213,15 +217,14 @@ static int locate(char *buf, const char *proc_root, int pid,
                 return og_error_set(err, r < 0 ? r : -ENOENT, "%s: %s", path,
                                     r < 0 ? strerror(-r) : "no cgroup listed");
         bool v2mem = false;
-        if (m.v2[0] && (size_t)snprintf(path, sizeof(path), "%s/cgroup.controllers",
-                                        m.v2) < sizeof(path))
+        if (m.v2[0] &&
+            (size_t)snprintf(path, sizeof(path), "%s/cgroup.controllers", m.v2) < sizeof(path))
                 v2mem = read_small(path, buf, PROCFILE_MAX, &len) == 0 &&
                         memmem(buf, len, "memory", 6) != NULL;
         return cg_resolve(&m, &p, v2mem, ret, err);
 }
 
-int cg_locate(const char *proc_root, int pid, struct cg_location *ret,
-              struct og_error *err)
+int cg_locate(const char *proc_root, int pid, struct cg_location *ret, struct og_error *err)
 {
         char *buf = malloc(PROCFILE_MAX);
         if (!buf)

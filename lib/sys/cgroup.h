@@ -24,7 +24,7 @@ struct cg_paths {
 };
 
 struct cg_location {
-        int version;        /* 1 or 2 */
+        int version;         /* 1 or 2 */
         char path[PATH_MAX]; /* as the kernel prints it ("/docker/abc") */
         char dir[PATH_MAX];  /* the directory to read and write */
 };
@@ -58,12 +58,11 @@ int cg_parse_proc_cgroup(const char *buf, size_t len, struct cg_paths *ret);
 
 /* Memory cgroup of pid. v2 is chosen only when its hierarchy has the memory
  * controller (v2_has_memory). */
-int cg_resolve(const struct cg_mounts *m, const struct cg_paths *p,
-               bool v2_has_memory, struct cg_location *ret, struct og_error *err);
+int cg_resolve(const struct cg_mounts *m, const struct cg_paths *p, bool v2_has_memory,
+               struct cg_location *ret, struct og_error *err);
 
 /* Read /proc/<pid>/cgroup and /proc/self/mountinfo under proc_root ("/proc"),
  * and <v2 mount>/cgroup.controllers. */
-int cg_locate(const char *proc_root, int pid, struct cg_location *ret,
-              struct og_error *err);
+int cg_locate(const char *proc_root, int pid, struct cg_location *ret, struct og_error *err);
 
 #endif

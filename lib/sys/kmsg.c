@@ -35,8 +35,8 @@ ssize_t kmsg_read_record(int fd, char *buf)
         }
 }
 
-int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata,
-                  struct kmsg_stats *ret_stats, struct og_error *err)
+int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata, struct kmsg_stats *ret_stats,
+                  struct og_error *err)
 {
         char buf[KMSG_RECORD_MAX + 1];
         struct kmsg_stats st = {0};
@@ -55,7 +55,8 @@ int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata,
                 }
                 if (n == -EINVAL) /* the record does not fit: the kernel would
                                    * return it again */
-                        return og_error_set(err, -EINVAL, "%s: a record longer than %d "
+                        return og_error_set(err, -EINVAL,
+                                            "%s: a record longer than %d "
                                             "bytes; read the log with dmesg",
                                             path, KMSG_RECORD_MAX);
                 if (n < 0)
@@ -66,8 +67,7 @@ int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata,
                 st.records++;
                 int r = feed_record(buf, (size_t)n, fn, userdata);
                 if (r < 0)
-                        return og_error_set(err, r, "processing %s: %s", path,
-                                            strerror(-r));
+                        return og_error_set(err, r, "processing %s: %s", path, strerror(-r));
         }
         if (ret_stats)
                 *ret_stats = st;

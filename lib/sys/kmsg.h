@@ -12,7 +12,7 @@
 
 struct kmsg_stats {
         size_t records;
-        size_t lost;      /* EPIPE: the ring wrapped past us */
+        size_t lost; /* EPIPE: the ring wrapped past us */
 };
 
 /* The one record reader: one record from fd (/dev/kmsg opened O_NONBLOCK)
@@ -28,7 +28,7 @@ typedef int (*kmsg_line_fn)(const char *line, size_t len, void *userdata);
 
 /* Read every record currently in the buffer at path (normally /dev/kmsg),
  * oldest first, and return when caught up. */
-int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata,
-                  struct kmsg_stats *ret_stats, struct og_error *err);
+int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata, struct kmsg_stats *ret_stats,
+                  struct og_error *err);
 
 #endif

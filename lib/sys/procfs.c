@@ -67,8 +67,9 @@ int procfs_stat_parse(const char *buf, size_t len, struct proc_stat *ret)
                         while (f.end > f.p && f.end[-1] == '\n')
                                 f.end--;
                         if (scan_i64(&f, &v) && f.p == f.end)
-                                *(field == 4 ? &ret->ppid : field == 22 ? &ret->starttime
-                                                                        : &ret->exit_code) = v;
+                                *(field == 4    ? &ret->ppid
+                                  : field == 22 ? &ret->starttime
+                                                : &ret->exit_code) = v;
                 }
                 t.p = sp ? sp + 1 : t.end;
         }

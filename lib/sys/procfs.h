@@ -21,10 +21,10 @@ int64_t proc_mem_total(const char *proc_root);
  * last ')' (a comm may hold spaces and parentheses). */
 struct proc_stat {
         char comm[17];
-        char state;          /* 'R', 'S', 'Z', ... */
+        char state; /* 'R', 'S', 'Z', ... */
         int64_t ppid;
-        int64_t starttime;   /* field 22: clock ticks after boot; tells a reused pid */
-        int64_t exit_code;   /* field 52 (OG_NONE when the kernel does not print it) */
+        int64_t starttime; /* field 22: clock ticks after boot; tells a reused pid */
+        int64_t exit_code; /* field 52 (OG_NONE when the kernel does not print it) */
 };
 /* -EINVAL when buf is not a stat line. */
 int procfs_stat_parse(const char *buf, size_t len, struct proc_stat *ret);

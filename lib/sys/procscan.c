@@ -87,7 +87,8 @@ int procscan(const char *proc_root, struct proc_table *ret, struct og_error *err
         memset(ret, 0, sizeof(*ret));
         DIR *d = opendir(proc_root);
         if (!d)
-                return og_error_set(err, -errno, "cannot read %s: %s", proc_root, strerror(errno));
+                return og_error_set(err, -errno, "cannot read %s: %s", proc_root,
+                                    strerror(errno));
         long page_kb = sysconf(_SC_PAGESIZE) / 1024;
         size_t cap = 0;
         struct dirent *de;
@@ -119,4 +120,3 @@ void proc_table_free(struct proc_table *t)
         t->e = NULL;
         t->n = 0;
 }
-

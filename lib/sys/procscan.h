@@ -14,7 +14,7 @@
 struct proc_entry {
         int pid;
         char comm[32];
-        char cgroup[512];            /* memory cgroup ("" if unknown) */
+        char cgroup[512]; /* memory cgroup ("" if unknown) */
         char container_id[CG_ID_LEN + 1];
         int64_t rss_kb;
         int oom_score, oom_score_adj;

@@ -53,9 +53,12 @@ static bool has_musl(int root)
 enum rootfs_libc rootfs_libc(const char *bundle, const char *root_path)
 {
         static const char *const glibc[] = {
-                "lib64/ld-linux-x86-64.so.2", "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-                "usr/lib64/ld-linux-x86-64.so.2", "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-                "lib/ld-linux-aarch64.so.1", "lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
+                "lib64/ld-linux-x86-64.so.2",
+                "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                "usr/lib64/ld-linux-x86-64.so.2",
+                "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                "lib/ld-linux-aarch64.so.1",
+                "lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
                 "usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
         };
         char p[PATH_MAX];

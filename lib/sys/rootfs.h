@@ -10,8 +10,8 @@
 enum rootfs_libc {
         ROOTFS_UNKNOWN = 0, /* the root could not be opened */
         ROOTFS_GLIBC,
-        ROOTFS_MUSL,        /* musl's loader is there (glibc's too, maybe) */
-        ROOTFS_STATIC,      /* no dynamic loader at all */
+        ROOTFS_MUSL,   /* musl's loader is there (glibc's too, maybe) */
+        ROOTFS_STATIC, /* no dynamic loader at all */
 };
 
 /* root_path as config.json writes it: absolute, or relative to bundle. */

@@ -17,8 +17,10 @@
 static int open_base(const char *base, bool create, struct og_error *err)
 {
         if (create && mkdir(base, 0700) < 0 && errno != EEXIST)
-                return og_error_set(err, -errno, "cannot create %s: %s (is /run "
-                                    "writable?)", base, strerror(errno));
+                return og_error_set(err, -errno,
+                                    "cannot create %s: %s (is /run "
+                                    "writable?)",
+                                    base, strerror(errno));
         int fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return og_error_set(err, -errno, "cannot open %s: %s", base, strerror(errno));
@@ -31,8 +33,9 @@ static bool plain(const char *id, size_t len)
                 return false;
         for (size_t i = 0; i < len; i++) {
                 char c = id[i];
-                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '_' || c == '+' || c == ',' || c == '.' || c == '-'))
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '_' || c == '+' || c == ',' || c == '.' ||
+                      c == '-'))
                         return false;
         }
         return true;
@@ -44,9 +47,10 @@ int statedir_name(const char *id, char ret[STATEDIR_NAME_MAX + 1], struct og_err
         const char *why = oci_id_problem(id, len);
         if (why) {
                 char shown[96];
-                return og_error_set(err, -EINVAL, "container id \"%s\" cannot name a state "
-                                    "directory: %s", oci_id_display(id, len, shown, sizeof(shown)),
-                                    why);
+                return og_error_set(err, -EINVAL,
+                                    "container id \"%s\" cannot name a state "
+                                    "directory: %s",
+                                    oci_id_display(id, len, shown, sizeof(shown)), why);
         }
         if (plain(id, len)) {
                 memcpy(ret, id, len + 1);
@@ -60,8 +64,7 @@ int statedir_name(const char *id, char ret[STATEDIR_NAME_MAX + 1], struct og_err
         return 0;
 }
 
-int statedir_open(const char *base, const char *id, bool create, int *ret,
-                  struct og_error *err)
+int statedir_open(const char *base, const char *id, bool create, int *ret, struct og_error *err)
 {
         char name[STATEDIR_NAME_MAX + 1];
         int r = statedir_name(id, name, err);
@@ -93,12 +96,12 @@ int statedir_write(int dirfd, const char *name, const char *data, size_t len,
         return r;
 }
 
-int statedir_read(int dirfd, const char *name, char *buf, size_t cap,
-                  size_t *ret_len, struct og_error *err)
+int statedir_read(int dirfd, const char *name, char *buf, size_t cap, size_t *ret_len,
+                  struct og_error *err)
 {
         /* O_NONBLOCK: a FIFO planted here must not stall the hook */
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-                                                     O_CLOEXEC);
+        _cleanup_close_ int fd = openat(dirfd, name,
+                                        O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0)
                 return og_error_set(err, -errno, "reading state %s: %s", name, strerror(errno));
@@ -108,8 +111,7 @@ int statedir_read(int dirfd, const char *name, char *buf, size_t cap,
         if (n == -EFBIG)
                 return og_error_set(err, -EFBIG, "state %s is too large", name);
         if (n < 0)
-                return og_error_set(err, (int)n, "reading state %s: %s", name,
-                                    strerror((int)-n));
+                return og_error_set(err, (int)n, "reading state %s: %s", name, strerror((int)-n));
         *ret_len = (size_t)n;
         return 0;
 }
@@ -127,7 +129,8 @@ int statedir_remove(const char *base, const char *id, struct og_error *err)
         DIR *dir = fdopendir(d);
         if (!dir) {
                 close(d);
-                return og_error_set(err, -errno, "listing %s/%s: %s", base, name, strerror(errno));
+                return og_error_set(err, -errno, "listing %s/%s: %s", base, name,
+                                    strerror(errno));
         }
         int b = open_base(base, false, err);
         if (b < 0) {

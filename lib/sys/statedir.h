@@ -20,13 +20,12 @@ int statedir_name(const char *id, char ret[STATEDIR_NAME_MAX + 1], struct og_err
 
 /* Open (creating when asked) the directory of container id under base;
  * ret is a directory fd. -EINVAL for an id oci_id_valid() refuses. */
-int statedir_open(const char *base, const char *id, bool create, int *ret,
-                  struct og_error *err);
+int statedir_open(const char *base, const char *id, bool create, int *ret, struct og_error *err);
 int statedir_write(int dirfd, const char *name, const char *data, size_t len,
                    struct og_error *err);
 /* Whole file, at most cap - 1 bytes, NUL-terminated. */
-int statedir_read(int dirfd, const char *name, char *buf, size_t cap,
-                  size_t *ret_len, struct og_error *err);
+int statedir_read(int dirfd, const char *name, char *buf, size_t cap, size_t *ret_len,
+                  struct og_error *err);
 /* Remove the directory of container id and the files in it (no recursion). */
 int statedir_remove(const char *base, const char *id, struct og_error *err);
 

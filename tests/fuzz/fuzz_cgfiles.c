@@ -26,9 +26,25 @@
 
 /* what create, poststop, the watcher and doctor read */
 static const char *const keys[] = {
-        "oom_kill", "oom", "max", "high", "low", "oom_group_kill", "oom_kill_disable",
-        "under_oom", "anon", "file", "file_dirty", "file_writeback", "rss", "cache",
-        "dirty", "writeback", "total_rss", "rss_huge", "swap",
+        "oom_kill",
+        "oom",
+        "max",
+        "high",
+        "low",
+        "oom_group_kill",
+        "oom_kill_disable",
+        "under_oom",
+        "anon",
+        "file",
+        "file_dirty",
+        "file_writeback",
+        "rss",
+        "cache",
+        "dirty",
+        "writeback",
+        "total_rss",
+        "rss_huge",
+        "swap",
 };
 
 static bool ref_number(const char *s, const char *end, int64_t *ret)

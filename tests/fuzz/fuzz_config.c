@@ -25,8 +25,8 @@ static void check_config(const struct og_config *c)
         if (c->swap.mode > SWAP_PERCENT || c->swap.bytes < 0 || c->swap.percent < 0 ||
             c->swap.percent > 1000)
                 abort();
-        if (c->memory_high_percent < 0 || c->memory_high_percent > 100 ||
-            c->oom_group < -1 || c->oom_group > 1)
+        if (c->memory_high_percent < 0 || c->memory_high_percent > 100 || c->oom_group < -1 ||
+            c->oom_group > 1)
                 abort();
         if (!abs_path(c->state_dir) || !abs_path(c->verdict_log) ||
             (c->hook[0] && !abs_path(c->hook)))
@@ -63,8 +63,7 @@ static void check_swap(const char *s)
         switch (p.mode) {
         case SWAP_INHERIT:
         case SWAP_NONE:
-        case SWAP_UNLIMITED:
-                break;
+        case SWAP_UNLIMITED: break;
         case SWAP_BYTES:
                 if (p.bytes < 0)
                         abort();
@@ -73,8 +72,7 @@ static void check_swap(const char *s)
                 if (p.percent < 0 || p.percent > 1000 || s[strlen(s) - 1] != '%')
                         abort();
                 break;
-        default:
-                abort();
+        default: abort();
         }
 }
 

@@ -57,7 +57,8 @@ static void fail(const char *what)
 static bool names_a_pid(const char *buf, size_t len)
 {
         for (size_t i = 0; i < len; i++) {
-                if (buf[i] < '0' || buf[i] > '9' || (i > 0 && buf[i - 1] >= '0' && buf[i - 1] <= '9'))
+                if (buf[i] < '0' || buf[i] > '9' ||
+                    (i > 0 && buf[i - 1] >= '0' && buf[i - 1] <= '9'))
                         continue;
                 long v = 0;
                 size_t j = i;
@@ -87,10 +88,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         size_t n = (size_t)((nl ? nl : end) - m);
                         int64_t pid;
                         enum kcopy_kind kind = kcopy_kind(m, n, &pid);
-                        if (pid != OG_NONE && (pid <= 0 || pid > 9999999999LL || kind == KCOPY_OTHER ||
-                                               kind == KCOPY_HEADER))
+                        if (pid != OG_NONE && (pid <= 0 || pid > 9999999999LL ||
+                                               kind == KCOPY_OTHER || kind == KCOPY_HEADER))
                                 fail("a pid out of place");
-                        if (kcopy_summary_within(m, n, OWN) == 1 && !memmem(m, n, "task_memcg=" OWN, 18))
+                        if (kcopy_summary_within(m, n, OWN) == 1 &&
+                            !memmem(m, n, "task_memcg=" OWN, 18))
                                 fail("a summary taken as ours without our cgroup");
                 }
                 p = e;

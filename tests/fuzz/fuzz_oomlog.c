@@ -24,7 +24,7 @@
 
 static FILE *devnull;
 
-static char *joined;   /* the input without line breaks */
+static char *joined; /* the input without line breaks */
 static size_t joined_len;
 
 static void join_input(const uint8_t *data, size_t size)
@@ -49,14 +49,13 @@ static void check_kill(const struct oom_kill *k, const uint8_t *data, size_t siz
         }
         if (k->container_id[0]) {
                 if (strlen(k->container_id) != 64 ||
-                    strspn(k->container_id, "0123456789abcdef") != 64 ||
-                    !k->task_memcg || !strstr(k->task_memcg, k->container_id))
+                    strspn(k->container_id, "0123456789abcdef") != 64 || !k->task_memcg ||
+                    !strstr(k->task_memcg, k->container_id))
                         abort();
         }
         if (k->pod_uid[0] && (strlen(k->pod_uid) != 36 || k->pod_uid[8] != '-'))
                 abort();
-        if ((k->scope == OOM_SCOPE_MEMCG || k->scope == OOM_SCOPE_ANCESTOR) &&
-            !k->constraint)
+        if ((k->scope == OOM_SCOPE_MEMCG || k->scope == OOM_SCOPE_ANCESTOR) && !k->constraint)
                 abort();
 }
 
@@ -80,8 +79,8 @@ static void render(const struct oomlog_result *r, const uint8_t *data, size_t si
 static bool kill_form(const char *m, size_t n)
 {
         static const char *const forms[] = {
-                "oom-kill:", "Killed process", "Kill process", "Memory cgroup out of memory",
-                "Out of memory", "oom_reaper:", "Task in ",
+                "oom-kill:",     "Killed process", "Kill process", "Memory cgroup out of memory",
+                "Out of memory", "oom_reaper:",    "Task in ",
         };
         char d[64];
         size_t o = 0;

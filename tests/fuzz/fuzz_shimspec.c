@@ -73,10 +73,8 @@ static bool same(yajl_val a, yajl_val b)
         if (a->type != b->type)
                 return false;
         switch (a->type) {
-        case yajl_t_string:
-                return !strcmp(a->u.string, b->u.string);
-        case yajl_t_number:
-                return !strcmp(a->u.number.r, b->u.number.r);
+        case yajl_t_string: return !strcmp(a->u.string, b->u.string);
+        case yajl_t_number: return !strcmp(a->u.number.r, b->u.number.r);
         case yajl_t_object:
                 if (a->u.object.len != b->u.object.len)
                         return false;
@@ -92,8 +90,7 @@ static bool same(yajl_val a, yajl_val b)
                         if (!same(a->u.array.values[i], b->u.array.values[i]))
                                 return false;
                 return true;
-        default:
-                return true;
+        default: return true;
         }
 }
 
@@ -132,13 +129,21 @@ static bool in_list(const char *path, const char *const *list, size_t n)
         return false;
 }
 
-static const char *const grown_objects[] = {"", "hooks", "linux", "linux.resources",
-                                             "linux.resources.memory", "process",
-                                             "annotations"};
-static const char *const added_members[] = {
-        "hooks", "linux", "annotations", "mounts", "hooks.createRuntime", "hooks.poststop",
-        "linux.resources", "linux.resources.memory", "linux.resources.memory.swap",
-        "process.oomScoreAdj", "process.env", ("annotations." SHIM_ANN_WRITEBACK)};
+static const char *const grown_objects[] = {
+        "",        "hooks",      "linux", "linux.resources", "linux.resources.memory",
+        "process", "annotations"};
+static const char *const added_members[] = {"hooks",
+                                            "linux",
+                                            "annotations",
+                                            "mounts",
+                                            "hooks.createRuntime",
+                                            "hooks.poststop",
+                                            "linux.resources",
+                                            "linux.resources.memory",
+                                            "linux.resources.memory.swap",
+                                            "process.oomScoreAdj",
+                                            "process.env",
+                                            ("annotations." SHIM_ANN_WRITEBACK)};
 static const char *const replaced[] = {"process.oomScoreAdj", "linux.resources.memory.swap",
                                        ("annotations." SHIM_ANN_WRITEBACK)};
 static const char *const grown_arrays[] = {"hooks.createRuntime", "hooks.poststop", "mounts",
@@ -167,12 +172,12 @@ static void kept_array(yajl_val a, yajl_val b, const char *path)
         for (size_t i = a->u.array.len; i < b->u.array.len; i++) {
                 yajl_val y = b->u.array.values[i];
                 bool ok = env ? YAJL_IS_STRING(y) && ours_env(y->u.string)
-                        : !strcmp(path, "mounts")
-                                ? YAJL_IS_STRING(last(y, "destination")) &&
-                                          !strcmp(last(y, "destination")->u.string,
-                                                  SHIM_PRELOAD_DEST)
-                                : YAJL_IS_STRING(last(y, "path")) &&
-                                          !strcmp(last(y, "path")->u.string, HOOK);
+                          : !strcmp(path, "mounts")
+                                  ? YAJL_IS_STRING(last(y, "destination")) &&
+                                            !strcmp(last(y, "destination")->u.string,
+                                                    SHIM_PRELOAD_DEST)
+                                  : YAJL_IS_STRING(last(y, "path")) &&
+                                            !strcmp(last(y, "path")->u.string, HOOK);
                 if (!ok)
                         fail("an element not the shim's was appended", path);
         }
@@ -185,8 +190,7 @@ static void kept_object(yajl_val a, yajl_val b, const char *path)
                 fail("members added or lost", path);
         for (size_t i = 0; i < b->u.object.len; i++) {
                 char sub[512];
-                snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "",
-                         b->u.object.keys[i]);
+                snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", b->u.object.keys[i]);
                 if (i >= a->u.object.len) {
                         if (!in_list(sub, added_members, ARRAY_SIZE(added_members)))
                                 fail("a member not the shim's was added", sub);
@@ -227,7 +231,8 @@ static bool has_entry(yajl_val arr, const char *key, const char *want, size_t pr
                 yajl_val e = arr->u.array.values[i];
                 yajl_val s = key ? last(e, key) : e;
                 if (s && YAJL_IS_STRING(s) &&
-                    (prefix ? !strncmp(s->u.string, want, prefix) && strstr(s->u.string, want + prefix)
+                    (prefix ? !strncmp(s->u.string, want, prefix) &&
+                                      strstr(s->u.string, want + prefix)
                             : !strcmp(s->u.string, want)))
                         return true;
         }
@@ -244,7 +249,8 @@ static void int_at(yajl_val t, const char *const *path, size_t n, int64_t want, 
 static void reported(yajl_val in, yajl_val out, const struct shim_plan *plan,
                      const struct shim_result *r)
 {
-        static const char *const cr[] = {"hooks", "createRuntime"}, *const ps[] = {"hooks", "poststop"};
+        static const char *const cr[] = {"hooks", "createRuntime"}, *const ps[] = {"hooks",
+                                                                                   "poststop"};
         static const char *const adj[] = {"process", "oomScoreAdj"};
         static const char *const swap[] = {"linux", "resources", "memory", "swap"};
         static const char *const env[] = {"process", "env"};
@@ -332,9 +338,10 @@ static void check_rewrite(const uint8_t *data, size_t size, uint32_t h)
 
 static void splice_raw(const uint8_t *data, size_t size)
 {
-        static const char *const paths[][3] = {
-                {"process", "oomScoreAdj", NULL}, {"hooks", "poststop", NULL},
-                {"linux", "resources", "memory"}, {"mounts", NULL, NULL}};
+        static const char *const paths[][3] = {{"process", "oomScoreAdj", NULL},
+                                               {"hooks", "poststop", NULL},
+                                               {"linux", "resources", "memory"},
+                                               {"mounts", NULL, NULL}};
         struct js_doc d;
         if (js_doc_init(&d, (const char *)data, size) < 0)
                 abort();
@@ -429,8 +436,8 @@ static void spliced(yajl_val a, yajl_val b, const char *const *path, size_t dept
 
 static void splice_valid(const uint8_t *data, size_t size, uint32_t h)
 {
-        static const char *const texts[] = {"123", "\"s\\u00e9\"", "{\"k\":[1,{}]}", "[]", "null",
-                                            "-1.5e3", "true"};
+        static const char *const texts[] = {
+                "123", "\"s\\u00e9\"", "{\"k\":[1,{}]}", "[]", "null", "-1.5e3", "true"};
         if (js_has_comment((const char *)data, size))
                 return; /* not JSON, though yajl takes it: callers refuse it */
         yajl_val in = parse_tree((const char *)data, size);
@@ -469,7 +476,8 @@ static void splice_valid(const uint8_t *data, size_t size, uint32_t h)
                         fail("the spliced document is not one JSON object", path[n - 1]);
                 spliced(in, out, path, 0, n, t, append);
                 long off = js_find(&d, path, n);
-                if (!append && strcmp(text, "null") && (off < 0 || strncmp(d.buf + off, text, strlen(text))))
+                if (!append && strcmp(text, "null") &&
+                    (off < 0 || strncmp(d.buf + off, text, strlen(text))))
                         fail("js_find does not find what js_set wrote", path[n - 1]);
                 yajl_tree_free(out);
                 yajl_tree_free(t);

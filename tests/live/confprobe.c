@@ -184,7 +184,8 @@ int main(int argc, char **argv)
         }
         for (i++; i + 1 < argc; i += 2) {
                 int r = try(argv[i], argv[i + 1]);
-                printf("%s %s %s\n", argv[i], argv[i + 1], r == 0 ? "ok" : strerrorname_np(errno));
+                printf("%s %s %s\n", argv[i], argv[i + 1],
+                       r == 0 ? "ok" : strerrorname_np(errno));
         }
         return 0;
 }

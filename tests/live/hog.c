@@ -28,8 +28,7 @@ int main(int argc, char **argv)
                 for (long j = 0; j < CHUNK; j += 4096)
                         sum += (unsigned char)chunks[i][j];
         }
-        fprintf(stderr, "oomguard-hog: %ld MiB touched (sum %lu) and still alive\n",
-                max, sum);
+        fprintf(stderr, "oomguard-hog: %ld MiB touched (sum %lu) and still alive\n", max, sum);
         if (argc > 2)
                 sleep((unsigned)atoi(argv[2]));
         return 3;

@@ -19,10 +19,10 @@ static void test_limit(void **state)
         } cases[] = {
                 {"33554432\n", 33554432},
                 {"0\n", 0},
-                {"max\n", -1},                  /* v2 */
-                {"9223372036854771712\n", -1},  /* v1 unlimited, 4 KiB pages */
-                {"9223372036854710272\n", -1},  /* v1 unlimited, 64 KiB pages */
-                {"4611686018427387904\n", -1},  /* 2^62: taken for unlimited */
+                {"max\n", -1},                 /* v2 */
+                {"9223372036854771712\n", -1}, /* v1 unlimited, 4 KiB pages */
+                {"9223372036854710272\n", -1}, /* v1 unlimited, 64 KiB pages */
+                {"4611686018427387904\n", -1}, /* 2^62: taken for unlimited */
                 {"4611686018427387903\n", INT64_C(4611686018427387903)},
                 {"68719476736\n", INT64_C(68719476736)}, /* 64 GiB is a limit */
                 {"", OG_NONE},
@@ -43,7 +43,8 @@ static void test_key(void **state)
         assert_int_equal(cgf_parse_key(S(ev), "oom_kill"), 1);
         assert_int_equal(cgf_parse_key(S(ev), "oom_group_kill"), 0);
         assert_int_equal(cgf_parse_key(S(ev), "oom_"), OG_NONE);
-        assert_int_equal(cgf_parse_key(S("oom_kill_disable 0\nunder_oom 0\noom_kill 3"), "oom_kill"), 3);
+        assert_int_equal(
+                cgf_parse_key(S("oom_kill_disable 0\nunder_oom 0\noom_kill 3"), "oom_kill"), 3);
 }
 
 static void put(const char *dir, const char *sub, const char *file, const char *text)
@@ -102,8 +103,9 @@ static void test_counters_and_memstat(void **state)
         put(dir, ".", "memory.failcnt", "40\n");
         put(dir, ".", "memory.memsw.failcnt", "2\n");
         put(dir, ".", "memory.max_usage_in_bytes", "1048576\n");
-        put(dir, ".", "memory.stat", "cache 4096\nrss 8192\nrss_huge 0\ndirty 12288\n"
-                                     "writeback 16384\ntotal_rss 99\n");
+        put(dir, ".", "memory.stat",
+            "cache 4096\nrss 8192\nrss_huge 0\ndirty 12288\n"
+            "writeback 16384\ntotal_rss 99\n");
         cgf_read_counters(dir, 1, &c);
         assert_int_equal(c.oom_kill, 2);
         assert_int_equal(c.oom_kill_local, 2);

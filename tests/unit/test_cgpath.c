@@ -15,7 +15,8 @@ static const struct id_case ids[] = {
         {"/docker/" ID, ID, NULL},
         {"/system.slice/docker-" ID ".scope", ID, NULL},
         {"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" PODU
-         ".slice/cri-containerd-" ID ".scope", ID, POD},
+         ".slice/cri-containerd-" ID ".scope",
+         ID, POD},
         {"/kubepods/burstable/pod" POD "/" ID, ID, POD},
         {"/kubepods.slice/kubepods-pod" PODU ".slice/crio-" ID ".scope", ID, POD},
         {"/machine.slice/libpod-" ID ".scope/container", ID, NULL},
@@ -24,8 +25,8 @@ static const struct id_case ids[] = {
          "1111111111111111111111111111111111111111111111111111111111111111.scope",
          "1111111111111111111111111111111111111111111111111111111111111111", NULL},
         {"/ecs/f209da7f990b45b585488946f0eec404/" ID, ID, NULL},
-        {"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" PODU ".slice",
-         NULL, POD},
+        {"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" PODU ".slice", NULL,
+         POD},
         {"/docker/0f32894de86edf3d3832702af794874ef8d400b4969acdea4976b12040756e0", NULL, NULL},
         {"/user.slice/user-1000.slice/session-1.scope", NULL, NULL},
         {"pod2UID /podabc", NULL, NULL}, /* a failed match leaves nothing */
@@ -69,8 +70,7 @@ static const struct rel_case rels[] = {
         {"/kubepods.slice/kubepods-urstable.slice/d.scope",
          "/kubepods.slice/kubepods-burstable.slice/d.scope", CG_REL_SAME},
         /* the victim's path was cut short */
-        {"/kubepods/burstable/podA/9f02d9fa", "/kubepods/burstable/podA/9f0",
-         CG_REL_UNKNOWN},
+        {"/kubepods/burstable/podA/9f02d9fa", "/kubepods/burstable/podA/9f0", CG_REL_UNKNOWN},
         {NULL, "/a", CG_REL_UNKNOWN},
         {"/a", NULL, CG_REL_UNKNOWN},
 };

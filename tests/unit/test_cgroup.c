@@ -216,7 +216,7 @@ static void test_long_lines(void **state)
         len += padded(b + len, max + 2, "7 1 0:9 / /over rw,", CUT_TAIL); /* one byte over */
         len += padded(b + len, 3 * max, "7 1 0:9 / /far rw,", CUT_TAIL);
         len += padded(b + len, max + 1, "7 1 0:9 / /bound rw,", CUT_TAIL); /* at the bound */
-        memcpy(b + len, hybrid_mounts, sizeof(hybrid_mounts) - 2); /* no final '\n' */
+        memcpy(b + len, hybrid_mounts, sizeof(hybrid_mounts) - 2);         /* no final '\n' */
         len += sizeof(hybrid_mounts) - 2;
         put("self/mountinfo", b, len);
         struct cg_mounts m;
@@ -247,7 +247,8 @@ static void test_shim_host_facts(void **state)
         struct og_error err = {0};
         assert_int_equal(shim_host_facts(root, &swap, &v1, &err), 0);
         assert_true(v1);
-        assert_int_equal(swap, access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0);
+        assert_int_equal(swap,
+                         access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0);
         put("self/mountinfo", b, 7700 * 3); /* no cgroup mount among them */
         assert_int_equal(shim_host_facts(root, &swap, &v1, &err), -ENOENT);
         assert_false(swap);

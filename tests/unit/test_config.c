@@ -77,7 +77,8 @@ static void test_errors_name_file_and_key(void **state)
                         fail_msg("'%s' accepted", bad[i].doc);
                 if (r != -EINVAL || err.code != -EINVAL) /* the code travels with the message */
                         fail_msg("'%s': %d, err.code %d", bad[i].doc, r, err.code);
-                if (!strstr(err.msg, bad[i].says) || !strstr(err.msg, "/etc/oomguard/config.json"))
+                if (!strstr(err.msg, bad[i].says) ||
+                    !strstr(err.msg, "/etc/oomguard/config.json"))
                         fail_msg("'%s': message '%s'", bad[i].doc, err.msg);
         }
 }
@@ -98,7 +99,8 @@ static void test_sizes_and_swap(void **state)
         struct swap_policy sp;
         assert_true(config_parse_swap("none", &sp) && sp.mode == SWAP_NONE);
         assert_true(config_parse_swap("unlimited", &sp) && sp.mode == SWAP_UNLIMITED);
-        assert_true(config_parse_swap("256M", &sp) && sp.mode == SWAP_BYTES && sp.bytes == 256LL << 20);
+        assert_true(config_parse_swap("256M", &sp) && sp.mode == SWAP_BYTES &&
+                    sp.bytes == 256LL << 20);
         assert_true(config_parse_swap("0%", &sp) && sp.mode == SWAP_PERCENT && sp.percent == 0);
         assert_false(config_parse_swap("1001%", &sp));
         assert_false(config_parse_swap("%", &sp));
@@ -147,9 +149,10 @@ static void test_shim_keys(void **state)
         assert_string_equal(c.hook, "/opt/og/oomguard-hook");
         assert_int_equal(c.hook_timeout, 30);
         static const char *const bad[] = {
-                "{\"runtime\":\"../runc\"}", "{\"runtime\":\"\"}", "{\"runtime\":\"a b\"}",
-                "{\"runtime\":\"/x/../runc\"}", "{\"hook\":\"oomguard-hook\"}",
-                "{\"hook_timeout\":0}", "{\"hook_timeout\":\"5\"}", "{\"/ runtime\":1}",
+                "{\"runtime\":\"../runc\"}",    "{\"runtime\":\"\"}",
+                "{\"runtime\":\"a b\"}",        "{\"runtime\":\"/x/../runc\"}",
+                "{\"hook\":\"oomguard-hook\"}", "{\"hook_timeout\":0}",
+                "{\"hook_timeout\":\"5\"}",     "{\"/ runtime\":1}",
         };
         for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
                 memset(&err, 0, sizeof(err));
@@ -173,9 +176,9 @@ static void test_host_bounds(void **state)
         assert_int_equal(c.writeback_host_min, 64LL << 20);
         assert_int_equal(c.writeback_host_interval, 5);
         static const char *const bad[] = {
-                "{\"writeback_host_min\":\"512K\"}", "{\"writeback_host_min\":\"2T\"}",
-                "{\"writeback_host_min\":16777216}", "{\"writeback_host_min\":\"lots\"}",
-                "{\"writeback_host_interval\":0}", "{\"writeback_host_interval\":3601}",
+                "{\"writeback_host_min\":\"512K\"}",   "{\"writeback_host_min\":\"2T\"}",
+                "{\"writeback_host_min\":16777216}",   "{\"writeback_host_min\":\"lots\"}",
+                "{\"writeback_host_interval\":0}",     "{\"writeback_host_interval\":3601}",
                 "{\"writeback_host_interval\":\"1\"}", "{\"writeback_host_interval\":-1}",
         };
         for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {

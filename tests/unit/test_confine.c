@@ -209,8 +209,8 @@ static const struct probe_case {
         {"cli: write to stdout", CONFINE_CLI, p_write_stdout, 0},
         {"cli: write to another descriptor", CONFINE_CLI, p_write_other, EPERM},
         {"cli: a socket", CONFINE_CLI, p_unix_socket, EPERM},
-        {"doctor: a unix socket (dockerd's API)", (enum confine_profile)(CONFINE_CLI | CONFINE_CLI_DOCKER),
-         p_unix_socket, 0},
+        {"doctor: a unix socket (dockerd's API)",
+         (enum confine_profile)(CONFINE_CLI | CONFINE_CLI_DOCKER), p_unix_socket, 0},
         {"doctor: an inet socket", (enum confine_profile)(CONFINE_CLI | CONFINE_CLI_DOCKER),
          p_inet_socket, EPERM},
         {"cli: execve", CONFINE_CLI, p_execve, EPERM},
@@ -322,13 +322,22 @@ static long l_open(const char *p, int flags)
         return fail_errno(r);
 }
 
-static long l_create_allowed(int fd) { (void)fd; return l_open(llp(LL_ALLOWED, "new"), O_WRONLY | O_CREAT | O_EXCL); }
-static long l_mkdir_allowed(int fd) { (void)fd; return mkdir(llp(LL_ALLOWED, "d"), 0700); }
+static long l_create_allowed(int fd)
+{
+        (void)fd;
+        return l_open(llp(LL_ALLOWED, "new"), O_WRONLY | O_CREAT | O_EXCL);
+}
+static long l_mkdir_allowed(int fd)
+{
+        (void)fd;
+        return mkdir(llp(LL_ALLOWED, "d"), 0700);
+}
 static long l_rename_allowed(int fd)
 {
         (void)fd;
         long r = l_open(llp(LL_ALLOWED, "a"), O_WRONLY | O_CREAT);
-        return r < 0 ? r : renameat(AT_FDCWD, llp(LL_ALLOWED, "a"), AT_FDCWD, llp(LL_ALLOWED, "b"));
+        return r < 0 ? r
+                     : renameat(AT_FDCWD, llp(LL_ALLOWED, "a"), AT_FDCWD, llp(LL_ALLOWED, "b"));
 }
 static long l_unlink_allowed(int fd)
 {
@@ -336,17 +345,61 @@ static long l_unlink_allowed(int fd)
         long r = l_open(llp(LL_ALLOWED, "u"), O_WRONLY | O_CREAT);
         return r < 0 ? r : unlinkat(AT_FDCWD, llp(LL_ALLOWED, "u"), 0);
 }
-static long l_symlink_allowed(int fd) { (void)fd; return symlink("/etc/passwd", llp(LL_ALLOWED, "s")); }
-static long l_fifo_allowed(int fd) { (void)fd; return mkfifo(llp(LL_ALLOWED, "f"), 0600); }
-static long l_write_writable(int fd) { (void)fd; return l_open(llp(LL_WRITABLE_FILE, NULL), O_WRONLY | O_TRUNC); }
-static long l_create_writable(int fd) { (void)fd; return l_open(llp(LL_WRITABLE, "new"), O_WRONLY | O_CREAT | O_EXCL); }
-static long l_unlink_writable(int fd) { (void)fd; return unlinkat(AT_FDCWD, llp(LL_WRITABLE_FILE, NULL), 0); }
-static long l_write_file(int fd) { (void)fd; return l_open(llp(LL_FILE, NULL), O_WRONLY | O_APPEND); }
-static long l_read_outside(int fd) { (void)fd; return l_open(llp(LL_OUTSIDE_FILE, NULL), O_RDONLY); }
-static long l_create_outside(int fd) { (void)fd; return l_open(llp(LL_OUTSIDE, "new"), O_WRONLY | O_CREAT | O_EXCL); }
-static long l_overwrite_outside(int fd) { (void)fd; return l_open(llp(LL_OUTSIDE_FILE, NULL), O_WRONLY | O_TRUNC); }
-static long l_truncate_outside(int fd) { (void)fd; return truncate(llp(LL_OUTSIDE_FILE, NULL), 0); }
-static long l_unlink_outside(int fd) { (void)fd; return unlinkat(AT_FDCWD, llp(LL_OUTSIDE_FILE, NULL), 0); }
+static long l_symlink_allowed(int fd)
+{
+        (void)fd;
+        return symlink("/etc/passwd", llp(LL_ALLOWED, "s"));
+}
+static long l_fifo_allowed(int fd)
+{
+        (void)fd;
+        return mkfifo(llp(LL_ALLOWED, "f"), 0600);
+}
+static long l_write_writable(int fd)
+{
+        (void)fd;
+        return l_open(llp(LL_WRITABLE_FILE, NULL), O_WRONLY | O_TRUNC);
+}
+static long l_create_writable(int fd)
+{
+        (void)fd;
+        return l_open(llp(LL_WRITABLE, "new"), O_WRONLY | O_CREAT | O_EXCL);
+}
+static long l_unlink_writable(int fd)
+{
+        (void)fd;
+        return unlinkat(AT_FDCWD, llp(LL_WRITABLE_FILE, NULL), 0);
+}
+static long l_write_file(int fd)
+{
+        (void)fd;
+        return l_open(llp(LL_FILE, NULL), O_WRONLY | O_APPEND);
+}
+static long l_read_outside(int fd)
+{
+        (void)fd;
+        return l_open(llp(LL_OUTSIDE_FILE, NULL), O_RDONLY);
+}
+static long l_create_outside(int fd)
+{
+        (void)fd;
+        return l_open(llp(LL_OUTSIDE, "new"), O_WRONLY | O_CREAT | O_EXCL);
+}
+static long l_overwrite_outside(int fd)
+{
+        (void)fd;
+        return l_open(llp(LL_OUTSIDE_FILE, NULL), O_WRONLY | O_TRUNC);
+}
+static long l_truncate_outside(int fd)
+{
+        (void)fd;
+        return truncate(llp(LL_OUTSIDE_FILE, NULL), 0);
+}
+static long l_unlink_outside(int fd)
+{
+        (void)fd;
+        return unlinkat(AT_FDCWD, llp(LL_OUTSIDE_FILE, NULL), 0);
+}
 static long l_rename_outside(int fd)
 {
         (void)fd;
@@ -355,9 +408,14 @@ static long l_rename_outside(int fd)
 static long l_rename_in(int fd)
 {
         (void)fd;
-        return renameat(AT_FDCWD, llp(LL_OUTSIDE_FILE, NULL), AT_FDCWD, llp(LL_ALLOWED, "stolen"));
+        return renameat(AT_FDCWD, llp(LL_OUTSIDE_FILE, NULL), AT_FDCWD,
+                        llp(LL_ALLOWED, "stolen"));
 }
-static long l_mkdir_outside(int fd) { (void)fd; return mkdir(llp(LL_OUTSIDE, "d"), 0700); }
+static long l_mkdir_outside(int fd)
+{
+        (void)fd;
+        return mkdir(llp(LL_OUTSIDE, "d"), 0700);
+}
 static long l_execve(int fd)
 {
         (void)fd;
@@ -395,8 +453,8 @@ static const struct ll_case {
 static void ll_tree(void)
 {
         snprintf(ll_root, sizeof(ll_root), "/tmp/oomguard-test-landlock-%d", (int)getpid());
-        static const char *const name[] = {"allowed", "writable", "alone", "outside",
-                                           "outside/passwd", "writable/file"};
+        static const char *const name[] = {"allowed", "writable",       "alone",
+                                           "outside", "outside/passwd", "writable/file"};
         assert_int_equal(mkdir(ll_root, 0700), 0);
         for (size_t i = 0; i < ARRAY_SIZE(name); i++) {
                 snprintf(ll_path[i], sizeof(ll_path[i]), "%s/%s", ll_root, name[i]);
@@ -418,7 +476,7 @@ static void test_landlock(void **state)
                 {ll_path[LL_ALLOWED], CONFINE_WRITE | CONFINE_CREATE | CONFINE_REMOVE},
                 {ll_path[LL_WRITABLE], CONFINE_WRITE},
                 {ll_path[LL_FILE], CONFINE_WRITE | CONFINE_CREATE}, /* a file: write only */
-                {"/nonexistent/oomguard", CONFINE_WRITE},            /* left out */
+                {"/nonexistent/oomguard", CONFINE_WRITE},           /* left out */
         };
         for (size_t i = 0; i < ARRAY_SIZE(ll_cases); i++) {
                 const struct ll_case *t = &ll_cases[i];

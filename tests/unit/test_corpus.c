@@ -35,15 +35,15 @@ static bool jint(yajl_val obj, const char *key, int64_t *ret)
 
 static int failures;
 
-static void check_str(const char *name, int64_t pid, const char *field,
-                      const char *want, const char *got)
+static void check_str(const char *name, int64_t pid, const char *field, const char *want,
+                      const char *got)
 {
         if (got && !*got)
                 got = NULL;
         if ((!want && !got) || (want && got && strcmp(want, got) == 0))
                 return;
-        print_error("%s pid %lld %s: got %s, want %s\n", name, (long long)pid,
-                    field, got ? got : "null", want ? want : "null");
+        print_error("%s pid %lld %s: got %s, want %s\n", name, (long long)pid, field,
+                    got ? got : "null", want ? want : "null");
         failures++;
 }
 
@@ -51,8 +51,7 @@ static void check_str(const char *name, int64_t pid, const char *field,
  * parser may know more (a task-table row, the event's report). Invoker
  * fields are left out: which kill an invocation belongs to is a guess in
  * interleaved logs (022's notes say so). */
-static void check_numbers(const char *name, yajl_val lk, const struct oom_kill *k,
-                          int64_t pid)
+static void check_numbers(const char *name, yajl_val lk, const struct oom_kill *k, int64_t pid)
 {
         const struct {
                 const char *key;
@@ -99,25 +98,22 @@ static bool alternative_ok(yajl_val doc, const struct oom_kill *k)
         return false;
 }
 
-static void check_kill(const char *name, yajl_val doc, yajl_val lk,
-                       const struct oom_kill *k, int64_t pid)
+static void check_kill(const char *name, yajl_val doc, yajl_val lk, const struct oom_kill *k,
+                       int64_t pid)
 {
         if (!scope_ok(lk, k) && !alternative_ok(doc, k)) {
-                print_error("%s pid %lld scope: got %s, want %s\n", name,
-                            (long long)pid, oom_scope_name(k->scope),
-                            jstr(lk, "scope"));
+                print_error("%s pid %lld scope: got %s, want %s\n", name, (long long)pid,
+                            oom_scope_name(k->scope), jstr(lk, "scope"));
                 failures++;
         }
         check_str(name, pid, "victim_comm", jstr(lk, "victim_comm"), k->victim_comm);
         check_str(name, pid, "task_memcg", jstr(lk, "task_memcg"), k->task_memcg);
         check_str(name, pid, "oom_memcg", jstr(lk, "oom_memcg"), k->oom_memcg);
-        check_str(name, pid, "container_id", jstr(lk, "container_id"),
-                  k->container_id);
+        check_str(name, pid, "container_id", jstr(lk, "container_id"), k->container_id);
         check_numbers(name, lk, k, pid);
         const char *basis = jstr(lk, "constraint_basis");
         if (basis && strstr(basis, "oom-kill:"))
-                check_str(name, pid, "constraint", jstr(lk, "constraint"),
-                          k->constraint);
+                check_str(name, pid, "constraint", jstr(lk, "constraint"), k->constraint);
 }
 
 /* Userspace killers' records (label "user_kills", none when absent): the
@@ -145,8 +141,8 @@ static void check_user_kills(const char *name, yajl_val doc, const struct oomlog
                         check_str(name, (int64_t)i, "user kill victim_comm",
                                   jstr(lk, "victim_comm"), k->victim_comm);
                 if (pid != k->victim_pid) {
-                        print_error("%s user kill %zu victim_pid: got %lld, want %lld\n",
-                                    name, i, (long long)k->victim_pid, (long long)pid);
+                        print_error("%s user kill %zu victim_pid: got %lld, want %lld\n", name, i,
+                                    (long long)k->victim_pid, (long long)pid);
                         failures++;
                 }
         }
@@ -169,14 +165,13 @@ static void check_stream_agrees(const char *name, const char *log, size_t len,
                 s = nl ? nl + 1 : end;
         }
         assert_int_equal(oomlog_finish(p, &got), 0);
-        bool same = got.n_kills == want->n_kills &&
-                    got.n_user_kills == want->n_user_kills;
+        bool same = got.n_kills == want->n_kills && got.n_user_kills == want->n_user_kills;
         for (size_t i = 0; same && i < got.n_kills; i++)
                 same = got.kills[i].victim_pid == want->kills[i].victim_pid &&
                        got.kills[i].scope == want->kills[i].scope;
         if (!same) {
-                print_error("%s: line-by-line parsing found %zu kills, the buffer %zu\n",
-                            name, got.n_kills, want->n_kills);
+                print_error("%s: line-by-line parsing found %zu kills, the buffer %zu\n", name,
+                            got.n_kills, want->n_kills);
                 failures++;
         }
         oomlog_result_free(&got);
@@ -209,8 +204,8 @@ static void run_case(void **state)
                         continue; /* partial: victim not visible */
                 const struct oom_kill *k = kill_by_pid(&r, pid);
                 if (!k) {
-                        print_error("%s: labelled kill of pid %lld not reported\n",
-                                    name, (long long)pid);
+                        print_error("%s: labelled kill of pid %lld not reported\n", name,
+                                    (long long)pid);
                         failures++;
                         continue;
                 }
@@ -219,8 +214,7 @@ static void run_case(void **state)
         check_user_kills(name, doc, &r);
         check_stream_agrees(name, log, len, &r);
         if (r.n_kills != labelled) {
-                print_error("%s: %zu kills reported, %zu labelled\n", name,
-                            r.n_kills, labelled);
+                print_error("%s: %zu kills reported, %zu labelled\n", name, r.n_kills, labelled);
                 failures++;
         }
         oomlog_result_free(&r);
@@ -230,8 +224,7 @@ static void run_case(void **state)
 
 static int cmp_case(const void *a, const void *b)
 {
-        return strcmp(((const struct corpus_case *)a)->log,
-                      ((const struct corpus_case *)b)->log);
+        return strcmp(((const struct corpus_case *)a)->log, ((const struct corpus_case *)b)->log);
 }
 
 static size_t collect(const char *dir, struct corpus_case **cases, size_t n)
@@ -248,8 +241,7 @@ static size_t collect(const char *dir, struct corpus_case **cases, size_t n)
                         continue;
                 struct corpus_case c;
                 snprintf(c.log, sizeof(c.log), "%s/%s", dir, de->d_name);
-                snprintf(c.json, sizeof(c.json), "%s/%.*s.json", dir,
-                         (int)(l - 4), de->d_name);
+                snprintf(c.json, sizeof(c.json), "%s/%.*s.json", dir, (int)(l - 4), de->d_name);
                 if (access(c.json, R_OK) != 0)
                         continue;
                 *cases = realloc(*cases, (n + 1) * sizeof(**cases));

@@ -15,26 +15,94 @@ struct dc_case {
 };
 
 static const struct dc_case cases[] = {
-        {"no enrolled container: the administrator's values", {0, 0, 20, 10}, 20 * G, -1, 16 * M, true, 0, 0},
-        {"256 MiB of room under 20% of 20 GiB: half and a quarter", {0, 0, 20, 10}, 20 * G, 256 * M,
-         16 * M, false, 128 * M, 64 * M},
+        {"no enrolled container: the administrator's values",
+         {0, 0, 20, 10},
+         20 * G,
+         -1,
+         16 * M,
+         true,
+         0,
+         0},
+        {"256 MiB of room under 20% of 20 GiB: half and a quarter",
+         {0, 0, 20, 10},
+         20 * G,
+         256 * M,
+         16 * M,
+         false,
+         128 * M,
+         64 * M},
         {"a page of anonymous memory in 64 MiB: still 32 and 16 MiB (to the nearest MiB)",
-         {0, 0, 20, 10}, 20 * G, 64 * M - 4096, 16 * M, false, 32 * M, 16 * M},
-        {"a tiny room: the floor of 16 MiB and half of it", {0, 0, 20, 10}, 20 * G, 2 * M, 16 * M,
-         false, 16 * M, 8 * M},
-        {"a full container (no room at all): still the floor", {256 * M, 128 * M, 0, 0}, 20 * G, 0,
-         16 * M, false, 16 * M, 8 * M},
-        {"the administrator's floor of 64 MiB over a room of 40 MiB", {0, 0, 20, 10}, 20 * G, 40 * M,
-         64 * M, false, 64 * M, 32 * M},
-        {"no floor given: the default's 16 MiB", {0, 0, 20, 10}, 20 * G, 2 * M, 0, false, 16 * M, 8 * M},
-        {"a floor above the administrator's own value: left alone", {24 * M, 12 * M, 0, 0}, 20 * G, 2 * M,
-         32 * M, true, 0, 0},
-        {"the administrator's 100 MiB is already lower than half of 512 MiB", {100 * M, 50 * M, 0, 0},
-         20 * G, 512 * M, 16 * M, true, 0, 0},
-        {"the administrator's background is lower: kept", {200 * M, 10 * M, 0, 0}, 20 * G, 256 * M,
-         16 * M, false, 128 * M, 10 * M},
-        {"ratios on a small host: 20% of 400 MiB is lower than half of 1 GiB", {0, 0, 20, 10},
-         400 * M, 1 * G, 16 * M, true, 0, 0},
+         {0, 0, 20, 10},
+         20 * G,
+         64 * M - 4096,
+         16 * M,
+         false,
+         32 * M,
+         16 * M},
+        {"a tiny room: the floor of 16 MiB and half of it",
+         {0, 0, 20, 10},
+         20 * G,
+         2 * M,
+         16 * M,
+         false,
+         16 * M,
+         8 * M},
+        {"a full container (no room at all): still the floor",
+         {256 * M, 128 * M, 0, 0},
+         20 * G,
+         0,
+         16 * M,
+         false,
+         16 * M,
+         8 * M},
+        {"the administrator's floor of 64 MiB over a room of 40 MiB",
+         {0, 0, 20, 10},
+         20 * G,
+         40 * M,
+         64 * M,
+         false,
+         64 * M,
+         32 * M},
+        {"no floor given: the default's 16 MiB",
+         {0, 0, 20, 10},
+         20 * G,
+         2 * M,
+         0,
+         false,
+         16 * M,
+         8 * M},
+        {"a floor above the administrator's own value: left alone",
+         {24 * M, 12 * M, 0, 0},
+         20 * G,
+         2 * M,
+         32 * M,
+         true,
+         0,
+         0},
+        {"the administrator's 100 MiB is already lower than half of 512 MiB",
+         {100 * M, 50 * M, 0, 0},
+         20 * G,
+         512 * M,
+         16 * M,
+         true,
+         0,
+         0},
+        {"the administrator's background is lower: kept",
+         {200 * M, 10 * M, 0, 0},
+         20 * G,
+         256 * M,
+         16 * M,
+         false,
+         128 * M,
+         10 * M},
+        {"ratios on a small host: 20% of 400 MiB is lower than half of 1 GiB",
+         {0, 0, 20, 10},
+         400 * M,
+         1 * G,
+         16 * M,
+         true,
+         0,
+         0},
 };
 
 static void test_decide(void **state)
@@ -44,7 +112,8 @@ static void test_decide(void **state)
                 const struct dc_case *c = &cases[i];
                 struct dirty_plan p;
                 dirtyctl_decide(&c->admin, c->dirtyable, c->room, c->min, &p);
-                if (p.restore != c->restore || (!p.restore && (p.bytes != c->bytes || p.bg_bytes != c->bg)))
+                if (p.restore != c->restore ||
+                    (!p.restore && (p.bytes != c->bytes || p.bg_bytes != c->bg)))
                         fail_msg("%s: got restore=%d %lld/%lld", c->what, p.restore,
                                  (long long)p.bytes, (long long)p.bg_bytes);
                 assert_true(p.restore || p.bg_bytes < p.bytes);
@@ -74,7 +143,8 @@ static void test_pace_first_lowering_and_margin(void **state)
         (void)state;
         struct dirty_pace p = {0};
         struct dirty_plan t = plan(100 * M);
-        assert_int_equal(step(&p, &t, 5000, NULL), DIRTY_WRITE); /* nothing written yet: at once */
+        assert_int_equal(step(&p, &t, 5000, NULL),
+                         DIRTY_WRITE); /* nothing written yet: at once */
         assert_int_equal(p.applied_bytes, 100 * M);
         assert_int_equal(p.written_ms, 5000);
         /* within an eighth either way: nothing, however long it lasts */
@@ -205,7 +275,7 @@ static void test_worth(void **state)
         assert_true(dirtyctl_worth(200 * M, 100 * M, 64 * M, 16 * M));  /* its target 50 < 56 */
         assert_false(dirtyctl_worth(200 * M, 120 * M, 64 * M, 16 * M)); /* 60: close enough */
         assert_false(dirtyctl_worth(300 * M, 200 * M, 64 * M, 16 * M)); /* not the lowest */
-        assert_true(dirtyctl_worth(128 * M, 300 * M, 64 * M, 16 * M));  /* it held it down, grew */
+        assert_true(dirtyctl_worth(128 * M, 300 * M, 64 * M, 16 * M)); /* it held it down, grew */
         assert_false(dirtyctl_worth(300 * M, 400 * M, 64 * M, 16 * M)); /* grew, held nothing */
         /* at the floor: shrinking further changes nothing */
         assert_false(dirtyctl_worth(20 * M, 4 * M, 16 * M, 16 * M));

@@ -51,36 +51,48 @@ struct expect {
 
 static const struct expect expects[] = {
         {"v1hybrid", "cgroup", DOCTOR_INFO, "cgroup v1 hybrid"},
-        {"v1hybrid", "writeback", DOCTOR_OK, "writeback auto on cgroup v1: a write window preloaded"},
-        {"v1hybrid", "writeback", DOCTOR_OK, "vm.dirty_bytes kept at half the smallest page-cache room"},
+        {"v1hybrid", "writeback", DOCTOR_OK,
+         "writeback auto on cgroup v1: a write window preloaded"},
+        {"v1hybrid", "writeback", DOCTOR_OK,
+         "vm.dirty_bytes kept at half the smallest page-cache room"},
         {"v2swap", "writeback", DOCTOR_OK, "writeback auto on cgroup v2: off"},
-        {"v1hybrid", "cgroup", DOCTOR_INFO, "cgroup2 at /sys/fs/cgroup/unified (controllers there: hugetlb)"},
-        {"v1hybrid", "cgroup", DOCTOR_INFO, "memory controller: v1, mounted at /sys/fs/cgroup/memory"},
+        {"v1hybrid", "cgroup", DOCTOR_INFO,
+         "cgroup2 at /sys/fs/cgroup/unified (controllers there: hugetlb)"},
+        {"v1hybrid", "cgroup", DOCTOR_INFO,
+         "memory controller: v1, mounted at /sys/fs/cgroup/memory"},
         {"v1hybrid", "swap", DOCTOR_INFO, "No swap (SwapTotal 0 kB, no area in /proc/swaps)"},
         {"v1hybrid", "swap", DOCTOR_INFO, "swap accounting on"},
         {"v1hybrid", "dirty", DOCTOR_INFO, "vm.dirty_ratio=20 (~4.7 GiB"},
-        {"v1hybrid", "dirty", DOCTOR_INFO, "no running cgroup has a memory limit below host memory"},
+        {"v1hybrid", "dirty", DOCTOR_INFO,
+         "no running cgroup has a memory limit below host memory"},
         {"v1hybrid", "overcommit", DOCTOR_OK, "vm.overcommit_memory=0 (heuristic"},
-        {"v1hybrid", "runtime", DOCTOR_OK, "runc: /usr/sbin/runc (also as /usr/bin/runc, /sbin/runc, /bin/runc)."},
+        {"v1hybrid", "runtime", DOCTOR_OK,
+         "runc: /usr/sbin/runc (also as /usr/bin/runc, /sbin/runc, /bin/runc)."},
         {"v1hybrid", "docker", DOCTOR_INFO, "Not installed (no dockerd in"},
         {"v1hybrid", "containerd", DOCTOR_INFO, "Not installed"},
         {"v1hybrid", "podman", DOCTOR_INFO, "Not installed"},
         {"v1hybrid", "cri-o", DOCTOR_INFO, "Not installed (no crio in"},
         {"v1hybrid", "config", DOCTOR_INFO, "the built-in defaults apply"},
-        {"v1hybrid", "state-dir", DOCTOR_OK, "/run/oomguard (per-container state) does not exist yet"},
+        {"v1hybrid", "state-dir", DOCTOR_OK,
+         "/run/oomguard (per-container state) does not exist yet"},
         {"v1hybrid", "verdict-log", DOCTOR_OK, "/var/log/oomguard (verdict log directory)"},
         {"v1hybrid", "kmsg", DOCTOR_INFO, "not checked"},
         {"v1hybrid", "oom-adj", DOCTOR_OK, "(2 processes, 0 in containers)"},
 
-        {"v2swap", "cgroup", DOCTOR_OK, "cgroup v2 (unified) at /sys/fs/cgroup; memory controller: v2"},
-        {"v2swap", "swap", DOCTOR_OK, "2.0 GiB of swap on 1 area; swap accounting on (memory.swap.max)"},
+        {"v2swap", "cgroup", DOCTOR_OK,
+         "cgroup v2 (unified) at /sys/fs/cgroup; memory controller: v2"},
+        {"v2swap", "swap", DOCTOR_OK,
+         "2.0 GiB of swap on 1 area; swap accounting on (memory.swap.max)"},
         {"v2swap", "dirty", DOCTOR_OK, "cgroup v2 scales it to each memory cgroup"},
         {"v2swap", "dirty", DOCTOR_OK, "256 MiB, container " ID12},
         {"v2swap", "overcommit", DOCTOR_INFO, "vm.overcommit_memory=1 (always)"},
         {"v2swap", "runtime", DOCTOR_OK, "crun: /usr/bin/crun."},
-        {"v2swap", "docker", DOCTOR_OK, "Runtime \"oomguard\" is /usr/local/bin/oomguard-shim and the default-runtime"},
-        {"v2swap", "containerd", DOCTOR_OK, "Runtime \"oomguard\" runs /usr/local/bin/oomguard-shim and is the default"},
-        {"v2swap", "podman", DOCTOR_OK, "/etc/containers/oci/hooks.d/oomguard.json runs /usr/local/bin/oomguard-hook at create and poststop for every container"},
+        {"v2swap", "docker", DOCTOR_OK,
+         "Runtime \"oomguard\" is /usr/local/bin/oomguard-shim and the default-runtime"},
+        {"v2swap", "containerd", DOCTOR_OK,
+         "Runtime \"oomguard\" runs /usr/local/bin/oomguard-shim and is the default"},
+        {"v2swap", "podman", DOCTOR_OK,
+         "/etc/containers/oci/hooks.d/oomguard.json runs /usr/local/bin/oomguard-hook at create and poststop for every container"},
         {"v2swap", "cri-o", DOCTOR_OK, "/etc/containers/oci/hooks.d/oomguard.json runs"},
         {"v2swap", "config", DOCTOR_OK, "oom_score_adj auto (floor 100), swap none"},
         {"v2swap", "state-dir", DOCTOR_OK, "/run/oomguard (per-container state) is writable"},
@@ -90,7 +102,8 @@ static const struct expect expects[] = {
         {"v1dirty", "cgroup", DOCTOR_INFO, "cgroup v1 (legacy)"},
         {"v1dirty", "swap", DOCTOR_WARN, "1.0 GiB of swap on 1 area, but swap accounting is off"},
         /* the writeback policy in force (auto) covers it: no host-wide advice */
-        {"v1dirty", "dirty", DOCTOR_INFO, "vm.dirty_bytes=838860800 (800 MiB) is more than the room"},
+        {"v1dirty", "dirty", DOCTOR_INFO,
+         "vm.dirty_bytes=838860800 (800 MiB) is more than the room"},
         /* the stale 128 MiB cgroup has no task: not a running container */
         {"v1dirty", "dirty", DOCTOR_INFO, "(256 MiB, container " ID12 ", /docker/" ID12},
         {"v1dirty", "dirty", DOCTOR_INFO, "255 MiB left after 1 MiB anonymous"},
@@ -100,11 +113,14 @@ static const struct expect expects[] = {
         {"v1dirty", "docker", DOCTOR_WARN, "the default-runtime is \"runc\""},
         /* Docker's own containerd: Docker's registration covers it */
         {"v1dirty", "containerd", DOCTOR_INFO, "Runs Docker's containers here"},
-        {"v1dirty", "podman", DOCTOR_WARN, "no hooks.d file in /usr/share/containers/oci/hooks.d, /etc/containers/oci/hooks.d"},
+        {"v1dirty", "podman", DOCTOR_WARN,
+         "no hooks.d file in /usr/share/containers/oci/hooks.d, /etc/containers/oci/hooks.d"},
         {"v1dirty", "cri-o", DOCTOR_INFO, "Not installed"},
         {"v1dirty", "config", DOCTOR_ERROR, "unknown key \"swapp\""},
-        {"v1dirty", "state-dir", DOCTOR_ERROR, "Neither /run/oomguard (per-container state) nor its parent"},
-        {"v1dirty", "oom-adj", DOCTOR_WARN, "Container " ID12 ": 2 processes with oom_score_adj down to -998 (java, pid 4242)"},
+        {"v1dirty", "state-dir", DOCTOR_ERROR,
+         "Neither /run/oomguard (per-container state) nor its parent"},
+        {"v1dirty", "oom-adj", DOCTOR_WARN,
+         "Container " ID12 ": 2 processes with oom_score_adj down to -998 (java, pid 4242)"},
         {"v1dirty", "oom-adj", DOCTOR_WARN, "backupd (pid 812, adj 300)"},
 };
 
@@ -139,9 +155,9 @@ static void test_findings(void **state)
 static void test_each_check_once(void **state)
 {
         (void)state;
-        static const char *const once[] = {"cgroup", "swap", "dirty", "overcommit", "docker",
-                                           "containerd", "podman", "cri-o", "config",
-                                           "state-dir", "verdict-log", "kmsg"};
+        static const char *const once[] = {"cgroup", "swap",       "dirty",       "overcommit",
+                                           "docker", "containerd", "podman",      "cri-o",
+                                           "config", "state-dir",  "verdict-log", "kmsg"};
         for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++) {
                 const struct doctor_report *r = report(fixtures[i]);
                 for (size_t k = 0; k < ARRAY_SIZE(once); k++) {
@@ -223,7 +239,8 @@ static void test_containers_conf(void **state)
         assert_true(has(r, "podman", DOCTOR_OK, "/etc/containers/oci/hooks.d/oomguard.json"));
         o.containers_conf = "/etc/containers/alt.conf";
         assert_int_equal(doctor_run(&o, r, &err), 0);
-        assert_true(has(r, "podman", DOCTOR_WARN, "no hooks.d file in /etc/containers/alt-hooks.d"));
+        assert_true(
+                has(r, "podman", DOCTOR_WARN, "no hooks.d file in /etc/containers/alt-hooks.d"));
         o.containers_conf = "/etc/containers/none.conf";
         assert_int_equal(doctor_run(&o, r, &err), 0);
         assert_true(has(r, "podman", DOCTOR_ERROR, "none.conf (CONTAINERS_CONF) does not exist"));
@@ -297,8 +314,8 @@ static void test_parse_mounts(void **state)
                 {"40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n"
                  "41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw",
                  0, DOCTOR_CG_V2, "", "/sys/fs/cgroup/unified"},
-                {"22 1 253:1 / / rw,relatime - ext4 /dev/vda rw\n", -ENOENT, DOCTOR_CG_NONE,
-                 "", ""},
+                {"22 1 253:1 / / rw,relatime - ext4 /dev/vda rw\n", -ENOENT, DOCTOR_CG_NONE, "",
+                 ""},
                 {"", -ENOENT, DOCTOR_CG_NONE, "", ""},
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -314,9 +331,10 @@ static void test_parse_mounts(void **state)
 static void test_parse_meminfo(void **state)
 {
         (void)state;
-        const char *t = "MemTotal:       24684084 kB\nMemFree: 1 kB\nMemAvailable:   24427908 kB\n"
-                        "SwapTotal:             0 kB\nCommitLimit:    12342040 kB\n"
-                        "Committed_AS:    1650000 kB\nSwapTotalX: 5 kB";
+        const char *t =
+                "MemTotal:       24684084 kB\nMemFree: 1 kB\nMemAvailable:   24427908 kB\n"
+                "SwapTotal:             0 kB\nCommitLimit:    12342040 kB\n"
+                "Committed_AS:    1650000 kB\nSwapTotalX: 5 kB";
         struct doctor_meminfo m;
         assert_int_equal(doctor_parse_meminfo(t, strlen(t), &m), 0);
         assert_int_equal(m.mem_total_kb, 24684084);
@@ -339,7 +357,8 @@ static void test_parse_swaps(void **state)
                 {"Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n", 0, 0},
                 {"Filename\tType\tSize\tUsed\tPriority\n"
                  "/dev/vda2                               partition\t1048572\t\t0\t\t-2\n"
-                 "/swap\\040file                           file\t\t2048\t\t0\t\t-3\n", 2, 1050620},
+                 "/swap\\040file                           file\t\t2048\t\t0\t\t-3\n",
+                 2, 1050620},
                 {"", 0, 0},
                 {"/dev/x partition garbage 0 -2\n", 0, 0},
         };
@@ -381,9 +400,14 @@ static void test_fmt_size(void **state)
                 int64_t bytes;
                 const char *text;
         } cases[] = {
-                {0, "0 B"},          {512, "512 B"},           {1024, "1 KiB"},
-                {1536, "1.5 KiB"},   {256 * MIB, "256 MiB"},   {1024 * MIB - 4096, "1.0 GiB"},
-                {5000 * MIB, "4.9 GiB"}, {2048LL * 1024 * MIB, "2 TiB"},
+                {0, "0 B"},
+                {512, "512 B"},
+                {1024, "1 KiB"},
+                {1536, "1.5 KiB"},
+                {256 * MIB, "256 MiB"},
+                {1024 * MIB - 4096, "1.0 GiB"},
+                {5000 * MIB, "4.9 GiB"},
+                {2048LL * 1024 * MIB, "2 TiB"},
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
                 char buf[32];
@@ -401,7 +425,8 @@ static void test_parse_docker(void **state)
                 const char *runtime, *path, *def;
         } cases[] = {
                 {"{\"runtimes\": {\"og\": {\"path\": \"/usr/bin/oomguard-shim\"}},"
-                 " \"default-runtime\": \"og\"}", 0, "og", "/usr/bin/oomguard-shim", "og"},
+                 " \"default-runtime\": \"og\"}",
+                 0, "og", "/usr/bin/oomguard-shim", "og"},
                 {"{\"runtimes\": {\"nvidia\": {\"path\": \"nvidia-container-runtime\"},"
                  " \"og\": {\"path\": \"oomguard-shim\", \"runtimeArgs\": [\"--x\"]}}}",
                  0, "og", "oomguard-shim", "runc"},
@@ -416,8 +441,9 @@ static void test_parse_docker(void **state)
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
                 struct doctor_docker d;
                 struct og_error err = {0};
-                assert_int_equal(doctor_parse_docker(cases[i].json, strlen(cases[i].json), &d,
-                                                     &err), cases[i].r);
+                assert_int_equal(
+                        doctor_parse_docker(cases[i].json, strlen(cases[i].json), &d, &err),
+                        cases[i].r);
                 if (cases[i].r < 0) {
                         assert_non_null(strstr(err.msg, "daemon.json"));
                         continue;
@@ -482,7 +508,8 @@ static void test_engine_conf_layers(void **state)
 {
         (void)state;
         const char *a = "[crio.runtime]\ndefault_runtime = \"runc\"\nhooks_dir = [\"/a\"]\n";
-        const char *b = "[crio.runtime]\ndefault_runtime = \"og\"\nhooks_dir = [\"/b\", \"/c\"]\n";
+        const char *b =
+                "[crio.runtime]\ndefault_runtime = \"og\"\nhooks_dir = [\"/b\", \"/c\"]\n";
         struct doctor_engine_conf c = {0};
         doctor_parse_engine_conf(a, strlen(a), &c);
         doctor_parse_engine_conf(b, strlen(b), &c);
@@ -504,7 +531,8 @@ static void test_parse_hookfile(void **state)
                  " \"when\": {\"always\": true}, \"stages\": [\"createRuntime\", \"poststop\"]}",
                  0, true, true, true, true},
                 {"{\"hook\": {\"path\": \"/usr/bin/oomguard-hook\"}, \"when\": {\"annotations\":"
-                 " {\"a\": \"b\"}}, \"stages\": [\"prestart\"]}", 0, true, true, false, false},
+                 " {\"a\": \"b\"}}, \"stages\": [\"prestart\"]}",
+                 0, true, true, false, false},
                 {"{\"hook\": {\"path\": \"/usr/bin/other\"}, \"stages\": [\"poststop\", 3]}", 0,
                  false, false, true, false},
                 {"{\"hook\": {}}", -EINVAL, false, false, false, false},
@@ -512,8 +540,9 @@ static void test_parse_hookfile(void **state)
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
                 struct doctor_hookfile h;
-                assert_int_equal(doctor_parse_hookfile(cases[i].json, strlen(cases[i].json), &h,
-                                                       NULL), cases[i].r);
+                assert_int_equal(
+                        doctor_parse_hookfile(cases[i].json, strlen(cases[i].json), &h, NULL),
+                        cases[i].r);
                 assert_int_equal(h.ours, cases[i].ours);
                 assert_int_equal(h.create, cases[i].create);
                 assert_int_equal(h.poststop, cases[i].poststop);
@@ -579,7 +608,8 @@ static void test_dirty_advice_follows_policy(void **state)
 static void test_docker_info(void **state)
 {
         (void)state;
-        static const char doc[] = "{\"ID\":\"x\",\"Runtimes\":{\"io.containerd.runc.v2\":"
+        static const char doc[] =
+                "{\"ID\":\"x\",\"Runtimes\":{\"io.containerd.runc.v2\":"
                 "{\"path\":\"runc\"},\"oomguard\":{\"path\":\"/usr/bin/oomguard-shim\"},"
                 "\"runc\":{\"path\":\"runc\"}},\"DefaultRuntime\":\"oomguard\"}";
         struct doctor_docker_live d;

@@ -29,8 +29,10 @@ static void test_read_fd(void **state)
                 const char *in;
                 ssize_t want; /* length, or a negative errno */
         } t[] = {
-                {"", 0}, {"abc", 3}, {"1234567", 7}, /* exactly fills: cap - 1 */
-                {"12345678", -EFBIG},                /* one byte too many */
+                {"", 0},
+                {"abc", 3},
+                {"1234567", 7},       /* exactly fills: cap - 1 */
+                {"12345678", -EFBIG}, /* one byte too many */
                 {"123456789012", -EFBIG},
         };
         for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
@@ -76,7 +78,11 @@ static void test_read_alloc(void **state)
                 size_t len, max;
                 int want;
         } t[] = {
-                {0, 10, 0}, {10, 10, 0}, {11, 10, -EFBIG}, {big, big, 0}, {big, big - 1, -EFBIG},
+                {0, 10, 0},
+                {10, 10, 0},
+                {11, 10, -EFBIG},
+                {big, big, 0},
+                {big, big - 1, -EFBIG},
                 {big, 4 * big, 0},
         };
         for (size_t i = 0; i < ARRAY_SIZE(t); i++) {

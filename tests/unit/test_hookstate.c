@@ -38,8 +38,12 @@ static void test_paths_exact(void **state)
 {
         (void)state;
         static const char *const paths[] = {
-                "/system.slice/a\tb.scope", "/x/new\nline", "/x/del\x7f", "/x/\x01\x1f",
-                "/x/caf\xc3\xa9/\xe4\xb8\x96\xe7\x95\x8c", "/x/quote\"back\\slash",
+                "/system.slice/a\tb.scope",
+                "/x/new\nline",
+                "/x/del\x7f",
+                "/x/\x01\x1f",
+                "/x/caf\xc3\xa9/\xe4\xb8\x96\xe7\x95\x8c",
+                "/x/quote\"back\\slash",
         };
         for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
                 struct hook_state s = base(), back;
@@ -94,7 +98,14 @@ static void test_runtime_ids(void **state)
         (void)state;
         static char longest[OCI_ID_MAX + 1];
         memset(longest, 'l', OCI_ID_MAX);
-        const char *ids[] = {"a+b", "_x", "a,b", "-lead", "x y", "\xc3\xbc" "ber", longest};
+        const char *ids[] = {"a+b",
+                             "_x",
+                             "a,b",
+                             "-lead",
+                             "x y",
+                             "\xc3\xbc"
+                             "ber",
+                             longest};
         for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
                 struct hook_state a = base(), b;
                 snprintf(a.id, sizeof(a.id), "%s", ids[i]);

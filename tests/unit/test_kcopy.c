@@ -25,11 +25,13 @@ static void test_kind(void **state)
                 /* a comm that spells a tail: the real one is the last */
                 {"oom-kill:constraint=CONSTRAINT_NONE,global_oom,task_memcg=/a,task=x,pid=1,uid=0,pid=4242,uid=7",
                  KCOPY_SUMMARY, 4242},
-                {"oom-kill:constraint=CONSTRAINT_MEMCG,task=x,pid=,uid=0", KCOPY_SUMMARY, OG_NONE},
+                {"oom-kill:constraint=CONSTRAINT_MEMCG,task=x,pid=,uid=0", KCOPY_SUMMARY,
+                 OG_NONE},
                 {"Memory cgroup out of memory: Killed process 28894 (oomguard-hog) total-vm:33888kB",
                  KCOPY_KILLED, 28894},
                 {"Out of memory: Killed process 12 (a) total-vm:1kB", KCOPY_KILLED, 12},
-                {"Out of memory (oom_kill_allocating_task): Killed process 13 (a)", KCOPY_KILLED, 13},
+                {"Out of memory (oom_kill_allocating_task): Killed process 13 (a)", KCOPY_KILLED,
+                 13},
                 {"Killed process 14 (a) total-vm:1kB", KCOPY_KILLED, 14},
                 {"oom_reaper: reaped process 15 (a), now anon-rss:0kB", KCOPY_KILLED, 15},
                 {"audit: type=1326 exe=\"/tmp/x: Killed process 16 (a)\"", KCOPY_OTHER, OG_NONE},
@@ -52,23 +54,26 @@ static int within(const char *msg, const char *cg)
 static void test_summary_within(void **state)
 {
         (void)state;
-        const char *own = "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
-                          "oom_memcg=" OURS ",task_memcg=" OURS ",task=hog,pid=5,uid=0";
-        const char *child = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS "/q,task_memcg=" OURS
-                            "/q,task=hog,pid=5,uid=0";
-        const char *ancestor = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/process_api,task_memcg=" OURS
-                               ",task=hog,pid=5,uid=0";
+        const char *own =
+                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+                "oom_memcg=" OURS ",task_memcg=" OURS ",task=hog,pid=5,uid=0";
+        const char *child = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS
+                            "/q,task_memcg=" OURS "/q,task=hog,pid=5,uid=0";
+        const char *ancestor =
+                "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/process_api,task_memcg=" OURS
+                ",task=hog,pid=5,uid=0";
         const char *global = "oom-kill:constraint=CONSTRAINT_NONE,global_oom,task_memcg=" OURS
                              ",task=hog,pid=5,uid=0";
-        const char *theirs = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS ",task_memcg=" THEIRS
-                             ",task=hog,pid=5,uid=0";
-        const char *sibling = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS "0,task_memcg=" OURS
-                              "0,task=hog,pid=5,uid=0";
+        const char *theirs = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                             ",task_memcg=" THEIRS ",task=hog,pid=5,uid=0";
+        const char *sibling = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS
+                              "0,task_memcg=" OURS "0,task=hog,pid=5,uid=0";
         /* a child cgroup of theirs named to spell our path */
-        const char *forged = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS "/q,task_memcg=" OURS
-                             ",task_memcg=" THEIRS "/q,task_memcg=" OURS ",task=hog,pid=5,uid=0";
-        const char *comm = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS ",task_memcg=" THEIRS
-                           ",task=task_memcg=/,pid=5,uid=0";
+        const char *forged = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                             "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
+                             ",task=hog,pid=5,uid=0";
+        const char *comm = "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                           ",task_memcg=" THEIRS ",task=task_memcg=/,pid=5,uid=0";
         assert_int_equal(within(own, OURS), 1);
         assert_int_equal(within(child, OURS), 1);
         assert_int_equal(within(ancestor, OURS), 1);
@@ -113,12 +118,17 @@ static bool feed(struct kcopy *k, struct sink *s, const char *rec)
 static int report(struct kcopy *k, struct sink *s, const char *cg, int pid)
 {
         char sum[1024], kill[256];
-        snprintf(sum, sizeof(sum), "6,12,1003,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),"
-                 "cpuset=/,mems_allowed=0,oom_memcg=%s,task_memcg=%s,task=hog,pid=%d,uid=0\n", cg, cg, pid);
-        snprintf(kill, sizeof(kill), "3,13,1004,-;Memory cgroup out of memory: Killed process %d (hog) "
-                 "total-vm:1000kB, anon-rss:900kB\n SUBSYSTEM=x\n", pid);
+        snprintf(sum, sizeof(sum),
+                 "6,12,1003,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),"
+                 "cpuset=/,mems_allowed=0,oom_memcg=%s,task_memcg=%s,task=hog,pid=%d,uid=0\n",
+                 cg, cg, pid);
+        snprintf(kill, sizeof(kill),
+                 "3,13,1004,-;Memory cgroup out of memory: Killed process %d (hog) "
+                 "total-vm:1000kB, anon-rss:900kB\n SUBSYSTEM=x\n",
+                 pid);
         int ours = 0;
-        ours += feed(k, s, "4,1,1000,-;hog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0\n");
+        ours += feed(k, s,
+                     "4,1,1000,-;hog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0\n");
         ours += feed(k, s, "4,2,1001,-;Call Trace:\n");
         ours += feed(k, s, "6,3,1001,-;memory: usage 32768kB, limit 32768kB, failcnt 0\n");
         ours += feed(k, s, "6,4,1002,-;Tasks state (memory values in pages):\n");
@@ -145,36 +155,47 @@ static void test_feed(void **state)
         assert_non_null(strstr(s.buf, "hog invoked oom-killer"));
         assert_non_null(strstr(s.buf, "memory: usage"));
         assert_non_null(strstr(s.buf, "Tasks state"));
-        assert_null(strstr(s.buf, "Call Trace"));  /* no marker: never copied, as before */
-        assert_null(strstr(s.buf, "SUBSYSTEM"));   /* a record's first line only */
+        assert_null(strstr(s.buf, "Call Trace")); /* no marker: never copied, as before */
+        assert_null(strstr(s.buf, "SUBSYSTEM"));  /* a record's first line only */
         assert_non_null(strstr(s.buf, "task_memcg=" OURS ",task=hog,pid=251"));
         assert_non_null(strstr(s.buf, "Killed process 251 (hog)"));
         size_t after_own = s.len;
         /* the reaper's line for our victim, later */
-        assert_true(feed(&k, &s, "6,20,2000,-;oom_reaper: reaped process 251 (hog), now anon-rss:0kB\n"));
+        assert_true(feed(&k, &s,
+                         "6,20,2000,-;oom_reaper: reaped process 251 (hog), now anon-rss:0kB\n"));
         /* rate-limited reports (no header, no summary): only our kills */
-        assert_false(feed(&k, &s, "3,21,2001,-;Memory cgroup out of memory: Killed process 1200 (hog) total-vm:1kB\n"));
-        assert_true(feed(&k, &s, "3,22,2002,-;Memory cgroup out of memory: Killed process 250 (sh) total-vm:1kB\n"));
-        assert_true(feed(&k, &s, "3,23,2003,-;Memory cgroup out of memory: Killed process 333 (w) total-vm:1kB\n"));
+        assert_false(feed(
+                &k, &s,
+                "3,21,2001,-;Memory cgroup out of memory: Killed process 1200 (hog) total-vm:1kB\n"));
+        assert_true(feed(
+                &k, &s,
+                "3,22,2002,-;Memory cgroup out of memory: Killed process 250 (sh) total-vm:1kB\n"));
+        assert_true(feed(
+                &k, &s,
+                "3,23,2003,-;Memory cgroup out of memory: Killed process 333 (w) total-vm:1kB\n"));
         assert_non_null(strstr(s.buf + after_own, "reaped process 251"));
         assert_null(strstr(s.buf, "1200"));
         assert_non_null(strstr(s.buf + after_own, "Killed process 250 (sh)"));
         assert_non_null(strstr(s.buf + after_own, "Killed process 333 (w)"));
         /* a summary forged with a cgroup name that spells ours, for their victim */
         size_t before = s.len;
-        assert_false(feed(&k, &s, "6,30,3000,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
-                                  "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
-                                  ",task=hog,pid=1301,uid=0\n"));
-        assert_false(feed(&k, &s, "3,31,3001,-;Memory cgroup out of memory: Killed process 1301 (hog)\n"));
+        assert_false(feed(&k, &s,
+                          "6,30,3000,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                          "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
+                          ",task=hog,pid=1301,uid=0\n"));
+        assert_false(feed(
+                &k, &s, "3,31,3001,-;Memory cgroup out of memory: Killed process 1301 (hog)\n"));
         /* the same ambiguity, but the victim is ours (looked up by its pid) */
-        assert_true(feed(&k, &s, "6,32,3002,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
-                                 "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
-                                 ",task=hog,pid=340,uid=0\n"));
+        assert_true(feed(&k, &s,
+                         "6,32,3002,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                         "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
+                         ",task=hog,pid=340,uid=0\n"));
         assert_non_null(strstr(s.buf + before, "pid=340"));
         assert_null(strstr(s.buf + before, "pid=1301"));
         /* userspace (facility 1) and records without a header are never copied */
         before = s.len;
-        assert_false(feed(&k, &s, "14,40,4000,-;Memory cgroup out of memory: Killed process 250 (sh)\n"));
+        assert_false(feed(&k, &s,
+                          "14,40,4000,-;Memory cgroup out of memory: Killed process 250 (sh)\n"));
         assert_false(feed(&k, &s, "Killed process 250 (sh)\n"));
         assert_int_equal(s.len, before);
 }
@@ -192,8 +213,9 @@ static void test_hold_bound(void **state)
                 snprintf(rec, sizeof(rec), "6,%d,1001,-;memory: usage %d kB\n", i + 2, i);
                 feed(&k, &s, rec);
         }
-        assert_true(feed(&k, &s, "6,9000,1003,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS
-                                 ",task_memcg=" OURS ",task=hog,pid=251,uid=0\n"));
+        assert_true(feed(&k, &s,
+                         "6,9000,1003,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" OURS
+                         ",task_memcg=" OURS ",task=hog,pid=251,uid=0\n"));
         assert_true(s.len <= KCOPY_HOLD_MAX + 256);
         assert_non_null(strstr(s.buf, "invoked oom-killer"));
         assert_non_null(strstr(s.buf, "pid=251"));
@@ -203,26 +225,25 @@ static void test_hold_bound(void **state)
 static void test_cut(void **state)
 {
         (void)state;
-        const char *c = "4,1,1,-;a invoked oom-killer: x\n"
-                        "6,2,2,-;oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/a,task=a,pid=1,uid=0\n"
-                        "3,3,3,-;Memory cgroup out of memory: Killed process 1 (a)\n";
+        const char *c =
+                "4,1,1,-;a invoked oom-killer: x\n"
+                "6,2,2,-;oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/a,task=a,pid=1,uid=0\n"
+                "3,3,3,-;Memory cgroup out of memory: Killed process 1 (a)\n";
         size_t len = strlen(c), second = (size_t)(strstr(c, "6,2,2") - c);
         size_t third = (size_t)(strstr(c, "3,3,3") - c);
-        assert_int_equal(kcopy_cut(c, len, len), 0);             /* it all fits */
-        assert_int_equal(kcopy_cut(c, len, len - 5), second);    /* the next line */
+        assert_int_equal(kcopy_cut(c, len, len), 0);               /* it all fits */
+        assert_int_equal(kcopy_cut(c, len, len - 5), second);      /* the next line */
         assert_int_equal(kcopy_cut(c, len, len - second), second); /* exactly a line */
         assert_int_equal(kcopy_cut(c, len, len - second - 1), third);
-        assert_int_equal(kcopy_cut(c, len, 3), len);              /* no whole line fits */
+        assert_int_equal(kcopy_cut(c, len, 3), len); /* no whole line fits */
         assert_int_equal(kcopy_cut("", 0, 10), 0);
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_kind),
-                cmocka_unit_test(test_summary_within),
-                cmocka_unit_test(test_feed),
-                cmocka_unit_test(test_hold_bound),
+                cmocka_unit_test(test_kind), cmocka_unit_test(test_summary_within),
+                cmocka_unit_test(test_feed), cmocka_unit_test(test_hold_bound),
                 cmocka_unit_test(test_cut),
         };
         return cmocka_run_group_tests_name("kcopy", tests, NULL, NULL);

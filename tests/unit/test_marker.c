@@ -20,8 +20,8 @@ static const char *naive(const char *p, const char *end)
 static void test_each_marker_at_every_offset(void **state)
 {
         (void)state;
-        static const char *const words[] = {"oom", "Kill", "emory", "Task",
-                                            "Memory", "oom-kill:", "vict", "evicted"};
+        static const char *const words[] = {"oom",    "Kill",      "emory", "Task",
+                                            "Memory", "oom-kill:", "vict",  "evicted"};
         char buf[80];
         for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
                 for (size_t off = 0; off + strlen(words[w]) <= sizeof(buf); off++) {
@@ -30,8 +30,8 @@ static void test_each_marker_at_every_offset(void **state)
                         const char *want = naive(buf, buf + sizeof(buf));
                         const char *got = marker_next(buf, buf + sizeof(buf));
                         if (got != want)
-                                fail_msg("'%s' at %zu: got %td want %td", words[w],
-                                         off, got - buf, want - buf);
+                                fail_msg("'%s' at %zu: got %td want %td", words[w], off,
+                                         got - buf, want - buf);
                 }
         }
 }
@@ -39,7 +39,13 @@ static void test_each_marker_at_every_offset(void **state)
 static void test_no_marker_and_partial(void **state)
 {
         (void)state;
-        const char *s[] = {"", "o", "oo", "Kil", "Tas", "mory", "emor",
+        const char *s[] = {"",
+                           "o",
+                           "oo",
+                           "Kil",
+                           "Tas",
+                           "mory",
+                           "emor",
                            "look at the roof; Kite; Tablet; every ry",
                            "0123456789abcdefKil"};
         for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {

@@ -33,7 +33,8 @@ static void test_round_trip(void **state)
         assert_non_null(strstr(buf, "oomguard_deaths_total{verdict=\"memcg\"} 2\n"));
         assert_non_null(strstr(buf, "oomguard_deaths_total{verdict=\"global\"} 0\n"));
         assert_non_null(strstr(buf, "oomguard_deaths_total{verdict=\"none\"} 0\n"));
-        assert_non_null(strstr(buf, "oomguard_last_death_timestamp_seconds{verdict=\"memcg\"} 1700000005\n"));
+        assert_non_null(strstr(
+                buf, "oomguard_last_death_timestamp_seconds{verdict=\"memcg\"} 1700000005\n"));
         assert_non_null(strstr(buf, "oomguard_page_cache_deaths_total 1\n"));
         assert_non_null(strstr(buf, "# TYPE oomguard_deaths_total counter\n"));
         metrics_parse(buf, (size_t)n, &back);
@@ -49,8 +50,8 @@ static void test_damaged_and_foreign(void **state)
         static const char f[] =
                 "oomguard_deaths_total{verdict=\"memcg\"} 41\n"
                 "oomguard_deaths_total{verdict=\"global\"} -3\n"
-                "oomguard_deaths_total{verdict=\"limit-hit\"} 7\n"   /* a newer kind: kept */
-                "oomguard_deaths_total{verdict=\"Bad\\\"\"} 7\n"    /* not a label we write */
+                "oomguard_deaths_total{verdict=\"limit-hit\"} 7\n" /* a newer kind: kept */
+                "oomguard_deaths_total{verdict=\"Bad\\\"\"} 7\n"   /* not a label we write */
                 "oomguard_deaths_total{verdict=\"global\"} 12x\n"
                 "garbage without a value\n"
                 "oomguard_deaths_total{verdict=\"none\"} 5"; /* no final newline */

@@ -14,14 +14,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define RUNC_STATE                                                             \
-        "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"8f3c0a1e5d\",\"status\":\"creating\","      \
-        "\"pid\":4242,\"bundle\":\"/run/containerd/io.containerd.runtime.v2.task/moby/8f3c\"," \
+#define RUNC_STATE                                                                               \
+        "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"8f3c0a1e5d\",\"status\":\"creating\","           \
+        "\"pid\":4242,\"bundle\":\"/run/containerd/io.containerd.runtime.v2.task/moby/8f3c\","   \
         "\"annotations\":{\"org.oomguard.oom_score_adj\":\"500\",\"n\":\"1\"}}"
 
 /* The fields a runtime writes first, then what goes into "annotations". */
-#define HEAD "{\"ociVersion\":\"1.0.2\",\"id\":\"big\",\"status\":\"creating\",\"pid\":77," \
-             "\"bundle\":\"/b\",\"annotations\":{"
+#define HEAD                                                                                     \
+        "{\"ociVersion\":\"1.0.2\",\"id\":\"big\",\"status\":\"creating\",\"pid\":77,"           \
+        "\"bundle\":\"/b\",\"annotations\":{"
 
 static struct oci_state parse_ok(const char *s, size_t len)
 {
@@ -67,7 +68,8 @@ static void test_runc_state(void **state)
 static void test_poststop_without_pid(void **state)
 {
         (void)state; /* runc passes no pid at poststop, crun passes 0 */
-        struct oci_state a = parse_ok("{\"id\":\"c1\",\"status\":\"stopped\",\"bundle\":\"/b\"}", 0);
+        struct oci_state a = parse_ok("{\"id\":\"c1\",\"status\":\"stopped\",\"bundle\":\"/b\"}",
+                                      0);
         struct oci_state b = parse_ok("{\"id\":\"c1\",\"status\":\"stopped\",\"pid\":0}", 0);
         assert_int_equal(a.pid, 0);
         assert_int_equal(b.pid, 0);
@@ -148,11 +150,22 @@ static void test_runtime_ids(void **state)
         id200[200] = '\0';
         memset(id1024, 'q', 1024);
         id1024[1024] = '\0';
-        const char *ok[] = {"a+b", "_x", "a,b", "-lead", ".hidden", "...", "x y", "\xc3\xbc" "ber",
-                            "k8s_POD_nginx-7c5_default_0", id200, id1024};
+        const char *ok[] = {"a+b",
+                            "_x",
+                            "a,b",
+                            "-lead",
+                            ".hidden",
+                            "...",
+                            "x y",
+                            "\xc3\xbc"
+                            "ber",
+                            "k8s_POD_nginx-7c5_default_0",
+                            id200,
+                            id1024};
         for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
                 assert_true(oci_id_valid(ok[i], strlen(ok[i])));
-                assert_true(asprintf(&s, "{\"id\":\"%s\",\"status\":\"creating\",\"pid\":9}", ok[i]) > 0);
+                assert_true(asprintf(&s, "{\"id\":\"%s\",\"status\":\"creating\",\"pid\":9}",
+                                     ok[i]) > 0);
                 struct oci_state st = parse_ok(s, 0);
                 assert_string_equal(st.id, ok[i]);
                 ocistate_free(&st);
@@ -201,8 +214,9 @@ static void test_odd_own_annotations(void **state)
         char *p = malloc(big + 256);
         int n = sprintf(p, "\"org.oomguard.writeback\":\"");
         memset(p + n, '9', big);
-        strcpy(p + n + big, "\",\"org.oomguard.oom_score_adj\":\"5\\u0000\",\"org.oomguard.x\":{\"a\":[1]},"
-                            "\"org.oomguard.y\":7,\"n\":{\"deep\":[[[\"z\"]]]}");
+        strcpy(p + n + big,
+               "\",\"org.oomguard.oom_score_adj\":\"5\\u0000\",\"org.oomguard.x\":{\"a\":[1]},"
+               "\"org.oomguard.y\":7,\"n\":{\"deep\":[[[\"z\"]]]}");
         char *s = with_annotations(p, &len);
         struct oci_state st = parse_ok(s, len);
         assert_null(ocistate_annotation(&st, "org.oomguard.writeback"));
@@ -221,9 +235,11 @@ static void test_odd_own_annotations(void **state)
 static void test_nested_junk(void **state)
 {
         (void)state;
-        struct oci_state st = parse_ok("{\"id\":\"c\",\"x\":[[{\"y\":{\"id\":\"../evil\",\"pid\":1}}]],"
-                                       "\"pid\":12,\"annotations\":{\"a\":{\"org.oomguard.oom_score_adj\":"
-                                       "\"-1000\"},\"org.oomguard.oom_score_adj\":\"300\"}}", 0);
+        struct oci_state st = parse_ok(
+                "{\"id\":\"c\",\"x\":[[{\"y\":{\"id\":\"../evil\",\"pid\":1}}]],"
+                "\"pid\":12,\"annotations\":{\"a\":{\"org.oomguard.oom_score_adj\":"
+                "\"-1000\"},\"org.oomguard.oom_score_adj\":\"300\"}}",
+                0);
         assert_string_equal(st.id, "c");
         assert_int_equal(st.pid, 12);
         assert_string_equal(ocistate_annotation(&st, "org.oomguard.oom_score_adj"), "300");

@@ -15,8 +15,10 @@ static void test_interleaved_pairs_by_pid(void **state)
 {
         (void)state;
         struct oomlog_result r = parse_str(
-                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/k/" POD ",task_memcg=/k/" POD "/c-" CID ".scope,task=node,pid=100,uid=0\n"
-                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/k/" POD "/c-" CID ".scope,task_memcg=/k/" POD "/c-" CID ".scope,task=py,pid=200,uid=0\n"
+                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/k/" POD
+                ",task_memcg=/k/" POD "/c-" CID ".scope,task=node,pid=100,uid=0\n"
+                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/k/" POD "/c-" CID
+                ".scope,task_memcg=/k/" POD "/c-" CID ".scope,task=py,pid=200,uid=0\n"
                 "Memory cgroup out of memory: Killed process 100 (node) total-vm:10kB, anon-rss:5kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:893\n"
                 "Memory cgroup out of memory: Killed process 200 (py) total-vm:20kB, anon-rss:6kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:7\n");
         assert_int_equal(r.n_kills, 2);
@@ -103,7 +105,8 @@ static void test_kmsg_escaped_multiline(void **state)
         oomlog_result_free(&r);
 }
 
-#define FORGED_SUM "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/r/B,task_memcg=/r/B,task=sleep,pid=4242,uid=0"
+#define FORGED_SUM                                                                               \
+        "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/r/B,task_memcg=/r/B,task=sleep,pid=4242,uid=0"
 
 struct forgery {
         const char *what, *log;
@@ -116,15 +119,18 @@ struct forgery {
  * kernel's own memory.stat dump. */
 static const struct forgery forgeries[] = {
         {"an audit record quoting an executable path (SECCOMP_RET_LOG)",
-         "5,10,1000000,-;audit: type=1326 audit(1.0:8): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=77 comm=\"seclog\" exe=\"/tmp/" FORGED_SUM "\" sig=0 arch=c000003e syscall=39 compat=0 ip=0x401000 code=0x7ffc0000\n"
+         "5,10,1000000,-;audit: type=1326 audit(1.0:8): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=77 comm=\"seclog\" exe=\"/tmp/" FORGED_SUM
+         "\" sig=0 arch=c000003e syscall=39 compat=0 ip=0x401000 code=0x7ffc0000\n"
          "5,11,1000001,-;audit: type=1326 audit(1.0:9): pid=77 comm=\"seclog\" exe=\"/tmp/Memory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\" sig=0\n",
          0},
         {"an escaped newline in a record that is no memory.stat dump",
-         "3,12,1000002,-;EXT4-fs error (device loop0): bad name x\\x0a" FORGED_SUM "\\x0aMemory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\n",
+         "3,12,1000002,-;EXT4-fs error (device loop0): bad name x\\x0a" FORGED_SUM
+         "\\x0aMemory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\n",
          0},
         {"after a stats header, a record whose lines are not all \"key value\"",
          "6,13,1000003,-;Memory cgroup stats for /r/A:\n"
-         "6,14,1000004,-;anon 4096\\x0a" FORGED_SUM "\\x0aMemory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\n",
+         "6,14,1000004,-;anon 4096\\x0a" FORGED_SUM
+         "\\x0aMemory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\n",
          0},
         {"a process named \"Killed process9\" that invokes the OOM killer",
          "4,15,1000005,-;Killed process9 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
@@ -139,7 +145,9 @@ static const struct forgery forgeries[] = {
          0},
         /* pasted logs keep finding messages anywhere (wrappers are unknown) */
         {"the audit record pasted (dmesg)",
-         "[1.000000] audit: type=1326 audit(1.0:8): pid=77 comm=\"seclog\" exe=\"/tmp/" FORGED_SUM "\" sig=0\n", 1},
+         "[1.000000] audit: type=1326 audit(1.0:8): pid=77 comm=\"seclog\" exe=\"/tmp/" FORGED_SUM
+         "\" sig=0\n",
+         1},
 };
 
 static void test_kmsg_forgeries(void **state)
@@ -340,8 +348,8 @@ static const struct {
          "err|kernel[-]|[  123.457] Memory cgroup out of memory: Killed process 56 (app) total-vm:9kB, anon-rss:7kB, file-rss:0kB\n",
          56, 7, OOM_SCOPE_MEMCG},
         {"number cut mid-digit",
-         "[65.2] Out of memory: Killed process 79 (s) total-vm:9kB, anon-rss:12",
-         79, OG_NONE, OOM_SCOPE_GLOBAL},
+         "[65.2] Out of memory: Killed process 79 (s) total-vm:9kB, anon-rss:12", 79, OG_NONE,
+         OOM_SCOPE_GLOBAL},
 };
 
 static void test_wrappers(void **state)
@@ -404,8 +412,11 @@ static void test_kmsg_wall_clock(void **state)
         assert_int_equal(explain_write_json_at(f, &r.kills[0], &clock), 0);
         assert_int_equal(explain_write_text_at(f, &r.kills[0], 0, 1, NULL), 0);
         fclose(f);
-        assert_non_null(strstr(buf, "Kill 1 of 1 at 2024-02-03 19:57:08 UTC (3428.123456 s after boot)"));
-        assert_non_null(strstr(buf, "\"timestamp\":\"3428123456\",\"wall_time\":\"2024-02-03T19:57:08.123456Z\",\"seconds_after_boot\":3428.123456}\n"));
+        assert_non_null(
+                strstr(buf, "Kill 1 of 1 at 2024-02-03 19:57:08 UTC (3428.123456 s after boot)"));
+        assert_non_null(strstr(
+                buf,
+                "\"timestamp\":\"3428123456\",\"wall_time\":\"2024-02-03T19:57:08.123456Z\",\"seconds_after_boot\":3428.123456}\n"));
         assert_non_null(strstr(buf, "Kill 1 of 1 at 3428.123456 s after boot ["));
         free(buf);
         oomlog_result_free(&r);
@@ -612,13 +623,12 @@ static void test_streaming_equals_buffer(void **state)
 }
 
 static const char *const contract[] = {
-        "scope", "killer", "constraint", "oom_memcg", "task_memcg", "victim_pid",
-        "victim_comm", "victim_uid", "total_vm_kb", "anon_rss_kb",
-        "file_rss_kb", "shmem_rss_kb", "oom_score_adj", "container_id",
-        "pod_uid", "invoker_comm", "invoker_pid", "gfp_mask", "order",
-        "memcg_usage_kb", "memcg_limit_kb", "memcg_failcnt", "swap_usage_kb",
-        "swap_limit_kb", "memsw_usage_kb", "memsw_limit_kb", "memcg_stats",
-        "timestamp",
+        "scope",          "killer",        "constraint",    "oom_memcg",     "task_memcg",
+        "victim_pid",     "victim_comm",   "victim_uid",    "total_vm_kb",   "anon_rss_kb",
+        "file_rss_kb",    "shmem_rss_kb",  "oom_score_adj", "container_id",  "pod_uid",
+        "invoker_comm",   "invoker_pid",   "gfp_mask",      "order",         "memcg_usage_kb",
+        "memcg_limit_kb", "memcg_failcnt", "swap_usage_kb", "swap_limit_kb", "memsw_usage_kb",
+        "memsw_limit_kb", "memcg_stats",   "timestamp",
 };
 
 static void test_json_contract(void **state)
@@ -642,7 +652,8 @@ static void test_json_contract(void **state)
                    *p3[] = {"scope", NULL}, *p4[] = {"timestamp", NULL};
         assert_string_equal(YAJL_GET_STRING(yajl_tree_get(doc, p1, yajl_t_string)), "bad??name");
         assert_true(YAJL_IS_NULL(yajl_tree_get(doc, p2, yajl_t_any)));
-        assert_string_equal(YAJL_GET_STRING(yajl_tree_get(doc, p3, yajl_t_string)), "memcg-unresolved");
+        assert_string_equal(YAJL_GET_STRING(yajl_tree_get(doc, p3, yajl_t_string)),
+                            "memcg-unresolved");
         assert_string_equal(YAJL_GET_STRING(yajl_tree_get(doc, p4, yajl_t_string)), "3.5");
         yajl_tree_free(doc);
         free(out);

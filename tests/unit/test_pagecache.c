@@ -15,17 +15,36 @@ struct pc_case {
 /* memory.stat as the kernel prints it at an OOM: v2 names, v1 names in
  * bytes, the v1 single-line dump in kB. */
 static const struct pc_case cases[] = {
-        {"v1: dd on slow XFS, 1 MiB anon, all writeback", false,
-         {{"cache", 250 * M}, {"rss", 1 * M}, {"dirty", 30 * M}, {"writeback", 200 * M}}, true},
-        {"v2: writer, dirty pages", false,
-         {{"anon", 2 * M}, {"file", 240 * M}, {"file_dirty", 100 * M}, {"file_writeback", 20 * M}}, true},
-        {"v1 kB dump: writer beside a 200 MiB app", true,
-         {{"cache_kb", 50 * 1024}, {"rss_kb", 200 * 1024}, {"dirty_kb", 10 * 1024}, {"writeback_kb", 40 * 1024}}, false},
-        {"v1: a leak, clean cache", false,
-         {{"cache", 3 * M}, {"rss", 250 * M}, {"dirty", 0}, {"writeback", 0}}, false},
-        {"v2: clean page cache only", false,
-         {{"anon", 1 * M}, {"file", 250 * M}, {"file_dirty", 0}, {"file_writeback", 0}}, false},
-        {"no writeback figure printed", false, {{"cache", 250 * M}, {"rss", 1 * M}, {"dirty", 200 * M}}, false},
+        {"v1: dd on slow XFS, 1 MiB anon, all writeback",
+         false,
+         {{"cache", 250 * M}, {"rss", 1 * M}, {"dirty", 30 * M}, {"writeback", 200 * M}},
+         true},
+        {"v2: writer, dirty pages",
+         false,
+         {{"anon", 2 * M},
+          {"file", 240 * M},
+          {"file_dirty", 100 * M},
+          {"file_writeback", 20 * M}},
+         true},
+        {"v1 kB dump: writer beside a 200 MiB app",
+         true,
+         {{"cache_kb", 50 * 1024},
+          {"rss_kb", 200 * 1024},
+          {"dirty_kb", 10 * 1024},
+          {"writeback_kb", 40 * 1024}},
+         false},
+        {"v1: a leak, clean cache",
+         false,
+         {{"cache", 3 * M}, {"rss", 250 * M}, {"dirty", 0}, {"writeback", 0}},
+         false},
+        {"v2: clean page cache only",
+         false,
+         {{"anon", 1 * M}, {"file", 250 * M}, {"file_dirty", 0}, {"file_writeback", 0}},
+         false},
+        {"no writeback figure printed",
+         false,
+         {{"cache", 250 * M}, {"rss", 1 * M}, {"dirty", 200 * M}},
+         false},
 };
 
 static void test_driven(void **state)
@@ -56,8 +75,8 @@ static void test_driven(void **state)
 static void test_amend(void **state)
 {
         (void)state;
-        struct oom_stat_kv kv[4] = {{"cache", 250 * M}, {"rss", 1 * M}, {"dirty", 30 * M},
-                                    {"writeback", 200 * M}};
+        struct oom_stat_kv kv[4] = {
+                {"cache", 250 * M}, {"rss", 1 * M}, {"dirty", 30 * M}, {"writeback", 200 * M}};
         struct oom_kill k = {0};
         k.stats = kv;
         k.n_stats = 4;
@@ -66,8 +85,10 @@ static void test_amend(void **state)
         v.fix_at = strlen("dd was killed.");
         pagecache_amend(&v, &k, "");
         assert_true(v.page_cache_driven);
-        assert_non_null(strstr(v.summary, "Page-cache driven: 230 MiB were dirty or under writeback"));
-        assert_non_null(strstr(v.summary, "\"writeback\" to \"auto\" (the default), \"preload\""));
+        assert_non_null(
+                strstr(v.summary, "Page-cache driven: 230 MiB were dirty or under writeback"));
+        assert_non_null(
+                strstr(v.summary, "\"writeback\" to \"auto\" (the default), \"preload\""));
         struct verdict p = {.kind = VERDICT_MEMCG, .n_kills = 1};
         pagecache_amend(&p, &k, "preload");
         assert_non_null(strstr(p.summary, "set \"writeback\" to \"host\""));

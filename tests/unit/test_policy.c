@@ -13,13 +13,13 @@ static void test_auto_formula(void **state)
                 int64_t limit, reservation, host;
                 int floor, want;
         } t[] = {
-                {0, 0, 24 * GiB, 0, 1000},          /* no limit: first to go */
-                {GiB, 0, 24 * GiB, 0, 959},         /* small limit: high adj */
+                {0, 0, 24 * GiB, 0, 1000},  /* no limit: first to go */
+                {GiB, 0, 24 * GiB, 0, 959}, /* small limit: high adj */
                 {16 * GiB, 0, 24 * GiB, 0, 334},
-                {16 * GiB, GiB, 24 * GiB, 0, 959},  /* reservation wins */
-                {48 * GiB, 0, 24 * GiB, 0, 1},      /* never below daemons */
-                {48 * GiB, 0, 24 * GiB, 200, 200},  /* nor below the floor */
-                {GiB, 0, 0, 0, 1000},               /* host size unknown */
+                {16 * GiB, GiB, 24 * GiB, 0, 959}, /* reservation wins */
+                {48 * GiB, 0, 24 * GiB, 0, 1},     /* never below daemons */
+                {48 * GiB, 0, 24 * GiB, 200, 200}, /* nor below the floor */
+                {GiB, 0, 0, 0, 1000},              /* host size unknown */
                 {-1, 0, 24 * GiB, -500, 1000},
         };
         for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {

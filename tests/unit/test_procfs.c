@@ -39,8 +39,9 @@ static void test_stat(void **state)
         (void)state;
         struct proc_stat st;
         /* a comm with spaces and parentheses: the last ')' ends it */
-        const char *line = "4242 (a) b (c)) S 17 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 9"
-                           "87654 1000 10 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 137\n";
+        const char *line =
+                "4242 (a) b (c)) S 17 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 9"
+                "87654 1000 10 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 137\n";
         assert_int_equal(procfs_stat_parse(line, strlen(line), &st), 0);
         assert_string_equal(st.comm, "a) b (c)");
         assert_int_equal(st.state, 'S');

@@ -23,15 +23,20 @@ static bool preload_mode; /* mounts, process.env and the annotation change too *
 /* Members the shim may add or change; "hooks.X" is an array it appends to. */
 static bool intended(const char *path)
 {
-        static const char *const p[] = {"process.oomScoreAdj", "linux.resources.memory.swap",
-                                        "hooks", "hooks.createRuntime", "hooks.poststop",
-                                        "linux", "linux.resources", "linux.resources.memory"};
+        static const char *const p[] = {"process.oomScoreAdj",
+                                        "linux.resources.memory.swap",
+                                        "hooks",
+                                        "hooks.createRuntime",
+                                        "hooks.poststop",
+                                        "linux",
+                                        "linux.resources",
+                                        "linux.resources.memory"};
         for (size_t i = 0; i < ARRAY_SIZE(p); i++)
                 if (!strcmp(path, p[i]))
                         return true;
-        return preload_mode && (!strcmp(path, "mounts") || !strcmp(path, "process.env") ||
-                                !strcmp(path, "annotations") ||
-                                !strcmp(path, "annotations." SHIM_ANN_WRITEBACK));
+        return preload_mode &&
+               (!strcmp(path, "mounts") || !strcmp(path, "process.env") ||
+                !strcmp(path, "annotations") || !strcmp(path, "annotations." SHIM_ANN_WRITEBACK));
 }
 
 static bool same_object(yajl_val a, yajl_val b, const char *path)
@@ -72,9 +77,9 @@ static bool same(yajl_val a, yajl_val b, const char *path)
         case yajl_t_string:
                 return !strcmp(a->u.string, b->u.string) || (print_error("%s\n", path), false);
         case yajl_t_number: /* as written: int64 and beyond */
-                return !strcmp(a->u.number.r, b->u.number.r) || (print_error("%s\n", path), false);
-        case yajl_t_object:
-                return same_object(a, b, path);
+                return !strcmp(a->u.number.r, b->u.number.r) ||
+                       (print_error("%s\n", path), false);
+        case yajl_t_object: return same_object(a, b, path);
         case yajl_t_array:
                 if (a->u.array.len != b->u.array.len)
                         return print_error("%s: length\n", path), false;
@@ -82,8 +87,7 @@ static bool same(yajl_val a, yajl_val b, const char *path)
                         if (!same(a->u.array.values[i], b->u.array.values[i], path))
                                 return false;
                 return true;
-        default:
-                return true;
+        default: return true;
         }
 }
 
@@ -180,8 +184,9 @@ static void check_one(const char *file, const struct og_config *cfg)
         if (r.set_swap)
                 assert_int_equal(YAJL_GET_INTEGER(s), r.pol.memsw);
         else
-                assert_true(s == yajl_tree_get(o, swap, yajl_t_any) ||
-                            !strcmp(s->u.number.r, yajl_tree_get(o, swap, yajl_t_any)->u.number.r));
+                assert_true(
+                        s == yajl_tree_get(o, swap, yajl_t_any) ||
+                        !strcmp(s->u.number.r, yajl_tree_get(o, swap, yajl_t_any)->u.number.r));
         /* a second create of the same bundle: nothing doubles */
         assert_int_equal(shimspec_rewrite(r.buf, r.len, cfg, &plan, &again, &err), 0);
         assert_int_equal(again.hooks_added, 0);
@@ -279,14 +284,15 @@ static void test_preload_private_copy(void **state)
         snprintf(real, sizeof(real), "%s/b", dir);
         assert_int_equal(mkdir(real, 0700), 0);
         char doc[512], other[512];
-        static const char fmt[] = "{\"process\":{\"env\":[]},\"mounts\":[{\"destination\":\""
-                                  SHIM_PRELOAD_DEST "\",\"type\":\"bind\",\"source\":\"%s\"}]}";
+        static const char fmt[] =
+                "{\"process\":{\"env\":[]},\"mounts\":[{\"destination\":\"" SHIM_PRELOAD_DEST
+                "\",\"type\":\"bind\",\"source\":\"%s\"}]}";
         snprintf(doc, sizeof(doc), fmt, lib);
         snprintf(other, sizeof(other), fmt, "/elsewhere/lib.so");
         struct og_config cfg;
         config_defaults(&cfg);
-        struct shim_plan plan = {.preload = lib, .bundle_dir = real, .window = 1 << 20,
-                                 .host_mem = 1LL << 30};
+        struct shim_plan plan = {
+                .preload = lib, .bundle_dir = real, .window = 1 << 20, .host_mem = 1LL << 30};
         struct shim_result r, again;
         struct og_error err = {0};
         if (shimspec_rewrite(doc, strlen(doc), &cfg, &plan, &r, &err) < 0)
@@ -345,8 +351,10 @@ static void test_values(void **state)
         struct og_config cfg;
         config_defaults(&cfg);
         cfg.swap.mode = SWAP_NONE;
-        struct shim_plan plan = {.hook = HOOK, .hook_config = "/etc/og.json",
-                                 .host_mem = 1LL << 30, .swap_accounting = true};
+        struct shim_plan plan = {.hook = HOOK,
+                                 .hook_config = "/etc/og.json",
+                                 .host_mem = 1LL << 30,
+                                 .swap_accounting = true};
         struct shim_result r;
         assert_int_equal(shimspec_rewrite(doc, strlen(doc), &cfg, &plan, &r, NULL), 0);
         assert_int_equal(r.hooks_added, 1);
@@ -371,8 +379,7 @@ static void test_refused(void **state)
 {
         (void)state;
         static const char *const bad[] = {"", "[]", "{\"process\":", "{} x",
-                                          "{\"hooks\":{\"poststop\":{}}}",
-                                          "{\"hooks\":7}",
+                                          "{\"hooks\":{\"poststop\":{}}}", "{\"hooks\":7}",
                                           /* yajl accepts comments (tests/fuzz) */
                                           "{\"ociVersion\":\"1.0.2\",//\n\"process\":{}}",
                                           "{\"process\":{}} // x"};

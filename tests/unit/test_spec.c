@@ -22,7 +22,8 @@ static void test_docker_shape(void **state)
         (void)state;
         struct oci_spec s;
         struct og_error err = {0};
-        assert_int_equal(spec_parse(docker_spec, sizeof(docker_spec) - 1, "config.json", &s, &err), 0);
+        assert_int_equal(
+                spec_parse(docker_spec, sizeof(docker_spec) - 1, "config.json", &s, &err), 0);
         assert_int_equal(s.limit, 33554432);
         assert_int_equal(s.reservation, 16777216);
         assert_int_equal(s.memsw, 33554432);
@@ -71,7 +72,8 @@ static void test_load_bounds_and_symlinks(void **state)
         struct oci_spec s;
         struct og_error err = {0};
         int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        assert_int_equal(write(fd, docker_spec, sizeof(docker_spec) - 1), (ssize_t)sizeof(docker_spec) - 1);
+        assert_int_equal(write(fd, docker_spec, sizeof(docker_spec) - 1),
+                         (ssize_t)sizeof(docker_spec) - 1);
         close(fd);
         assert_int_equal(spec_load(dir, &s, &err), 0);
         assert_int_equal(s.limit, 33554432);

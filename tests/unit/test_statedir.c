@@ -145,11 +145,14 @@ static void test_sha256(void **state)
         char a55[56], a56[57], a64[65];
         memset(a55, 'a', 55), memset(a56, 'a', 56), memset(a64, 'a', 64);
         sha256(a55, 55, d), hex(d, out);
-        assert_string_equal(out, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+        assert_string_equal(out,
+                            "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
         sha256(a56, 56, d), hex(d, out);
-        assert_string_equal(out, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+        assert_string_equal(out,
+                            "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
         sha256(a64, 64, d), hex(d, out);
-        assert_string_equal(out, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+        assert_string_equal(out,
+                            "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 }
 
 /* Every id a runtime accepts gets a directory of its own: runc's plain
@@ -167,7 +170,14 @@ static void test_names(void **state)
                 assert_int_equal(statedir_name(same[i], name, NULL), 0);
                 assert_string_equal(name, same[i]);
         }
-        const char *hashed[] = {"-x", ".hidden", "...", "x y", "\xc3\xbc" "ber", "%abc", r256};
+        const char *hashed[] = {"-x",
+                                ".hidden",
+                                "...",
+                                "x y",
+                                "\xc3\xbc"
+                                "ber",
+                                "%abc",
+                                r256};
         for (size_t i = 0; i < ARRAY_SIZE(hashed); i++) {
                 uint8_t d[SHA256_LEN];
                 sha256(hashed[i], strlen(hashed[i]), d);
@@ -200,7 +210,9 @@ static void test_odd_ids_end_to_end(void **state)
                 char buf[64];
                 size_t len;
                 assert_int_equal(statedir_open(base, ids[i], true, &d, &err), 0);
-                assert_int_equal(statedir_write(d, "state.json", ids[i], strlen(ids[i]) > 60 ? 60 : strlen(ids[i]), &err), 0);
+                assert_int_equal(statedir_write(d, "state.json", ids[i],
+                                                strlen(ids[i]) > 60 ? 60 : strlen(ids[i]), &err),
+                                 0);
                 close(d);
                 assert_int_equal(statedir_open(base, ids[i], false, &d, &err), 0);
                 assert_int_equal(statedir_read(d, "state.json", buf, sizeof(buf), &len, &err), 0);

@@ -22,19 +22,33 @@ static void test_find(void **state)
         char p[PATH_MAX];
         assert_int_equal(find("{\"mounts\":[{\"destination\":\"/proc\",\"source\":\"proc\"},"
                               "{\"destination\":\"/dev/termination-log\",\"type\":\"bind\","
-                              "\"source\":\"/var/lib/kubelet/pods/u/containers/c/0a1b2c3d\"}]}", p), 1);
+                              "\"source\":\"/var/lib/kubelet/pods/u/containers/c/0a1b2c3d\"}]}",
+                              p),
+                         1);
         assert_string_equal(p, "/var/lib/kubelet/pods/u/containers/c/0a1b2c3d");
         /* containerd writes options, not the type */
-        assert_int_equal(find("{\"mounts\":[{\"destination\":\"/dev/termination-log\","
-                              "\"source\":\"/h/f\",\"options\":[\"rbind\",\"rprivate\",\"rw\"]}]}", p), 1);
+        assert_int_equal(
+                find("{\"mounts\":[{\"destination\":\"/dev/termination-log\","
+                     "\"source\":\"/h/f\",\"options\":[\"rbind\",\"rprivate\",\"rw\"]}]}",
+                     p),
+                1);
         assert_string_equal(p, "/h/f");
         /* the annotation moves the path */
-        assert_int_equal(find("{\"annotations\":{\"io.kubernetes.container.terminationMessagePath\":\"/tmp/msg\"},"
-                              "\"mounts\":[{\"destination\":\"/dev/termination-log\",\"type\":\"bind\",\"source\":\"/h/a\"},"
-                              "{\"destination\":\"/tmp/msg\",\"type\":\"bind\",\"source\":\"/h/b\"}]}", p), 1);
+        assert_int_equal(
+                find("{\"annotations\":{\"io.kubernetes.container.terminationMessagePath\":\"/tmp/msg\"},"
+                     "\"mounts\":[{\"destination\":\"/dev/termination-log\",\"type\":\"bind\",\"source\":\"/h/a\"},"
+                     "{\"destination\":\"/tmp/msg\",\"type\":\"bind\",\"source\":\"/h/b\"}]}",
+                     p),
+                1);
         assert_string_equal(p, "/h/b");
-        assert_int_equal(find("{\"mounts\":[{\"destination\":\"/dev/termination-log\",\"type\":\"tmpfs\",\"source\":\"/h/f\"}]}", p), 0);
-        assert_int_equal(find("{\"mounts\":[{\"destination\":\"/dev/termination-log\",\"type\":\"bind\",\"source\":\"rel\"}]}", p), 0);
+        assert_int_equal(
+                find("{\"mounts\":[{\"destination\":\"/dev/termination-log\",\"type\":\"tmpfs\",\"source\":\"/h/f\"}]}",
+                     p),
+                0);
+        assert_int_equal(
+                find("{\"mounts\":[{\"destination\":\"/dev/termination-log\",\"type\":\"bind\",\"source\":\"rel\"}]}",
+                     p),
+                0);
         assert_int_equal(find("{}", p), 0);
         assert_true(find("[", p) < 0);
 }
@@ -76,7 +90,8 @@ static void test_append(void **state)
         put("pod/c/log", "container's last words");
         snprintf(p, sizeof(p), "%s/pod/c/log", root);
         assert_int_equal(termmsg_append(root, p, "oomguard: memcg: raise the limit", &err), 0);
-        assert_string_equal(get("pod/c/log"), "container's last words\noomguard: memcg: raise the limit\n");
+        assert_string_equal(get("pod/c/log"),
+                            "container's last words\noomguard: memcg: raise the limit\n");
         /* a symlink at the file, or on the way, is not followed */
         put("target", "untouched");
         snprintf(q, sizeof(q), "%s/target", root);

@@ -24,11 +24,24 @@ static const struct {
          "a [2J ]0;owned z", NULL},
         {"carriage return and tab", "x\ry\tz", "x?y\tz", "x y z", "x?y?z"},
         {"DEL", "a\x7f", "a?", "a\\u007f", NULL},
-        {"C1 CSI in UTF-8", "\xc2\x9b" "31m", "?31m", "\\u009b31m", NULL},
-        {"C1 as a raw byte", "\x9b" "31m", "?31m", "\\ufffd31m", NULL},
-        {"bidirectional override", "abc\xe2\x80\xae" "fed", "abc?fed", "abc\\u202efed", NULL},
-        {"bidirectional isolate and mark", "\xe2\x81\xa6x\xe2\x80\x8f", "?x?", "\\u2066x\\u200f", NULL},
-        {"an overlong NUL", "a\xc0\x80" "b", "a??b", "a\\ufffd\\ufffdb", NULL},
+        {"C1 CSI in UTF-8",
+         "\xc2\x9b"
+         "31m",
+         "?31m", "\\u009b31m", NULL},
+        {"C1 as a raw byte",
+         "\x9b"
+         "31m",
+         "?31m", "\\ufffd31m", NULL},
+        {"bidirectional override",
+         "abc\xe2\x80\xae"
+         "fed",
+         "abc?fed", "abc\\u202efed", NULL},
+        {"bidirectional isolate and mark", "\xe2\x81\xa6x\xe2\x80\x8f", "?x?", "\\u2066x\\u200f",
+         NULL},
+        {"an overlong NUL",
+         "a\xc0\x80"
+         "b",
+         "a??b", "a\\ufffd\\ufffdb", NULL},
         {"a surrogate", "\xed\xa0\x80", "???", "\\ufffd\\ufffd\\ufffd", NULL},
         {"cut at the end", "ab\xe2\x80", "ab??", "ab\\ufffd\\ufffd", NULL},
 };
@@ -81,7 +94,11 @@ static void test_stream(void **state)
         assert_true(fd >= 0);
         FILE *f = textsafe_open(fd, TEXTSAFE_TEXT);
         assert_non_null(f);
-        static const char *const pieces[] = {"ok \xe2\x80", "\xae" "evil\xc2", "\x9b" "2J caf\xc3",
+        static const char *const pieces[] = {"ok \xe2\x80",
+                                             "\xae"
+                                             "evil\xc2",
+                                             "\x9b"
+                                             "2J caf\xc3",
                                              "\xa9\n\xe2"};
         for (size_t i = 0; i < ARRAY_SIZE(pieces); i++) {
                 assert_true(fputs(pieces[i], f) >= 0);

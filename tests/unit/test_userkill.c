@@ -13,11 +13,11 @@ static bool span_is(struct uk_span s, const char *want)
         return s.n == strlen(want) && memcmp(s.p, want, s.n) == 0;
 }
 
-#define assert_span(s, want)                                                    \
-        do {                                                                    \
-                if (!span_is((s), (want)))                                      \
-                        fail_msg("got '%.*s', want '%s'", (int)(s).n,          \
-                                 (s).p ? (s).p : "", (want));                  \
+#define assert_span(s, want)                                                                     \
+        do {                                                                                     \
+                if (!span_is((s), (want)))                                                       \
+                        fail_msg("got '%.*s', want '%s'", (int)(s).n, (s).p ? (s).p : "",        \
+                                 (want));                                                        \
         } while (0)
 
 static struct uk_line parse(enum uk_tool t, const char *m)
@@ -34,13 +34,20 @@ static void test_tool_of_identifier(void **state)
                 const char *ident;
                 enum uk_tool want;
         } cases[] = {
-                {"systemd-oomd[840]", UK_SYSTEMD_OOMD}, {"systemd-oomd", UK_SYSTEMD_OOMD},
-                {"earlyoom[1233]:", UK_EARLYOOM},      {"earlyoom", UK_EARLYOOM},
-                {"nohang[530]", UK_NOHANG},           {"nohang-desktop[11871]", UK_NOHANG},
-                {"lowmemorykiller", UK_LMKD},         {"kubelet[2480]", UK_KUBELET},
-                {"systemd[1837]", UK_NONE},           {"kernel", UK_NONE},
-                {"earlyoomd", UK_NONE},               {"oomd", UK_NONE},
-                {"k", UK_NONE},                       {"", UK_NONE},
+                {"systemd-oomd[840]", UK_SYSTEMD_OOMD},
+                {"systemd-oomd", UK_SYSTEMD_OOMD},
+                {"earlyoom[1233]:", UK_EARLYOOM},
+                {"earlyoom", UK_EARLYOOM},
+                {"nohang[530]", UK_NOHANG},
+                {"nohang-desktop[11871]", UK_NOHANG},
+                {"lowmemorykiller", UK_LMKD},
+                {"kubelet[2480]", UK_KUBELET},
+                {"systemd[1837]", UK_NONE},
+                {"kernel", UK_NONE},
+                {"earlyoomd", UK_NONE},
+                {"oomd", UK_NONE},
+                {"k", UK_NONE},
+                {"", UK_NONE},
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 if (uk_tool_of(cases[i].ident, strlen(cases[i].ident)) != cases[i].want)
@@ -68,19 +75,20 @@ static void test_oomd(void **state)
         assert_span(u.victim, "/app.slice/a.scope");
         assert_span(u.reason, "memory used (22369452032) / total (24681861120) and swap used "
                               "(8589910016) / total (8589930496) being more than 90.00%");
-        u = parse(UK_SYSTEMD_OOMD, "Marked /system.slice/systemd-journald.service for killing due "
-                                   "to memory pressure for /system.slice being 85.03% > 80.00% "
-                                   "for > 2s with reclaim activity");
+        u = parse(UK_SYSTEMD_OOMD,
+                  "Marked /system.slice/systemd-journald.service for killing due "
+                  "to memory pressure for /system.slice being 85.03% > 80.00% "
+                  "for > 2s with reclaim activity");
         assert_span(u.victim, "/system.slice/systemd-journald.service");
         assert_span(u.reason, "memory pressure for /system.slice being 85.03% > 80.00% for > 2s "
                               "with reclaim activity");
         struct uk_line n;
-        const char *not[] = {"oomd attempting to kill 63 with KILL",
-                             "Considered 19 cgroups for killing, top candidates were:",
-                             "Memory pressure for /system.slice is 85.03% > 80.00% for > 2s",
-                             "Killed /x", "Killed  due to y"};
-        for (size_t i = 0; i < ARRAY_SIZE(not); i++)
-                assert_false(uk_parse(UK_SYSTEMD_OOMD, not[i], strlen(not[i]), &n));
+        const char * not [] = {"oomd attempting to kill 63 with KILL",
+                               "Considered 19 cgroups for killing, top candidates were:",
+                               "Memory pressure for /system.slice is 85.03% > 80.00% for > 2s",
+                               "Killed /x", "Killed  due to y"};
+        for (size_t i = 0; i < ARRAY_SIZE(not ); i++)
+                assert_false(uk_parse(UK_SYSTEMD_OOMD, not [i], strlen(not [i]), &n));
 }
 
 static void test_earlyoom(void **state)
@@ -111,14 +119,15 @@ static void test_earlyoom(void **state)
         assert_int_equal(u.kind, UK_LINE_REASON);
         assert_span(u.reason, "low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%");
         struct uk_line n;
-        const char *not[] = {
+        const char * not [] = {
                 "mem avail:  2430 of 31808 MiB ( 7.64%), swap free: 1419 of 15903 MiB ( 8.93%)",
-                "process exited after 0.1 seconds", "escalating to SIGKILL after 2.4 seconds",
+                "process exited after 0.1 seconds",
+                "escalating to SIGKILL after 2.4 seconds",
                 "pid   363: badness   0 vm_rss    2000 uid    0 \"systemd-udevd\" <--- new victim",
                 "sending SIGTERM when mem <= 10.00% and swap <= 10.00%,",
                 "sending SIGTERM to process x"};
-        for (size_t i = 0; i < ARRAY_SIZE(not); i++)
-                assert_false(uk_parse(UK_EARLYOOM, not[i], strlen(not[i]), &n));
+        for (size_t i = 0; i < ARRAY_SIZE(not ); i++)
+                assert_false(uk_parse(UK_EARLYOOM, not [i], strlen(not [i]), &n));
 }
 
 static void test_nohang(void **state)
@@ -143,12 +152,12 @@ static void test_nohang(void **state)
         u = parse(UK_NOHANG, "  PID:       32706");
         assert_int_equal(u.pid, 32706);
         struct uk_line n;
-        const char *not[] = {"  MemAvailable: 49.2 MiB, SwapFree: 1470.2 MiB",
-                             "The victim doesn't respond on corrective action in 0.031 sec",
-                             "  Run the command: kill -TERM 12297",
-                             "  Ancestry:  PID 31921 (bash) <= PID 31915 (konsole)"};
-        for (size_t i = 0; i < ARRAY_SIZE(not); i++)
-                assert_false(uk_parse(UK_NOHANG, not[i], strlen(not[i]), &n));
+        const char * not [] = {"  MemAvailable: 49.2 MiB, SwapFree: 1470.2 MiB",
+                               "The victim doesn't respond on corrective action in 0.031 sec",
+                               "  Run the command: kill -TERM 12297",
+                               "  Ancestry:  PID 31921 (bash) <= PID 31915 (konsole)"};
+        for (size_t i = 0; i < ARRAY_SIZE(not ); i++)
+                assert_false(uk_parse(UK_NOHANG, not [i], strlen(not [i]), &n));
 }
 
 static void test_lmkd(void **state)
@@ -171,9 +180,10 @@ static void test_lmkd(void **state)
 static void test_kubelet(void **state)
 {
         (void)state;
-        struct uk_line u = parse(UK_KUBELET, "I1012 19:34:45.445172    2480 eviction_manager.go:595] "
-                                             "\"Eviction manager: pod is evicted successfully\" "
-                                             "pod=\"default/nginx\"");
+        struct uk_line u = parse(UK_KUBELET,
+                                 "I1012 19:34:45.445172    2480 eviction_manager.go:595] "
+                                 "\"Eviction manager: pod is evicted successfully\" "
+                                 "pod=\"default/nginx\"");
         assert_int_equal(u.kind, UK_LINE_KILL);
         assert_span(u.victim, "default/nginx");
         u = parse(UK_KUBELET, "I0528 16:05:54.803000 2269385 eviction_manager.go:199] \"Eviction "
@@ -189,15 +199,15 @@ static void test_kubelet(void **state)
                               "manager: attempting to reclaim memory");
         assert_span(u.reason, "memory");
         struct uk_line n;
-        const char *not[] = {
+        const char * not [] = {
                 "I1012 19:34:44.999261    2480 eviction_manager.go:374] \"Eviction manager: pods "
                 "ranked for eviction\" pods=\"[default/nginx]\"",
                 "I1012 19:34:45.000152    2480 kuberuntime_container.go:709] \"Killing container "
                 "with a grace period\" pod=\"default/nginx\"",
                 "I1012 19:34:45.445172 2480 x.go:1] \"Eviction manager: pod is evicted "
                 "successfully\" pod=\"\""};
-        for (size_t i = 0; i < ARRAY_SIZE(not); i++)
-                assert_false(uk_parse(UK_KUBELET, not[i], strlen(not[i]), &n));
+        for (size_t i = 0; i < ARRAY_SIZE(not ); i++)
+                assert_false(uk_parse(UK_KUBELET, not [i], strlen(not [i]), &n));
 }
 
 /* Only the tool's own identifier makes a record: the same words inside a
@@ -226,8 +236,8 @@ static void test_quoted_and_forged_not_taken(void **state)
         for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
                 struct oomlog_result r = parse_str(logs[i]);
                 if (r.n_user_kills != 0 || r.n_kills != 0)
-                        fail_msg("log %zu: %zu userspace, %zu kernel kills", i,
-                                 r.n_user_kills, r.n_kills);
+                        fail_msg("log %zu: %zu userspace, %zu kernel kills", i, r.n_user_kills,
+                                 r.n_kills);
                 oomlog_result_free(&r);
         }
 }
@@ -313,8 +323,11 @@ static void test_nohang_block(void **state)
                 "Memory status that requires corrective actions:",
                 "  MemAvailable [48 MiB, 0.4 %] <= soft_threshold_min_mem [710 MiB, 6.0 %]",
                 "  SwapFree [183 MiB, 9.0 %] <= soft_threshold_min_swap [184 MiB, 9.0 %]",
-                "Victim status (found in 1 ms):", "  Name:      python3",
-                "  State:     D (disk sleep)", "  PID:       32706", "  EUID:      1000",
+                "Victim status (found in 1 ms):",
+                "  Name:      python3",
+                "  State:     D (disk sleep)",
+                "  PID:       32706",
+                "  EUID:      1000",
                 "Implement a corrective action:",
                 "  Send SIGTERM to the victim; total response time: 2255 ms",
         };
@@ -353,9 +366,10 @@ static void test_found_after_quiet_stretch(void **state)
                          i % 60, i);
                 strncat(log, l, cap - strlen(log) - 1);
         }
-        strncat(log, "Oct 12 19:34:45 n kubelet[2480]: I1012 19:34:45.445172    2480 "
-                     "eviction_manager.go:595] \"Eviction manager: pod is evicted successfully\" "
-                     "pod=\"default/nginx\"\n",
+        strncat(log,
+                "Oct 12 19:34:45 n kubelet[2480]: I1012 19:34:45.445172    2480 "
+                "eviction_manager.go:595] \"Eviction manager: pod is evicted successfully\" "
+                "pod=\"default/nginx\"\n",
                 cap - strlen(log) - 1);
         struct oomlog_result r = parse_str(log);
         assert_int_equal(r.n_user_kills, 1);

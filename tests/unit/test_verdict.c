@@ -8,9 +8,11 @@
 #define C2 "/kubepods/burstable/pod1/c2"
 
 static const char two_deaths[] =
-        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1 ",task_memcg=" C1 ",task=app,pid=100,uid=0\n"
+        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1
+        ",task_memcg=" C1 ",task=app,pid=100,uid=0\n"
         "[10.0] Memory cgroup out of memory: Killed process 100 (app) total-vm:9kB, anon-rss:8kB\n"
-        "[10.1] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod1,task_memcg=" C2 ",task=worker,pid=205,uid=0\n"
+        "[10.1] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod1,task_memcg=" C2
+        ",task=worker,pid=205,uid=0\n"
         "[10.1] Memory cgroup out of memory: Killed process 205 (worker) total-vm:9kB, anon-rss:8kB\n"
         "[20.0] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/kubepods/besteffort/pod9/c9,task=hog,pid=900,uid=0\n"
         "[20.0] Out of memory: Killed process 900 (hog) total-vm:9kB, anon-rss:8kB\n"
@@ -21,22 +23,38 @@ static struct verdict decide(const struct oomlog_result *r, const char *cg, int6
                              bool complete, struct verdict_counters c)
 {
         struct verdict v;
-        struct verdict_input in = {.cgroup = cg, .init_pid = init, .kills = r->kills,
-                                   .n_kills = r->n_kills, .kmsg_complete = complete,
-                                   .counters = c, VERDICT_INPUT_UNKNOWN};
+        struct verdict_input in = {.cgroup = cg,
+                                   .init_pid = init,
+                                   .kills = r->kills,
+                                   .n_kills = r->n_kills,
+                                   .kmsg_complete = complete,
+                                   .counters = c,
+                                   VERDICT_INPUT_UNKNOWN};
         verdict_decide(&in, &v);
         return v;
 }
 
-static const struct verdict_counters none = {.have = false, .oom_kill_before = OG_NONE, .oom_kill_after = OG_NONE, .oom_before = OG_NONE, .oom_after = OG_NONE};
+static const struct verdict_counters none = {.have = false,
+                                             .oom_kill_before = OG_NONE,
+                                             .oom_kill_after = OG_NONE,
+                                             .oom_before = OG_NONE,
+                                             .oom_after = OG_NONE};
 
 /* No kill; the init's end and the limit hits as given. */
 static struct verdict ended(int64_t code, int64_t sig, int64_t hits, int64_t psi)
 {
         static const struct oom_kill nokill;
-        struct verdict_counters c = {.have = true, .oom_kill_before = 0, .oom_kill_after = 0, .oom_before = OG_NONE, .oom_after = OG_NONE};
-        struct verdict_input in = {.cgroup = C1, .init_pid = 100, .kills = &nokill,
-                                   .kmsg_complete = true, .counters = c, VERDICT_INPUT_UNKNOWN};
+        struct verdict_counters c = {.have = true,
+                                     .oom_kill_before = 0,
+                                     .oom_kill_after = 0,
+                                     .oom_before = OG_NONE,
+                                     .oom_after = OG_NONE};
+        struct verdict_input in = {.cgroup = C1,
+                                   .init_pid = 100,
+                                   .kills = &nokill,
+                                   .kmsg_complete = true,
+                                   .counters = c,
+                                   VERDICT_INPUT_UNKNOWN};
         in.exit_code = code;
         in.exit_signal = sig;
         in.limit_hits = hits;
@@ -63,7 +81,8 @@ static void test_exit_status(void **state)
         assert_int_equal(v.kind, VERDICT_NONE);
         assert_non_null(strstr(v.summary, "ended by SIGKILL"));
         v = ended(OG_NONE, OG_NONE, OG_NONE, OG_NONE);
-        assert_true(v.exit_code == OG_NONE && v.exit_signal == OG_NONE && v.limit_hits == OG_NONE);
+        assert_true(v.exit_code == OG_NONE && v.exit_signal == OG_NONE &&
+                    v.limit_hits == OG_NONE);
         assert_null(strstr(v.summary, "exited"));
         assert_string_equal(verdict_signal_name(15, b, sizeof(b)), "SIGTERM");
         assert_null(verdict_signal_name(OG_NONE, b, sizeof(b)));
@@ -113,7 +132,8 @@ static void test_outside_kill_under_pressure(void **state)
 }
 
 static const char group_log[] =
-        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1 ",task_memcg=" C1 ",task=app,pid=101,uid=0\n"
+        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1
+        ",task_memcg=" C1 ",task=app,pid=101,uid=0\n"
         "[10.0] Memory cgroup out of memory: Killed process 101 (app) total-vm:9kB, anon-rss:8kB\n"
         "[10.0] Tasks in " C1 " are going to be killed due to memory.oom.group set\n"
         "[10.0] Memory cgroup out of memory: Killed process 100 (sh) total-vm:9kB, anon-rss:8kB\n"
@@ -137,7 +157,6 @@ static void test_group_kill(void **state)
         assert_false(v.group_kill);
         oomlog_result_free(&r);
 }
-
 
 static void test_own_limit_init_and_child(void **state)
 {
@@ -190,12 +209,20 @@ static void test_lost_records_fall_back_to_counters(void **state)
 {
         (void)state;
         struct oomlog_result r = parse_str("nothing here\n");
-        struct verdict_counters v2 = {.have = true, .oom_kill_before = 0, .oom_kill_after = 2, .oom_before = 0, .oom_after = 3};
+        struct verdict_counters v2 = {.have = true,
+                                      .oom_kill_before = 0,
+                                      .oom_kill_after = 2,
+                                      .oom_before = 0,
+                                      .oom_after = 3};
         struct verdict v = decide(&r, C1, 100, false, v2);
         assert_int_equal(v.kind, VERDICT_MEMCG);
         assert_true(v.ev_counters && !v.ev_kmsg);
         assert_int_equal(v.init_killed, -1);
-        struct verdict_counters v1 = {.have = true, .oom_kill_before = 5, .oom_kill_after = 6, .oom_before = OG_NONE, .oom_after = OG_NONE};
+        struct verdict_counters v1 = {.have = true,
+                                      .oom_kill_before = 5,
+                                      .oom_kill_after = 6,
+                                      .oom_before = OG_NONE,
+                                      .oom_after = OG_NONE};
         v = decide(&r, C1, 100, false, v1);
         assert_int_equal(v.kind, VERDICT_UNKNOWN);
         assert_non_null(strstr(v.summary, "counted 1 kill"));
@@ -203,7 +230,11 @@ static void test_lost_records_fall_back_to_counters(void **state)
         assert_int_equal(v.kind, VERDICT_NONE);
         assert_int_equal(v.init_killed, -1);
         assert_non_null(strstr(v.summary, "incomplete"));
-        struct verdict_counters quiet = {.have = true, .oom_kill_before = 5, .oom_kill_after = 5, .oom_before = 0, .oom_after = 0};
+        struct verdict_counters quiet = {.have = true,
+                                         .oom_kill_before = 5,
+                                         .oom_kill_after = 5,
+                                         .oom_before = 0,
+                                         .oom_after = 0};
         v = decide(&r, C1, 100, false, quiet);
         assert_int_equal(v.kind, VERDICT_NONE);
         assert_int_equal(v.init_killed, 0);
@@ -234,28 +265,87 @@ struct unverified_case {
 };
 
 static const struct unverified_case unverified[] = {
-        {"counters known, no kill counted: not trusted", {.have = true, .oom_kill_before = 0, .oom_kill_after = 0, .oom_before = 0, .oom_after = 0}, VERDICT_NONE, 0, 1, 0},
-        {"v1 (no limit-hit counter), no kill counted", {.have = true, .oom_kill_before = 3, .oom_kill_after = 3, .oom_before = OG_NONE, .oom_after = OG_NONE}, VERDICT_NONE, 0, 1, 0},
-        {"the counter rose: the kill decides", {.have = true, .oom_kill_before = 0, .oom_kill_after = 1, .oom_before = 0, .oom_after = 1}, VERDICT_MEMCG, 1, 0, 1},
+        {"counters known, no kill counted: not trusted",
+         {.have = true,
+          .oom_kill_before = 0,
+          .oom_kill_after = 0,
+          .oom_before = 0,
+          .oom_after = 0},
+         VERDICT_NONE,
+         0,
+         1,
+         0},
+        {"v1 (no limit-hit counter), no kill counted",
+         {.have = true,
+          .oom_kill_before = 3,
+          .oom_kill_after = 3,
+          .oom_before = OG_NONE,
+          .oom_after = OG_NONE},
+         VERDICT_NONE,
+         0,
+         1,
+         0},
+        {"the counter rose: the kill decides",
+         {.have = true,
+          .oom_kill_before = 0,
+          .oom_kill_after = 1,
+          .oom_before = 0,
+          .oom_after = 1},
+         VERDICT_MEMCG,
+         1,
+         0,
+         1},
         {"no counters at all (watcher gone, cgroup removed): the log decides",
-         {.have = false, .oom_kill_before = OG_NONE, .oom_kill_after = OG_NONE, .oom_before = OG_NONE, .oom_after = OG_NONE}, VERDICT_MEMCG, 1, 0, 1},
-        {"a baseline but no counter after", {.have = true, .oom_kill_before = 0, .oom_kill_after = OG_NONE, .oom_before = 0, .oom_after = OG_NONE}, VERDICT_MEMCG, 1, 0, 1},
+         {.have = false,
+          .oom_kill_before = OG_NONE,
+          .oom_kill_after = OG_NONE,
+          .oom_before = OG_NONE,
+          .oom_after = OG_NONE},
+         VERDICT_MEMCG,
+         1,
+         0,
+         1},
+        {"a baseline but no counter after",
+         {.have = true,
+          .oom_kill_before = 0,
+          .oom_kill_after = OG_NONE,
+          .oom_before = 0,
+          .oom_after = OG_NONE},
+         VERDICT_MEMCG,
+         1,
+         0,
+         1},
         /* the watcher's last snapshot, the runtime having removed the cgroup */
         {"the watcher read the counters before the kill was logged: the log decides",
-         {.have = true, .oom_kill_before = 0, .oom_kill_after = 0, .oom_before = 0, .oom_after = 0,
+         {.have = true,
+          .oom_kill_before = 0,
+          .oom_kill_after = 0,
+          .oom_before = 0,
+          .oom_after = 0,
           .read_us = 4000000},
-         VERDICT_MEMCG, 1, 0, 1},
+         VERDICT_MEMCG,
+         1,
+         0,
+         1},
         {"the watcher read them after the kill was logged, no kill counted: not trusted",
-         {.have = true, .oom_kill_before = 0, .oom_kill_after = 0, .oom_before = 0, .oom_after = 0,
+         {.have = true,
+          .oom_kill_before = 0,
+          .oom_kill_after = 0,
+          .oom_before = 0,
+          .oom_after = 0,
           .read_us = 6000000},
-         VERDICT_NONE, 0, 1, 0},
+         VERDICT_NONE,
+         0,
+         1,
+         0},
 };
 
 static void test_unverified_kills(void **state)
 {
         (void)state;
         struct oomlog_result r = parse_str(
-                "6,10,5000000,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1 ",task_memcg=" C1 ",task=sleep,pid=4242,uid=0\n"
+                "6,10,5000000,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" C1
+                ",task_memcg=" C1 ",task=sleep,pid=4242,uid=0\n"
                 "3,11,5000001,-;Memory cgroup out of memory: Killed process 4242 (sleep) total-vm:1kB\n");
         assert_int_equal(r.n_kills, 1);
         for (size_t i = 0; i < sizeof(unverified) / sizeof(unverified[0]); i++) {
@@ -277,10 +367,18 @@ static void test_ring_wrapped(void **state)
 {
         (void)state;
         struct oomlog_result r = parse_str("nothing here\n");
-        struct verdict_counters v1 = {.have = true, .oom_kill_before = 0, .oom_kill_after = 1, .oom_before = OG_NONE, .oom_after = OG_NONE};
-        struct verdict_input in = {.cgroup = C1, .init_pid = 100, .kills = r.kills,
-                                   .kmsg_complete = false, .kmsg_wrapped = true,
-                                   .counters = v1, VERDICT_INPUT_UNKNOWN};
+        struct verdict_counters v1 = {.have = true,
+                                      .oom_kill_before = 0,
+                                      .oom_kill_after = 1,
+                                      .oom_before = OG_NONE,
+                                      .oom_after = OG_NONE};
+        struct verdict_input in = {.cgroup = C1,
+                                   .init_pid = 100,
+                                   .kills = r.kills,
+                                   .kmsg_complete = false,
+                                   .kmsg_wrapped = true,
+                                   .counters = v1,
+                                   VERDICT_INPUT_UNKNOWN};
         struct verdict v;
         verdict_decide(&in, &v);
         assert_int_equal(v.kind, VERDICT_UNKNOWN);

@@ -21,11 +21,11 @@
 #define CREATED 10000000
 #define INIT 1000
 
-static const char life[] =
-        KILL(1, 2, 8000000, C1, 1500)    /* long before create: an earlier life */
-        KILL(3, 4, 8999999, C1, 1501)    /* a microsecond beyond the slack */
-        KILL(5, 6, 9000000, C1, 1000)    /* at the slack's edge, the init */
-        KILL(7, 8, 9500000, C1, 999)     /* within the slack, older than the init: the previous life */
+static const char life[] = KILL(1, 2, 8000000, C1, 1500) /* long before create: an earlier life */
+        KILL(3, 4, 8999999, C1, 1501)                    /* a microsecond beyond the slack */
+        KILL(5, 6, 9000000, C1, 1000)                    /* at the slack's edge, the init */
+        KILL(7, 8, 9500000, C1,
+             999) /* within the slack, older than the init: the previous life */
         KILL(9, 10, 9600000, C1, 1200)   /* within the slack, younger than the init */
         KILL(11, 12, 9999999, C1, 1001)  /* just before create, younger */
         KILL(13, 14, 10000000, C1, 42)   /* at create: any pid (pids wrap) */
@@ -172,14 +172,14 @@ static void test_watcher_trust(void **state)
                 bool alive, waited;
                 enum verdictin_trust want;
         } cases[] = {
-                {&fin, true, false, VERDICTIN_TRUSTED},    {&fin, false, false, VERDICTIN_TRUSTED},
-                {&fin, true, true, VERDICTIN_TRUSTED},     {&fin, false, true, VERDICTIN_TRUSTED},
-                {&stale, true, false, VERDICTIN_WAIT},     {&stale, false, false, VERDICTIN_STALE},
-                {&stale, true, true, VERDICTIN_STALE},     {&stale, false, true, VERDICTIN_STALE},
+                {&fin, true, false, VERDICTIN_TRUSTED}, {&fin, false, false, VERDICTIN_TRUSTED},
+                {&fin, true, true, VERDICTIN_TRUSTED},  {&fin, false, true, VERDICTIN_TRUSTED},
+                {&stale, true, false, VERDICTIN_WAIT},  {&stale, false, false, VERDICTIN_STALE},
+                {&stale, true, true, VERDICTIN_STALE},  {&stale, false, true, VERDICTIN_STALE},
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-                enum verdictin_trust t =
-                        verdictin_watcher_trust(cases[i].ev, cases[i].alive, cases[i].waited);
+                enum verdictin_trust t = verdictin_watcher_trust(cases[i].ev, cases[i].alive,
+                                                                 cases[i].waited);
                 if (t != cases[i].want)
                         fail_msg("case %zu: %d, want %d", i, t, cases[i].want);
         }

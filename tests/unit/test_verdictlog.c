@@ -14,23 +14,37 @@
 #define CG "/docker/3fc28fa1c647ceede9f6b340d0b16c9f1f663698972d22a52e296f291638e014"
 
 static const char death[] =
-        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" CG ",task_memcg=" CG ",task=python3,pid=4242,uid=0\n"
+        "[10.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=" CG
+        ",task_memcg=" CG ",task=python3,pid=4242,uid=0\n"
         "[10.0] Memory cgroup out of memory: Killed process 4242 (python3) total-vm:300000kB, anon-rss:31000kB, file-rss:1000kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:959\n";
 
 static char *render(const char *id, const char *log, int64_t init, const char *stopped)
 {
         struct oomlog_result r = parse_str(log);
         struct verdict v;
-        struct verdict_input in = {.cgroup = CG, .init_pid = init, .kills = r.kills,
-                                   .n_kills = r.n_kills, .kmsg_complete = true,
+        struct verdict_input in = {.cgroup = CG,
+                                   .init_pid = init,
+                                   .kills = r.kills,
+                                   .n_kills = r.n_kills,
+                                   .kmsg_complete = true,
                                    .counters = {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE},
-                                   .limit_bytes = OG_NONE, VERDICT_INPUT_UNKNOWN};
+                                   .limit_bytes = OG_NONE,
+                                   VERDICT_INPUT_UNKNOWN};
         verdict_decide(&in, &v);
         struct verdict_record rec = {
-                .id = id, .bundle = "/run/containerd/b/" "3fc28fa1", .cgroup = CG, .v = &v,
-                .kills = r.kills, .limit_bytes = 33554432, .swap_limit_bytes = 33554432,
-                .peak_bytes = OG_NONE, .oom_score_adj = 959,
-                .started = "2026-11-22T07:00:00Z", .stopped = stopped, .init_pid = init,
+                .id = id,
+                .bundle = "/run/containerd/b/"
+                          "3fc28fa1",
+                .cgroup = CG,
+                .v = &v,
+                .kills = r.kills,
+                .limit_bytes = 33554432,
+                .swap_limit_bytes = 33554432,
+                .peak_bytes = OG_NONE,
+                .oom_score_adj = 959,
+                .started = "2026-11-22T07:00:00Z",
+                .stopped = stopped,
+                .init_pid = init,
         };
         char *line;
         size_t len;
@@ -42,14 +56,16 @@ static char *render(const char *id, const char *log, int64_t init, const char *s
 static void test_keys_and_fixture(void **state)
 {
         (void)state;
-        _cleanup_free_ char *line = render("3fc28fa1c647ceede9f6b340d0b16c9f1f663698972d22a52e296f291638e014",
-                                           death, 4242, "2026-11-22T07:00:05Z");
-        static const char *const keys[] = {"id", "bundle", "pid", "verdict", "init_killed", "kills",
-                                           "cgroup", "limit_bytes", "swap_limit_bytes",
-                                           "peak_bytes", "oom_score_adj", "page_cache",
-                                           "evidence", "started", "stopped", "summary",
-                                           "exit_code", "exit_signal", "limit_hits",
-                                           "memory_pressure", "group_kill"};
+        _cleanup_free_ char *line = render(
+                "3fc28fa1c647ceede9f6b340d0b16c9f1f663698972d22a52e296f291638e014", death, 4242,
+                "2026-11-22T07:00:05Z");
+        static const char *const keys[] = {"id",         "bundle",          "pid",
+                                           "verdict",    "init_killed",     "kills",
+                                           "cgroup",     "limit_bytes",     "swap_limit_bytes",
+                                           "peak_bytes", "oom_score_adj",   "page_cache",
+                                           "evidence",   "started",         "stopped",
+                                           "summary",    "exit_code",       "exit_signal",
+                                           "limit_hits", "memory_pressure", "group_kill"};
         char eb[128];
         yajl_val doc = yajl_tree_parse(line, eb, sizeof(eb));
         assert_non_null(doc);
@@ -195,9 +211,9 @@ static void test_kills_bounded(void **state)
         assert_int_equal(jsonv_i64(doc, "kills_omitted", &omitted), JSONV_OK);
         assert_int_equal(omitted, 26 - VERDICTLOG_MAX_KILLS);
         assert_int_equal(jsonv_i64(kills->u.array.values[0], "victim_pid", &first), JSONV_OK);
-        assert_int_equal(jsonv_i64(kills->u.array.values[VERDICTLOG_MAX_KILLS - 1], "victim_pid",
-                                   &last),
-                         JSONV_OK);
+        assert_int_equal(
+                jsonv_i64(kills->u.array.values[VERDICTLOG_MAX_KILLS - 1], "victim_pid", &last),
+                JSONV_OK);
         assert_int_equal(first, 5000);
         assert_int_equal(last, 5025); /* the init's, the last */
         assert_true(strlen(line) < 16 * 1024);

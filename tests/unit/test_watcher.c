@@ -143,12 +143,14 @@ static void test_kmsg_and_events(void **state)
         collect(got, sizeof(got), 3000, 2);
         collect(got + strlen(got), sizeof(got) - strlen(got), 300, 0); /* nothing more */
         stop(pid);
-        snprintf(want, sizeof(want), "oomguard-hook[%" PRId64 "]: wk1: the watcher cannot read %s: "
-                 "No such file or directory", pid, kmsg);
+        snprintf(want, sizeof(want),
+                 "oomguard-hook[%" PRId64 "]: wk1: the watcher cannot read %s: "
+                 "No such file or directory",
+                 pid, kmsg);
         if (count(got, want) != 1)
                 fail_msg("want once '%s', got:\n%s", want, got);
-        snprintf(want, sizeof(want), "wk1: the watcher cannot watch %s for OOM events: No such file",
-                 hs.cgroup_dir);
+        snprintf(want, sizeof(want),
+                 "wk1: the watcher cannot watch %s for OOM events: No such file", hs.cgroup_dir);
         if (count(got, want) != 1)
                 fail_msg("want once '%s', got:\n%s", want, got);
 }

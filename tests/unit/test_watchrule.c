@@ -19,14 +19,15 @@ static void test_oom_invoked(void **state)
                 {1, true, true, OG_NONE, OG_NONE, true}, /* v1 counts no oom */
                 {1, true, false, OG_NONE, OG_NONE, true},
                 {1, true, true, 3, 3, true}, /* v1: the event alone says so */
-                {1, false, true, OG_NONE, OG_NONE, false}, /* no event: a kmsg or threshold wake */
-                {2, true, true, 3, 4, true},               /* oom rose */
-                {2, true, true, 3, 3, false},              /* only a "max": reclaim sufficed */
+                {1, false, true, OG_NONE, OG_NONE,
+                 false},                      /* no event: a kmsg or threshold wake */
+                {2, true, true, 3, 4, true},  /* oom rose */
+                {2, true, true, 3, 3, false}, /* only a "max": reclaim sufficed */
                 {2, true, true, 3, 9, true},
-                {2, true, false, 3, 3, true},              /* the cgroup gone: this read failed */
-                {2, true, true, OG_NONE, 0, true},         /* the first snapshot failed */
+                {2, true, false, 3, 3, true},      /* the cgroup gone: this read failed */
+                {2, true, true, OG_NONE, 0, true}, /* the first snapshot failed */
                 {2, true, true, OG_NONE, OG_NONE, true},
-                {2, false, true, 3, 4, false},             /* a rise seen without an event */
+                {2, false, true, 3, 4, false}, /* a rise seen without an event */
                 {2, false, false, OG_NONE, OG_NONE, false},
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -64,8 +65,8 @@ static void test_gone(void **state)
 {
         (void)state;
         assert_false(watchrule_gone(true, true));
-        assert_true(watchrule_gone(false, true));  /* the runtime removed the cgroup */
-        assert_true(watchrule_gone(true, false));  /* poststop removed the state */
+        assert_true(watchrule_gone(false, true)); /* the runtime removed the cgroup */
+        assert_true(watchrule_gone(true, false)); /* poststop removed the state */
         assert_true(watchrule_gone(false, false));
 }
 
@@ -83,13 +84,14 @@ static void test_leave(void **state)
         } cases[] = {
                 {true, 4242, true, false, WATCHRULE_ADOPTED}, /* crun run, a subreaper */
                 {true, 4242, false, true, WATCHRULE_ADOPTED}, /* adopted first */
-                {true, 1, true, false, WATCHRULE_STAY},       /* init's: waits for the cgroup to go */
+                {true, 1, true, false, WATCHRULE_STAY}, /* init's: waits for the cgroup to go */
                 {true, 1, true, true, WATCHRULE_STAY},
                 {true, 1, false, true, WATCHRULE_IDLE},
-                {false, 4242, true, false, WATCHRULE_STAY},   /* init still runs */
-                {false, 4242, true, true, WATCHRULE_STAY},    /* quiet, with events to wait for */
-                {false, 1, false, true, WATCHRULE_IDLE},      /* no event source: nothing to wait for */
-                {false, 1, false, false, WATCHRULE_STAY},     /* not idle: a record came */
+                {false, 4242, true, false, WATCHRULE_STAY}, /* init still runs */
+                {false, 4242, true, true, WATCHRULE_STAY},  /* quiet, with events to wait for */
+                {false, 1, false, true, WATCHRULE_IDLE},  /* no event source: nothing to wait for
+                                                           */
+                {false, 1, false, false, WATCHRULE_STAY}, /* not idle: a record came */
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
                 enum watchrule_leave got = watchrule_leave(cases[i].init_exited, cases[i].ppid,

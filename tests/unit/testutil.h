@@ -24,8 +24,7 @@ static inline struct oomlog_result parse_str(const char *s)
         return r;
 }
 
-static inline const struct oom_kill *kill_by_pid(const struct oomlog_result *r,
-                                                 int64_t pid)
+static inline const struct oom_kill *kill_by_pid(const struct oomlog_result *r, int64_t pid)
 {
         for (size_t i = 0; i < r->n_kills; i++)
                 if (r->kills[i].victim_pid == pid)

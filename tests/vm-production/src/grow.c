@@ -28,8 +28,8 @@ int main(int argc, char **argv)
         struct timespec step = {0, 1000000000L / rate};
         setvbuf(stdout, NULL, _IOLBF, 0);
         while (max <= 0 || got < max) {
-                char *p = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
-                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                char *p = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                               -1, 0);
                 if (p == MAP_FAILED) {
                         printf("grow[%d]: mmap failed at %ld MiB\n", (int)getpid(), got);
                         return 3;

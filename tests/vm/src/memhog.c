@@ -40,8 +40,8 @@ int main(int argc, char **argv)
                 }
         }
         while (want <= 0 || got < want) {
-                char *p = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
-                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                char *p = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                               -1, 0);
                 if (p == MAP_FAILED) {
                         say("mmap failed at", got);
                         return 3;

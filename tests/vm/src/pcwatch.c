@@ -26,7 +26,11 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop;
-static void on_term(int sig) { (void)sig; stop = 1; }
+static void on_term(int sig)
+{
+        (void)sig;
+        stop = 1;
+}
 
 /* The file DIR/NAME into buf; -1 when it cannot be read. */
 static int slurp(const char *dir, const char *name, char *buf, size_t cap)
@@ -93,9 +97,11 @@ int main(int argc, char **argv)
                 if (a > pa)
                         pa = a;
                 if (slurp(dir, v2 ? "memory.current" : "memory.usage_in_bytes", buf,
-                          sizeof(buf)) == 0 && atoll(buf) > pu)
+                          sizeof(buf)) == 0 &&
+                    atoll(buf) > pu)
                         pu = atoll(buf);
-                if (slurp(dir, v2 ? "memory.events" : "memory.oom_control", buf, sizeof(buf)) == 0)
+                if (slurp(dir, v2 ? "memory.events" : "memory.oom_control", buf, sizeof(buf)) ==
+                    0)
                         oom = key(buf, "oom_kill");
                 /* set by the createRuntime hook, maybe after the first sample */
                 if (v2 && slurp(dir, "memory.high", buf, sizeof(buf)) == 0)
@@ -104,6 +110,7 @@ int main(int argc, char **argv)
                 nap(ms);
         }
         printf("samples=%lld peak_dirty_wb_kb=%lld peak_usage_kb=%lld peak_anon_kb=%lld "
-               "high_kb=%lld oom_kill=%lld\n", n, pdw >> 10, pu >> 10, pa >> 10, high, oom);
+               "high_kb=%lld oom_kill=%lld\n",
+               n, pdw >> 10, pu >> 10, pa >> 10, high, oom);
         return 0;
 }
