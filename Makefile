@@ -3,8 +3,8 @@
 #   make demo       the main job: real OOM logs explained, then live runc and docker run deaths
 #   make check      unit, corpus, live-kernel, runc, engine and package tests
 #   make lint       the layer rule of lib/ (tools/layers.sh), cppcheck and clang --analyze,
-#                   shellcheck over every shell script (tools/shellcheck.sh), and
-#                   with FORMAT_CHECK=yes clang-format (tools/format.sh --check)
+#                   shellcheck over every shell script (tools/shellcheck.sh) and
+#                   clang-format over every C source (tools/format.sh --check)
 #   make asan       the same under AddressSanitizer + UBSan (build/asan/)
 #   make fuzz       libFuzzer over every parser (FUZZ_SECONDS per target, default 60)
 #   make bench      explain against grep, the hook's and the shim's cost
@@ -255,14 +255,12 @@ check-fresh:
 check-vm-pagecache:
 	$(MAKE) check-vm VM_GUESTS="v2-pagecache v1-pagecache"
 
-# Static analysis: cppcheck and clang's analyzer, both must be silent.
-# FORMAT_CHECK=yes adds the clang-format check (tools/format.sh --check);
-# it stays off until the tree has been formatted once (tools/format.sh --fix).
-FORMAT_CHECK ?= no
+# Static analysis: the layer rule, shellcheck, clang-format (tools/format.sh
+# --check; --fix formats), cppcheck and clang's analyzer, all must be silent.
 lint: | $(BUILD)/.deps-lint
 	bash tools/layers.sh
 	bash tools/shellcheck.sh
-	[ "$(FORMAT_CHECK)" != yes ] || bash tools/format.sh --check
+	bash tools/format.sh --check
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr $(LIB_INC) lib cli hook shim
 	@set -e; for f in $(LIB_SRC) cli/*.c hook/*.c shim/*.c; do \

@@ -2,8 +2,7 @@
 # The C sources in the house style of .clang-format (clang-format 14, as
 # Debian 12 has it: other versions format some constructs differently).
 #   tools/format.sh --check [FILE...]   exit 1 naming each file clang-format
-#                                       would change (make lint, when
-#                                       FORMAT_CHECK=yes)
+#                                       would change (make lint)
 #   tools/format.sh --fix [FILE...]     format them in place
 #   tools/format.sh --list              the files, one a line
 # The files are every tracked *.c and *.h (git ls-files, so new ones are
