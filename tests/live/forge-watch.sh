@@ -53,12 +53,26 @@ trap 'forge_cleanup; runc_cleanup' EXIT
 
 # The hook behind a wrapper that keeps, at poststop, the watcher's copy of
 # the container's kernel records (poststop removes the state directory).
+# The watcher may still be copying the last records when poststop starts
+# (seen under ASan after the flood): the copy is kept once the watcher's
+# evidence is final and the copy has not grown for 0.3 s (5 s at most).
 hookw="$tmp/hookw"
 cat >"$hookw" <<EOF
 #!/bin/sh
 if [ "\$1" = poststop ]; then
         in=\$(cat)
         id=\$(printf '%s' "\$in" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+        d="$state/\$id" last=-1 same=0 i=0
+        while [ -n "\$id" ] && [ \$i -lt 50 ] && [ \$same -lt 3 ]; do
+                size=\$(stat -c %s "\$d/kmsg.log" 2>/dev/null || echo 0)
+                if grep -q '"final":1' "\$d/evidence.json" 2>/dev/null && [ "\$size" = "\$last" ]; then
+                        same=\$((same + 1))
+                else
+                        same=0
+                fi
+                last=\$size i=\$((i + 1))
+                sleep 0.1
+        done
         [ -z "\$id" ] || cp "$state/\$id/kmsg.log" "$tmp/copies/\$id.log" 2>/dev/null
         printf '%s' "\$in" | "$HOOK" "\$@" 2>>"$tmp/hook.err"
         exit \$?
