@@ -26,7 +26,11 @@ static void check_id(const struct oci_state *s, const uint8_t *data, size_t size
         if (statedir_name(s->id, name, NULL) < 0 || strchr(name, '/') || name[0] == '.' ||
             strlen(name) > STATEDIR_NAME_MAX || (strcmp(name, s->id) && name[0] != '%'))
                 abort();
-        /* the same id as a plain yajl tree reads it */
+        /* the same id as a plain yajl tree reads it; but yajl's tree
+         * ends a key at a \u0000 in it, so that "id\u0000x" is "id" to it
+         * and not to the reader: no oracle for such documents */
+        if (memmem(data, size, "\\u0000", 6))
+                return;
         char *z = strndup((const char *)data, size);
         if (!z)
                 abort();
