@@ -105,7 +105,24 @@ HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
 [ -x "$SHIM" ] || die "no $SHIM (make first)"
 [ -x "$HOOK" ] || die "no $HOOK (make first)"
 OUT=$(realpath -m "${RUNC_SUITE_OUT:-build/runcsuite-out}")
-case $OUT/ in /tmp/*) die "RUNC_SUITE_OUT must be outside /tmp (the run has its own /tmp)" ;; esac
+# The run mounts its own /tmp: binaries and output under /tmp (a checkout
+# there) are staged outside it, and the output is copied back at the end.
+under_tmp() { case $1/ in /tmp/*) true ;; *) false ;; esac; }
+WANT_OUT=$OUT STAGE=
+unstage() {
+        [ -n "$STAGE" ] || return 0
+        rm -rf "$WANT_OUT" && mkdir -p "$(dirname "$WANT_OUT")" && cp -a "$OUT" "$WANT_OUT" || true
+        rm -rf "$STAGE"
+        STAGE=
+}
+if under_tmp "$OUT" || under_tmp "$SHIM" || under_tmp "$HOOK"; then
+        STAGE=$(mktemp -d /var/tmp/oomguard-runc-suite.XXXXXX)
+        cp "$SHIM" "$STAGE/oomguard-shim"
+        cp "$HOOK" "$STAGE/oomguard-hook"
+        SHIM=$STAGE/oomguard-shim HOOK=$STAGE/oomguard-hook OUT=$STAGE/out
+        trap unstage EXIT
+        say "under /tmp, which the run replaces: the binaries and the output are staged in $STAGE"
+fi
 CACHE=${RUNC_SUITE_CACHE:-/var/cache/oomguard-runc-suite}
 FILE_TIMEOUT=${RUNC_SUITE_FILE_TIMEOUT:-900}
 RUNC_BIN=$(command -v runc) || die "runc is not installed"
@@ -202,7 +219,7 @@ cleanup_loops() { # loop devices the run set up on its files and left
         done < <(losetup -n -l -O NAME,BACK-FILE 2>/dev/null)
 }
 LEFT=0
-trap 'cleanup_cgroups; cleanup_loops' EXIT
+trap 'cleanup_cgroups; cleanup_loops; unstage' EXIT
 trap 'exit 1' INT TERM HUP
 procs=""
 for m in "${mounts[@]}"; do
@@ -249,7 +266,7 @@ wait $!
 ran=$SECONDS
 cleanup_cgroups
 cleanup_loops
-trap - EXIT
+trap unstage EXIT
 
 # --- the comparison ----------------------------------------------------------
 # one row per test: file, name, runc result, shim result (ok, fail, skip,
@@ -328,4 +345,5 @@ left=$(find "$OUT/shim/state" -mindepth 1 -maxdepth 1 | wc -l)
 say "time: $((SECONDS - start)) s in all (preparation $((prepared - start)) s, the two runs $((ran - prepared)) s; runc $(awk '$2 == "runc" { t += $3 } END { printf "%d", t / 1000 }' "$OUT/times") s, shim $(awk '$2 == "shim" { t += $3 } END { printf "%d", t / 1000 }' "$OUT/times") s)"
 [ "$LEFT" = 0 ] || say "the run left something behind (see above)"
 echo "$me: runc $(count 3 ok) ok / $(count 3 fail) fail / $(count 3 skip) skip, shim $(count 4 ok) ok / $(count 4 fail) fail / $(count 4 skip) skip, $n_shim_only shim-only failures"
+unstage
 [ "$n_shim_only" -eq 0 ] && [ $verdict_bad = 0 ] && [ "$LEFT" = 0 ]
