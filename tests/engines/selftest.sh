@@ -3,14 +3,14 @@
 # container with a 32 MiB limit whose memory cgroup lies under ours, and is
 # torn down. Prints the engine's ready time and the container's run time.
 # Usage: tests/engines/selftest.sh [docker] [containerd] [podman]  (all by default)
-# shellcheck disable=SC2016,SC2119
+# shellcheck disable=SC2119
 set -uo pipefail
 here=$(dirname "$(realpath "$0")")
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 eng_reexec "$0" "$@"
-# shellcheck source=../live/tap.sh
-. "$here/../live/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 engines=("$@")
 [ ${#engines[@]} -gt 0 ] || engines=(docker containerd podman)
 eng_install_check "${engines[@]}" || { echo "0 passed, 1 failed"; exit 1; }
@@ -37,6 +37,9 @@ under() { # under OUT PREFIX: OUT's cgroup starts with PREFIX and its limit 32 M
         local cg=${1% *}
         [[ $cg == "$2"* ]] && [ "${1##* }" = 33554432 ]
 }
+at() { under "$1" "$2" && [ "${1% *}" = "$2" ]; } # at OUT CGROUP: OUT's cgroup is CGROUP
+# gone_with CGROUP: no daemon or shim of ours left, nor the engine's CGROUP
+gone_with() { [ -z "$(eng_leftover_pids)" ] && [ ! -e "/sys/fs/cgroup/memory$1" ]; }
 
 for e in "${engines[@]}"; do
         case $e in
@@ -46,11 +49,11 @@ for e in "${engines[@]}"; do
                 t0=$(date +%s%N)
                 dk run --rm --network none -m 32m bb:1 true
                 st=$? ms=$(ms_since "$t0")
-                check "docker run --rm -m 32m bb:1 true exits 0 (${ms} ms)" "[ $st -eq 0 ]"
+                expect "docker run --rm -m 32m bb:1 true exits 0 (${ms} ms)" "$st" 0
                 out=$(probe dk run --rm --network none -m 32m bb:1 sh -c "$probe_sh")
-                check "docker: the container's memory cgroup is under \$DOCKER_CGROUP/ with a 32 MiB limit" 'under "$out" "$DOCKER_CGROUP/"' || echo "  got: $out"
+                check "docker: the container's memory cgroup is under \$DOCKER_CGROUP/ with a 32 MiB limit" under "$out" "$DOCKER_CGROUP/" || echo "  got: $out"
                 docker_stop
-                check "docker: daemon and containerd gone, no cgroup left" "[ -z \"\$(eng_leftover_pids)\" ] && [ ! -e /sys/fs/cgroup/memory$DOCKER_CGROUP ]"
+                check "docker: daemon and containerd gone, no cgroup left" gone_with "$DOCKER_CGROUP"
                 ;;
         containerd)
                 if ! ctrd_start; then bad "containerd starts"; continue; fi
@@ -58,11 +61,11 @@ for e in "${engines[@]}"; do
                 t0=$(date +%s%N)
                 ctr_run self-$$ --rm --memory-limit 33554432 -- true
                 st=$? ms=$(ms_since "$t0")
-                check "ctr run --rm --memory-limit 32MiB true exits 0 (${ms} ms)" "[ $st -eq 0 ]"
+                expect "ctr run --rm --memory-limit 32MiB true exits 0 (${ms} ms)" "$st" 0
                 out=$(probe ctr_run probe-$$ --rm --memory-limit 33554432 -- sh -c "$probe_sh")
-                check "ctr: the container's memory cgroup is \$CTRD_CGROUP/<id> with a 32 MiB limit" 'under "$out" "$CTRD_CGROUP/" && [ "${out% *}" = "$CTRD_CGROUP/probe-$$" ]' || echo "  got: $out"
+                check "ctr: the container's memory cgroup is \$CTRD_CGROUP/<id> with a 32 MiB limit" at "$out" "$CTRD_CGROUP/probe-$$" || echo "  got: $out"
                 ctrd_stop
-                check "containerd: daemon gone, no cgroup left" "[ -z \"\$(eng_leftover_pids)\" ] && [ ! -e /sys/fs/cgroup/memory$CTRD_CGROUP ]"
+                check "containerd: daemon gone, no cgroup left" gone_with "$CTRD_CGROUP"
                 ;;
         podman)
                 if ! podman_setup; then bad "podman set up"; continue; fi
@@ -70,11 +73,11 @@ for e in "${engines[@]}"; do
                 t0=$(date +%s%N)
                 pm run --rm -m 32m "$PODMAN_IMAGE" true
                 st=$? ms=$(ms_since "$t0")
-                check "podman run --rm -m 32m true exits 0 (${ms} ms)" "[ $st -eq 0 ]"
+                expect "podman run --rm -m 32m true exits 0 (${ms} ms)" "$st" 0
                 out=$(probe pm run --rm -m 32m "$PODMAN_IMAGE" sh -c "$probe_sh")
-                check "podman: the container's memory cgroup is \$PODMAN_CGROUP/libpod-<id> with a 32 MiB limit" 'under "$out" "$PODMAN_CGROUP/libpod-"' || echo "  got: $out"
+                check "podman: the container's memory cgroup is \$PODMAN_CGROUP/libpod-<id> with a 32 MiB limit" under "$out" "$PODMAN_CGROUP/libpod-" || echo "  got: $out"
                 podman_cleanup
-                check "podman: no conmon left, no cgroup left" "[ -z \"\$(eng_leftover_pids)\" ] && [ ! -e /sys/fs/cgroup/memory$PODMAN_CGROUP ]"
+                check "podman: no conmon left, no cgroup left" gone_with "$PODMAN_CGROUP"
                 ;;
         *) bad "unknown engine $e" ;;
         esac
