@@ -53,19 +53,16 @@ static void name_container(const struct oci_state *st, struct og_error *err)
         memcpy(err->msg, m, sizeof(m));
 }
 
-static int run(const char *stage_arg, const char *runtime, const struct og_config *cfg,
+static int run(const char *stage_arg, const struct hook_env *env, const struct og_config *cfg,
                struct og_error *err)
 {
         struct oci_state st;
-        struct hook_env env = {"/proc",
-                               getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG") : "/dev/kmsg",
-                               runtime};
         int r = ocistate_read_fd(STDIN_FILENO, &st, err);
         if (r < 0)
                 return r;
         int stage = stage_of(stage_arg ? stage_arg : st.status);
         /* now that the container is known: only its cgroup and init */
-        r = hook_confine_container((enum hook_stage)stage, cfg, env.proc_root, &st, err);
+        r = hook_confine_container((enum hook_stage)stage, cfg, env->proc_root, &st, err);
         if (r < 0 && !cfg->fail_closed)
                 hook_log(LOG_ERR, "cannot confine the hook to %.96s: %s; carrying on without it",
                          st.id, err->msg);
@@ -73,8 +70,8 @@ static int run(const char *stage_arg, const char *runtime, const struct og_confi
         for (size_t i = 0; i < st.n_notes; i++)
                 hook_log(LOG_WARNING, "%.96s: %s", st.id, st.notes[i]);
         if (r == 0 || !cfg->fail_closed)
-                r = stage == 1   ? hook_create(cfg, &st, &env, err)
-                    : stage == 2 ? hook_poststop(cfg, &st, &env, err)
+                r = stage == 1   ? hook_create(cfg, &st, env, err)
+                    : stage == 2 ? hook_poststop(cfg, &st, env, err)
                                  : og_error_set(err, -EINVAL,
                                                 "unknown stage '%s'; register the "
                                                 "hook for createRuntime, prestart or poststop",
@@ -91,10 +88,10 @@ static int run(const char *stage_arg, const char *runtime, const struct og_confi
  * of the state on stdin (which the container influences) is read. A stage
  * known only from the state gets both stages' allowlists. Trouble here is
  * hook trouble: logged, and the container refused only with fail_closed. */
-static int confine(int stage, const struct og_config *cfg)
+static int confine(int stage, const struct og_config *cfg, const struct hook_env *env)
 {
         struct og_error err = {0};
-        if (hook_confine((enum hook_stage)stage, cfg, &err) == 0)
+        if (hook_confine((enum hook_stage)stage, cfg, env->proc_root, &err) == 0)
                 return 0;
         hook_log(LOG_ERR, "cannot confine the hook: %s; %s", err.msg,
                  cfg->fail_closed ? "refusing the container (fail_closed)"
@@ -134,9 +131,14 @@ int main(int argc, char **argv)
                 memset(&err, 0, sizeof(err));
         }
         const char *stage = optind < argc ? argv[optind] : NULL;
-        if (confine(stage_of(stage), &cfg) < 0)
+        const struct hook_env env = {
+                .proc_root = "/proc",
+                .kmsg = getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG") : "/dev/kmsg",
+                .runtime = runtime,
+        };
+        if (confine(stage_of(stage), &cfg, &env) < 0)
                 return 1;
-        if (run(stage, runtime, &cfg, &err) >= 0)
+        if (run(stage, &env, &cfg, &err) >= 0)
                 return 0;
         hook_log(LOG_ERR, "%s; %s", err.msg,
                  cfg.fail_closed ? "refusing the container (fail_closed)"

@@ -133,7 +133,8 @@ static int landlock(const struct hookconfine_rules *r, struct og_error *err)
 /* the layer installed before the input, to skip a second identical one */
 static enum hook_stage first_layer = HOOK_STAGE_UNKNOWN;
 
-int hook_confine(enum hook_stage stage, const struct og_config *cfg, struct og_error *err)
+int hook_confine(enum hook_stage stage, const struct og_config *cfg, const char *proc_root,
+                 struct og_error *err)
 {
         struct og_error e[3] = {{0}};
         bool stop = stage == HOOK_STAGE_POSTSTOP;
@@ -143,8 +144,8 @@ int hook_confine(enum hook_stage stage, const struct og_config *cfg, struct og_e
         make_dirs(stage, cfg);
         char cg[PATH_MAX];
         struct hookconfine_rules r;
-        bool cgroup = !stop && hierarchy("/proc", cg, sizeof(cg)); /* poststop writes none */
-        hookconfine_rules(stage, cfg, "/proc", dirtyctl_vm_dir(), cgroup ? cg : NULL, 0, &r);
+        bool cgroup = !stop && hierarchy(proc_root, cg, sizeof(cg)); /* poststop writes none */
+        hookconfine_rules(stage, cfg, proc_root, dirtyctl_vm_dir(), cgroup ? cg : NULL, 0, &r);
         rc[1] = landlock(&r, &e[1]);
         first_layer = stage;
         if (stop) /* the filter allows no connect() */

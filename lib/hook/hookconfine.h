@@ -43,9 +43,10 @@ void hookconfine_rules(enum hook_stage stage, const struct og_config *cfg, const
 
 /* Before the input: capabilities, syslog, Landlock (the container not
  * known yet: create may write beneath the memory cgroup hierarchy and
- * /proc), seccomp. Each step is tried; the first failure is returned and
- * said in err. A kernel without Landlock is no failure. */
-int hook_confine(enum hook_stage stage, const struct og_config *cfg, struct og_error *err);
+ * proc_root, "/proc"), seccomp. Each step is tried; the first failure is
+ * returned and said in err. A kernel without Landlock is no failure. */
+int hook_confine(enum hook_stage stage, const struct og_config *cfg, const char *proc_root,
+                 struct og_error *err);
 
 /* After the state: the stage's rules for this container, a layer on top of
  * the first (so only ever narrower). stage is the one the hook runs,

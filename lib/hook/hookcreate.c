@@ -164,13 +164,13 @@ static void ensure_watcher(const struct og_config *cfg, const struct hook_env *e
         struct og_error err = {0};
         if (statedir_open(cfg->state_dir, hs->id, false, &d, NULL) == 0 && d >= 0) {
                 bool alive = evidence_load(d, EVIDENCE_WATCHER, &ev) &&
-                             watcher_alive(ev.watcher_pid);
+                             watcher_alive(env->proc_root, ev.watcher_pid);
                 close(d);
                 if (alive)
                         return;
         }
         int64_t pid;
-        if (watcher_start(cfg->state_dir, hs, env->kmsg, &pid, &err) < 0)
+        if (watcher_start(cfg->state_dir, hs, env, &pid, &err) < 0)
                 hook_log(LOG_WARNING, "%s: %s; the verdict will rest on the kernel's records",
                          hs->id, err.msg);
 }

@@ -364,21 +364,23 @@ static int64_t mono_ms(void)
  * FINAL_WAIT_MS pass. Woken by the evidence's replacement (inotify on the
  * state directory: evidence.json is renamed into place) or the watcher's
  * exit (a pidfd), not by a clock; the watch is set before the evidence is
- * read again, so a save in between is not missed. Without inotify it
- * looks every 10 ms. */
-static void await_final(int d, struct evidence *ev)
+ * read again, so a save in between is not missed (named through
+ * proc_root's self/fd). Without inotify it looks every 10 ms. */
+static void await_final(int d, struct evidence *ev, const char *proc_root)
 {
-        char path[64];
+        char path[PATH_MAX];
         int64_t end = mono_ms() + FINAL_WAIT_MS;
         _cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, (pid_t)ev->watcher_pid, 0);
         _cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-        snprintf(path, sizeof(path), "/proc/self/fd/%d", d);
-        if (ino >= 0 && inotify_add_watch(ino, path, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+        bool named = (size_t)snprintf(path, sizeof(path), "%s/self/fd/%d", proc_root, d) <
+                     sizeof(path);
+        if (ino >= 0 &&
+            (!named || inotify_add_watch(ino, path, IN_MOVED_TO | IN_CLOSE_WRITE) < 0)) {
                 close(ino);
                 ino = -1;
         }
         while (evidence_load(d, EVIDENCE_WATCHER, ev) &&
-               verdictin_watcher_trust(ev, watcher_alive(ev->watcher_pid), false) ==
+               verdictin_watcher_trust(ev, watcher_alive(proc_root, ev->watcher_pid), false) ==
                        VERDICTIN_WAIT) {
                 int64_t left = end - mono_ms();
                 struct pollfd p[2] = {{ino, POLLIN, 0}, {pfd, POLLIN, 0}};
@@ -400,14 +402,14 @@ static void await_final(int d, struct evidence *ev)
  * exit, or the watcher left on purpose), or the cgroup still exists to be
  * read. A watcher still writing gets up to 200 ms; a killed watcher's last
  * snapshot may predate the death and would deny an OOM that happened. */
-static bool watcher_evidence(int d, const char *id, struct evidence *ev)
+static bool watcher_evidence(int d, const char *id, const char *proc_root, struct evidence *ev)
 {
         if (!evidence_load(d, EVIDENCE_WATCHER, ev))
                 return false;
-        enum verdictin_trust t = verdictin_watcher_trust(ev, watcher_alive(ev->watcher_pid),
-                                                         false);
+        enum verdictin_trust t = verdictin_watcher_trust(
+                ev, watcher_alive(proc_root, ev->watcher_pid), false);
         if (t == VERDICTIN_WAIT) {
-                await_final(d, ev);
+                await_final(d, ev, proc_root);
                 t = verdictin_watcher_trust(ev, false, true);
         }
         if (t == VERDICTIN_TRUSTED)
@@ -481,7 +483,7 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         struct hook_state hs;
         struct evidence ev;
         struct evidence pre;
-        bool watcher_ok = watcher_evidence(d, st->id, &ev), have_ev = watcher_ok;
+        bool watcher_ok = watcher_evidence(d, st->id, env->proc_root, &ev), have_ev = watcher_ok;
         if (evidence_load(d, EVIDENCE_PREDELETE, &pre)) { /* the shim's, before delete */
                 if (have_ev)
                         evidence_merge(&ev, &pre);

@@ -373,9 +373,11 @@ struct kmsg_watch {
         struct own_pids pids;
 };
 
-static void watch(int dirfd, const char *state_dir, const char *kmsg, const struct hook_state *hs,
-                  struct evidence *ev, int ready_fd, int pidfd, bool init_gone)
+static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
+                  const struct hook_state *hs, struct evidence *ev, int ready_fd, int pidfd,
+                  bool init_gone)
 {
+        const char *kmsg = env->kmsg;
         __attribute__((cleanup(room_freep))) struct room_watch room = {.fd = -1};
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
@@ -409,7 +411,7 @@ static void watch(int dirfd, const char *state_dir, const char *kmsg, const stru
         if (write(ready_fd, "r", 1) < 0 || close(ready_fd) < 0) {
                 /* a create gone meanwhile: no matter */
         }
-        room_watch_init(&room, hs, state_dir);
+        room_watch_init(&room, hs, state_dir, env->proc_root);
         int thfd = hs->cgroup_version == 1 ? threshold_v1(hs->cgroup_dir, hs->limit_bytes) : -1;
         int64_t last_near = 0;
         struct pollfd p[5] = {{evfd, POLLIN, 0},
@@ -536,8 +538,8 @@ static void detach_stdio(int *keep, size_t n)
         syscall(SYS_close_range, from, ~0U, 0U);
 }
 
-static void watcher_main(const char *state_dir, const char *kmsg, const struct hook_state *hs,
-                         int ready_fd, int pidfd, bool init_gone)
+static void watcher_main(const char *state_dir, const struct hook_env *env,
+                         const struct hook_state *hs, int ready_fd, int pidfd, bool init_gone)
 {
         int dirfd = -1;
         struct og_error err = {0};
@@ -557,11 +559,11 @@ static void watcher_main(const char *state_dir, const char *kmsg, const struct h
         ev.watcher_pid = getpid();
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
         save(dirfd, &ev);
-        watch(dirfd, state_dir, kmsg, hs, &ev, ready_fd, pidfd, init_gone);
+        watch(dirfd, state_dir, env, hs, &ev, ready_fd, pidfd, init_gone);
         _exit(0);
 }
 
-int watcher_start(const char *state_dir, const struct hook_state *hs, const char *kmsg,
+int watcher_start(const char *state_dir, const struct hook_state *hs, const struct hook_env *env,
                   int64_t *ret_pid, struct og_error *err)
 {
         int pfd[2];
@@ -587,7 +589,7 @@ int watcher_start(const char *state_dir, const struct hook_state *hs, const char
                         ssize_t w = write(pfd[1], &g, sizeof(g));
                         _exit(w == sizeof(g) ? 0 : 1);
                 }
-                watcher_main(state_dir, kmsg, hs, pfd[1], pidfd, init_gone);
+                watcher_main(state_dir, env, hs, pfd[1], pidfd, init_gone);
         }
         close(pfd[1]);
         pid_t g = -1;
@@ -605,10 +607,9 @@ int watcher_start(const char *state_dir, const struct hook_state *hs, const char
         return 0;
 }
 
-/* A watcher that still runs: not a zombie, not a reused pid. */
-bool watcher_alive(int64_t pid)
+bool watcher_alive(const char *proc_root, int64_t pid)
 {
         struct proc_stat st;
-        return pid > 0 && procfs_stat_read("/proc", pid, &st) == 0 &&
+        return pid > 0 && procfs_stat_read(proc_root, pid, &st) == 0 &&
                strcmp(st.comm, "oomguard-watch") == 0 && st.state != 'Z' && st.state != 'X';
 }

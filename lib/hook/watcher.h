@@ -15,14 +15,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A watcher that still runs: not a zombie, not a reused pid. */
-bool watcher_alive(int64_t pid);
+struct hook_env;
+
+/* A watcher that still runs: not a zombie, not a reused pid (its
+ * <proc_root>/<pid>/stat). */
+bool watcher_alive(const char *proc_root, int64_t pid);
 
 /* Start it (returns once it is detached); its pid is stored in ret_pid.
- * It copies the kernel's records from kmsg ("/dev/kmsg"). What it cannot
- * do once started (open its state, save its evidence, read kmsg, watch
- * the cgroup's OOM events) it says through hook_log, once per cause. */
-int watcher_start(const char *state_dir, const struct hook_state *hs, const char *kmsg,
+ * It copies the kernel's records from env's kmsg and reads env's
+ * proc_root (the writeback host mode's meminfo). What it cannot do once
+ * started (open its state, save its evidence, read kmsg, watch the
+ * cgroup's OOM events) it says through hook_log, once per cause. */
+int watcher_start(const char *state_dir, const struct hook_state *hs, const struct hook_env *env,
                   int64_t *ret_pid, struct og_error *err);
 
 #endif

@@ -24,7 +24,8 @@ static int64_t room_of(const struct room_watch *w, const struct hook_state *hs)
         return w->limit - anon > 0 ? w->limit - anon : 0;
 }
 
-void room_watch_init(struct room_watch *w, const struct hook_state *hs, const char *state_dir)
+void room_watch_init(struct room_watch *w, const struct hook_state *hs, const char *state_dir,
+                     const char *proc_root)
 {
         int64_t now = dirtyctl_now_ms();
         *w = (struct room_watch){
@@ -36,6 +37,7 @@ void room_watch_init(struct room_watch *w, const struct hook_state *hs, const ch
                 .bounds = {DIRTY_MIN_DEFAULT, DIRTY_INTERVAL_DEFAULT_MS},
                 .slot = (int)(getpid() % 10),
                 .state_dir = state_dir,
+                .proc_root = proc_root,
         };
         if (w->on)
                 w->last_room = room_of(w, hs);
@@ -59,8 +61,8 @@ void room_watch_event(struct room_watch *w)
 static void look(struct room_watch *w, int64_t now)
 {
         struct dirty_next next;
-        int r = dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), "/proc", NULL, &w->cache, &next,
-                                NULL);
+        int r = dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), w->proc_root, NULL, &w->cache,
+                                &next, NULL);
         if (r == -EAGAIN)
                 return; /* a hook holds the lock: again at the next tick */
         /* a wait is recorded as owed: seen from the record from then on */
@@ -78,7 +80,7 @@ void room_watch_quiet(struct room_watch *w, const struct hook_state *hs)
         int64_t room = room_of(w, hs);
         if (room != OG_NONE && (w->last_room == OG_NONE || room - w->last_room >= MOVED ||
                                 w->last_room - room >= MOVED)) {
-                int64_t live = dirtyctl_live_bytes(dirtyctl_vm_dir(), "/proc");
+                int64_t live = dirtyctl_live_bytes(dirtyctl_vm_dir(), w->proc_root);
                 if (dirtyctl_worth(w->last_room, room, live, w->bounds.min_bytes) &&
                     (w->due_ms == 0 || w->due_ms > now))
                         w->due_ms = now;

@@ -32,9 +32,11 @@ struct room_watch {
         struct dirty_bounds bounds; /* as the last look found them */
         struct dirty_cache cache;
         const char *state_dir;
+        const char *proc_root; /* its meminfo: MemAvailable */
 };
 
-void room_watch_init(struct room_watch *w, const struct hook_state *hs, const char *state_dir);
+void room_watch_init(struct room_watch *w, const struct hook_state *hs, const char *state_dir,
+                     const char *proc_root);
 void room_watch_free(struct room_watch *w);
 /* poll() timeout in ms given the watcher's own */
 int room_watch_timeout(const struct room_watch *w, int dflt);

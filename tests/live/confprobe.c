@@ -168,7 +168,7 @@ int main(int argc, char **argv)
                 fputs("confprobe: -- expected\n", stderr);
                 return 2;
         }
-        if (hook_confine(stage, &cfg, &err) < 0) {
+        if (hook_confine(stage, &cfg, "/proc", &err) < 0) {
                 printf("confine failed: %s\n", err.msg);
                 return 1;
         }

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include "hook.h"
 #include "logsock.h"
 #include "statedir.h"
 #include "watcher.h"
@@ -14,6 +15,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -115,9 +117,9 @@ static int count(const char *hay, const char *needle)
 /* Stop a watcher we started, if it still runs. */
 static void stop(int64_t pid)
 {
-        if (watcher_alive(pid))
+        if (watcher_alive("/proc", pid))
                 kill((pid_t)pid, SIGKILL);
-        for (int i = 0; i < 200 && watcher_alive(pid); i++)
+        for (int i = 0; i < 200 && watcher_alive("/proc", pid); i++)
                 usleep(10000);
 }
 
@@ -139,7 +141,8 @@ static void test_kmsg_and_events(void **state)
         snprintf(sd, sizeof(sd), "%s/state", base);
         snprintf(kmsg, sizeof(kmsg), "%s/no-kmsg", base);
         make_state(&hs, "wk1", sd);
-        assert_int_equal(watcher_start(sd, &hs, kmsg, &pid, &err), 0);
+        struct hook_env env = {.proc_root = "/proc", .kmsg = kmsg};
+        assert_int_equal(watcher_start(sd, &hs, &env, &pid, &err), 0);
         collect(got, sizeof(got), 3000, 2);
         collect(got + strlen(got), sizeof(got) - strlen(got), 300, 0); /* nothing more */
         stop(pid);
@@ -165,7 +168,8 @@ static void test_no_state(void **state)
         drain_log();
         snprintf(sd, sizeof(sd), "%s/no-state", base);
         make_state(&hs, "ws1", NULL);
-        assert_int_equal(watcher_start(sd, &hs, "/dev/kmsg", &pid, &err), 0);
+        struct hook_env env = {.proc_root = "/proc", .kmsg = "/dev/kmsg"};
+        assert_int_equal(watcher_start(sd, &hs, &env, &pid, &err), 0);
         collect(got, sizeof(got), 3000, 1);
         collect(got + strlen(got), sizeof(got) - strlen(got), 300, 0);
         stop(pid);
@@ -192,13 +196,72 @@ static void test_evidence_once(void **state)
         int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
         assert_true(fd >= 0);
         close(fd);
-        assert_int_equal(watcher_start(sd, &hs, kmsg, &pid, &err), 0);
-        for (int i = 0; i < 300 && watcher_alive(pid); i++)
+        struct hook_env env = {.proc_root = "/proc", .kmsg = kmsg};
+        assert_int_equal(watcher_start(sd, &hs, &env, &pid, &err), 0);
+        for (int i = 0; i < 300 && watcher_alive("/proc", pid); i++)
                 usleep(10000); /* it leaves when a snapshot cannot be saved */
         collect(got, sizeof(got), 500, 0);
         stop(pid);
         if (count(got, "we1: the watcher cannot save its evidence: File exists") != 1)
                 fail_msg("got:\n%s", got);
+}
+
+/* <root>/<pid>/stat as the kernel prints it, with this comm and state. */
+static void fixture_stat(const char *root, int64_t pid, const char *comm, char state)
+{
+        char p[PATH_MAX];
+        snprintf(p, sizeof(p), "%s/%" PRId64, root, pid);
+        assert_int_equal(mkdir(p, 0700), 0);
+        snprintf(p, sizeof(p), "%s/%" PRId64 "/stat", root, pid);
+        FILE *f = fopen(p, "we");
+        assert_non_null(f);
+        fprintf(f,
+                "%" PRId64 " (%s) %c 1 %" PRId64 " %" PRId64 " 0 -1 4194304 101 0 0 0 0 0 0 0 "
+                "20 0 1 0 2194832 3133440 387 18446744073709551615 1 1 1 0 0 0 0 0 0 0 0 0 17 "
+                "0 0 0 0 0 0 1 1 1 1 1 1 1 0\n",
+                pid, comm, state, pid, pid);
+        assert_int_equal(fclose(f), 0);
+}
+
+/* Whether a watcher runs is read in the proc root it is given: a fixture
+ * tree's word stands against the host's /proc either way. */
+static void test_alive_in_proc_root(void **state)
+{
+        (void)state;
+        char root[128];
+        snprintf(root, sizeof(root), "%s/proc", base);
+        assert_int_equal(mkdir(root, 0700), 0);
+        int64_t gone = reaped_pid(), zombie = reaped_pid(), self = getpid();
+        fixture_stat(root, gone, "oomguard-watch", 'S');   /* no such process here */
+        fixture_stat(root, zombie, "oomguard-watch", 'Z'); /* exited, not reaped */
+        assert_true(watcher_alive(root, gone));
+        assert_false(watcher_alive("/proc", gone));
+        assert_false(watcher_alive(root, zombie));
+        /* a process of the host's named as a watcher, which the fixture
+         * tree does not hold */
+        int ready[2];
+        assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+        pid_t named = fork();
+        if (named == 0) {
+                prctl(PR_SET_NAME, "oomguard-watch", 0, 0, 0);
+                (void)!write(ready[1], "r", 1);
+                pause();
+                _exit(0);
+        }
+        assert_true(named > 0);
+        close(ready[1]);
+        char r;
+        assert_int_equal(read(ready[0], &r, 1), 1);
+        close(ready[0]);
+        bool host = watcher_alive("/proc", named), fixture = watcher_alive(root, named);
+        kill(named, SIGKILL);
+        assert_int_equal(waitpid(named, NULL, 0), named);
+        assert_true(host);
+        assert_false(fixture);
+        /* the host's own process, named a watcher in the fixture tree only */
+        fixture_stat(root, self, "oomguard-watch", 'R');
+        assert_true(watcher_alive(root, self));
+        assert_false(watcher_alive("/proc", self));
 }
 
 int main(void)
@@ -207,6 +270,7 @@ int main(void)
                 cmocka_unit_test(test_kmsg_and_events),
                 cmocka_unit_test(test_no_state),
                 cmocka_unit_test(test_evidence_once),
+                cmocka_unit_test(test_alive_in_proc_root),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
