@@ -38,17 +38,14 @@ export ENG_KEEP_CGROUPS
 # the pod's host network is a network namespace of our own
 export ENG_NET=private
 eng_reexec "$0" "$@"
-# shellcheck source=../live/tap.sh
-. "$here/../live/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 # shellcheck source=../live/verdict-lib.sh
 . "$here/../live/verdict-lib.sh"
 SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
 HOG_STATIC=$(realpath "${HOG_STATIC:-build/tests/oomguard-hog-static}")
 export HOG_STATIC
 PY=/usr/bin/python3
-# checks that take a command and its arguments, on tap.sh's ok and bad
-holds() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; return 1; fi; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 (got '$2', want '$3')"; return 1; fi; }
 broken() { bad "$1"; finish; exit 1; }
 
 cri_client() { [ -x $PY ] && $PY -c 'import grpc, google.protobuf' 2>/dev/null && command -v protoc >/dev/null; }
@@ -110,8 +107,8 @@ $PY "$here/cri-termmsg.py" "$CTRD_SOCK" "$proto" /var/lib/kubelet /var/log/pods 
         "own=printf 'giving up' >/dev/termination-log; exec /bin/oomguard-hog 512" \
         >"$out" 2>"$ENG_TMP/pod.err"
 st=$?
-holds "the pod ran through the CRI plugin, each container to its exit (client exit $st)" \
-        test $st -eq 0 -a "$(grep -c '"name"' "$out")" -eq 4 ||
+expect "the pod ran through the CRI plugin, each container to its exit (client exit $st)" \
+        "$st $(grep -c '"name"' "$out") containers" "0 4 containers" ||
         { cat "$ENG_TMP/pod.err"; tail -n 30 "$ENG_TMP/ctrd/containerd.log"; }
 
 # case NAME: the client's line for container NAME
@@ -130,39 +127,39 @@ show_file() {
 
 c=$(case_of oom); id=$(field "$c" id); v=$(verdict "$id")
 sandbox=$(field "$(grep '"sandbox"' "$out")" sandbox)
-holds "the shim ran the pod: verdicts for its sandbox (none) and containers, by CRI id" \
-        test -n "$id" -a "$(field "$(verdict "$sandbox")" verdict)" = none -a "$(field "$v" id)" = "$id"
-same "oom: ContainerStatus, containerd's own: exit code and reason" \
+expect "the shim ran the pod: verdicts for its sandbox (none) and containers, by CRI id" \
+        "sandbox=$(field "$(verdict "$sandbox")" verdict) container=$(field "$v" id)" "sandbox=none container=${id:-(no id)}"
+expect "oom: ContainerStatus, containerd's own: exit code and reason" \
         "$(field "$c" exit_code) $(field "$c" reason)" "137 OOMKilled"
 echo "# oom: containerd's ContainerStatus: state $(field "$c" state), exit $(field "$c" exit_code), reason '$(field "$c" reason)', message '$(field "$c" message)'"
-same "oom: the verdict is memcg, PID 1 killed, at the 32 MiB limit" \
+expect "oom: the verdict is memcg, PID 1 killed, at the 32 MiB limit" \
         "$(field "$v" verdict) $(field "$v" init_killed) $(field "$v" limit_bytes)" "memcg true $L"
-holds "oom: the kubelet's file holds oomguard's line (memcg, the container's own limit) and nothing else" \
+check "oom: the kubelet's file holds oomguard's line (memcg, the container's own limit) and nothing else" \
         file_is oom "$(line_of "$v")"$'\n' || show_file oom
 echo "# oom: the termination message: $(field "$c" termination)"
-holds "oom: that line names the container's own memory limit" \
+check "oom: that line names the container's own memory limit" \
         grep -q "^oomguard: memcg: .*own memory limit" <<<"$(field "$c" termination)"
 
 c=$(case_of clean)
-same "clean: ContainerStatus says exit code 0, Completed" "$(field "$c" exit_code) $(field "$c" reason)" "0 Completed"
-same "clean: its verdict is none" "$(field "$(verdict "$(field "$c" id)")" verdict)" none
-holds "clean: the kubelet's file is still empty" file_is clean ""
+expect "clean: ContainerStatus says exit code 0, Completed" "$(field "$c" exit_code) $(field "$c" reason)" "0 Completed"
+expect "clean: its verdict is none" "$(field "$(verdict "$(field "$c" id)")" verdict)" none
+check "clean: the kubelet's file is still empty" file_is clean ""
 
 c=$(case_of wrote)
-same "wrote: exit code 0" "$(field "$c" exit_code)" 0
-holds "wrote: the file is exactly what the container wrote (\"all good\", no newline added)" file_is wrote "all good"
+expect "wrote: exit code 0" "$(field "$c" exit_code)" 0
+check "wrote: the file is exactly what the container wrote (\"all good\", no newline added)" file_is wrote "all good"
 
 c=$(case_of own); v=$(verdict "$(field "$c" id)")
-same "own: ContainerStatus says 137 OOMKilled" "$(field "$c" exit_code) $(field "$c" reason)" "137 OOMKilled"
-holds "own: the container's message is kept, oomguard's line after it on a line of its own" \
+expect "own: ContainerStatus says 137 OOMKilled" "$(field "$c" exit_code) $(field "$c" reason)" "137 OOMKilled"
+check "own: the container's message is kept, oomguard's line after it on a line of its own" \
         file_is own "giving up"$'\n'"$(line_of "$v")"$'\n' || show_file own
 
 # teardown: the pod is gone from containerd, then everything of ours
 left=$(ctrc containers ls -q 2>/dev/null | wc -l)
-same "the pod's sandbox and containers were removed from containerd" "$left" 0
-holds "no container state left behind in oomguard's state_dir" test -z "$(ls -A "$ENG_TMP/state" 2>/dev/null)"
+expect "the pod's sandbox and containers were removed from containerd" "$left" 0
+expect "no container state left behind in oomguard's state_dir" "$(ls -A "$ENG_TMP/state" 2>/dev/null)" ""
 eng_cleanup
-holds "teardown: no daemon, container or cgroup of ours left" test -z "$(eng_leftover_pids)" -a ! -e "$ENG_MEMCG"
+check "teardown: no daemon, container or cgroup of ours left" eng_torn_down
 left=$(for d in "${ENG_CG_NEW[@]}"; do [ ! -d "$d" ] || echo "$d"; done)
-holds "teardown: nothing left in the other hierarchies (${#ENG_CG_NEW[@]} of them)" test -z "$left" || echo "  left: $left"
+expect "teardown: nothing left in the other hierarchies (${#ENG_CG_NEW[@]} of them)" "$left" ""
 finish

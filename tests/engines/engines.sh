@@ -5,14 +5,13 @@
 # whose PID 1 exceeds its limit, one where only a child does, and a clean
 # one; the verdicts are looked up by the engine's own container id.
 # Usage: tests/engines/engines.sh [docker] [containerd] [podman]
-# shellcheck disable=SC2016
 set -uo pipefail
 here=$(dirname "$(realpath "$0")")
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 eng_reexec "$0" "$@"
-# shellcheck source=../live/tap.sh
-. "$here/../live/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 # shellcheck source=../live/verdict-lib.sh
 . "$here/../live/verdict-lib.sh"
 OOMGUARD=$(realpath "${OOMGUARD:-build/oomguard}")
@@ -47,14 +46,19 @@ three_cases() {
         local eng=$1 run=$2 out id st v
         out=$("$run" "$pid1_oom"); st=$?
         id=$(sed -n 1p <<<"$out"); v=$(by_id "$id")
-        check "$eng: PID 1 over its limit exits 137; verdict memcg, init_killed true (found by id ${id:0:12})" "[ $st -eq 137 ] && [ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = true ] && [ '$(field "$v" id)' = '$id' ]" || echo "  got: st=$st $v"
-        check "$eng: inside the container oom_score_adj is the verdict's ($ADJ), not the runtime's" "[ \"\$(sed -n 2p <<<'$out')\" = '$(field "$v" oom_score_adj)' ] && [ '$(field "$v" oom_score_adj)' = $ADJ ]" || echo "  got: $out"
+        expect "$eng: PID 1 over its limit exits 137; verdict memcg, init_killed true (found by id ${id:0:12})" \
+                "st=$st $(fields "$v" verdict init_killed id)" "st=137 verdict=memcg init_killed=true id=$id" || echo "  got: st=$st $v"
+        # the container's own line 2 and the verdict's value, both the policy's
+        expect "$eng: inside the container oom_score_adj is the verdict's ($ADJ), not the runtime's" \
+                "$(sed -n 2p <<<"$out") $(field "$v" oom_score_adj)" "$ADJ $ADJ" || echo "  got: $out"
         out=$("$run" "$child_oom"); st=$?
         id=$(sed -n 1p <<<"$out"); v=$(by_id "$id")
-        check "$eng: a child over the limit, PID 1 exits 0; verdict memcg, init_killed false" "[ $st -eq 0 ] && [ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = false ]" || echo "  got: st=$st $v"
+        expect "$eng: a child over the limit, PID 1 exits 0; verdict memcg, init_killed false" \
+                "st=$st $(fields "$v" verdict init_killed)" "st=0 verdict=memcg init_killed=false" || echo "  got: st=$st $v"
         out=$("$run" "$clean"); st=$?
         id=$(sed -n 1p <<<"$out"); v=$(by_id "$id")
-        check "$eng: a clean run; verdict none" "[ $st -eq 0 ] && [ '$(field "$v" verdict)' = none ] && [ '$(field "$v" kills.0)' = null ]" || echo "  got: st=$st $v"
+        expect "$eng: a clean run; verdict none" "st=$st $(fields "$v" verdict kills.0)" "st=0 verdict=none kills.0=null" ||
+                echo "  got: st=$st $v"
 }
 
 # docker: the id comes from --cidfile; the output from the attached run
@@ -91,7 +95,7 @@ for e in "${engines[@]}"; do
                 DOCKER_RT=oomguard three_cases "docker --runtime=oomguard" docker_case
                 n=$(grep -c . "$vlog")
                 out=$(DOCKER_RT='' docker_case "$pid1_oom")
-                check "docker without --runtime (runc): no verdict, oomguard not involved" "[ \$(grep -c . $vlog) -eq $n ]"
+                expect "docker without --runtime (runc): no verdict, oomguard not involved" "$(grep -c . "$vlog")" "$n"
                 docker_stop
                 ;;
         containerd)
@@ -110,7 +114,7 @@ for e in "${engines[@]}"; do
         *) bad "unknown engine $e" ;;
         esac
 done
-check "no state left behind by any engine" "[ -z \"\$(ls -A $ENG_TMP/state 2>/dev/null)\" ]" || ls -lAR "$ENG_TMP/state"
+expect "no state left behind by any engine" "$(ls -A "$ENG_TMP/state" 2>/dev/null)" "" || ls -lAR "$ENG_TMP/state"
 eng_cleanup
-check "teardown: no daemon, container or cgroup of ours left" "[ -z \"\$(eng_leftover_pids)\" ] && [ ! -e $ENG_MEMCG ]"
+check "teardown: no daemon, container or cgroup of ours left" eng_torn_down
 finish

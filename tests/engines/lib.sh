@@ -271,6 +271,10 @@ eng_cleanup() {
         fi
 }
 
+# eng_torn_down: after eng_cleanup, no daemon, shim or container process of
+# ours is left, nor our memory cgroup (the suites' closing check)
+eng_torn_down() { [ -z "$(eng_leftover_pids)" ] && [ ! -e "$ENG_MEMCG" ]; }
+
 eng_wait() { # eng_wait SECONDS CMD...: poll CMD every 50 ms
         local n=$(($1 * 20)); shift
         while ! "$@" >/dev/null 2>&1; do
