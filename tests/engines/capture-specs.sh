@@ -105,24 +105,7 @@ cat >"$ENG_TMP/cni/10-pods.conflist" <<'EOF'
  "routes": [{"dst": "0.0.0.0/0"}]}}]}
 EOF
 CTRD_NS=k8s.io
-CTRD_TOML=$(cat <<EOF
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "registry.k8s.io/pause:3.6"
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        BinaryName = "$rt"
-        Root = "$ENG_TMP/ctrd/runc"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "$ENG_TMP/cni"
-EOF
-)
+CTRD_TOML=$(ctrd_cri_toml runc "$rt" "$ENG_TMP/ctrd/runc")
 ctrd_start cri || exit 1
 # the pod's sandbox (pause) image: the busybox layer, sleeping
 eng_oci_archive "$ENG_TMP/pause-oci.tar" registry.k8s.io/pause:3.6 /bin/sleep 86400

@@ -74,24 +74,7 @@ L=$((32 << 20))
 # the README's registration; no CNI configuration: the pod uses the host network
 mkdir -p "$ENG_TMP/cni"
 CTRD_NS=k8s.io
-CTRD_TOML=$(cat <<EOF
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "registry.k8s.io/pause:3.6"
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  # this host cannot set a negative oom_score_adj (the sandbox's -998)
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    default_runtime_name = "oomguard"
-  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.oomguard]
-    runtime_type = "io.containerd.runc.v2"
-  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.oomguard.options]
-    BinaryName = "$SHIM"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "$ENG_TMP/cni"
-EOF
-)
+CTRD_TOML=$(ctrd_cri_toml oomguard "$SHIM")
 ctrd_start cri || broken "containerd with its CRI plugin did not start"
 # the pod's sandbox (pause) image: the busybox layer, sleeping
 if ! eng_oci_archive "$ENG_TMP/pause-oci.tar" registry.k8s.io/pause:3.6 /bin/sleep 86400 ||

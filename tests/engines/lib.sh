@@ -399,6 +399,35 @@ docker_stop() {
 
 ctrc() { ctr -a "$CTRD_SOCK" -n "$CTRD_NS" "$@"; }
 
+# ctrd_cri_toml RUNTIME BINARY [RUNC-ROOT]: the CRI plugin's configuration,
+# for CTRD_TOML before `ctrd_start cri`. A runtime registered as the README
+# says: RUNTIME, of type io.containerd.runc.v2 with BinaryName BINARY (and
+# Root RUNC-ROOT, when given), the default runtime; the pause image
+# registry.k8s.io/pause:3.6; streaming on 127.0.0.1; CNI plugins from
+# /usr/lib/cni, their configuration in $ENG_TMP/cni (which the caller fills,
+# or leaves empty for the host network).
+ctrd_cri_toml() {
+        local root=${3:+Root = \"$3\"}
+        cat <<EOF
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.k8s.io/pause:3.6"
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  # this host cannot set a negative oom_score_adj (the sandbox's -998)
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "$1"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.$1]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.$1.options]
+        BinaryName = "$2"
+        $root
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$ENG_TMP/cni"
+EOF
+}
+
 # ctrd_start [cri]: a private containerd, its CRI plugin disabled unless
 # "cri" is given; CTRD_TOML, when set, is appended to its config.toml. The
 # image is imported in namespace $CTRD_NS as $CTRD_IMAGE. CTRD_RUNC, when
