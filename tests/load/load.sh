@@ -21,8 +21,8 @@ live=$(realpath "$here/../live")
 . "$live/runc-lib.sh"
 runc_reexec "$0" "$@"
 runc_binaries
-# shellcheck source=../live/tap.sh
-. "$live/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 # shellcheck source=../live/verdict-lib.sh
 . "$live/verdict-lib.sh"
 N=${LOAD_CONTAINERS:-100}
@@ -210,14 +210,18 @@ echo "lost: $lost"
 echo "duplicated: $dup"
 echo "wall time: $wall s (from the first start to the last verdict; all were running after $(secs "$t0" "$t_up") s)"
 echo "peak total watcher RSS: $peak kB ($peak_n watchers, $((peak_n ? peak / peak_n : 0)) kB each on average; PSS $peak_pss kB in all)"
-check "all $N containers ran at the same moment, each with its own watcher" "[ $running -eq $N ]"
-check "each exited as it should: 137 (OOM), 0 or 3 ($badst did not)" "[ $badst -eq 0 ]"
-check "exactly $N verdicts, none lost, none duplicated, none foreign" "[ $nverd -eq $N ] && [ $lost -eq 0 ] && [ $dup -eq 0 ] && [ $foreign -eq 0 ]"
-check "every verdict right, in the container's own cgroup: memcg with init killed for the OOM third, none for the rest ($nwrong wrong)" "[ $nwrong -eq 0 ]"
-check "no state directory left" "[ -z \"\$(ls -A $state 2>/dev/null)\" ]" || ls -A "$state" | head
-check "no watcher left ($left still running)" "[ $left -eq 0 ]"
+expect "all $N containers ran at the same moment, each with its own watcher" "$running" "$N"
+expect "each exited as it should: 137 (OOM), 0 or 3 ($badst did not)" "$badst" 0
+expect "exactly $N verdicts, none lost, none duplicated, none foreign" \
+        "verdicts=$nverd lost=$lost duplicated=$dup foreign=$foreign" "verdicts=$N lost=0 duplicated=0 foreign=0"
+expect "every verdict right, in the container's own cgroup: memcg with init killed for the OOM third, none for the rest ($nwrong wrong)" "$nwrong" 0
+check "no state directory left" test -z "$(ls -A "$state" 2>/dev/null)" || ls -A "$state" | head
+expect "no watcher left ($left still running)" "$left" 0
 # (the 4 MB bound is for real builds; AddressSanitizer's shadow memory alone exceeds it)
 bound=$([ -n "${SANITIZED:-}" ] && echo 1000000 || echo 4096)
-check "the watchers together stayed below $bound kB each ($peak kB for $peak_n)" "[ $peak_n -gt 0 ] && [ $peak -lt $((peak_n * bound)) ]"
-check "the private vm.dirty_* hold their values again ($(cat "$OOMGUARD_SYSCTL_VM"/dirty_* | tr '\n' ' ')were $(tr '\n' ' ' <<<"$vm0"))" "[ \"\$(cat $OOMGUARD_SYSCTL_VM/dirty_*)\" = '$vm0' ] && [ ! -e $state/_dirty.json ]"
+rss_bounded() { [ "$peak_n" -gt 0 ] && [ "$peak" -lt $((peak_n * bound)) ]; } # some measured, each below bound
+# dirty_back: the private vm.dirty_* as the administrator set them, no record of ours left
+dirty_back() { [ "$(cat "$OOMGUARD_SYSCTL_VM"/dirty_*)" = "$vm0" ] && [ ! -e "$state/_dirty.json" ]; }
+check "the watchers together stayed below $bound kB each ($peak kB for $peak_n)" rss_bounded
+check "the private vm.dirty_* hold their values again ($(cat "$OOMGUARD_SYSCTL_VM"/dirty_* | tr '\n' ' ')were $(tr '\n' ' ' <<<"$vm0"))" dirty_back
 finish
