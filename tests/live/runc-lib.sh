@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by tests/live/runc.sh, bench/hook-startup.sh and tests/demo.sh:
+# Sourced by the runc suites in tests/live, bench/*.sh and tests/demo.sh:
 # real runc containers under this process's own memory cgroup.
 #
 # runc's cgroupfs driver creates the cgroups path in every v1 hierarchy it
@@ -16,6 +16,12 @@
 # runc_setup NAME: sets RUNC, tmp (scratch, with rootfs/ and spec.json),
 # rel (our memory cgroup) and base (a cgroup NAME-$$ under it). The caller
 # must have run runc_reexec first.
+#
+# runc_suite NAME: a test suite's runc_setup (after tests/lib/harness.sh):
+# the suite is skipped where it cannot run (not root, no cgroup v1 memory
+# hierarchy: the VM suite covers v2) and ends as one failure when the
+# set-up fails. runc_at_exit CMD: the suite's own clean-up (its processes,
+# mounts, files outside $tmp) runs on exit, before runc_cleanup.
 
 # shellcheck source=sysctl-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/sysctl-lib.sh"
@@ -57,6 +63,17 @@ runc_setup() {
         (cd "$tmp" && "$RUNC" spec && mv config.json spec.json)
         fake_sysctl_vm "$tmp/sysctl-vm"
 }
+
+runc_suite() {
+        if [ "$(id -u)" != 0 ] || [ "$(stat -fc %T /sys/fs/cgroup/memory 2>/dev/null)" != cgroupfs ] ||
+                ! grep -q ':memory:' /proc/self/cgroup; then
+                skip_suite "needs root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
+        fi
+        runc_setup "$1" || give_up "runc containers cannot be set up here"
+}
+
+# shellcheck disable=SC2064 # CMD is fixed now, its variables expand at exit
+runc_at_exit() { trap "$1; runc_cleanup" EXIT; }
 
 runc_cleanup() {
         local c d i
