@@ -10,13 +10,11 @@ here=$(dirname "$(realpath "$0")")
 . "$here/runc-lib.sh"
 runc_reexec "$0" "$@"
 runc_binaries
-# shellcheck source=tap.sh
-. "$here/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 # shellcheck source=verdict-lib.sh
 . "$here/verdict-lib.sh"
-[ "$(stat -fc %T /sys/fs/cgroup/memory 2>/dev/null)" = cgroupfs ] ||
-        skip_suite "no cgroup v1 memory hierarchy (the VM suite covers v2)"
-runc_setup oomguard-deaths || { echo "0 passed, 1 failed"; exit 1; }
+runc_suite oomguard-deaths
 cfg="$tmp/config.json"
 printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none","writeback":"off"}\n' "$tmp" "$tmp" >"$cfg"
 vlog="$tmp/log/verdicts.jsonl"
@@ -60,29 +58,42 @@ known() {
         c=$(f "$1" exit_code) s=$(f "$1" exit_signal)
         { [ "$c" = "$2" ] && [ "$s" = "$3" ]; } || { [ "$c" = null ] && [ "$s" = null ]; }
 }
+# died ID VERDICT CODE SIGNAL [INIT_KILLED]: the verdict (and init_killed),
+# and the exit status as `known` has it
+died() {
+        [ "$(f "$1" verdict)" = "$2" ] && known "$1" "$3" "$4" &&
+                { [ -z "${5:-}" ] || [ "$(f "$1" init_killed)" = "$5" ]; }
+}
+# hit_limit ID VERDICT [PATTERN]: the verdict, limit_hits > 0 (and the
+# summary matches PATTERN)
+hit_limit() {
+        [ "$(f "$1" verdict)" = "$2" ] && [ "$(f "$1" limit_hits)" -gt 0 ] &&
+                { [ -z "${3:-}" ] || grep -q -- "$3" <<<"$(f "$1" summary)"; }
+}
+runc_gave() { [ "$1" -eq "$2" ] && "${@:3}"; } # STATUS WANT CMD...: runc's exit status, and CMD
 
 # 1. exit 3: none, exit_code 3
 bundle e3-$$ $L '' /bin/sh -c 'exit 3'
 st=$(run e3-$$)
-check "exit 3: runc says 3, verdict none, exit_code 3, exit_signal null" "[ $st -eq 3 ] && [ '$(f e3-$$ verdict)' = none ] && known e3-$$ 3 null"
+check "exit 3: runc says 3, verdict none, exit_code 3, exit_signal null" runc_gave "$st" 3 died e3-$$ none 3 null
 
 # 2. runc kill ... KILL: none, SIGKILL
 bundle ek-$$ $L '' /bin/sleep 30
 run ek-$$ >"$tmp/ek.status" &
 for i in $(seq 50); do "$RUNC" --root "$tmp/runc" state ek-$$ 2>/dev/null | grep -q running && break; sleep 0.1; done
 "$RUNC" --root "$tmp/runc" kill ek-$$ KILL; wait
-check "runc kill KILL: verdict none, exit_signal SIGKILL, exit_code null" "[ '$(f ek-$$ verdict)' = none ] && known ek-$$ null SIGKILL"
-check "killed from outside without pressure: no userspace killer blamed" "! grep -q userspace <<<\"\$(f ek-$$ summary)\""
+check "runc kill KILL: verdict none, exit_signal SIGKILL, exit_code null" died ek-$$ none null SIGKILL
+check "killed from outside without pressure: no userspace killer blamed" not grep -q userspace <<<"$(f ek-$$ summary)"
 
 # 3. PID 1 over its limit: memcg, SIGKILL
 bundle eo-$$ $L '' /bin/oomguard-hog 512
 st=$(run eo-$$)
-check "PID 1 over its limit: memcg, init_killed, exit_signal SIGKILL" "[ $st -eq 137 ] && [ '$(f eo-$$ verdict)' = memcg ] && [ '$(f eo-$$ init_killed)' = true ] && known eo-$$ null SIGKILL"
+check "PID 1 over its limit: memcg, init_killed, exit_signal SIGKILL" runc_gave "$st" 137 died eo-$$ memcg null SIGKILL true
 
 # 4. a child killed while PID 1 exits 0: memcg, init_killed false, exit_code 0
 bundle ec-$$ $L '' /bin/sh -c '/bin/oomguard-hog 512; exit 0'
 st=$(run ec-$$)
-check "child killed, PID 1 exits 0: memcg, init_killed false, exit_code 0" "[ $st -eq 0 ] && [ '$(f ec-$$ verdict)' = memcg ] && [ '$(f ec-$$ init_killed)' = false ] && known ec-$$ 0 null"
+check "child killed, PID 1 exits 0: memcg, init_killed false, exit_code 0" runc_gave "$st" 0 died ec-$$ memcg 0 null false
 
 # 5. page cache fills the limit (a 96 MiB file through a 32 MiB limit, on
 # disk), then exit 1: limit-hit; the same with exit 0: none, hits kept
@@ -90,9 +101,10 @@ w='for i in 1 2 3 4 5 6; do /bin/busybox dd if=/dev/zero of=/data/f$$.$i bs=1M c
 bundle p1-$$ $L data /bin/sh -c "$w; exit 1"
 bundle p0-$$ $L data /bin/sh -c "$w; exit 0"
 st1=$(run p1-$$); st0=$(run p0-$$)
-check "page cache at the limit, exit 1: limit-hit, limit_hits > 0, ENOMEM named" "[ $st1 -eq 1 ] && [ '$(f p1-$$ verdict)' = limit-hit ] && [ '$(f p1-$$ limit_hits)' -gt 0 ] && grep -q 'Cannot allocate memory' <<<\"\$(f p1-$$ summary)\"" ||
+check "page cache at the limit, exit 1: limit-hit, limit_hits > 0, ENOMEM named" \
+        runc_gave "$st1" 1 hit_limit p1-$$ limit-hit 'Cannot allocate memory' ||
         echo "# $(verdict p1-$$)"
-check "the same with exit 0: none, limit_hits > 0 kept" "[ $st0 -eq 0 ] && [ '$(f p0-$$ verdict)' = none ] && [ '$(f p0-$$ limit_hits)' -gt 0 ]" ||
+check "the same with exit 0: none, limit_hits > 0 kept" runc_gave "$st0" 0 hit_limit p0-$$ none ||
         echo "# $(verdict p0-$$)"
 # the same writer, then held and ended by SIGKILL from outside, as
 # systemd-oomd, earlyoom or a kubelet eviction end a container under
@@ -101,7 +113,12 @@ bundle pk-$$ $L data /bin/sh -c "$w; : >/data/pk-$$.done; exec /bin/sleep 60"
 run pk-$$ >"$tmp/pk.status" &
 for i in $(seq 600); do [ -e "$tmp/data/pk-$$.done" ] && break; sleep 0.1; done
 "$RUNC" --root "$tmp/runc" kill pk-$$ KILL; wait
-check "limit hit, then SIGKILL from outside: none, exit_signal SIGKILL, the summary blames a userspace killer or an eviction under pressure" "[ -e $tmp/data/pk-$$.done ] && [ '$(f pk-$$ verdict)' = none ] && known pk-$$ null SIGKILL && grep -q 'from outside while the container was under memory pressure.*userspace OOM killer' <<<\"\$(f pk-$$ summary)\"" ||
+killed_under_pressure() { # ID: its writer done, then none, SIGKILL, a userspace killer blamed
+        [ -e "$tmp/data/$1.done" ] && died "$1" none null SIGKILL &&
+                grep -q 'from outside while the container was under memory pressure.*userspace OOM killer' <<<"$(f "$1" summary)"
+}
+check "limit hit, then SIGKILL from outside: none, exit_signal SIGKILL, the summary blames a userspace killer or an eviction under pressure" \
+        killed_under_pressure pk-$$ ||
         echo "# $(verdict pk-$$)"
 
 # 6. a real ENOMEM without a kill: v1 with the OOM killer disabled fails a
@@ -135,7 +152,8 @@ if [ "${DEATHS_ENOMEM:-1}" = 1 ]; then
         done
         wait
         st=$(cat "$tmp/en.status")
-        check "a write that fails with ENOMEM (no kill, oom_kill_disable): verdict limit-hit" "[ $st -eq 1 ] && [ '$(f en-$$ verdict)' = limit-hit ] && [ '$(f en-$$ kills.0)' = null ] && [ '$(f en-$$ limit_hits)' -gt 0 ]" ||
+        hit_limit_unkilled() { [ "$(f "$1" kills.0)" = null ] && hit_limit "$1" limit-hit; } # ID
+        check "a write that fails with ENOMEM (no kill, oom_kill_disable): verdict limit-hit" runc_gave "$st" 1 hit_limit_unkilled en-$$ ||
                 { echo "# status $st: $(head -c 300 "$tmp/en-$$.err")"; echo "# $(verdict en-$$)"; }
         echo "# dd said: $(head -c 200 "$tmp/en-$$.err" | tr '\n' ' ')"
 else
@@ -179,12 +197,12 @@ while read -r id st; do
         fi
 done <"$tmp/expect"
 echo "# exit status of $N containers: $right right, $unknown unknown, $wrong wrong"
-check "$N containers: none wrong" "[ $wrong -eq 0 ]"
-check "$N containers: the exit status is known for at least half ($right)" "[ $((right * 2)) -ge $N ]"
+expect "$N containers: none wrong" "$wrong" 0
+check "$N containers: the exit status is known for at least half ($right)" [ $((right * 2)) -ge "$N" ]
 if [ "${DEATHS_STRICT:-0}" = 1 ]; then
-        check "$N containers: at least 99 % right" "[ $((right * 100)) -ge $((N * 99)) ]"
+        check "$N containers: at least 99 % right" [ $((right * 100)) -ge $((N * 99)) ]
 fi
 echo "$right $unknown $wrong" >"$tmp/deaths-figures"
 
-check "no state left behind" "[ -z \"\$(ls -A $tmp/run 2>/dev/null)\" ]" || ls -lAR "$tmp/run"
+expect "no state left behind" "$(ls -A "$tmp/run" 2>/dev/null)" "" || ls -lAR "$tmp/run"
 finish
