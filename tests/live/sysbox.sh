@@ -7,8 +7,8 @@
 # the configuration allows -1000 (a stand-in named runc gets -1000).
 set -uo pipefail
 here=$(dirname "$(realpath "$0")")
-# shellcheck source=tap.sh
-. "$here/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -53,17 +53,18 @@ STANDIN_OUT=$tmp/sb OOMGUARD_CONFIG=$tmp/sysbox-runc.json "$SHIM" "${flags[@]}" 
         --bundle "$tmp/b1" --pid-file "$tmp/b1/pid" sb-$$ >"$tmp/sb.out" 2>&1
 st=$?
 printf '%s\n' "$tmp/bin/sysbox-runc" "${flags[@]}" create --bundle "$tmp/b1" --pid-file "$tmp/b1/pid" sb-$$ >"$tmp/want.argv"
-check "create through the shim reaches the stand-in sysbox-runc (exit $st)" "[ $st -eq 0 ] && [ -s '$tmp/sb.argv' ]" || cat "$tmp/sb.out"
-check "sysbox-runc's global flags arrive untouched, in order" "cmp -s '$tmp/want.argv' '$tmp/sb.argv'" || diff "$tmp/want.argv" "$tmp/sb.argv"
-check "the shim registered its hooks in the config sysbox-runc got" "grep -q oomguard-hook '$tmp/sb.config'"
-check "oomScoreAdj -1000 asked and allowed by the floor: sysbox-runc gets -999" "[ \"\$(adj_of '$tmp/sb.config')\" = -999 ]" || adj_of "$tmp/sb.config"
+reached() { [ "$1" -eq 0 ] && [ -s "$2" ]; } # STATUS ARGV: exit 0, and the stand-in ran
+check "create through the shim reaches the stand-in sysbox-runc (exit $st)" reached "$st" "$tmp/sb.argv" || cat "$tmp/sb.out"
+check "sysbox-runc's global flags arrive untouched, in order" cmp -s "$tmp/want.argv" "$tmp/sb.argv" || diff "$tmp/want.argv" "$tmp/sb.argv"
+check "the shim registered its hooks in the config sysbox-runc got" grep -q oomguard-hook "$tmp/sb.config"
+expect "oomScoreAdj -1000 asked and allowed by the floor: sysbox-runc gets -999" "$(adj_of "$tmp/sb.config")" -999
 for c in delete state kill; do
         STANDIN_OUT=$tmp/sb-$c OOMGUARD_CONFIG=$tmp/sysbox-runc.json "$SHIM" --no-sysbox-fs --no-sysbox-mgr "$c" sb-$$ >/dev/null 2>&1
         printf '%s\n' "$tmp/bin/sysbox-runc" --no-sysbox-fs --no-sysbox-mgr "$c" sb-$$ >"$tmp/want-$c.argv"
-        check "$c with sysbox-runc's flags: untouched" "cmp -s '$tmp/want-$c.argv' '$tmp/sb-$c.argv'" || diff "$tmp/want-$c.argv" "$tmp/sb-$c.argv"
+        check "$c with sysbox-runc's flags: untouched" cmp -s "$tmp/want-$c.argv" "$tmp/sb-$c.argv" || diff "$tmp/want-$c.argv" "$tmp/sb-$c.argv"
 done
 conf runc
 bundle "$tmp/b2"
 STANDIN_OUT=$tmp/rc OOMGUARD_CONFIG=$tmp/runc.json "$SHIM" create --bundle "$tmp/b2" rc-$$ >/dev/null 2>&1
-check "the same with runc: -1000, as the configuration allows" "[ \"\$(adj_of '$tmp/rc.config')\" = -1000 ]"
+expect "the same with runc: -1000, as the configuration allows" "$(adj_of "$tmp/rc.config")" -1000
 finish
