@@ -14,9 +14,9 @@ SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
 PROBE=$(realpath "${PCPROBE:-build/tests/pcprobe}")
 PROBE_STATIC=$(realpath "${PCPROBE_STATIC:-build/tests/pcprobe-static}")
 PROBE_MUSL=${PCPROBE_MUSL:-build/tests/pcprobe-musl}
-# shellcheck source=tap.sh
-. "$here/tap.sh"
-runc_setup oomguard-preload || { echo "0 passed, 1 failed"; exit 1; }
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
+runc_suite oomguard-preload
 cfg="$tmp/config.json"
 printf '{"state_dir":"%s/run","verdict_log":"%s/v.jsonl","runtime":"%s","writeback":"preload","writeback_window":"4M"}\n' \
         "$tmp" "$tmp" "$RUNC" >"$cfg"
@@ -25,7 +25,7 @@ L=$((256 << 20))
 # /data must be on a disk: page cache on tmpfs (a /tmp that is one) is
 # shmem, which no write window can drain
 data=$(mktemp -d "${DISK_TMPDIR:-/var/tmp}/oomguard-preload.XXXXXX")
-trap 'rm -rf "$data"; runc_cleanup' EXIT
+runc_at_exit 'rm -rf "$data"'
 [ "$(stat -f -c %T "$data")" != tmpfs ] || skip_suite "$data is on tmpfs: the write window needs a disk-backed directory (set DISK_TMPDIR)"
 
 image() { # image NAME: a rootfs with the busybox applets, plus per kind
@@ -67,30 +67,40 @@ run() { # run ID via(shim|runc) -> stdout in $tmp/ID.out; exit status
 }
 for i in glibc musl static; do image $i; done
 
-check "the library needs nothing newer than glibc 2.2.5 (any image's glibc can load it)" "[ \"\$(objdump -T $(dirname "$SHIM")/liboomguard-pagecache.so | grep -o 'GLIBC_[0-9.]*' | sort -u)\" = GLIBC_2.2.5 ]"
+expect "the library needs nothing newer than glibc 2.2.5 (any image's glibc can load it)" \
+        "$(objdump -T "$(dirname "$SHIM")/liboomguard-pagecache.so" | grep -o 'GLIBC_[0-9.]*' | sort -u)" GLIBC_2.2.5
 
 bundle base glibc /bin/pcprobe write /data/f 64
 st=$(run base runc); plain=$(cat "$tmp/base.out")
-check "plain runc: 64 MiB written, ${plain:-?} MiB of it still in the page cache" "[ $st -eq 0 ] && [ '${plain:-0}' -ge 48 ]"
+cached_at_least() { [ "$1" -eq 0 ] && [ "${2:-0}" -ge "$3" ]; } # STATUS MIB MIN: exit 0, MIN MiB or more cached
+cached_at_most() { [ "$1" -eq 0 ] && [ -n "$2" ] && [ "$2" -le "$3" ]; } # STATUS MIB MAX: exit 0, MAX MiB or less
+check "plain runc: 64 MiB written, ${plain:-?} MiB of it still in the page cache" cached_at_least "$st" "$plain" 48
 for m in write pwrite writev forkexec; do
         bundle "p-$m" glibc /bin/pcprobe "$m" /data/f 64
         st=$(run "p-$m" shim); got=$(cat "$tmp/p-$m.out")
-        check "through the shim, $m: ${got:-?} MiB left in the page cache (4 MiB window)" "[ $st -eq 0 ] && [ -n '$got' ] && [ '$got' -le 12 ]" || cat "$tmp/p-$m.err"
+        check "through the shim, $m: ${got:-?} MiB left in the page cache (4 MiB window)" cached_at_most "$st" "$got" 12 || cat "$tmp/p-$m.err"
 done
-check "the bundle has the library mounted read-only and in LD_PRELOAD" "grep -q '\"destination\":\"/.oomguard/liboomguard-pagecache.so\"' $tmp/b/p-write/config.json && grep -q 'LD_PRELOAD=/.oomguard/liboomguard-pagecache.so' $tmp/b/p-write/config.json"
+preloaded() { # CONFIG: the library mounted and in LD_PRELOAD
+        grep -q '"destination":"/.oomguard/liboomguard-pagecache.so"' "$1" &&
+                grep -q 'LD_PRELOAD=/.oomguard/liboomguard-pagecache.so' "$1"
+}
+check "the bundle has the library mounted read-only and in LD_PRELOAD" preloaded "$tmp/b/p-write/config.json"
 
 bundle s-static glibc /bin/pcprobe-static write /data/f 64
 st=$(run s-static shim); got=$(cat "$tmp/s-static.out")
-check "a static binary in a glibc image runs untouched (exit 0, ${got:-?} MiB cached)" "[ $st -eq 0 ] && [ '${got:-0}' -ge 48 ]"
+check "a static binary in a glibc image runs untouched (exit 0, ${got:-?} MiB cached)" cached_at_least "$st" "$got" 48
 
 bundle s-bb static /bin/pcprobe write /data/f 8
 st=$(run s-bb shim)
-check "an image of static programs: no preload, it runs, and the log says why" "[ $st -eq 0 ] && ! grep -q LD_PRELOAD $tmp/b/s-bb/config.json && grep -q 'no write window: no dynamic loader in the image' $tmp/s-bb.log"
+not_preloaded() { # STATUS ID REASON: it ran, no LD_PRELOAD, and its log says REASON
+        [ "$1" -eq 0 ] && ! grep -q LD_PRELOAD "$tmp/b/$2/config.json" && grep -q "no write window: $3" "$tmp/$2.log"
+}
+check "an image of static programs: no preload, it runs, and the log says why" not_preloaded "$st" s-bb 'no dynamic loader in the image'
 
 if [ -x "$PROBE_MUSL" ]; then
         bundle s-musl musl /bin/pcprobe write /data/f 8
         st=$(run s-musl shim)
-        check "a musl image: no preload, its dynamic program runs, and the log says why" "[ $st -eq 0 ] && ! grep -q LD_PRELOAD $tmp/b/s-musl/config.json && grep -q 'no write window: a musl image' $tmp/s-musl.log"
+        check "a musl image: no preload, its dynamic program runs, and the log says why" not_preloaded "$st" s-musl 'a musl image'
 else
         skipped "no musl-gcc (apt-get install musl-tools): the musl image is not tested"
 fi
