@@ -24,15 +24,12 @@ runc_reexec "$0" "$@"
 runc_binaries
 SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
 PROBE=$(realpath "${CONFPROBE:-build/tests/confprobe}")
-# shellcheck source=tap.sh
-. "$here/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
-        skip_suite "needs root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
-fi
-runc_setup oomguard-forge || { echo "0 passed, 1 failed"; exit 1; }
+runc_suite oomguard-forge
 procs=()
-trap 'for p in "${procs[@]}"; do kill -KILL "$p" 2>/dev/null; done; wait 2>/dev/null; runc_cleanup' EXIT
+runc_at_exit 'for p in "${procs[@]}"; do kill -KILL "$p" 2>/dev/null; done; wait 2>/dev/null'
 
 L=$((64 << 20))
 host="$tmp/host" state="$tmp/run"
@@ -76,21 +73,24 @@ attacks=(create "$host/etc/new" overwrite "$host/etc/passwd" append "$host/etc/p
         symlink "$host/etc/passwd:$state/link" connect "$host/docker.sock")
 # refused LABEL STAGE [STATE]: every attack fails, none with "ok"
 tries=0
+tried_all() { [ "$(grep -c '' "$1")" -eq "$2" ] && ! grep -q 'confine failed' "$1"; } # OUTPUT N: N lines, confined
 refused() {
         local label=$1 out="$tmp/probe.$((++tries))"
         shift
         "$PROBE" "$@" -- "${attacks[@]}" >"$out" 2>&1
-        check "$label: confined, the probe tried all $((${#attacks[@]} / 2)) attacks" "[ \$(grep -c '' $out) -eq $((${#attacks[@]} / 2)) ] && ! grep -q 'confine failed' $out" || cat "$out"
-        check "$label: root's files cannot be created, overwritten, unlinked or renamed, no symlink planted, docker.sock not reached" "! grep -q ' ok\$' $out" || grep ' ok$' "$out"
+        check "$label: confined, the probe tried all $((${#attacks[@]} / 2)) attacks" tried_all "$out" $((${#attacks[@]} / 2)) || cat "$out"
+        check "$label: root's files cannot be created, overwritten, unlinked or renamed, no symlink planted, docker.sock not reached" \
+                not grep -q ' ok$' "$out" || grep ' ok$' "$out"
 }
 refused "create, before reading the state" create "$cfg"
 refused "create, once the state names the container" create "$cfg" "$st_create"
 refused "poststop" poststop "$cfg" "$st_stop"
 refused "no stage argument (both stages' rules)" any "$cfg"
 sum_after=$(cd "$host" && find . -type f -exec sha256sum {} + | sort)
-check "root's files are byte for byte as they were, none added" "[ \"\$sum_before\" = \"\$sum_after\" ]" || diff <(echo "$sum_before") <(echo "$sum_after")
-check "the socket's server saw no connection" "[ ! -s $tmp/sock.log ]"
-check "nothing was moved into the state directory" "[ ! -e $state/stolen ] && [ ! -L $state/link ]"
+check "root's files are byte for byte as they were, none added" [ "$sum_before" = "$sum_after" ] || diff <(echo "$sum_before") <(echo "$sum_after")
+check "the socket's server saw no connection" [ ! -s "$tmp/sock.log" ]
+nothing_moved() { [ ! -e "$state/stolen" ] && [ ! -L "$state/link" ]; }
+check "nothing was moved into the state directory" nothing_moved
 
 # 2. the write-window library, remounted read-write from inside a container
 bin="$tmp/bin"
@@ -131,12 +131,16 @@ run_shim() { # ID: through the shim; stdout in $tmp/ID.out
 f=/.oomguard/liboomguard-pagecache.so
 privileged_bundle forger sh -c "mount -o remount,bind,rw $f && echo forged >>$f && echo forged-ok; md5sum $f"
 run_shim forger
-check "the container (CAP_SYS_ADMIN and CAP_DAC_OVERRIDE, no user namespace) was served the library, remounted it read-write and wrote to it" "grep -q '\"destination\":\"$f\"' $tmp/b/forger/config.json && grep -q forged-ok $tmp/forger.out" || cat "$tmp/forger.out" "$tmp/forger.err"
-check "the host's library is unchanged" "[ \"\$(sha256sum <$lib)\" = '$lib_sum' ]"
+served_and_forged() { # ID: the library in its bundle, and its write went through
+        grep -q "\"destination\":\"$f\"" "$tmp/b/$1/config.json" && grep -q forged-ok "$tmp/$1.out"
+}
+check "the container (CAP_SYS_ADMIN and CAP_DAC_OVERRIDE, no user namespace) was served the library, remounted it read-write and wrote to it" \
+        served_and_forged forger || cat "$tmp/forger.out" "$tmp/forger.err"
+expect "the host's library is unchanged" "$(sha256sum <"$lib")" "$lib_sum"
 privileged_bundle next sh -c "md5sum $f"
 run_shim next
-check "the next container gets the library as shipped (md5 $want)" "grep -q '^$want ' $tmp/next.out" || cat "$tmp/next.out" "$tmp/next.err"
-check "what the first container changed was its own copy" "[ \"\$(awk '{print \$1}' $tmp/forger.out | tail -1)\" != '$want' ]"
+check "the next container gets the library as shipped (md5 $want)" grep -q "^$want " "$tmp/next.out" || cat "$tmp/next.out" "$tmp/next.err"
+check "what the first container changed was its own copy" [ "$(awk '{print $1}' "$tmp/forger.out" | tail -1)" != "$want" ]
 
 # 3. the CLI. A log (as an older writer, or anyone, may have left it) with
 # web2 before web, and in web's summary (and evil's, alone) a title-setting
@@ -151,23 +155,41 @@ raw() { od -An -c | tr -s ' '; } # the bytes, control characters spelled out
 ctl=$'[\x01-\x09\x0b-\x1f\x7f]' csi=$'\xc2\x9b' rlo=$'\xe2\x80\xae'
 inert() { ! grep -q "$ctl" "$@" && ! grep -qF "$csi" "$@" && ! grep -qF "$rlo" "$@"; }
 "$OOMGUARD" verdicts --log "$vl" web >"$tmp/v.out" 2>"$tmp/v.err"; rc=$?
-check "oomguard verdicts web: web's verdict, although web2 exists (exit $rc)" "[ $rc -eq 0 ] && [ \$(grep -c '' $tmp/v.out) -eq 1 ] && grep -q '^2026-01-01T00:00:02Z web  *none ' $tmp/v.out" || cat "$tmp/v.out" "$tmp/v.err"
+one_line() { [ "$(grep -c '' "$1")" -eq 1 ]; } # FILE
+web_alone() { # RC OUT: exit 0, one line, web's
+        [ "$1" -eq 0 ] && one_line "$2" && grep -q '^2026-01-01T00:00:02Z web  *none ' "$2"
+}
+check "oomguard verdicts web: web's verdict, although web2 exists (exit $rc)" web_alone "$rc" "$tmp/v.out" || cat "$tmp/v.out" "$tmp/v.err"
 "$OOMGUARD" verdicts --log "$vl1" evil >"$tmp/v1.out" 2>&1
-check "a summary is printed inert: no ESC, BEL or C1 CSI, no override, no second line" "[ \$(grep -c '' $tmp/v1.out) -eq 1 ] && grep -q 'evil-1 *none .*x?]0;pwned??\\[2Jy ?31mz ?abc?2026' $tmp/v1.out && inert $tmp/v1.out" || raw <"$tmp/v1.out"
+summary_inert() { # OUT: one line, the summary with each control character a '?'
+        one_line "$1" && grep -q 'evil-1 *none .*x?]0;pwned??\[2Jy ?31mz ?abc?2026' "$1" && inert "$1"
+}
+check "a summary is printed inert: no ESC, BEL or C1 CSI, no override, no second line" summary_inert "$tmp/v1.out" || raw <"$tmp/v1.out"
 "$OOMGUARD" verdicts --log "$vl" --json web >"$tmp/vj.out" 2>&1
-check "--json web: web's record only, valid JSON, the summary's value kept, its bytes inert" "[ \$(grep -c '' $tmp/vj.out) -eq 1 ] && python3 -c 'import json,sys; a=json.loads(open(sys.argv[1]).readline()); b=[json.loads(l) for l in open(sys.argv[2])][1]; sys.exit(a != b)' $tmp/vj.out $vl && inert $tmp/vj.out" || raw <"$tmp/vj.out"
+record_kept() { # OUT LOG: one line, LOG's second record as it was, inert
+        one_line "$1" &&
+                python3 -c 'import json,sys; a=json.loads(open(sys.argv[1]).readline()); b=[json.loads(l) for l in open(sys.argv[2])][1]; sys.exit(a != b)' "$1" "$2" &&
+                inert "$1"
+}
+check "--json web: web's record only, valid JSON, the summary's value kept, its bytes inert" record_kept "$tmp/vj.out" "$vl" || raw <"$tmp/vj.out"
 "$OOMGUARD" verdicts --log "$vl" we >/dev/null 2>&1; rc=$?
-check "a prefix of both is still ambiguous (exit $rc); web2 by its own id" "[ $rc -eq 2 ] && \"$OOMGUARD\" verdicts --log $vl web2 | grep -q ' web2 *memcg '"
+ambiguous_then_web2() { [ "$1" -eq 2 ] && "$OOMGUARD" verdicts --log "$vl" web2 | grep -q ' web2 *memcg '; } # RC
+check "a prefix of both is still ambiguous (exit $rc); web2 by its own id" ambiguous_then_web2 "$rc"
 # a process that names itself with an escape sequence and a line of its own
 python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(15, b"\x1b[2J\nfake\xc2\x9b", 0, 0, 0); time.sleep(30)' &
 namer=$!; procs+=("$namer")
 sleep 0.3
 "$OOMGUARD" ps --all >"$tmp/ps.out" 2>&1
-check "oomguard ps: the process that named itself so is listed, inert" "grep -q ' $namer ' $tmp/ps.out && ! grep -q '^fake' $tmp/ps.out && inert $tmp/ps.out" || grep -a " $namer " "$tmp/ps.out" | raw
+listed_inert() { grep -q " $1 " "$2" && ! grep -q '^fake' "$2" && inert "$2"; } # PID OUT
+check "oomguard ps: the process that named itself so is listed, inert" listed_inert "$namer" "$tmp/ps.out" || grep -a " $namer " "$tmp/ps.out" | raw
 kill "$namer" 2>/dev/null
 printf '[ 10.000000] Memory cgroup out of memory: Killed process 4242 (a\xc2\x9b2Jb\xe2\x80\xae) total-vm:3000kB, anon-rss:1000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:10kB oom_score_adj:0\n' >"$tmp/k.log"
 "$OOMGUARD" explain "$tmp/k.log" >"$tmp/e.out" 2>&1
 "$OOMGUARD" explain --json "$tmp/k.log" >"$tmp/ej.out" 2>&1
-check "oomguard explain: the victim's name is inert in text and JSON (there as \\u escapes)" "grep -q 'pid 4242' $tmp/e.out && inert $tmp/e.out && inert $tmp/ej.out && grep -qF 'a\\u009b2Jb\\u202e' $tmp/ej.out" || { raw <"$tmp/e.out"; cat "$tmp/ej.out"; }
+victim_inert() { # TEXT JSON
+        grep -q 'pid 4242' "$1" && inert "$1" && inert "$2" && grep -qF 'a\u009b2Jb\u202e' "$2"
+}
+check "oomguard explain: the victim's name is inert in text and JSON (there as \\u escapes)" victim_inert "$tmp/e.out" "$tmp/ej.out" ||
+        { raw <"$tmp/e.out"; cat "$tmp/ej.out"; }
 
 finish

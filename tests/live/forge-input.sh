@@ -15,15 +15,12 @@ here=$(dirname "$(realpath "$0")")
 runc_reexec "$0" "$@"
 runc_binaries
 SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
-# shellcheck source=tap.sh
-. "$here/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 # shellcheck source=verdict-lib.sh
 . "$here/verdict-lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
-        skip_suite "needs root and a cgroup v1 memory hierarchy"
-fi
-runc_setup oomguard-forge || { echo "0 passed, 1 failed"; exit 1; }
+runc_suite oomguard-forge
 
 L=$((32 << 20))
 state="$tmp/st" vlog="$tmp/log/verdicts.jsonl"
@@ -37,7 +34,7 @@ forge_cleanup() {
                 kill -KILL "$p" 2>/dev/null
         done
 }
-trap 'forge_cleanup; runc_cleanup' EXIT
+runc_at_exit forge_cleanup
 
 # the hook behind a wrapper that keeps its messages (runc shows a hook's
 # stderr only when it fails)
@@ -46,6 +43,11 @@ printf '#!/bin/sh\nexec %s "$@" 2>>%s\n' "$HOOK" "$tmp/hook.err" >"$hookw"; chmo
 touch "$tmp/hook.err"
 mark() { hmark=$(wc -l <"$tmp/hook.err"); }
 since_mark() { tail -n +$((hmark + 1)) "$tmp/hook.err"; }
+# hook_says [-i] PATTERN: "said" when the hook's messages since the mark
+# match PATTERN (grep), "unsaid" when not; logs_say FILE PATTERN: the same
+# for a file (a shim's --log)
+hook_says() { if grep -q "$@" <<<"$(since_mark)"; then echo said; else echo unsaid; fi; }
+logs_say() { if grep -q -- "$2" "$1"; then echo said; else echo unsaid; fi; }
 cfg="$tmp/cfg.json" scfg="$tmp/shim.json"
 printf '{"state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"}\n' "$state" "$vlog" >"$cfg"
 printf '{"state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","swap":"none","writeback":"off"}\n' \
@@ -120,12 +122,14 @@ for size in $((1536 << 10)) $((20 << 20)); do
         wait $!; rc=$(cat "$tmp/$id.rc")
         adj=$(cat "$tmp/$id.out")
         if [ "$size" -lt $((16 << 20)) ]; then
-                check "runc, $((size >> 10)) KiB of annotations: runs (exit $rc) with oomguard's own annotation 700 (got $adj), a watcher, one verdict, and says the rest was ignored" \
-                        "[ $rc -eq 0 ] && [ '$adj' = 700 ] && [ $watched = yes ] && [ \$(verdicts $id) -eq 1 ] && since_mark | grep -q '$id: the state.s annotations take .* (more than 1 MiB): ignored'" ||
+                expect "runc, $((size >> 10)) KiB of annotations: runs (exit $rc) with oomguard's own annotation 700 (got $adj), a watcher, one verdict, and says the rest was ignored" \
+                        "exit $rc, adj $adj, watcher $watched, verdicts $(verdicts "$id"), $(hook_says "$id: the state.s annotations take .* (more than 1 MiB): ignored")" \
+                        "exit 0, adj 700, watcher yes, verdicts 1, said" ||
                         { since_mark | head -c 600; tail -c 300 "$tmp/$id.err"; }
         else # beyond 16 MiB the bundle's config.json is refused too: the configured policy
-                check "runc, 20 MiB of annotations (the state larger than the hook reads): runs (exit $rc) with the configured policy's $(expect_adj "$lim") (got $adj), a watcher, one verdict; the unread rest and the refused config.json said" \
-                        "[ $rc -eq 0 ] && [ '$adj' = $(expect_adj "$lim") ] && [ $watched = yes ] && [ \$(verdicts $id) -eq 1 ] && since_mark | grep -q 'larger than 16 MiB: the rest of it (annotations) was not read' && since_mark | grep -q 'config.json: larger than'" ||
+                expect "runc, 20 MiB of annotations (the state larger than the hook reads): runs (exit $rc) with the configured policy's $(expect_adj "$lim") (got $adj), a watcher, one verdict; the unread rest and the refused config.json said" \
+                        "exit $rc, adj $adj, watcher $watched, verdicts $(verdicts "$id"), $(hook_says 'larger than 16 MiB: the rest of it (annotations) was not read') $(hook_says 'config.json: larger than')" \
+                        "exit 0, adj $(expect_adj "$lim"), watcher yes, verdicts 1, said said" ||
                         { since_mark | head -c 600; tail -c 300 "$tmp/$id.err"; }
         fi
         rm -rf "$tmp/b/$id"
@@ -135,8 +139,9 @@ id=sann-$$
 runc_bundle "$tmp/b/$id" "$id" "$L" '{}' - - /bin/cat /proc/self/oom_score_adj
 pad "$tmp/b/$id/config.json" org.example.image-pad $((1536 << 10))
 mark; rc=$(srun "$id" "$id")
-check "shim, 1.5 MiB of annotations: runs (exit $rc) with the policy's $(expect_adj $L), one verdict, the hook says the annotations were ignored" \
-        "[ $rc -eq 0 ] && [ \"\$(cat $tmp/$id.out)\" = $(expect_adj $L) ] && [ \$(verdicts $id) -eq 1 ] && since_mark | grep -q 'annotations take'" ||
+expect "shim, 1.5 MiB of annotations: runs (exit $rc) with the policy's $(expect_adj $L), one verdict, the hook says the annotations were ignored" \
+        "exit $rc, adj $(cat "$tmp/$id.out"), verdicts $(verdicts "$id"), $(hook_says 'annotations take')" \
+        "exit 0, adj $(expect_adj $L), verdicts 1, said" ||
         { since_mark | head -c 400; cat "$tmp/$id.log"; }
 
 echo "# 2. hundreds of long mounts (mountinfo of 1.1 and 4.4 MB)"
@@ -158,14 +163,16 @@ for n in 147 575; do
         runc_bundle "$tmp/b/$id" "$id" "$L" '{}' - - /bin/cat /proc/self/oom_score_adj
         mark; rc=$(srun "$id" "$id")
         swap=$(spec_of "$tmp/b/$id/config.json" linux.resources.memory.swap)
-        check "shim, $n long mounts ($((size >> 10)) KiB of mountinfo): \"swap\": \"none\" written (memory.swap $swap = the limit), the hook's policy and one verdict" \
-                "[ $rc -eq 0 ] && [ '$swap' = $L ] && [ \"\$(cat $tmp/$id.out)\" = $(expect_adj $L) ] && [ \$(verdicts $id) -eq 1 ] && ! grep -q 'cannot tell' $tmp/$id.log" ||
+        expect "shim, $n long mounts ($((size >> 10)) KiB of mountinfo): \"swap\": \"none\" written (memory.swap $swap = the limit), the hook's policy and one verdict" \
+                "exit $rc, swap $swap, adj $(cat "$tmp/$id.out"), verdicts $(verdicts "$id"), 'cannot tell' $(logs_say "$tmp/$id.log" 'cannot tell')" \
+                "exit 0, swap $L, adj $(expect_adj $L), verdicts 1, 'cannot tell' unsaid" ||
                 { since_mark | head -c 400; cat "$tmp/$id.log"; }
         id=mntr$n-$$
         runc_bundle "$tmp/b/$id" "$id" "$L" '{}' "$hookw" "$cfg" /bin/cat /proc/self/oom_score_adj
         mark; rc=$(rrun "$id")
-        check "runc and the hook, $n long mounts: runs (exit $rc) with the policy's $(expect_adj $L), the swap limit set, one verdict, no trouble said" \
-                "[ $rc -eq 0 ] && [ \"\$(cat $tmp/$id.out)\" = $(expect_adj $L) ] && [ \$(verdicts $id) -eq 1 ] && [ '$(field "$(verdict "$id")" swap_limit_bytes)' = $L ] && ! since_mark | grep -qi 'mountinfo\|too large\|without'" ||
+        expect "runc and the hook, $n long mounts: runs (exit $rc) with the policy's $(expect_adj $L), the swap limit set, one verdict, no trouble said" \
+                "exit $rc, adj $(cat "$tmp/$id.out"), verdicts $(verdicts "$id"), $(fields "$(verdict "$id")" swap_limit_bytes), trouble $(hook_says -i 'mountinfo\|too large\|without')" \
+                "exit 0, adj $(expect_adj $L), verdicts 1, swap_limit_bytes=$L, trouble unsaid" ||
                 { since_mark | head -c 400; tail -c 300 "$tmp/$id.err"; }
 done
 for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount "${mounts[$i]}"; done
@@ -186,6 +193,8 @@ same() {
         [ "$ro" = "$so" ] && [ "$re" = "$se" ] && [ $rr = $sr ] && ! grep -q oomguard "$tmp/help.log" 2>/dev/null &&
                 [ "$(sed 's/"time":"[^"]*"//' "$tmp/rhelp.log" 2>/dev/null)" = "$(sed 's/"time":"[^"]*"//' "$tmp/help.log" 2>/dev/null)" ]
 }
+# untouched ARGS...: the same, config.json unchanged, no state for it
+untouched() { same "$@" && [ "$(md5sum <"$tmp/hb/config.json")" = "$sum" ] && [ ! -d "$state/hb-$$" ]; }
 runc_bundle "$tmp/hb" hb "$L" '{}' - - /bin/true
 cp "$tmp/hb/config.json" "$tmp/hb.json"
 sum=$(md5sum <"$tmp/hb/config.json")
@@ -195,7 +204,7 @@ for args in "delete -h" "delete --help" "delete hb-$$ -h" "delete -f -help hb-$$
         cp "$tmp/hb.json" "$tmp/hb/config.json"
         # shellcheck disable=SC2086 # the words are the arguments
         check "'runc $args' in a bundle directory: the shim's output, errors and exit status are runc's, nothing of its own logged, config.json unchanged" \
-                "same $args && [ \"\$(md5sum <$tmp/hb/config.json)\" = '$sum' ] && [ ! -d $state/hb-$$ ]" ||
+                untouched $args ||
                 { diff <(echo "$ro") <(echo "$so") | head -5; head -c 300 "$tmp/s.err"; cat "$tmp/help.log" 2>/dev/null; }
 done
 
@@ -205,17 +214,22 @@ rids=("a+b-$$" "_x-$$" "a,b-$$" "$r200" "x.-_+,-$$")
 for id in "${rids[@]}"; do
         runc_bundle "$tmp/b/rid" rid "$L" '{}' - - /bin/cat /proc/self/oom_score_adj
         mark; rc=$(srun rid "$id")
-        check "shim and runc, id '${id:0:16}$([ ${#id} -gt 16 ] && echo "… (${#id} bytes)")': runs (exit $rc) with the policy's $(expect_adj $L), exactly one verdict with that id, no state left" \
-                "[ $rc -eq 0 ] && [ \"\$(cat $tmp/rid.out)\" = $(expect_adj $L) ] && [ \$(verdicts '$id') -eq 1 ] && [ -z \"\$(ls -A $state)\" ] && ! grep -q oomguard-shim $tmp/rid.log" ||
+        expect "shim and runc, id '${id:0:16}$([ ${#id} -gt 16 ] && echo "… (${#id} bytes)")': runs (exit $rc) with the policy's $(expect_adj $L), exactly one verdict with that id, no state left" \
+                "exit $rc, adj $(cat "$tmp/rid.out"), verdicts $(verdicts "$id"), state '$(ls -A "$state")', shim $(logs_say "$tmp/rid.log" oomguard-shim)" \
+                "exit 0, adj $(expect_adj $L), verdicts 1, state '', shim unsaid" ||
                 { since_mark | head -c 400; cat "$tmp/rid.log"; tail -c 300 "$tmp/rid.err"; }
         rm -rf "$tmp/b/rid"
 done
 # what runc refuses it refuses itself; an id oomguard cannot take is said in the engine's log
+refused_id() { # RC ID: refused, no verdict, no state; for ".", the shim's warning in its --log
+        [ "$1" -ne 0 ] && [ "$(verdicts "$2")" -eq 0 ] && [ -z "$(ls -A "$state")" ] &&
+                { [ "$2" != . ] || grep -q 'level":"warning.*container id .*oomguard can keep no state' "$tmp/rno.log"; }
+}
 for id in "a b-$$" "."; do
         runc_bundle "$tmp/b/rno" rno "$L" '{}' - - /bin/true
         rc=$(srun rno "$id")
         check "shim, id '$id': runc refuses it (exit $rc), no verdict, no state$([ "$id" = . ] && echo ', the shim says why in the --log')" \
-                "[ $rc -ne 0 ] && [ \$(verdicts '$id') -eq 0 ] && [ -z \"\$(ls -A $state)\" ] && { [ '$id' != . ] || grep -q 'level\":\"warning.*container id .*oomguard can keep no state' $tmp/rno.log; }" ||
+                refused_id "$rc" "$id" ||
                 cat "$tmp/rno.log"
         rm -rf "$tmp/b/rno"
 done
@@ -236,8 +250,9 @@ for id in "a b-$$" "über-$$" ".lead-$$" "%x-$$" "-lead-$$"; do
         for i in $(seq 50); do rmdir "$base/$n" 2>/dev/null && break; sleep 0.05; done
         printf '{"ociVersion":"1.0.2","id":"%s","status":"stopped","bundle":"%s"}' "$id" "$tmp/hb" |
                 "$hookw" poststop --config "$cfg"; r2=$?
-        check "the hook, id '$id' (as crun would run it): policy $adj, exactly one verdict with that id, no state left" \
-                "[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ '$adj' = $(expect_adj $L) ] && [ \$(verdicts '$id') -eq 1 ] && [ -z \"\$(ls -A $state)\" ]" ||
+        expect "the hook, id '$id' (as crun would run it): policy $adj, exactly one verdict with that id, no state left" \
+                "exits $r1 $r2, adj $adj, verdicts $(verdicts "$id"), state '$(ls -A "$state")'" \
+                "exits 0 0, adj $(expect_adj $L), verdicts 1, state ''" ||
                 since_mark | head -c 400
 done
 finish

@@ -29,16 +29,13 @@ here=$(dirname "$(realpath "$0")")
 runc_reexec "$0" "$@"
 runc_binaries
 SECLOG=$(realpath "${SECLOG:-build/tests/oomguard-seclog}")
-# shellcheck source=tap.sh
-. "$here/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 # shellcheck source=verdict-lib.sh
 . "$here/verdict-lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
-        skip_suite "needs root and a cgroup v1 memory hierarchy"
-fi
-[ -x "$SECLOG" ] || { echo "no $SECLOG (make $SECLOG)"; echo "0 passed, 1 failed"; exit 1; }
-runc_setup oomguard-forgekmsg || { echo "0 passed, 1 failed"; exit 1; }
+runc_suite oomguard-forgekmsg
+[ -x "$SECLOG" ] || give_up "no $SECLOG (make $SECLOG)"
 
 L=$((32 << 20))
 state="$tmp/run" vlog="$tmp/log/verdicts.jsonl" gate="$tmp/gate"
@@ -52,7 +49,7 @@ forge_cleanup() {
         for c in "${RUNC_CONTAINERS[@]}"; do "$RUNC" --root "$tmp/runc" kill "$c" KILL >/dev/null 2>&1; done
         wait 2>/dev/null
 }
-trap 'forge_cleanup; runc_cleanup' EXIT
+runc_at_exit forge_cleanup
 
 # the hook, its messages kept in $tmp/hook.err
 hookw="$tmp/hookw"
@@ -118,15 +115,16 @@ else
         mkdir -p "$tmp/rootfs${exe%/*}" && cp "$SECLOG" "$tmp/rootfs$exe"
         audit_record R exec fa "$exe"
         check "inside container A, the kernel printed an audit record whose exe= spells a kill of B's init ($bpid)" \
-                "in_ring 'exe=\"$exe\"'"
+                in_ring "exe=\"$exe\""
         touch "$gate/fb"; await_done fb
         v=$(verdict fb)
-        check "B exited 0: verdict none, no kill, though the record was still in the ring" \
-                "[ \"\$(cat $tmp/fb.status)\" = 0 ] && [ '$(field "$v" verdict)' = none ] && [ '$(field "$v" kills.0.scope)' = null ] && in_ring 'exe=\"$exe\"'" ||
+        expect "B exited 0: verdict none, no kill, though the record was still in the ring" \
+                "status $(cat "$tmp/fb.status"), $(fields "$v" verdict kills.0.scope), record $(in_ring "exe=\"$exe\"" && echo kept)" \
+                "status 0, verdict=none kills.0.scope=null, record kept" ||
                 echo "$v"
         out=$("$OOMGUARD" explain --kmsg --json 2>&1)
-        check "explain --kmsg reports no kill of B's init and nothing in B's cgroup" \
-                "! grep -q '\"victim_pid\":${bpid}[,}]' <<<\"\$out\" && ! grep -qF '\"task_memcg\":\"$bcg\"' <<<\"\$out\"" ||
+        no_kill_of() { ! grep -q "\"victim_pid\":${1}[,}]" <<<"$3" && ! grep -qF "\"task_memcg\":\"$2\"" <<<"$3"; } # PID CGROUP KILLS
+        check "explain --kmsg reports no kill of B's init and nothing in B's cgroup" no_kill_of "$bpid" "$bcg" "$out" ||
                 grep -F "$bcg" <<<"$out"
         R kill fa KILL; await_done fa
 fi
@@ -147,17 +145,18 @@ for i in $(seq 100); do
         [ "$(awk '$1 == "oom_kill" {print $2}' "$q/memory.oom_control")" = 1 ] && break
         sleep 0.1
 done
-check "A's process (pid $child) was OOM-killed in A's sub-cgroup q,task_memcg=$bcg" \
-        "[ \"\$(awk '\$1 == \"oom_kill\" {print \$2}' '$q/memory.oom_control')\" = 1 ]"
+expect "A's process (pid $child) was OOM-killed in A's sub-cgroup q,task_memcg=$bcg" \
+        "$(awk '$1 == "oom_kill" {print $2}' "$q/memory.oom_control")" 1
 check "the kernel's summary line repeats task_memcg=" \
-        "in_ring 'oom_memcg=$acg/q,task_memcg=$bcg,task_memcg=$acg/q,task_memcg=$bcg,task=oomguard-hog,pid=$child,'"
+        in_ring "oom_memcg=$acg/q,task_memcg=$bcg,task_memcg=$acg/q,task_memcg=$bcg,task=oomguard-hog,pid=$child,"
 touch "$gate/na" "$gate/nb"; await_done na; await_done nb
 va=$(verdict na) vb=$(verdict nb)
-check "B exited 0: verdict none, no kill" \
-        "[ \"\$(cat $tmp/nb.status)\" = 0 ] && [ '$(field "$vb" verdict)' = none ] && [ '$(field "$vb" kills.0.scope)' = null ]" ||
+expect "B exited 0: verdict none, no kill" \
+        "status $(cat "$tmp/nb.status"), $(fields "$vb" verdict kills.0.scope)" "status 0, verdict=none kills.0.scope=null" ||
         echo "$vb"
-check "A, whose process died in its sub-cgroup: verdict memcg, init not killed, the kill in the sub-cgroup" \
-        "[ '$(field "$va" verdict)' = memcg ] && [ '$(field "$va" init_killed)' = false ] && [ '$(field "$va" kills.0.victim_pid)' = $child ] && [ '$(field "$va" kills.0.task_memcg)' = '$acg/q,task_memcg=$bcg' ] && [ '$(field "$va" evidence.counters)' = true ]" ||
+expect "A, whose process died in its sub-cgroup: verdict memcg, init not killed, the kill in the sub-cgroup" \
+        "$(fields "$va" verdict init_killed kills.0.victim_pid kills.0.task_memcg evidence.counters)" \
+        "verdict=memcg init_killed=false kills.0.victim_pid=$child kills.0.task_memcg=$acg/q,task_memcg=$bcg evidence.counters=true" ||
         echo "$va"
 
 echo "# c. the kernel's ring buffer overwritten between an OOM and poststop"
@@ -189,27 +188,30 @@ oomed() {
         for i in $(seq 50); do grep -qF "Killed process $pid " "$state/$1/kmsg.log" 2>/dev/null && break; sleep 0.1; done
 }
 oomed rc
-check "C's init ($pid) OOM-killed, its kill in the ring and in the watcher's copy" \
-        "in_ring 'Killed process $pid ' && grep -qF 'Killed process $pid ' '$state/rc/kmsg.log'"
+kill_kept() { in_ring "Killed process $1 " && grep -qF "Killed process $1 " "$state/$2/kmsg.log"; } # PID ID
+check "C's init ($pid) OOM-killed, its kill in the ring and in the watcher's copy" kill_kept "$pid" rc
 n=$(flood_until_gone "Killed process $pid ")
-check "$n bridge-port cycles pushed C's records out of the ring" "! in_ring 'Killed process $pid '"
+check "$n bridge-port cycles pushed C's records out of the ring" not in_ring "Killed process $pid "
 R delete rc
 v=$(verdict rc)
-check "C's verdict is still memcg, from the watcher's copy, and it says the ring wrapped" \
-        "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = true ] && [ '$(field "$v" kills.0.victim_pid)' = $pid ] && grep -q 'ring buffer wrapped' <<<\"\$(field \"\$v\" summary)\" && grep -q 'rc: deciding from the watcher.s copy' $tmp/hook.err" ||
+from_copy() { # VERDICT PID: memcg, the init killed, decided from the watcher's copy of a wrapped ring
+        [ "$(field "$1" verdict)" = memcg ] && [ "$(field "$1" init_killed)" = true ] && [ "$(field "$1" kills.0.victim_pid)" = "$2" ] &&
+                grep -q 'ring buffer wrapped' <<<"$(field "$1" summary)" && grep -q 'rc: deciding from the watcher.s copy' "$tmp/hook.err"
+}
+check "C's verdict is still memcg, from the watcher's copy, and it says the ring wrapped" from_copy "$v" "$pid" ||
         echo "$v"
 # the same without a copy: a dangling symlink where the watcher keeps it
 # (it never writes through one, nor does poststop read through it)
 oomed rd
 for i in $(seq 20); do rm -f "$state/rd/kmsg.log" && ln -s /nonexistent "$state/rd/kmsg.log" 2>/dev/null && break; sleep 0.05; done
 n=$(flood_until_gone "Killed process $pid ")
-check "$n cycles pushed D's records out of the ring; D's watcher kept no copy" \
-        "! in_ring 'Killed process $pid ' && [ -L '$state/rd/kmsg.log' ]"
+gone_no_copy() { ! in_ring "Killed process $1 " && [ -L "$state/$2/kmsg.log" ]; } # PID ID
+check "$n cycles pushed D's records out of the ring; D's watcher kept no copy" gone_no_copy "$pid" rd
 R delete rd
 v=$(verdict rd)
-check "D's verdict is not none and says evidence was lost" \
-        "[ '$(field "$v" verdict)' != none ] && grep -q 'evidence was lost' <<<\"\$(field \"\$v\" summary)\"" ||
+loss_said() { [ "$(field "$1" verdict)" != none ] && grep -q 'evidence was lost' <<<"$(field "$1" summary)"; } # VERDICT
+check "D's verdict is not none and says evidence was lost" loss_said "$v" ||
         echo "$v"
 
-check "no state left behind" "[ -z \"\$(ls -A $state 2>/dev/null)\" ]" || ls -lAR "$state"
+expect "no state left behind" "$(ls -A "$state" 2>/dev/null)" "" || ls -lAR "$state"
 finish

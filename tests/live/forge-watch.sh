@@ -24,17 +24,12 @@ here=$(dirname "$(realpath "$0")")
 . "$here/runc-lib.sh"
 runc_reexec "$0" "$@"
 runc_binaries
-# shellcheck source=tap.sh
-. "$here/tap.sh"
+# shellcheck source=../lib/harness.sh
+. "$here/../lib/harness.sh"
 # shellcheck source=verdict-lib.sh
 . "$here/verdict-lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
-        echo "forge-watch tests need root and a cgroup v1 memory hierarchy"
-        echo "0 passed, 1 failed"
-        exit 1
-fi
-runc_setup oomguard-forgewatch || { echo "0 passed, 1 failed"; exit 1; }
+runc_suite oomguard-forgewatch
 
 SWING=${FORGE_SWING_SECONDS:-10} FLOOD=${FORGE_FLOOD_SECONDS:-8} IDLE=${FORGE_IDLE_WATCHERS:-6}
 HOST_MIN=${FORGE_HOST_MIN-24M}
@@ -49,7 +44,7 @@ forge_cleanup() {
         for c in "${RUNC_CONTAINERS[@]}"; do "$RUNC" --root "$tmp/runc" kill "$c" KILL >/dev/null 2>&1; done
         wait 2>/dev/null
 }
-trap 'forge_cleanup; runc_cleanup' EXIT
+runc_at_exit forge_cleanup
 
 # The hook behind a wrapper that keeps, at poststop, the watcher's copy of
 # the container's kernel records (poststop removes the state directory).
@@ -182,7 +177,7 @@ done
 await_up "${sw[@]}"
 up=0 wps=()
 for id in "${sw[@]}"; do [ -e "$tmp/$id.status" ] || { up=$((up + 1)); wps+=("$(watcher_of "$id")"); }; done
-check "the ten swinging containers run, each with its watcher ($up)" "[ $up -eq 10 ]"
+expect "the ten swinging containers run, each with its watcher ($up)" "$up" 10
 c0=$(ticks "${wps[@]}")
 sleep "$SWING"
 c1=$(ticks "${wps[@]}")
@@ -196,22 +191,28 @@ lowbg=$(awk '$2 == "dirty_background_bytes" && (m == "" || $3 < m) {m = $3} END 
 # the closest two rewrites
 gap=$(awk '$2 == "dirty_bytes" {if (t != "") {d = $1 - t; if (g == "" || d < g) g = d}; t = $1} END {print g == "" ? "none" : g}' "$tmp/writes")
 echo "# rewrites of dirty_bytes: $nw in $span s from the first start ($(awk -v n="$nw" -v s="$span" 'BEGIN {printf "%.2f", n / s}')/s), the closest two $gap s apart; lowest ${low:-none} (background ${lowbg:-none}); the ten watchers' CPU: $(secs $((c1 - c0))) s in the last $SWING s"
-check "at most one rewrite a second ($nw in $span s, the closest two $gap s apart)" \
-        "awk -v n=$nw -v s=$span 'BEGIN {exit !(n <= s + 1)}' && { [ '$gap' = none ] || awk -v g='$gap' 'BEGIN {exit !(g >= 0.95)}'; }" || head -n 20 "$tmp/writes"
+spaced() { # N SPAN GAP: N rewrites in SPAN s, at most one a second; GAP (or none) >= 0.95 s
+        awk -v n="$1" -v s="$2" 'BEGIN {exit !(n <= s + 1)}' && { [ "$3" = none ] || awk -v g="$3" 'BEGIN {exit !(g >= 0.95)}'; }
+}
+check "at most one rewrite a second ($nw in $span s, the closest two $gap s apart)" spaced "$nw" "$span" "$gap" || head -n 20 "$tmp/writes"
+above_floor() { # LOW LOWBG MIN: each (when written) at least MIN, the background's half of it
+        { [ -z "$1" ] || [ "$1" -ge "$3" ]; } && { [ -z "$2" ] || [ "$2" -ge $(($3 / 2)) ]; }
+}
 check "never below the floor of $((min >> 20)) MiB (background $((min >> 21)) MiB): lowest ${low:-none} and ${lowbg:-none}" \
-        "{ [ -z '$low' ] || [ '$low' -ge $min ]; } && { [ -z '$lowbg' ] || [ '$lowbg' -ge $((min / 2)) ]; }"
+        above_floor "$low" "$lowbg" "$min"
 now=$(head -n 1 "$vm/dirty_bytes")
 if [ "${SANITIZED:-}" = yes ]; then
         # under ASan the hog is too slow to fill 48 MiB in its 0.3 s: the
         # rooms barely swing, and the value may sit at an idle room's half
+        between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; } # VALUE LOW HIGH
         check "the host mode holds the value between the floor and an idle container's half-room meanwhile ($now, sanitized build)" \
-                "[ '$now' -ge $min ] && [ '$now' -le $((L / 2)) ]"
+                between "$now" "$min" $((L / 2))
 else
-        check "the host mode holds the value at the floor meanwhile ($now)" "[ '$now' -eq $min ]"
+        expect "the host mode holds the value at the floor meanwhile ($now)" "$now" "$min"
 fi
 await_done "${sw[@]}"
-check "the swinging containers stopped; the private vm.dirty_* hold their values again, no record left" \
-        "[ \"\$(cat $vm/dirty_bytes $vm/dirty_background_bytes)\" = '$vm0' ] && [ ! -e $state/_dirty.json ]" ||
+restored() { [ "$(cat "$vm/dirty_bytes" "$vm/dirty_background_bytes")" = "$vm0" ] && [ ! -e "$state/_dirty.json" ]; }
+check "the swinging containers stopped; the private vm.dirty_* hold their values again, no record left" restored ||
         cat "$vm/dirty_bytes" "$vm/dirty_background_bytes"
 
 echo "# 2. a flood of another container's OOM records, and of records forged by a cgroup's name"
@@ -259,7 +260,8 @@ await_done f-$$ v2-$$
 span=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
 sizes=$(for id in "${idle[@]}"; do stat -c %s "$state/$id/kmsg.log" 2>/dev/null || echo 0; done | sort -n | tr '\n' ' ')
 echo "# flood: ${fkills:-?} OOM kills in the flooder and ${gkills:-?} in the forged cgroup in $span s; the ${#fw[@]} watchers' CPU: $(secs $((c1 - c0))) s; the idle watchers' copies: $sizes bytes"
-check "the flood happened (${fkills:-?} + ${gkills:-?} OOM kills)" "[ \"\${fkills:-0}\" -ge 20 ] && [ \"\${gkills:-0}\" -ge 5 ]"
+flooded() { [ "${1:-0}" -ge 20 ] && [ "${2:-0}" -ge 5 ]; } # FLOODER-KILLS FORGED-KILLS
+check "the flood happened (${fkills:-?} + ${gkills:-?} OOM kills)" flooded "$fkills" "$gkills"
 # v1's own OOM once the kernel's rate limit on reports has passed: a full
 # report, into a copy already full (as if of its own earlier records)
 python3 - "$state/v1-$$/kmsg.log" <<'PY'
@@ -287,30 +289,34 @@ foreign() {
 for id in v1-$$ v2-$$ "${idle[@]}"; do
         init=$([ "$id" = v1-$$ ] && echo "$v1init" || { [ "$id" = v2-$$ ] && echo "$v2init"; } || echo none)
         n=$(foreign "$id" "$init" "$tmp/copies/$id.log" | wc -l)
-        check "$id: no record of the flood or the forged cgroup in its copy ($n lines, $(stat -c %s "$tmp/copies/$id.log" 2>/dev/null || echo 0) bytes)" "[ $n -eq 0 ]" ||
+        expect "$id: no record of the flood or the forged cgroup in its copy ($n lines, $(stat -c %s "$tmp/copies/$id.log" 2>/dev/null || echo 0) bytes)" "$n" 0 ||
                 foreign "$id" "$init" "$tmp/copies/$id.log" | head -n 3
 done
 c="$tmp/copies/v2-$$.log"
 check "v2, OOM-killed during the flood (a rate-limited report): its kill is in its copy" \
-        "grep -q 'Killed process $v2init (oomguard-hog)' $c" || tail -n 5 "$c"
+        grep -q "Killed process $v2init (oomguard-hog)" "$c" || tail -n 5 "$c"
 c="$tmp/copies/v1-$$.log"
 # its summary too, if the kernel printed one (other OOMs on the host may
 # still hold the rate limit on reports)
 sum="oom-kill:.*task_memcg=$cgv1,task=oomguard-hog,pid=$v1init,"
 printed=$(dmesg 2>/dev/null | grep -c "$sum")
+kill_and_summary() { # COPY INIT PRINTED: INIT's kill in COPY, and $sum when the kernel printed it
+        grep -q "Killed process $2 (oomguard-hog)" "$1" && { [ "$3" -eq 0 ] || grep -q "$sum" "$1"; }
+}
 check "v1, OOM-killed after it: its kill, and its summary ($printed printed), are in its copy" \
-        "grep -q 'Killed process $v1init (oomguard-hog)' $c && { [ $printed -eq 0 ] || grep -q '$sum' $c; }" ||
+        kill_and_summary "$c" "$v1init" "$printed" ||
         tail -n 5 "$c"
+made_room() { [ "$(stat -c %s "$1")" -le 1048576 ] && ! grep -q 'an earlier record 00000000' "$1"; } # COPY
 check "… the copy was full: its oldest records made room, it stayed within 1 MiB ($(stat -c %s "$c" 2>/dev/null) bytes)" \
-        "[ \$(stat -c %s $c) -le 1048576 ] && ! grep -q 'an earlier record 00000000' $c"
+        made_room "$c"
 for id in v1-$$ v2-$$; do
         v=$(verdict "$id")
-        check "$id: verdict memcg, init killed" "[ '$(field "$v" verdict)' = memcg ] && [ '$(field "$v" init_killed)' = true ]" || echo "$v"
+        expect "$id: verdict memcg, init killed" "$(fields "$v" verdict init_killed)" "verdict=memcg init_killed=true" || echo "$v"
 done
 bad=0
 for id in "${idle[@]}"; do [ "$(field "$(verdict "$id")" verdict)" = none ] || bad=$((bad + 1)); done
-check "the idle containers: verdict none ($bad not)" "[ $bad -eq 0 ]"
-check "no state left" "[ -z \"\$(ls -A $state 2>/dev/null)\" ]" || ls -A "$state"
+expect "the idle containers: verdict none ($bad not)" "$bad" 0
+expect "no state left" "$(ls -A "$state" 2>/dev/null)" "" || ls -A "$state"
 # the next suite gets whole OOM reports again
 sleep 6
 finish
