@@ -11,7 +11,11 @@ DEB=${DEB:?the .deb to test}
 if dpkg -s oomguard >/dev/null 2>&1 || [ -e /etc/oomguard ] || [ -e /usr/bin/oomguard ]; then
         skip_suite "oomguard is already installed or configured on this host (dpkg -s oomguard, /etc/oomguard, /usr/bin/oomguard); the package test would overwrite it"
 fi
-cleanup() { dpkg -P oomguard >/dev/null 2>&1 || true; }
+dlog=$(mktemp /tmp/oomguard-dpkg.XXXXXX) # dpkg's output, shown when it fails
+cleanup() {
+        dpkg -P oomguard >/dev/null 2>&1 || true
+        rm -f "$dlog"
+}
 trap cleanup EXIT
 
 files=$(dpkg-deb -c "$DEB" | awk '{print $6}')
@@ -31,7 +35,7 @@ conffiles() { # conffiles PATH...: the package marks each PATH a conffile
 }
 check "/etc/oomguard/config.json and /etc/logrotate.d/oomguard are conffiles" conffiles /etc/oomguard/config.json /etc/logrotate.d/oomguard
 
-installs() { dpkg -i "$DEB" >/tmp/oomguard-dpkg.$$ 2>&1 || { cat /tmp/oomguard-dpkg.$$; false; }; }
+installs() { dpkg -i "$DEB" >"$dlog" 2>&1 || { cat "$dlog"; false; }; }
 check "dpkg -i installs it" installs
 commands_run() {
         /usr/bin/oomguard version | grep -q '^oomguard ' && /usr/bin/oomguard-hook --help | grep -q createRuntime &&
@@ -75,11 +79,11 @@ echo '{"oom_score_adj": 500}' >/etc/oomguard/config.json
 export DOCKER_HOST=unix:///nonexistent/docker.sock OOMGUARD_DOCKER_CONFIG=/nonexistent/daemon.json \
         OOMGUARD_CONTAINERD_CONFIG=/nonexistent/config.toml
 removed_keeping_config() {
-        dpkg -r oomguard >/tmp/oomguard-dpkg.$$ 2>&1 && [ ! -e /usr/bin/oomguard-shim ] &&
+        dpkg -r oomguard >"$dlog" 2>&1 && [ ! -e /usr/bin/oomguard-shim ] &&
                 [ ! -e /usr/share/containers/oci/hooks.d/oomguard.json ] && grep -q 500 /etc/oomguard/config.json
 }
 check "dpkg -r removes the binaries and keeps the edited configuration" removed_keeping_config ||
-        { cat /tmp/oomguard-dpkg.$$; ls -la /run/oomguard 2>&1 | head; }
+        { cat "$dlog"; ls -la /run/oomguard 2>&1 | head; }
 purged() {
         dpkg -P oomguard >/dev/null 2>&1 && [ ! -e /etc/oomguard ] && [ ! -e /var/log/oomguard ] && [ ! -e /run/oomguard ] &&
                 ! dpkg -s oomguard >/dev/null 2>&1
