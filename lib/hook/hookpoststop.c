@@ -205,24 +205,46 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
         copy_free(&copy);
 }
 
+/* The cgroup as poststop finds it, read once for the whole verdict: its
+ * counters if the runtime has not deleted it yet, read only when used (the
+ * limit hits beside the snapshots' evidence, the kills and the peak
+ * against create's baseline); OG_NONE where not read. */
+struct cgroup_now {
+        bool present;
+        struct cg_counters c;
+        int64_t peak;
+};
+
+static void cgroup_now(const struct hook_state *hs, const struct evidence *ev,
+                       struct cgroup_now *ret)
+{
+        bool base = hs->oom_kill_base != OG_NONE;
+        *ret = (struct cgroup_now){
+                .present = access(hs->cgroup_dir, F_OK) == 0,
+                .c = {.oom_kill = OG_NONE,
+                      .oom_kill_local = OG_NONE,
+                      .oom = OG_NONE,
+                      .limit_hits = OG_NONE},
+                .peak = OG_NONE,
+        };
+        if (ret->present && (ev || base))
+                cgf_read_counters(hs->cgroup_dir, hs->cgroup_version, &ret->c);
+        if (ret->present && base)
+                ret->peak = cgf_read_peak(hs->cgroup_dir, hs->cgroup_version);
+}
+
 /* The counters now: from the cgroup if the runtime has not deleted it yet,
  * else from the watcher's last snapshot (lib/core/verdictin.c decides). */
 static void counters_now(const struct hook_state *hs, const struct evidence *ev,
-                         struct verdict_counters *c, int64_t *peak)
+                         const struct cgroup_now *now, struct verdict_counters *c, int64_t *peak)
 {
+        bool base = hs->oom_kill_base != OG_NONE;
         struct verdictin_live live = {
-                .present = access(hs->cgroup_dir, F_OK) == 0,
-                .oom_kill = OG_NONE,
-                .oom = OG_NONE,
-                .peak_bytes = OG_NONE,
+                .present = now->present,
+                .oom_kill = base ? now->c.oom_kill : OG_NONE,
+                .oom = base ? now->c.oom : OG_NONE,
+                .peak_bytes = now->peak,
         };
-        if (live.present && hs->oom_kill_base != OG_NONE) { /* read only when used */
-                struct cg_counters now;
-                cgf_read_counters(hs->cgroup_dir, hs->cgroup_version, &now);
-                live.oom_kill = now.oom_kill;
-                live.oom = now.oom;
-                live.peak_bytes = cgf_read_peak(hs->cgroup_dir, hs->cgroup_version);
-        }
         verdictin_counters(hs->oom_kill_base, hs->oom_base, ev, &live, c, peak);
 }
 
@@ -234,7 +256,7 @@ static int64_t delta(int64_t before, int64_t after)
 /* How the init ended and what the cgroup went through, from the
  * watcher's (and the shim's) snapshots: limit hits since create, the
  * pressure and the page-cache figures near the end. */
-static void end_of_life(const struct hook_state *hs, const struct evidence *ev,
+static void end_of_life(const struct evidence *ev, const struct cgroup_now *cg,
                         struct verdict_input *in)
 {
         if (!ev)
@@ -242,12 +264,9 @@ static void end_of_life(const struct hook_state *hs, const struct evidence *ev,
         in->exit_code = ev->exit_code;
         in->exit_signal = ev->exit_signal;
         int64_t now = ev->limit_hits_now;
-        if (access(hs->cgroup_dir, F_OK) == 0) { /* still there: the latest count */
-                struct cg_counters c;
-                cgf_read_counters(hs->cgroup_dir, hs->cgroup_version, &c);
-                if (c.limit_hits != OG_NONE && (now == OG_NONE || c.limit_hits > now))
-                        now = c.limit_hits;
-        }
+        int64_t live = cg->c.limit_hits; /* the cgroup still there: the latest count */
+        if (live != OG_NONE && (now == OG_NONE || live > now))
+                now = live;
         in->limit_hits = delta(ev->limit_hits_base, now);
         in->psi_some = ev->psi_some;
         in->psi_full = ev->psi_full;
@@ -453,9 +472,11 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
                 .n_parents = hs->n_anc,
                 VERDICT_INPUT_UNKNOWN,
         };
-        end_of_life(hs, ev, &in);
+        struct cgroup_now cg;
+        cgroup_now(hs, ev, &cg);
+        end_of_life(ev, &cg, &in);
         int64_t peak;
-        counters_now(hs, ev, &in.counters, &peak);
+        counters_now(hs, ev, &cg, &in.counters, &peak);
         near_limit(hs, peak, &in);
         struct verdict v;
         verdict_decide(&in, &v);
