@@ -24,10 +24,7 @@ HOG=$(realpath "${HOG:-$HOG_STATIC}")
 # shellcheck source=verdict-lib.sh
 . "$here/verdict-lib.sh"
 
-if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || ! grep -q ':memory:' /proc/self/cgroup; then
-        skip_suite "needs root and a cgroup v1 memory hierarchy (cgroup v2 runs in the VM suite)"
-fi
-runc_setup oomguard-hostile || give_up "runc containers cannot be set up here"
+runc_suite oomguard-hostile
 
 L=$((32 << 20))
 state="$tmp/st/run" vlog="$tmp/log/verdicts.jsonl" outside="$tmp/outside"
@@ -46,7 +43,7 @@ hostile_cleanup() {
         [ -z "$ro_mounted" ] || umount "$tmp/ro" 2>/dev/null
         rm -rf "/tmp/esc-$$"
 }
-trap 'hostile_cleanup; runc_cleanup' EXIT
+runc_at_exit hostile_cleanup
 
 # holders DIR: pids of processes holding DIR, or anything under it, open
 holders() {
