@@ -30,7 +30,7 @@ WAVE=${LOAD_WAVE:-$N}
 STAGGER=${LOAD_STAGGER:-0.05}
 L=$((32 << 20))
 
-runc_setup oomguard-load || { echo "0 passed, 1 failed"; exit 1; }
+runc_suite oomguard-load
 cfg="$tmp/config.json" vlog="$tmp/log/verdicts.jsonl" state="$tmp/run"
 printf '{"state_dir":"%s","verdict_log":"%s","swap":"none"}\n' "$state" "$vlog" >"$cfg"
 # the administrator's own vm.dirty_* in bytes (a plain file cannot zero
@@ -43,7 +43,7 @@ vm0=$(cat "$OOMGUARD_SYSCTL_VM"/dirty_*)
 mkdir -p "$tmp/gate" "$tmp/rootfs/gate" "$tmp/status"
 mkfifo "$tmp/gate/go"
 gate_fd=
-trap 'load_cleanup; runc_cleanup' EXIT
+runc_at_exit load_cleanup
 load_cleanup() {
         local p
         [ -z "$gate_fd" ] || exec {gate_fd}>&-
