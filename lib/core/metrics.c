@@ -19,11 +19,46 @@
 #define LAST "oomguard_last_death_timestamp_seconds"
 #define PAGE_CACHE "oomguard_page_cache_deaths_total"
 
-static struct metrics_kind *kind_of(struct metrics_counts *c, const char *name, size_t len)
+/* the kinds this version counts (VERDICT_LIMIT_HIT is the last) */
+#define KNOWN_KINDS ((size_t)VERDICT_LIMIT_HIT + 1)
+
+static bool same(const char *a, const char *name, size_t len)
+{
+        return strlen(a) == len && !memcmp(a, name, len);
+}
+
+static bool known(const char *name, size_t len)
+{
+        for (size_t k = 0; k < KNOWN_KINDS; k++)
+                if (same(verdict_kind_name((enum verdict_kind)k), name, len))
+                        return true;
+        return false;
+}
+
+static struct metrics_kind *find(struct metrics_counts *c, const char *name, size_t len)
 {
         for (size_t i = 0; i < c->n; i++)
-                if (strlen(c->kind[i].name) == len && !memcmp(c->kind[i].name, name, len))
+                if (same(c->kind[i].name, name, len))
                         return &c->kind[i];
+        return NULL;
+}
+
+/* Labels this version does not know, kept from the file: no more than
+ * leaves room for every kind it knows, or a file holding many of them
+ * would make a death of a known kind go uncounted. */
+static bool room_for_foreign(const struct metrics_counts *c)
+{
+        size_t foreign = 0;
+        for (size_t i = 0; i < c->n; i++)
+                foreign += !known(c->kind[i].name, strlen(c->kind[i].name));
+        return foreign < METRICS_MAX_KINDS - KNOWN_KINDS;
+}
+
+static struct metrics_kind *kind_of(struct metrics_counts *c, const char *name, size_t len)
+{
+        struct metrics_kind *f = find(c, name, len);
+        if (f)
+                return f;
         if (c->n == METRICS_MAX_KINDS || len == 0 || len >= sizeof(c->kind[0].name))
                 return NULL;
         for (size_t i = 0; i < len; i++) /* a label we write: [a-z-] */
@@ -66,6 +101,9 @@ static void parse_line(const char *s, size_t len, struct metrics_counts *c)
         size_t nlen = strlen(name) - 2;
         bool deaths = !strcmp(line, DEATHS);
         if (!deaths && strcmp(line, LAST))
+                return;
+        if (nlen < sizeof(c->kind[0].name) && !known(name, nlen) && !find(c, name, nlen) &&
+            !room_for_foreign(c))
                 return;
         struct metrics_kind *k = kind_of(c, name, nlen);
         if (!k)

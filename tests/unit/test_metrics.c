@@ -64,6 +64,37 @@ static void test_damaged_and_foreign(void **state)
         assert_int_equal(c.n, 3);
 }
 
+/* A file full of labels this version does not know (a newer version's,
+ * or damage): a death of every kind it knows is still counted. */
+static void test_foreign_leave_room(void **state)
+{
+        (void)state;
+        char f[4096], label[32];
+        size_t off = 0;
+        for (int i = 0; i < METRICS_MAX_KINDS; i++) {
+                memset(label, 'a', sizeof(label));
+                label[i + 1] = '\0';
+                label[0] = 'x';
+                off += (size_t)snprintf(f + off, sizeof(f) - off,
+                                        "oomguard_deaths_total{verdict=\"%s\"} 3\n", label);
+        }
+        struct metrics_counts c;
+        metrics_parse(f, off, &c);
+        assert_int_equal(deaths(&c, "xa"), 3); /* the first are kept */
+        for (int k = VERDICT_NONE; k <= VERDICT_LIMIT_HIT; k++) {
+                const char *name = verdict_kind_name((enum verdict_kind)k);
+                metrics_count(&c, name, false, 1700000000);
+                assert_int_equal(deaths(&c, name), 1);
+        }
+        char buf[METRICS_FILE_MAX];
+        ssize_t n = metrics_render(&c, buf, sizeof(buf));
+        assert_true(n > 0);
+        struct metrics_counts back;
+        metrics_parse(buf, (size_t)n, &back);
+        assert_int_equal(deaths(&back, "limit-hit"), 1);
+        assert_int_equal(deaths(&back, "xa"), 3);
+}
+
 static void test_concurrent(void **state)
 {
         (void)state;
@@ -109,6 +140,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_round_trip),
                 cmocka_unit_test(test_damaged_and_foreign),
+                cmocka_unit_test(test_foreign_leave_room),
                 cmocka_unit_test(test_concurrent),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
