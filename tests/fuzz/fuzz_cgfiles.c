@@ -13,9 +13,11 @@
  * in a private temporary directory (on /dev/shm unless TMPDIR is set), and
  * so are the other two, which must agree with their pure parsers or, for a
  * file too large for the bounded read, give nothing rather than a
- * truncated answer. */
+ * truncated answer. memory.pressure's avg10 (evidence_parse_psi) is a
+ * percentage in hundredths (up to 100 with two decimals), or none. */
 #define _GNU_SOURCE
 #include "cgfiles.h"
+#include "evidence.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -181,6 +183,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 expect(cgf_parse_key(buf, size, key), ref_key(buf, size, key), "first key");
         }
         expect(cgf_parse_limit(buf, size), ref_limit(buf, size), "cgf_parse_limit");
+        int64_t some, full;
+        evidence_parse_psi(buf, size, &some, &full);
+        for (int i = 0; i < 2; i++) {
+                int64_t v = i ? full : some; /* at most "100.99": 100 and two decimals */
+                if (v != OG_NONE && (v < 0 || v > 10099)) {
+                        fprintf(stderr, "psi avg10 %lld, want 0 to 10099\n", (long long)v);
+                        abort();
+                }
+        }
         check_files(data, size);
         return 0;
 }

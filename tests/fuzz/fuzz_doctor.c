@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer: any bytes as the engine files doctor reads (daemon.json,
- * containerd and CRI-O TOML, a hooks.d file) and as a verdict log that
- * `oomguard verdicts` scans. Invariants: every string result is
- * NUL-terminated within its array, counts stay within their bounds, and
- * the scanner hands over only records that parse. */
+ * containerd and CRI-O TOML, a hooks.d file) and as dockerd's GET /info.
+ * Invariants: every string result is NUL-terminated within its array,
+ * counts stay within their bounds, and a runtime taken for the shim has a
+ * path that names it. (The verdict log `oomguard verdicts` scans: see
+ * fuzz_records.c.) */
 #define _GNU_SOURCE
 #include "doctor.h"
-#include "verdictlog.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,13 +17,19 @@ static void terminated(const char *s, size_t cap)
                 abort();
 }
 
-static int each(yajl_val rec, const char *line, void *ud)
+static void docker_info(const char *buf, size_t len)
 {
-        (void)line;
-        if (!rec || !YAJL_IS_OBJECT(rec))
-                abort();
-        ++*(size_t *)ud;
-        return 0;
+        struct og_error err = {0};
+        struct doctor_docker_live l;
+        if (doctor_parse_docker_info(buf, len, &l, &err) < 0)
+                return;
+        terminated(l.default_runtime, sizeof(l.default_runtime));
+        terminated(l.default_path, sizeof(l.default_path));
+        terminated(l.shim_runtime, sizeof(l.shim_runtime));
+        terminated(l.shim_path, sizeof(l.shim_path));
+        size_t n = strlen(l.shim_path), m = strlen("oomguard-shim");
+        if (l.shim_runtime[0] && (n < m || strcmp(l.shim_path + n - m, "oomguard-shim")))
+                abort(); /* the shim's runtime without the shim's path */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,14 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct doctor_hookfile h;
         if (doctor_parse_hookfile(buf, size, &h, &err) == 0)
                 terminated(h.path, sizeof(h.path));
-        FILE *in = fmemopen(buf, size, "r");
-        if (in) {
-                size_t n = 0;
-                verdictlog_scan(in, "", false, each, &n);
-                rewind(in);
-                verdictlog_scan(in, "a", true, each, &n);
-                fclose(in);
-        }
+        docker_info(buf, size);
         free(buf);
         return 0;
 }
