@@ -5,6 +5,7 @@
 #include "jsonv.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -28,6 +29,66 @@ static void put_str(yajl_gen g, const char *k, const char *v)
                 put_strval(g, v);
 }
 
+/* The one description of state.json's members, in the order they are
+ * written, for writing and reading alike: a string (its array's size) or
+ * an integer (int64_t, or int when narrow). */
+struct field {
+        const char *key;
+        size_t off, cap; /* cap: a string's array; 0: an integer */
+        bool narrow;     /* an int, not an int64_t */
+};
+#define STR(type, name)                                                                          \
+        {                                                                                        \
+#name, offsetof(type, name), sizeof(((type *)0)->name), false                    \
+        }
+#define I64(type, name)                                                                          \
+        {                                                                                        \
+#name, offsetof(type, name), 0, false                                            \
+        }
+#define INT(type, name)                                                                          \
+        {                                                                                        \
+#name, offsetof(type, name), 0, true                                             \
+        }
+static const struct field state_fields[] = {
+        STR(struct hook_state, id),
+        STR(struct hook_state, bundle),
+        STR(struct hook_state, cgroup),
+        STR(struct hook_state, cgroup_dir),
+        INT(struct hook_state, cgroup_version),
+        I64(struct hook_state, init_pid),
+        I64(struct hook_state, init_start),
+        I64(struct hook_state, created_mono_us),
+        STR(struct hook_state, created),
+        STR(struct hook_state, writeback),
+        I64(struct hook_state, limit_bytes),
+        I64(struct hook_state, memsw_bytes),
+        I64(struct hook_state, oom_score_adj),
+        I64(struct hook_state, oom_kill_base),
+        I64(struct hook_state, oom_base),
+};
+static const struct field ancestor_fields[] = {
+        STR(struct hook_ancestor, cgroup),
+        I64(struct hook_ancestor, limit_bytes),
+        I64(struct hook_ancestor, failcnt),
+        I64(struct hook_ancestor, oom_kill),
+};
+#undef STR
+#undef I64
+#undef INT
+
+static void put_fields(yajl_gen g, const struct field *f, size_t n, const void *base)
+{
+        for (size_t i = 0; i < n; i++) {
+                const char *p = (const char *)base + f[i].off;
+                if (f[i].cap)
+                        put_str(g, f[i].key, p);
+                else
+                        jg_int(g, f[i].key,
+                               f[i].narrow ? *(const int *)(const void *)p
+                                           : *(const int64_t *)(const void *)p);
+        }
+}
+
 int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
@@ -35,29 +96,12 @@ int hookstate_render(const struct hook_state *s, char **ret, size_t *ret_len)
                 return -ENOMEM;
         yajl_gen_config(g, yajl_gen_validate_utf8, 1); /* refuse, not write, bad UTF-8 */
         yajl_gen_map_open(g);
-        put_str(g, "id", s->id);
-        put_str(g, "bundle", s->bundle);
-        put_str(g, "cgroup", s->cgroup);
-        put_str(g, "cgroup_dir", s->cgroup_dir);
-        jg_int(g, "cgroup_version", s->cgroup_version);
-        jg_int(g, "init_pid", s->init_pid);
-        jg_int(g, "init_start", s->init_start);
-        jg_int(g, "created_mono_us", s->created_mono_us);
-        put_str(g, "created", s->created);
-        put_str(g, "writeback", s->writeback);
-        jg_int(g, "limit_bytes", s->limit_bytes);
-        jg_int(g, "memsw_bytes", s->memsw_bytes);
-        jg_int(g, "oom_score_adj", s->oom_score_adj);
-        jg_int(g, "oom_kill_base", s->oom_kill_base);
-        jg_int(g, "oom_base", s->oom_base);
+        put_fields(g, state_fields, ARRAY_SIZE(state_fields), s);
         jg_key(g, "ancestors");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < s->n_anc; i++) {
                 yajl_gen_map_open(g);
-                put_str(g, "cgroup", s->anc[i].cgroup);
-                jg_int(g, "limit_bytes", s->anc[i].limit_bytes);
-                jg_int(g, "failcnt", s->anc[i].failcnt);
-                jg_int(g, "oom_kill", s->anc[i].oom_kill);
+                put_fields(g, ancestor_fields, ARRAY_SIZE(ancestor_fields), &s->anc[i]);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
@@ -96,6 +140,19 @@ static int64_t get_int(yajl_val d, const char *k)
         return jsonv_i64(d, k, &v) == JSONV_OK ? v : OG_NONE;
 }
 
+static void get_fields(yajl_val d, const struct field *f, size_t n, void *base)
+{
+        for (size_t i = 0; i < n; i++) {
+                char *p = (char *)base + f[i].off;
+                if (f[i].cap)
+                        get_str(d, f[i].key, p, f[i].cap);
+                else if (f[i].narrow)
+                        *(int *)(void *)p = (int)get_int(d, f[i].key);
+                else
+                        *(int64_t *)(void *)p = get_int(d, f[i].key);
+        }
+}
+
 int hookstate_parse(const char *buf, size_t len, struct hook_state *ret, struct og_error *err)
 {
         memset(ret, 0, sizeof(*ret));
@@ -103,31 +160,14 @@ int hookstate_parse(const char *buf, size_t len, struct hook_state *ret, struct 
         int r = jsonv_parse_object(buf, len, len, "state.json", &d, err);
         if (r < 0)
                 return r;
-        get_str(d, "id", ret->id, sizeof(ret->id));
-        get_str(d, "bundle", ret->bundle, sizeof(ret->bundle));
-        get_str(d, "cgroup", ret->cgroup, sizeof(ret->cgroup));
-        get_str(d, "cgroup_dir", ret->cgroup_dir, sizeof(ret->cgroup_dir));
-        get_str(d, "created", ret->created, sizeof(ret->created));
-        get_str(d, "writeback", ret->writeback, sizeof(ret->writeback));
-        ret->cgroup_version = (int)get_int(d, "cgroup_version");
-        ret->init_pid = get_int(d, "init_pid");
-        ret->init_start = get_int(d, "init_start");
-        ret->created_mono_us = get_int(d, "created_mono_us");
-        ret->limit_bytes = get_int(d, "limit_bytes");
-        ret->memsw_bytes = get_int(d, "memsw_bytes");
-        ret->oom_score_adj = get_int(d, "oom_score_adj");
-        ret->oom_kill_base = get_int(d, "oom_kill_base");
-        ret->oom_base = get_int(d, "oom_base");
+        get_fields(d, state_fields, ARRAY_SIZE(state_fields), ret);
         yajl_val anc = jsonv_get(d, "ancestors");
         for (size_t i = 0;
              anc && YAJL_IS_ARRAY(anc) && i < anc->u.array.len && ret->n_anc < HOOK_MAX_ANCESTORS;
              i++) {
                 yajl_val a = anc->u.array.values[i];
                 struct hook_ancestor *h = &ret->anc[ret->n_anc];
-                get_str(a, "cgroup", h->cgroup, sizeof(h->cgroup));
-                h->limit_bytes = get_int(a, "limit_bytes");
-                h->failcnt = get_int(a, "failcnt");
-                h->oom_kill = get_int(a, "oom_kill");
+                get_fields(a, ancestor_fields, ARRAY_SIZE(ancestor_fields), h);
                 ret->n_anc += h->cgroup[0] != '\0';
         }
         yajl_val notes = jsonv_get(d, "notes");
