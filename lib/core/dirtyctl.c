@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,23 +278,38 @@ struct record {
         struct dirty_bounds bounds;
 };
 
+/* The one description of _dirty.json's members, for writing and reading
+ * alike: every one an int64_t of the record. */
+static const struct {
+        const char *key;
+        size_t off;
+} record_fields[] = {
+        {"dirty_bytes", offsetof(struct record, admin.bytes)},
+        {"dirty_background_bytes", offsetof(struct record, admin.bg_bytes)},
+        {"dirty_ratio", offsetof(struct record, admin.ratio)},
+        {"dirty_background_ratio", offsetof(struct record, admin.bg_ratio)},
+        {"applied_bytes", offsetof(struct record, pace.applied_bytes)},
+        {"applied_background_bytes", offsetof(struct record, pace.applied_bg)},
+        {"written_ms", offsetof(struct record, pace.written_ms)},
+        {"higher_since_ms", offsetof(struct record, pace.higher_since_ms)},
+        {"due_ms", offsetof(struct record, pace.due_ms)},
+        {"min_bytes", offsetof(struct record, bounds.min_bytes)},
+        {"interval_ms", offsetof(struct record, bounds.interval_ms)},
+};
+
+static int64_t *record_field(struct record *rec, size_t i)
+{
+        return (int64_t *)(void *)((char *)rec + record_fields[i].off);
+}
+
 static int save(int dfd, const struct record *rec)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
         if (!g)
                 return -ENOMEM;
         yajl_gen_map_open(g);
-        jg_int(g, "dirty_bytes", rec->admin.bytes);
-        jg_int(g, "dirty_background_bytes", rec->admin.bg_bytes);
-        jg_int(g, "dirty_ratio", rec->admin.ratio);
-        jg_int(g, "dirty_background_ratio", rec->admin.bg_ratio);
-        jg_int(g, "applied_bytes", rec->pace.applied_bytes);
-        jg_int(g, "applied_background_bytes", rec->pace.applied_bg);
-        jg_int(g, "written_ms", rec->pace.written_ms);
-        jg_int(g, "higher_since_ms", rec->pace.higher_since_ms);
-        jg_int(g, "due_ms", rec->pace.due_ms);
-        jg_int(g, "min_bytes", rec->bounds.min_bytes);
-        jg_int(g, "interval_ms", rec->bounds.interval_ms);
+        for (size_t i = 0; i < ARRAY_SIZE(record_fields); i++)
+                jg_int(g, record_fields[i].key, *record_field((struct record *)rec, i));
         yajl_gen_map_close(g);
         char *s;
         size_t n;
@@ -318,22 +334,8 @@ static bool load(int dfd, struct record *rec)
         if (fileio_read(dfd, SAVED, 4096, &s, &n, NULL, NULL) < 0 ||
             jsonv_parse_object(s, n, 4096, SAVED, &d, NULL) < 0)
                 return false;
-        const struct {
-                const char *k;
-                int64_t *v;
-        } f[] = {{"dirty_bytes", &rec->admin.bytes},
-                 {"dirty_background_bytes", &rec->admin.bg_bytes},
-                 {"dirty_ratio", &rec->admin.ratio},
-                 {"dirty_background_ratio", &rec->admin.bg_ratio},
-                 {"applied_bytes", &rec->pace.applied_bytes},
-                 {"applied_background_bytes", &rec->pace.applied_bg},
-                 {"written_ms", &rec->pace.written_ms},
-                 {"higher_since_ms", &rec->pace.higher_since_ms},
-                 {"due_ms", &rec->pace.due_ms},
-                 {"min_bytes", &rec->bounds.min_bytes},
-                 {"interval_ms", &rec->bounds.interval_ms}};
-        for (size_t i = 0; i < ARRAY_SIZE(f); i++)
-                if (jsonv_i64(d, f[i].k, f[i].v) == JSONV_WRONG_TYPE)
+        for (size_t i = 0; i < ARRAY_SIZE(record_fields); i++)
+                if (jsonv_i64(d, record_fields[i].key, record_field(rec, i)) == JSONV_WRONG_TYPE)
                         return false;
         if (rec->bounds.min_bytes <= 0)
                 rec->bounds.min_bytes = DIRTY_MIN_DEFAULT;
