@@ -132,7 +132,7 @@ int main(int argc, char **argv)
         }
         const char *stage = optind < argc ? argv[optind] : NULL;
         const struct hook_env env = {
-                .proc_root = "/proc",
+                .proc_root = getenv("OOMGUARD_PROC") ? getenv("OOMGUARD_PROC") : "/proc",
                 .kmsg = getenv("OOMGUARD_KMSG") ? getenv("OOMGUARD_KMSG") : "/dev/kmsg",
                 .runtime = runtime,
         };

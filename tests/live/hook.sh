@@ -96,6 +96,15 @@ from_copy() { # from_copy VERDICT ID
 }
 check "with /dev/kmsg unreadable, the verdict still says memcg from the watcher's copy" from_copy "$v" "$id"
 
+# 1c. the hook reads /proc where OOMGUARD_PROC says (as `oomguard ps` does):
+# one that does not exist hides the init, so no policy is applied to it
+id=proc-$$; cgroup "$id" $L; bundle "$id" $L; start "$id" "$id" true
+hook_create "$id" "${PID[$id]}" "$tmp/b/$id" "$cfg" OOMGUARD_PROC=/nonexistent/proc; rc=$?
+expect "with OOMGUARD_PROC elsewhere, create exits 0 (fail-open) and leaves the init's oom_score_adj" \
+        "$rc $(cat "/proc/${PID[$id]}/oom_score_adj")" "0 0"
+check "and says it could not read the init there" grep -q '/nonexistent/proc/' "$tmp/last.err"
+go "$id"; wait "${PID[$id]}"; poststop "$id"
+
 # 2. a child exceeds the limit, PID 1 survives and exits 0
 id=child-$$; cgroup "$id" $L; life "$id" "$id" $L sh -c "$HOG 512; exit 0"; v=$(verdict "$id")
 expect "child OOM: init exits 0; verdict memcg, init_killed false" "$(cat "$tmp/$id.status") $(fields "$v" verdict init_killed)" \
