@@ -30,6 +30,7 @@
 #define _GNU_SOURCE
 #include "jsonsplice.h"
 #include "shimspec.h"
+#include "termmsg.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -488,10 +489,31 @@ static void splice_valid(const uint8_t *data, size_t size, uint32_t h)
         yajl_tree_free(in);
 }
 
+/* termmsg_find, what poststop reads from the same file: a host path is
+ * absolute, NUL-terminated within the room it was given, and is a string
+ * the document holds. */
+static void termination_message(const uint8_t *data, size_t size)
+{
+        char *buf = malloc(size ? size : 1), path[256];
+        if (!buf)
+                return;
+        memcpy(buf, data, size);
+        memset(path, 'x', sizeof(path));
+        int r = termmsg_find(buf, size, path, sizeof(path));
+        if (r > 0 && (!memchr(path, '\0', sizeof(path)) || path[0] != '/'))
+                fail("termmsg_find: a host path not absolute or not terminated", "");
+        if (r > 0 && !memmem(buf, size, path + 1, strlen(path + 1)) && !memchr(buf, '\\', size))
+                fail("termmsg_find: a host path the document does not hold", path);
+        if (r == 0 && path[0] != 'x')
+                fail("termmsg_find: wrote a path and said there is none", "");
+        free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         uint32_t h = fnv1a(data, size);
+        termination_message(data, size);
         check_rewrite(data, size, h);
         splice_raw(data, size);
         splice_valid(data, size, h);
