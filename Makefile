@@ -284,7 +284,8 @@ asan: | $(BUILD)/.deps-asan
 FUZZ_TARGETS = oomlog:65536:2048:10:tests/corpus/kernel-logs,tests/corpus/extra \
 	ocistate:16384:1536:5 hookstate:32768:1536:5 config:16384:1536:5 \
 	shimspec:32768:2048:5 cgfiles:8192:1024:5 kcopy:16384:1024:5 \
-	hostfacts:65536:1536:5 doctor:65536:1536:5 records:65536:1536:5
+	hostfacts:65536:1536:5 doctor:65536:1536:5 records:65536:1536:5 \
+	runcargv:4096:1024:5
 FUZZ_BIN = $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/fuzz_$(firstword $(subst :, ,$(t))))
 FUZZ_FLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer $(WARN) $(LIB_INC) $(YAJL_CFLAGS) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
