@@ -42,19 +42,11 @@ static void drain_fd(int fd)
 /* A record's header line "pri,seq,usec,flags;": its sequence and time. */
 static bool record_header(const char *line, size_t len, uint64_t *seq, int64_t *us)
 {
-        const char *semi = memchr(line, ';', len < 64 ? len : 64);
-        char h[64];
-        unsigned pri;
-        unsigned long long sq;
-        long long u;
-        if (!semi || len == 0 || line[0] == ' ')
+        struct kmsg_header h;
+        if (kmsg_header_parse(line, len, &h) == 0)
                 return false;
-        memcpy(h, line, (size_t)(semi - line));
-        h[semi - line] = '\0';
-        if (sscanf(h, "%u,%llu,%lld,", &pri, &sq, &u) != 3)
-                return false;
-        *seq = sq;
-        *us = u;
+        *seq = (uint64_t)h.seq;
+        *us = h.usec;
         return true;
 }
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "logline.h"
 
+#include "kmsg.h"
 #include "scan.h"
 #include "util.h"
 
@@ -36,29 +37,22 @@ static size_t word_len(const struct scan *s)
 /* "6,1234,5678901,-;" or "6,1234,5678901,-,caller=T12;" */
 static bool parse_kmsg_header(struct scan *s, struct logline *l)
 {
-        struct scan t = *s;
-        int64_t pri, seq, usec;
-        if (!scan_i64(&t, &pri) || !scan_char(&t, ',') || !scan_i64(&t, &seq) ||
-            !scan_char(&t, ','))
+        struct kmsg_header h;
+        size_t n = kmsg_header_parse(s->p, scan_left(s), &h);
+        if (n == 0)
                 return false;
-        const char *u = t.p;
-        if (!scan_i64(&t, &usec))
-                return false;
-        const char *u_end = t.p;
-        if (!scan_char(&t, ','))
-                return false;
-        const char *semi = memchr(t.p, ';', scan_left(&t) < 64 ? scan_left(&t) : 64);
-        if (!semi || pri < 0 || seq < 0 || usec < 0)
-                return false;
-        for (const char *q = t.p; q < semi; q++)
-                if (scan_is_space(*q))
-                        return false;
         l->kmsg = true;
-        l->source = (pri >> 3) == 0 ? LOGLINE_KERNEL : LOGLINE_OTHER;
-        l->mono = (double)usec / 1e6;
-        l->ts = u; /* the usec field, as printed */
+        l->source = (h.pri >> 3) == 0 ? LOGLINE_KERNEL : LOGLINE_OTHER;
+        l->mono = (double)h.usec / 1e6;
+        /* the usec field, as printed: between the second and third comma */
+        const char *u = s->p, *u_end;
+        for (int commas = 0; commas < 2; u++)
+                commas += *u == ',';
+        for (u_end = u; *u_end != ','; u_end++)
+                ;
+        l->ts = u;
         l->ts_len = (size_t)(u_end - u);
-        s->p = semi + 1;
+        s->p += n;
         return true;
 }
 

@@ -2,10 +2,29 @@
 #define _GNU_SOURCE
 #include "kmsg.h"
 
+#include "scan.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+
+size_t kmsg_header_parse(const char *line, size_t len, struct kmsg_header *ret)
+{
+        struct scan t = scan_make(line, len);
+        struct kmsg_header h;
+        if (!scan_i64(&t, &h.pri) || !scan_char(&t, ',') || !scan_i64(&t, &h.seq) ||
+            !scan_char(&t, ',') || !scan_i64(&t, &h.usec) || !scan_char(&t, ','))
+                return 0;
+        const char *semi = memchr(t.p, ';', scan_left(&t) < 64 ? scan_left(&t) : 64);
+        if (!semi || h.pri < 0 || h.seq < 0 || h.usec < 0)
+                return 0;
+        for (const char *q = t.p; q < semi; q++)
+                if (scan_is_space(*q))
+                        return 0;
+        *ret = h;
+        return (size_t)(semi - line) + 1;
+}
 
 static int feed_record(const char *buf, size_t n, kmsg_line_fn fn, void *ud)
 {

@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define KMSG_RECORD_MAX 8192
 
@@ -22,6 +23,17 @@ struct kmsg_stats {
  * left); -EINVAL for a record longer than KMSG_RECORD_MAX; another
  * negative errno on failure. EINTR is retried. */
 ssize_t kmsg_read_record(int fd, char *buf);
+
+/* A record's header, "pri,seq,usec,flags[,caller=T12];". */
+struct kmsg_header {
+        int64_t pri, seq, usec;
+};
+
+/* Pure, the one reader of a record's header: the header at the start of
+ * line (len bytes) into ret, and the length up to and including its ';'.
+ * 0 when the line starts with none: three non-negative numbers, then
+ * flags without white space and a ';' within 64 bytes of them. */
+size_t kmsg_header_parse(const char *line, size_t len, struct kmsg_header *ret);
 
 /* Called once per line of each record (header line, then dictionary). */
 typedef int (*kmsg_line_fn)(const char *line, size_t len, void *userdata);
