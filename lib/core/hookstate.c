@@ -56,7 +56,6 @@ static const struct field state_fields[] = {
         STR(struct hook_state, cgroup_dir),
         INT(struct hook_state, cgroup_version),
         I64(struct hook_state, init_pid),
-        I64(struct hook_state, init_start),
         I64(struct hook_state, created_mono_us),
         STR(struct hook_state, created),
         STR(struct hook_state, writeback),

@@ -19,10 +19,10 @@ struct hook_state {
         char cgroup[PATH_MAX]; /* as the kernel prints it */
         char cgroup_dir[PATH_MAX];
         int cgroup_version;
-        int64_t init_pid, init_start; /* start time in clock ticks (stat field 22) */
-        int64_t created_mono_us;      /* CLOCK_MONOTONIC, to match kmsg records */
-        char created[40];             /* ISO 8601, UTC */
-        char writeback[16];           /* "preload", "host" or "": the writeback policy in force */
+        int64_t init_pid;
+        int64_t created_mono_us; /* CLOCK_MONOTONIC, to match kmsg records */
+        char created[40];        /* ISO 8601, UTC */
+        char writeback[16];      /* "preload", "host" or "": the writeback policy in force */
         int64_t limit_bytes, memsw_bytes, oom_score_adj; /* OG_NONE: unknown */
         int64_t oom_kill_base, oom_base;                 /* counters at create (OG_NONE: none) */
         char notes[4][192]; /* what create adjusted, for the verdict */

@@ -26,13 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The start time, which tells a reused pid. */
-static int64_t start_time(const char *proc_root, int64_t pid)
-{
-        struct proc_stat st;
-        return procfs_stat_read(proc_root, pid, &st) == 0 ? st.starttime : OG_NONE;
-}
-
 static void set_adj(const struct hook_env *env, int64_t pid, int adj)
 {
         char p[PATH_MAX], v[16];
@@ -241,7 +234,6 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         baseline(&hs, &loc); /* the limits as now set */
         ancestors(&hs, &loc);
         hs.oom_score_adj = pol.oom_score_adj;
-        hs.init_start = start_time(env->proc_root, st->pid);
         record_times(&hs);
         r = save_state(cfg, &hs, env->runtime, err);
         if (r == 0)

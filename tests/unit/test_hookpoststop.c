@@ -87,7 +87,6 @@ static void fixture(struct fixture *f, const char *name)
         snprintf(hs->created, sizeof(hs->created), "2026-01-01T00:00:00Z");
         hs->cgroup_version = 1;
         hs->init_pid = 4242;
-        hs->init_start = OG_NONE;
         hs->created_mono_us = mono_us();
         hs->limit_bytes = 64 << 20;
         hs->memsw_bytes = 64 << 20;

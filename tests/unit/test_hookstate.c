@@ -16,7 +16,7 @@ static struct hook_state base(void)
         snprintf(s.cgroup_dir, sizeof(s.cgroup_dir), "/sys/fs/cgroup/system.slice/c1.scope");
         s.cgroup_version = 2;
         s.created_mono_us = 1000;
-        s.init_pid = s.init_start = s.limit_bytes = s.memsw_bytes = OG_NONE;
+        s.init_pid = s.limit_bytes = s.memsw_bytes = OG_NONE;
         s.oom_score_adj = s.oom_kill_base = s.oom_base = OG_NONE;
         return s;
 }
