@@ -178,7 +178,8 @@ for line in lines:
          (v["verdict"] == "none" and v["init_killed"] is False and not v["kills"])
     ok = ok and (v.get("cgroup") or "").endswith("/" + i) # its own cgroup
     if not ok:
-        wrong.append("%s: %s init_killed=%s" % (i, v["verdict"], v["init_killed"]))
+        wrong.append("%s: %s init_killed=%s; the record: %s" % (i, v["verdict"], v["init_killed"],
+                                                                 json.dumps(v, sort_keys=True)))
 print(sum(seen.values()) + foreign, n - len(seen), sum(c - 1 for c in seen.values()),
       foreign, len(wrong))
 for w in wrong:
