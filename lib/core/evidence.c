@@ -133,14 +133,20 @@ static void update(int64_t *field, int64_t v)
                 *field = v;
 }
 
+/* read_us is taken before the counters are read: a kill they do not
+ * count was counted after it, and the kernel logs a kill after counting
+ * it, so its record is stamped after read_us and poststop keeps it. Taken
+ * after the read (which can stall in an OOM storm), it was later than the
+ * record of a kill counted during the read, and that kill was denied: a
+ * verdict "none" for an OOM-killed init (seen in the load suite). */
 void evidence_snapshot(const char *dir, int version, struct evidence *ev)
 {
         struct cg_counters c;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
         cgf_read_counters(dir, version, &c);
         if (c.oom_kill == OG_NONE)
                 return; /* the cgroup is gone: keep the last snapshot */
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
         ev->read_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
         ev->oom_kill = c.oom_kill;
         update(&ev->oom, c.oom);

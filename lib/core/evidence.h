@@ -23,9 +23,10 @@ struct evidence {
         /* how the init ended, from its pidfd (OG_NONE: unknown): the
          * exit(2) code, or the signal that ended it (exit_code then OG_NONE) */
         int64_t exit_code, exit_signal;
-        /* CLOCK_MONOTONIC, µs, of the last snapshot that read the cgroup's
-         * counters: a kill the kernel logged later (its record's clock is
-         * the same) can be neither confirmed nor denied by them */
+        /* CLOCK_MONOTONIC, µs, taken just before the last snapshot that
+         * read the cgroup's counters read them: a kill the kernel logged
+         * later (its record's clock is the same) can be neither confirmed
+         * nor denied by them */
         int64_t read_us;
 };
 
