@@ -36,7 +36,6 @@ static void same_state(const struct hook_state *a, const struct hook_state *b)
         same_str(a->created, b->created, "created");
         same_int(a->cgroup_version, b->cgroup_version, "cgroup_version");
         same_int(a->init_pid, b->init_pid, "init_pid");
-        same_int(a->init_start, b->init_start, "init_start");
         same_int(a->created_mono_us, b->created_mono_us, "created_mono_us");
         same_int(a->limit_bytes, b->limit_bytes, "limit_bytes");
         same_int(a->memsw_bytes, b->memsw_bytes, "memsw_bytes");
