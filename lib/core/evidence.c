@@ -47,6 +47,7 @@ static const struct {
         EV_FIELD(exit_code, OG_NONE),
         EV_FIELD(exit_signal, OG_NONE),
         EV_FIELD(read_us, OG_NONE),
+        EV_FIELD(ended, 0),
 };
 
 static int64_t *field_of(struct evidence *ev, size_t i)
@@ -119,6 +120,7 @@ void evidence_merge(struct evidence *into, const struct evidence *later)
                 into->psi_full = later->psi_full;
         }
         into->final = into->final > 0 || later->final > 0;
+        into->ended = into->ended > 0 || later->ended > 0;
         into->snapshots = (into->snapshots == OG_NONE ? 0 : into->snapshots) +
                           (later->snapshots == OG_NONE ? 0 : later->snapshots);
 }

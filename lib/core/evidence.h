@@ -13,6 +13,10 @@ struct evidence {
         int64_t anon, file, dirty, writeback; /* bytes, from memory.stat */
         int64_t snapshots;                    /* how many times it recorded */
         int64_t watcher_pid;
+        /* 1: the last snapshot read the counters after init's exit, so
+         * every kill of the container's life is in them; 0: it may
+         * predate the end (a watcher that found the cgroup gone) */
+        int64_t ended;
         int64_t final; /* 1: taken at or after init's exit, or by a watcher
                         * that left on purpose; 0: it may be stale */
         /* limit hits: v1 memory.failcnt, v2 memory.events "max"; the first

@@ -289,6 +289,13 @@ static void summarize(const struct verdict_input *in, struct verdict *v)
                 add_fix(v, v->kind == VERDICT_CPUSET ? CAUSE_CPUSET : CAUSE_MEMPOLICY);
                 break;
         case VERDICT_UNKNOWN:
+                if (!v->ev_counters) {
+                        add(v, "Whether an OOM kill ended the container is not known: the "
+                               "kernel's records since it was created are incomplete and its "
+                               "cgroup's counters were last read before it ended.");
+                        add_exit(in, v);
+                        break;
+                }
                 add(v,
                     "An OOM kill hit the container but the kernel's report of it was "
                     "lost (log wrapped or rate-limited); the cgroup counted %" PRId64 " kill(s).",
@@ -372,6 +379,12 @@ void verdict_decide(const struct verdict_input *in, struct verdict *v)
                                  in->counters.oom_before != OG_NONE &&
                                  in->counters.oom_after > in->counters.oom_before;
                 v->kind = limit_hit ? VERDICT_MEMCG : VERDICT_UNKNOWN;
+        } else if (!in->kmsg_complete && !(in->counters.have && in->counters.to_end)) {
+                /* no kill seen, but the kernel's records since create are
+                 * incomplete and no counter read after the end says there
+                 * was none: not "none" (a kill of the init before the
+                 * runtime removed the cgroup is seen by neither) */
+                v->kind = VERDICT_UNKNOWN;
         } else {
                 /* no kill: a failed charge is ENOMEM, and a program that
                  * exits non-zero after its limit was hit most likely died

@@ -41,6 +41,10 @@ struct verdict_counters {
          * clock), if it came from the watcher's last snapshot rather than
          * from the cgroup at poststop; 0 or OG_NONE: read at the end */
         int64_t read_us;
+        /* read after the init's death (at poststop, or by a snapshot
+         * after it): a kill of its life is in them. A snapshot from
+         * before cannot say there was none. */
+        bool to_end;
 };
 
 struct verdict_limit {

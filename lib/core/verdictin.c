@@ -27,6 +27,7 @@ void verdictin_counters(int64_t oom_kill_base, int64_t oom_base, const struct ev
         ret->oom_kill_before = oom_kill_base;
         ret->oom_before = oom_base;
         ret->oom_kill_after = ret->oom_after = *ret_peak = ret->read_us = OG_NONE;
+        ret->to_end = false;
         ret->have = oom_kill_base != OG_NONE && (live->present || ev);
         if (!ret->have)
                 return;
@@ -34,11 +35,13 @@ void verdictin_counters(int64_t oom_kill_base, int64_t oom_base, const struct ev
                 ret->oom_kill_after = live->oom_kill;
                 ret->oom_after = live->oom;
                 *ret_peak = live->peak_bytes;
+                ret->to_end = true;
                 return;
         }
         ret->oom_kill_after = ev->oom_kill;
         ret->oom_after = ev->oom;
         ret->read_us = ev->read_us;
+        ret->to_end = ev->ended > 0;
         *ret_peak = ev->peak_bytes;
 }
 

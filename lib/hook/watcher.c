@@ -358,7 +358,8 @@ static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev
                 pend->on = false;
         if (init_exited) /* after the counters: the reap comes before the cgroup goes */
                 init_exit(pidfd, ev);
-        ev->final |= watchrule_final(init_exited, fresh); /* init's death is in it */
+        if (watchrule_final(init_exited, fresh)) /* init's death is in it */
+                ev->final = ev->ended = 1;
         return save(dirfd, ev) == 0;
 }
 

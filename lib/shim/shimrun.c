@@ -158,7 +158,7 @@ int shim_snapshot(const struct og_config *cfg, const char *id, struct og_error *
                 return r;
         struct evidence ev;
         evidence_init(&ev);
-        ev.final = 1; /* the last moment */
+        ev.final = ev.ended = 1; /* the last moment: the init has exited */
         evidence_snapshot(hs.cgroup_dir, hs.cgroup_version, &ev);
         if (ev.snapshots == 0)
                 return 0;             /* the cgroup is already gone */

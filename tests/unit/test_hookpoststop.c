@@ -191,6 +191,32 @@ static void test_cgroup_gone(void **state)
         free(line);
 }
 
+/* The runtime removed the cgroup before the watcher's snapshot at the
+ * init's death: its last counters (no kill) are from before the end, and
+ * the kernel's records cannot be read. Nothing says the init was not
+ * OOM-killed: the verdict is not "none", init_killed is not false. With
+ * a snapshot taken after the init's death, "none" stands. */
+static void test_stale_counters_and_no_kmsg(void **state)
+{
+        (void)state;
+        struct fixture f;
+        fixture(&f, "ps1");
+        struct evidence ev = watcher_ev(4243, true, 0, 0);
+        save_ev(&f, &ev);
+        char *line = poststop(&f);
+        has(line, "\"verdict\":\"unknown\"");
+        has(line, "\"init_killed\":null");
+        has(line, "is not known");
+        free(line);
+        fixture(&f, "ps2");
+        ev.ended = 1;
+        save_ev(&f, &ev);
+        line = poststop(&f);
+        has(line, "\"verdict\":\"none\"");
+        has(line, "\"init_killed\":false");
+        free(line);
+}
+
 /* No watcher evidence: the cgroup's own counters, against create's. */
 static void test_cgroup_only(void **state)
 {
@@ -268,6 +294,7 @@ int main(void)
                 cmocka_unit_test(test_cgroup_present),
                 cmocka_unit_test(test_cgroup_gone),
                 cmocka_unit_test(test_cgroup_only),
+                cmocka_unit_test(test_stale_counters_and_no_kmsg),
                 cmocka_unit_test(test_waits_for_watcher_in_proc_root),
         };
         return cmocka_run_group_tests(tests, setup, teardown);

@@ -226,18 +226,30 @@ static void test_lost_records_fall_back_to_counters(void **state)
         v = decide(&r, C1, 100, false, v1);
         assert_int_equal(v.kind, VERDICT_UNKNOWN);
         assert_non_null(strstr(v.summary, "counted 1 kill"));
-        v = decide(&r, C1, 100, false, none); /* nothing to go on */
-        assert_int_equal(v.kind, VERDICT_NONE);
+        v = decide(&r, C1, 100, false, none); /* nothing to go on: not "none" */
+        assert_int_equal(v.kind, VERDICT_UNKNOWN);
         assert_int_equal(v.init_killed, -1);
+        assert_false(v.ev_kmsg || v.ev_counters);
+        assert_non_null(strstr(v.summary, "is not known"));
         assert_non_null(strstr(v.summary, "incomplete"));
         struct verdict_counters quiet = {.have = true,
                                          .oom_kill_before = 5,
                                          .oom_kill_after = 5,
                                          .oom_before = 0,
-                                         .oom_after = 0};
+                                         .oom_after = 0,
+                                         .to_end = true};
         v = decide(&r, C1, 100, false, quiet);
         assert_int_equal(v.kind, VERDICT_NONE);
         assert_int_equal(v.init_killed, 0);
+        /* the watcher's last snapshot from before the end (the runtime
+         * removed the cgroup first): it may predate a kill the lost
+         * records held */
+        quiet.to_end = false;
+        quiet.read_us = 4000000;
+        v = decide(&r, C1, 100, false, quiet);
+        assert_int_equal(v.kind, VERDICT_UNKNOWN);
+        assert_int_equal(v.init_killed, -1);
+        assert_non_null(strstr(v.summary, "is not known"));
         oomlog_result_free(&r);
 }
 

@@ -116,6 +116,10 @@ static void test_counters_from_evidence(void **state)
         assert_int_equal(c.oom_after, 2);
         assert_int_equal(c.read_us, 123456);
         assert_int_equal(peak, 64 << 20);
+        assert_false(c.to_end); /* the watcher found the cgroup gone */
+        ev.ended = 1;           /* its snapshot at the init's death */
+        verdictin_counters(1, 0, &ev, &gone, &c, &peak);
+        assert_true(c.to_end);
 }
 
 /* The cgroup still there (a runtime that deletes it later, the shim's
@@ -134,6 +138,7 @@ static void test_counters_live(void **state)
         assert_int_equal(c.oom_after, 4);
         assert_true(c.read_us == OG_NONE);
         assert_int_equal(peak, 80 << 20);
+        assert_true(c.to_end);
         /* no evidence at all: the cgroup alone */
         verdictin_counters(1, OG_NONE, NULL, &live, &c, &peak);
         assert_true(c.have);
