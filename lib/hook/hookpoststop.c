@@ -7,6 +7,7 @@
 
 #include "cgfiles.h"
 #include "hookstate.h"
+#include "kcopy.h"
 #include "pagecache.h"
 #include "kmsg.h"
 #include "statedir.h"
@@ -61,6 +62,10 @@ struct copy_log {
         } * rec;
         size_t n, next;
         bool present;
+        /* records the watcher did not get (lib/hook/kcopy.h): those after
+         * lost_after, the lowest such N, are missing from it */
+        bool lost;
+        int64_t lost_after;
 };
 
 static void copy_load(int dirfd, struct copy_log *c)
@@ -81,8 +86,13 @@ static void copy_load(int dirfd, struct copy_log *c)
                 const char *nl = memchr(s, '\n', (size_t)(end - s));
                 const char *e = nl ? nl : end;
                 struct copy_rec *r = &c->rec[c->n];
-                if (record_header(s, (size_t)(e - s), &r->seq, &r->us) &&
-                    (c->n == 0 || r->seq > c->rec[c->n - 1].seq)) {
+                int64_t after;
+                if (kcopy_lost_parse(s, (size_t)(e - s), &after)) {
+                        if (!c->lost || after < c->lost_after)
+                                c->lost_after = after;
+                        c->lost = true;
+                } else if (record_header(s, (size_t)(e - s), &r->seq, &r->us) &&
+                           (c->n == 0 || r->seq > c->rec[c->n - 1].seq)) {
                         r->line = s;
                         r->len = (size_t)(e - s);
                         c->n++;
@@ -160,8 +170,9 @@ struct kmsg_read {
  * wrapped since create without any read failing (a read starts at the
  * oldest record left): when that oldest record is itself newer than
  * create, what came before it is gone. The copy then fills the gap; it
- * is trusted complete only from a watcher that ran to the end. res is
- * always valid on return. */
+ * is trusted complete only from a watcher that ran to the end, and where
+ * it says it lost records, only if the live ring, read whole, still
+ * holds them. res is always valid on return. */
 static void read_kills(const struct hook_env *env, const char *id, int dirfd, bool watcher_ok,
                        int64_t from_us, struct oomlog_result *res, struct kmsg_read *kr)
 {
@@ -178,7 +189,10 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
                 memset(res, 0, sizeof(*res));
         kr->wrapped = ks.lost > 0 ||
                       (ctx.first_seen && ctx.first_seq > 0 && ctx.first_us >= from_us);
-        kr->complete = (r == 0 && !kr->wrapped) || (copy.present && watcher_ok);
+        bool live_has_gap = r == 0 && ks.lost == 0 && ctx.first_seen &&
+                            (int64_t)ctx.first_seq <= copy.lost_after + 1;
+        kr->complete = (r == 0 && !kr->wrapped) ||
+                       (copy.present && watcher_ok && (!copy.lost || live_has_gap));
         if (r < 0)
                 hook_log(LOG_WARNING, "%s: deciding from the cgroup counters alone", err.msg);
         if (ks.lost)
@@ -189,6 +203,11 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
         else if (kr->wrapped)
                 hook_log(LOG_WARNING, "the kernel's ring buffer wrapped since the container "
                                       "was created: its oldest record is newer");
+        if (copy.lost && !kr->complete)
+                hook_log(LOG_WARNING,
+                         "%s: the watcher's copy of the kernel's records misses "
+                         "some after record %" PRId64,
+                         id, copy.lost_after);
         if (ctx.from_copy > 0 || (r < 0 && copy.present))
                 hook_log(LOG_NOTICE,
                          "%s: deciding from the watcher's copy of the kernel's "

@@ -2,8 +2,11 @@
 #define _GNU_SOURCE
 #include "kcopy.h"
 
+#include "kmsg.h"
 #include "marker.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 void kcopy_init(struct kcopy *k, const char *cgroup, int64_t init_pid, kcopy_pid_fn pid_ours,
@@ -237,4 +240,37 @@ size_t kcopy_cut(const char *s, size_t len, size_t keep)
          * records, its summary and kills among them */
         const char *nl = memchr(s + (len - keep) - 1, '\n', keep + 1);
         return nl ? (size_t)(nl + 1 - s) : len;
+}
+
+size_t kcopy_lost_line(char *buf, size_t cap, int64_t after)
+{
+        int n = snprintf(buf, cap, KCOPY_LOST "%" PRId64 "\n", after < 0 ? 0 : after);
+        return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+bool kcopy_lost_parse(const char *line, size_t len, int64_t *ret_after)
+{
+        size_t p = sizeof(KCOPY_LOST) - 1, start = p;
+        int64_t v = 0;
+        if (len <= p || memcmp(line, KCOPY_LOST, p) != 0)
+                return false;
+        for (; p < len && line[p] >= '0' && line[p] <= '9' && v < INT64_MAX / 10; p++)
+                v = v * 10 + (line[p] - '0');
+        if (p == start)
+                return false;
+        *ret_after = v;
+        return true;
+}
+
+int64_t kcopy_lost_before(const char *buf, size_t len)
+{
+        const char *nl = memchr(buf, '\n', len);
+        size_t n = nl ? (size_t)(nl - buf) : len;
+        int64_t after;
+        struct kmsg_header h;
+        if (kcopy_lost_parse(buf, n, &after))
+                return after;
+        if (kmsg_header_parse(buf, n, &h) && h.seq > 0)
+                return h.seq - 1;
+        return 0;
 }

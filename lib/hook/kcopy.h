@@ -71,4 +71,22 @@ bool kcopy_feed(struct kcopy *k, const char *rec, size_t len, kcopy_emit_fn emit
  * at most keep bytes of its newest records (at a line's start). */
 size_t kcopy_cut(const char *buf, size_t len, size_t keep);
 
+/* The copy's own line for records it does not hold: "-lost N\n", the
+ * records after sequence number N up to the next line's (the kernel
+ * overwrote them before the watcher read them, or a cut dropped them).
+ * No record's header starts with '-'. poststop trusts a copy with such a
+ * line only where the live ring still holds the records after N. */
+#define KCOPY_LOST "-lost "
+
+/* Pure: the line into buf (cap bytes); its length, 0 if it does not fit. */
+size_t kcopy_lost_line(char *buf, size_t cap, int64_t after);
+
+/* Pure: a line (len bytes, without its newline) that is one, and its N. */
+bool kcopy_lost_parse(const char *line, size_t len, int64_t *ret_after);
+
+/* Pure: the N of the line that stands for a copy's first len bytes, cut:
+ * the first line's own N if it is one, else its record's sequence
+ * number less one; 0 (everything) if it is neither. */
+int64_t kcopy_lost_before(const char *buf, size_t len);
+
 #endif

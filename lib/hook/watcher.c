@@ -192,18 +192,29 @@ struct copy_out {
 };
 
 /* The copy is full: keep its newer half, from a report's first record
- * where one begins there. */
+ * where one begins there, after a line that says what was dropped
+ * (lib/hook/kcopy.h: poststop then trusts it only as far as the live
+ * ring reaches back). */
 static void compact(struct copy_out *o)
 {
         _cleanup_free_ char *s = NULL;
+        char *t;
+        char mark[64];
         size_t len;
         if (fileio_read(o->dirfd, KMSG_COPY, 2 * KMSG_COPY_MAX, &s, &len, NULL, NULL) < 0)
                 return;
         size_t from = kcopy_cut(s, len, KMSG_COPY_MAX / 2);
-        if (fileio_replace(o->dirfd, KMSG_COPY, s + from, len - from, 0600, NULL) == 0) {
+        size_t ml = kcopy_lost_line(mark, sizeof(mark), kcopy_lost_before(s, len));
+        if (ml == 0 || !(t = malloc(ml + len - from)))
+                return;
+        memcpy(t, mark, ml);
+        memcpy(t + ml, s + from, len - from);
+        int r = fileio_replace(o->dirfd, KMSG_COPY, t, ml + len - from, 0600, NULL);
+        free(t);
+        if (r == 0) {
                 close(o->fd);
                 o->fd = openat(o->dirfd, KMSG_COPY, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-                o->size = len - from;
+                o->size = ml + len - from;
         }
 }
 
@@ -226,19 +237,30 @@ static void emit(const char *data, size_t len, void *ud)
 /* New kernel records that are the container's (lib/kcopy.h), appended to
  * <state>/kmsg.log: the ring may wrap, or be unreadable, by the time
  * poststop runs. At most max records, so that a flood does not hold up
- * the container's own events. True if a summary or a kill of the
- * container's was among them. */
-static bool copy_kmsg(int kfd, int dirfd, struct kcopy *kc, int max)
+ * the container's own events. Records overwritten before they were read
+ * leave a line that says so after *last_seq, the last record read (0
+ * before the first): the copy is not whole there. True if a summary or
+ * a kill of the container's was among them. */
+static bool copy_kmsg(int kfd, int dirfd, struct kcopy *kc, int64_t *last_seq, int max)
 {
         bool ours = false;
-        char rec[KMSG_RECORD_MAX + 1];
+        char rec[KMSG_RECORD_MAX + 1], mark[64];
         struct copy_out out = {.dirfd = dirfd, .fd = -1, .size = 0};
+        if (!kc || !last_seq)
+                return false;
         for (int i = 0; i < max; i++) {
+                struct kmsg_header h;
                 ssize_t n = kmsg_read_record(kfd, rec);
-                if (n == -EPIPE)
-                        continue; /* overwritten before we read them */
+                if (n == -EPIPE) { /* overwritten before we read them */
+                        size_t ml = kcopy_lost_line(mark, sizeof(mark), *last_seq);
+                        if (ml)
+                                emit(mark, ml, &out);
+                        continue;
+                }
                 if (n <= 0)
                         break;
+                if (kmsg_header_parse(rec, (size_t)n, &h))
+                        *last_seq = h.seq;
                 ours |= kcopy_feed(kc, rec, (size_t)n, emit, &out);
         }
         if (out.fd >= 0)
@@ -372,6 +394,7 @@ static bool gone(const struct hook_state *hs, int dirfd)
 struct kmsg_watch {
         struct kcopy copy;
         struct own_pids pids;
+        int64_t last_seq; /* the last record read */
 };
 
 static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
@@ -403,6 +426,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                          kmsg, km ? strerror(errno) : "out of memory");
         if (km) {
                 km->pids.n = 0;
+                km->last_seq = 0;
                 kcopy_init(&km->copy, hs->cgroup, hs->init_pid, pid_remembered, &km->pids);
         }
         if (kfd >= 0)
@@ -454,7 +478,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                  * container's own record is another moment a snapshot sees
                  * the kill. */
                 bool own = (p[2].revents & POLLIN) &&
-                           copy_kmsg(kfd, dirfd, &km->copy, KMSG_BATCH);
+                           copy_kmsg(kfd, dirfd, &km->copy, &km->last_seq, KMSG_BATCH);
                 /* others' kernel records may wake it without end: whether
                  * its cgroup and state are still there is checked every
                  * 100 ms all the same */
@@ -502,7 +526,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                 switch (watchrule_leave(init_exited, getppid(), evfd >= 0, n == 0)) {
                 case WATCHRULE_ADOPTED:
                         if (kfd >= 0)
-                                copy_kmsg(kfd, dirfd, &km->copy, KMSG_LAST);
+                                copy_kmsg(kfd, dirfd, &km->copy, &km->last_seq, KMSG_LAST);
                         finish(dirfd, ev);
                         return;
                 case WATCHRULE_IDLE:

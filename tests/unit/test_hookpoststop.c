@@ -217,6 +217,47 @@ static void test_stale_counters_and_no_kmsg(void **state)
         free(line);
 }
 
+/* The watcher's copy of the kernel's records, in its state directory. */
+static void save_copy(const struct fixture *f, const char *text)
+{
+        int d = -1;
+        struct og_error err = {0};
+        assert_int_equal(statedir_open(f->cfg.state_dir, f->hs.id, false, &d, &err), 0);
+        assert_int_equal(statedir_write(d, "kmsg.log", text, strlen(text), &err), 0);
+        close(d);
+}
+
+/* The live log unreadable, the watcher's counters from before the end:
+ * the copy of a watcher that ran to the end decides, "none" when it holds
+ * no kill. A copy that says the kernel overwrote records before the
+ * watcher read them is not whole: nothing rules out the init's kill. */
+static void test_copy_with_lost_records(void **state)
+{
+        (void)state;
+        char rec[128];
+        struct fixture f;
+        fixture(&f, "pl1");
+        snprintf(rec, sizeof(rec), "6,10,%" PRId64 ",-;eth0: link up\n",
+                 f.hs.created_mono_us + 1000);
+        struct evidence ev = watcher_ev(4243, true, 0, 0);
+        save_ev(&f, &ev);
+        save_copy(&f, rec);
+        char *line = poststop(&f);
+        has(line, "\"verdict\":\"none\"");
+        has(line, "\"init_killed\":false");
+        free(line);
+        fixture(&f, "pl2");
+        save_ev(&f, &ev);
+        char copy[256];
+        snprintf(copy, sizeof(copy), "%s-lost 10\n", rec);
+        save_copy(&f, copy);
+        line = poststop(&f);
+        has(line, "\"verdict\":\"unknown\"");
+        has(line, "\"init_killed\":null");
+        has(line, "\"kmsg\":false");
+        free(line);
+}
+
 /* No watcher evidence: the cgroup's own counters, against create's. */
 static void test_cgroup_only(void **state)
 {
@@ -295,6 +336,7 @@ int main(void)
                 cmocka_unit_test(test_cgroup_gone),
                 cmocka_unit_test(test_cgroup_only),
                 cmocka_unit_test(test_stale_counters_and_no_kmsg),
+                cmocka_unit_test(test_copy_with_lost_records),
                 cmocka_unit_test(test_waits_for_watcher_in_proc_root),
         };
         return cmocka_run_group_tests(tests, setup, teardown);

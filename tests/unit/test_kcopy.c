@@ -239,12 +239,33 @@ static void test_cut(void **state)
         assert_int_equal(kcopy_cut("", 0, 10), 0);
 }
 
+/* The copy's line for records it does not hold, and what a cut says. */
+static void test_lost_line(void **state)
+{
+        (void)state;
+        char buf[64];
+        int64_t after = -1;
+        size_t n = kcopy_lost_line(buf, sizeof(buf), 1234);
+        assert_int_equal(n, strlen("-lost 1234\n"));
+        assert_memory_equal(buf, "-lost 1234\n", n);
+        assert_true(kcopy_lost_parse(buf, n - 1, &after));
+        assert_int_equal(after, 1234);
+        assert_int_equal(kcopy_lost_line(buf, 8, 1234), 0); /* does not fit */
+        assert_false(kcopy_lost_parse("-lost x", 7, &after));
+        assert_false(kcopy_lost_parse("6,10,5,-;-lost 3", 16, &after));
+        const char cut1[] = "6,77,5000,-;oom-kill:x\n6,78,5001,-;y\n";
+        assert_int_equal(kcopy_lost_before(cut1, sizeof(cut1) - 1), 76);
+        const char cut2[] = "-lost 12\n6,77,5000,-;oom-kill:x\n";
+        assert_int_equal(kcopy_lost_before(cut2, sizeof(cut2) - 1), 12);
+        assert_int_equal(kcopy_lost_before("junk\n", 5), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_kind), cmocka_unit_test(test_summary_within),
                 cmocka_unit_test(test_feed), cmocka_unit_test(test_hold_bound),
-                cmocka_unit_test(test_cut),
+                cmocka_unit_test(test_cut),  cmocka_unit_test(test_lost_line),
         };
         return cmocka_run_group_tests_name("kcopy", tests, NULL, NULL);
 }
