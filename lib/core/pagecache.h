@@ -16,8 +16,8 @@
 bool pagecache_read(const struct oom_kill *k, struct pc_figures *ret);
 
 /* The one page-cache rule (cause_pc_driven, shared with explain):
- * dirty + writeback at least a quarter of the memcg's charge (anon+file)
- * and more than its anonymous memory. */
+ * dirty + writeback at least an eighth of the memcg's charge (anon+file)
+ * and at least half of its page cache. */
 bool pagecache_driven(const struct pc_figures *f);
 
 /* Mark v and add to its summary what would have prevented it; writeback

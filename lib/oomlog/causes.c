@@ -102,5 +102,5 @@ bool cause_pc_driven(const struct pc_figures *f)
             f->anon == OG_NONE)
                 return false;
         int64_t pending = f->dirty + f->writeback, charged = f->anon + f->file;
-        return charged > 0 && pending * 4 >= charged && pending > f->anon;
+        return charged > 0 && pending * 8 >= charged && pending * 2 >= f->file;
 }

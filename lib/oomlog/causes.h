@@ -48,8 +48,11 @@ struct pc_figures { /* bytes; OG_NONE when the report does not show it */
  * bytes, or the v1 single-line dump in kB); false if it has none. */
 bool cause_pc_read(const struct oom_kill *k, struct pc_figures *ret);
 
-/* The page-cache rule: dirty + writeback at least a quarter of the
- * memcg's charge (anon + file) and more than its anonymous memory. */
+/* The page-cache rule: reclaim could not make room because the page
+ * cache was dirty or under writeback — dirty + writeback at least an
+ * eighth of the memcg's charge (anon + file) and at least half of its
+ * page cache. A job that holds most of its limit and writes beside it
+ * qualifies: measured, the writeback policy keeps it alive. */
 bool cause_pc_driven(const struct pc_figures *f);
 
 #endif
