@@ -16,8 +16,7 @@
 #   GUESTS      comma-separated guests (default: debian-v2,debian-v1)
 #   VMP_EXCLUDE comma-separated GUEST/SCENARIO pairs not to run; each is
 #               listed as "EXCLUDED GUEST/SCENARIO" and counted apart, never
-#               as passed (.ci/run leaves out the one that cannot pass
-#               under TCG: README.md)
+#               as passed
 #   VM_DIR      the kernel cache shared with tests/vm (default build/vm)
 #   VMP_CACHE   the base image's cache (image.sh; default
 #               /var/cache/oomguard-vm-production)
@@ -26,7 +25,8 @@
 #   VMP_SETUP=no  do not install missing Debian packages (tools/deps.sh
 #               vm-production)
 #   VMP_APPEND  words for every guest's kernel command line
-#   VMP_SLOW_MBPS  the throttled disk's write speed (MB/s, default 20)
+#   VMP_SLOW_MBPS  the throttled disk's write speed (MB/s, default 10:
+#               scenarios/pagecache-python.sh says why)
 #   GC_RUNS NP_ROOM PC_RUNS PC_MIB PC_HOLD_MIB PC_HOST_GIB  scenario sizes,
 #               passed into the guests
 #   VMP_SSH_PORT  (development) the guest's sshd on this host port
@@ -50,6 +50,7 @@ export VM_DIR
 work=$VM_DIR/production
 t_start=$SECONDS
 pass=0 fail=0
+slow_mbps=${VMP_SLOW_MBPS:-10}
 
 # name         cgroup  kernel command line
 ALL_GUESTS="
@@ -146,6 +147,7 @@ payload() {
         {
                 echo "GUEST=$g CGV=$cgv"
                 echo "SCENARIOS=\"$*\""
+                echo "export SLOW_MBPS=$slow_mbps"
                 for s; do echo "TIMEOUT_${s//-/_}=$(hdr "$here/scenarios/$s.sh" timeout 300)"; done
                 # the scenarios' sizes, when set here
                 for v in GC_RUNS NP_ROOM PC_RUNS PC_MIB PC_HOLD_MIB PC_HOST_GIB; do
@@ -177,8 +179,8 @@ boot() {
         t0=$(date +%s.%N)
         # one NVMe controller, three namespaces in a fixed order: the
         # image (copy-on-write, the file stays clean), the run's disk, and a
-        # disk whose writes QEMU throttles to 20 MB/s (pagecache-python;
-        # VMP_SLOW_MBPS)
+        # disk whose writes QEMU throttles to $slow_mbps MB/s
+        # (pagecache-python; VMP_SLOW_MBPS)
         # shellcheck disable=SC2086 # $acc is words
         timeout --kill-after=10 "$tmo" qemu-system-x86_64 $acc -M pc -m "${VMP_MEM:-1536}" \
                 -smp "${VMP_SMP:-2}" -nodefaults -no-user-config -display none -no-reboot \
@@ -186,7 +188,7 @@ boot() {
                 -chardev file,id=rep,path="$work/$g.report.raw" -serial chardev:rep \
                 -drive file="$image/root.img",format=raw,if=none,id=root,snapshot=on \
                 -drive file="$work/$g.run.img",format=raw,if=none,id=run,readonly=on \
-                -drive file="$work/$g.slow.img",format=raw,if=none,id=slow,throttling.bps-write=$((${VMP_SLOW_MBPS:-20} * 1000000)) \
+                -drive file="$work/$g.slow.img",format=raw,if=none,id=slow,throttling.bps-write=$((slow_mbps * 1000000)) \
                 -device nvme,id=nvme0,serial=oomguard-vmprod \
                 -device nvme-ns,drive=root,bus=nvme0,nsid=1 \
                 -device nvme-ns,drive=run,bus=nvme0,nsid=2 \
