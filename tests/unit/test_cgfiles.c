@@ -82,9 +82,7 @@ static void test_oom_kill_subtree(void **state)
         put(dir, ".", "memory.events", "low 0\nhigh 0\nmax 9\noom 2\noom_kill 5\n");
         put(dir, ".", "memory.events.local", "low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\n");
         assert_int_equal(cgf_read_oom_kill(dir, 2), 5);
-        char cmd[600];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        assert_int_equal(system(cmd), 0);
+        assert_int_equal(scratch_remove(dir), 0);
 }
 
 /* The one reader of the verdict's counters and page figures, on v1 and v2
@@ -132,9 +130,7 @@ static void test_counters_and_memstat(void **state)
         assert_int_equal(m.dirty, 300);
         assert_int_equal(m.writeback, 400);
         assert_int_equal(cgf_read_peak(dir, 2), 2097152);
-        char cmd[600];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        assert_int_equal(system(cmd), 0);
+        assert_int_equal(scratch_remove(dir), 0);
 }
 
 int main(void)

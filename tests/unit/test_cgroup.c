@@ -141,9 +141,7 @@ static int setup_root(void **state)
 static int teardown_root(void **state)
 {
         (void)state;
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-        return system(cmd);
+        return scratch_remove(root);
 }
 
 /* n mounts whose lines are line_len bytes long (with '\n'), then the

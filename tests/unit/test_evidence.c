@@ -52,8 +52,8 @@ static void feed_fifo(const char *path, int n)
 static void test_read_us_before_counters(void **state)
 {
         (void)state;
-        char dir[] = "/tmp/oomguard-evidence-XXXXXX", fifo[PATH_MAX], cmd[PATH_MAX + 16];
-        assert_non_null(mkdtemp(dir));
+        char dir[64], fifo[PATH_MAX];
+        assert_int_equal(scratch_make(dir, sizeof(dir), "evidence"), 0);
         snprintf(fifo, sizeof(fifo), "%s/memory.oom_control", dir);
         assert_int_equal(mkfifo(fifo, 0600), 0);
         pid_t c = fork();
@@ -67,8 +67,7 @@ static void test_read_us_before_counters(void **state)
         int status = -1;
         assert_int_equal(waitpid(c, &status, 0), c);
         assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        assert_int_equal(system(cmd), 0);
+        assert_int_equal(scratch_remove(dir), 0);
         assert_int_equal(ev.oom_kill, 1);
         assert_int_equal(ev.snapshots, 1);
         if (ev.read_us < start || ev.read_us - start >= LATE_US / 2)

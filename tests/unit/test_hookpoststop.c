@@ -27,16 +27,13 @@ static char base[64];
 static int setup(void **state)
 {
         (void)state;
-        snprintf(base, sizeof(base), "/tmp/oomguard-poststop-XXXXXX");
-        return mkdtemp(base) ? 0 : -1;
+        return scratch_make(base, sizeof(base), "poststop");
 }
 
 static int teardown(void **state)
 {
         (void)state;
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-        return system(cmd);
+        return scratch_remove(base);
 }
 
 static void put(const char *dir, const char *name, const char *text)

@@ -98,8 +98,8 @@ static void test_foreign_leave_room(void **state)
 static void test_concurrent(void **state)
 {
         (void)state;
-        char dir[] = "/tmp/oomguard-metrics-XXXXXX", path[128];
-        assert_non_null(mkdtemp(dir));
+        char dir[64], path[128];
+        assert_int_equal(scratch_make(dir, sizeof(dir), "metrics"), 0);
         snprintf(path, sizeof(path), "%s/oomguard.prom", dir);
         enum { N = 8, EACH = 25 };
         for (int i = 0; i < N; i++) {
@@ -131,8 +131,7 @@ static void test_concurrent(void **state)
         assert_int_equal(mkdir(path, 0700), 0);
         struct og_error err = {0};
         assert_true(metrics_record(path, VERDICT_GLOBAL, false, 1, &err) < 0);
-        rmdir(path);
-        rmdir(dir);
+        assert_int_equal(scratch_remove(dir), 0); /* with what the refused record left */
 }
 
 int main(void)

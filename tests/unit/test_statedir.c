@@ -18,16 +18,13 @@ static char base[64];
 static int setup(void **state)
 {
         (void)state;
-        snprintf(base, sizeof(base), "/tmp/oomguard-state-XXXXXX");
-        return mkdtemp(base) ? 0 : -1;
+        return scratch_make(base, sizeof(base), "state");
 }
 
 static int teardown(void **state)
 {
         (void)state;
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-        return system(cmd);
+        return scratch_remove(base);
 }
 
 static void test_write_read_remove(void **state)

@@ -131,9 +131,7 @@ static void test_concurrent_appends(void **state)
         free(l);
         fclose(f);
         assert_int_equal(n, 400);
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        assert_int_equal(system(cmd), 0);
+        assert_int_equal(scratch_remove(dir), 0);
 }
 
 static int count(yajl_val rec, const char *line, void *ud)

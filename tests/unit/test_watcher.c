@@ -43,10 +43,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         (void)state;
-        char cmd[128];
         close(logfd);
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-        return system(cmd);
+        return scratch_remove(base);
 }
 
 /* A pid that has exited and been reaped: the watcher takes it as the

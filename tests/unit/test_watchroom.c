@@ -43,17 +43,14 @@ static void sub(char *buf, size_t cap, const char *name)
 static int setup(void **state)
 {
         (void)state;
-        snprintf(base, sizeof(base), "/tmp/oomguard-room-XXXXXX");
-        return mkdtemp(base) ? 0 : -1;
+        return scratch_make(base, sizeof(base), "room");
 }
 
 static int teardown(void **state)
 {
         (void)state;
-        char cmd[128];
         unsetenv("OOMGUARD_SYSCTL_VM");
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-        return system(cmd);
+        return scratch_remove(base);
 }
 
 /* A container enrolled in the host mode: its state.json in state_dir. */

@@ -62,4 +62,19 @@ static inline char *read_file(const char *path, size_t *ret_len)
         return buf;
 }
 
+/* A scratch directory /tmp/oomguard-TAG-XXXXXX into buf (64 bytes): 0 or -1.
+ * scratch_remove takes it away with all it holds: 0 or non-zero. */
+static inline int scratch_make(char *buf, size_t n, const char *tag)
+{
+        snprintf(buf, n, "/tmp/oomguard-%s-XXXXXX", tag);
+        return mkdtemp(buf) ? 0 : -1;
+}
+
+static inline int scratch_remove(const char *dir)
+{
+        char cmd[4200];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        return system(cmd);
+}
+
 #endif
