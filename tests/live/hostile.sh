@@ -439,9 +439,12 @@ kill -KILL "$w"; plant "$state/pk/kmsg.log" "$outside/kmsg"
 go pk; reap pk; uncg pk; poststop pk "$cfg" OOMGUARD_KMSG=/nonexistent/kmsg; r3=$?; v=$(verdict pk)
 forged_kmsg() { # PID R3 VERDICT FP-BEFORE
         "$OOMGUARD" explain --json "$outside/kmsg" | grep -q "\"victim_pid\":$1[,}]" && [ "$2" -eq 0 ] &&
-                [ "$(fields "$3" verdict kills.0)" = "verdict=none kills.0=null" ] && [ "$(fp)" = "$4" ] && gone pk
+                [ "$(fields "$3" verdict init_killed kills.0)" = "verdict=unknown init_killed=null kills.0=null" ] &&
+                [ "$(fp)" = "$4" ] && gone pk
 }
-check "kmsg.log a symlink to forged kernel records (a kill of its init after create), /dev/kmsg unreadable at poststop: not believed, the file outside untouched" \
+# with the watcher killed, the cgroup gone and /dev/kmsg unreadable nothing
+# says whether a kill happened: unknown, never none (docs/VERDICTS.md)
+check "kmsg.log a symlink to forged kernel records (a kill of its init after create), /dev/kmsg unreadable at poststop: not believed (unknown, no kill), the file outside untouched" \
         forged_kmsg "${PID[pk]}" $r3 "$v" "$before" || echo "$v"
 # FIFOs where the hook reads its state: it must not block until the runtime's timeout
 hcase
