@@ -27,7 +27,7 @@
 #   VMP_APPEND  words for every guest's kernel command line
 #   VMP_SLOW_MBPS  the throttled disk's write speed (MB/s, default 10:
 #               scenarios/pagecache-python.sh says why)
-#   GC_RUNS NP_ROOM PC_RUNS PC_MIB PC_HOLD_MIB PC_HOST_GIB  scenario sizes,
+#   GC_RUNS NP_ROOM PC_RUNS PC_TRIES PC_MIB PC_HOLD_MIB PC_HOST_GIB  scenario sizes,
 #               passed into the guests
 #   VMP_SSH_PORT  (development) the guest's sshd on this host port
 #               (127.0.0.1); the guest stays up after its scenarios until
@@ -150,7 +150,7 @@ payload() {
                 echo "export SLOW_MBPS=$slow_mbps"
                 for s; do echo "TIMEOUT_${s//-/_}=$(hdr "$here/scenarios/$s.sh" timeout 300)"; done
                 # the scenarios' sizes, when set here
-                for v in GC_RUNS NP_ROOM PC_RUNS PC_MIB PC_HOLD_MIB PC_HOST_GIB; do
+                for v in GC_RUNS NP_ROOM PC_RUNS PC_TRIES PC_MIB PC_HOLD_MIB PC_HOST_GIB; do
                         [ -z "${!v:-}" ] || echo "export $v=${!v}"
                 done
         } >"$d/run.conf"
