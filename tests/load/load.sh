@@ -2,9 +2,11 @@
 # Load: LOAD_CONTAINERS (100) real runc containers with oomguard-hook,
 # started concurrently, alive together, then let go at once: a third
 # OOM-killed at their own limit, a third exiting 0, a third exiting 3.
-# Asserts exactly one correct verdict per container (none lost, none
-# duplicated), no state directory and no watcher left behind, and measures
-# the watchers' total RSS while all of them run.
+# Asserts exactly one verdict per container (none lost, none duplicated),
+# each right or, for at most LOAD_UNDECIDED_MAX (2) of them, unknown
+# because the load cost both evidence channels; no state directory and no
+# watcher left behind; and measures the watchers' total RSS while all of
+# them run.
 #
 # Same private mount namespace and cgroups as tests/live/runc.sh (see
 # runc-lib.sh); the writeback host mode writes only a private copy of
@@ -28,6 +30,7 @@ runc_binaries
 N=${LOAD_CONTAINERS:-100}
 WAVE=${LOAD_WAVE:-$N}
 STAGGER=${LOAD_STAGGER:-0.05}
+UNDECIDED_MAX=${LOAD_UNDECIDED_MAX:-2}
 L=$((32 << 20))
 
 runc_suite oomguard-load
@@ -161,7 +164,7 @@ python3 - "$vlog" "$N" $$ >"$tmp/tally" <<'PY'
 import json, sys
 log, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 want = {"ld%03d-%s" % (i, tag): i % 3 for i in range(n)}
-seen, wrong, foreign = {}, [], 0
+seen, wrong, undecided, foreign = {}, [], [], 0
 try:
     lines = open(log).readlines()
 except OSError:
@@ -177,15 +180,28 @@ for line in lines:
     ok = (v["verdict"] == "memcg" and v["init_killed"] is True) if k == 0 else \
          (v["verdict"] == "none" and v["init_killed"] is False and not v["kills"])
     ok = ok and (v.get("cgroup") or "").endswith("/" + i) # its own cgroup
-    if not ok:
+    e = v.get("evidence") or {}
+    if not ok and v["verdict"] == "unknown" and not v["kills"] and not e.get("counters") \
+            and not e.get("kmsg"):
+        undecided.append(i) # both channels lost: the honest answer, not a wrong one
+    elif not ok:
         wrong.append("%s: %s init_killed=%s; the record: %s" % (i, v["verdict"], v["init_killed"],
                                                                  json.dumps(v, sort_keys=True)))
+ev = [json.loads(l).get("evidence") or {} for l in lines]
+print("# evidence: counters read after the end in %d, kernel records complete in %d, "
+      "neither in %d of %d" % (sum(1 for e in ev if e.get("counters")),
+                               sum(1 for e in ev if e.get("kmsg")),
+                               sum(1 for e in ev if not e.get("counters") and not e.get("kmsg")),
+                               len(ev)), file=sys.stderr)
 print(sum(seen.values()) + foreign, n - len(seen), sum(c - 1 for c in seen.values()),
-      foreign, len(wrong))
+      foreign, len(wrong), len(undecided))
+for u in undecided:
+    print("# undecided: %s: its kernel records and its last counter read were both lost" % u,
+          file=sys.stderr)
 for w in wrong:
     print("# wrong verdict:", w, file=sys.stderr)
 PY
-read -r nverd lost dup foreign nwrong <"$tmp/tally"
+read -r nverd lost dup foreign nwrong nundec <"$tmp/tally"
 badst=0
 for ((i = 0; i < N; i++)); do
         id=${ids[$i]}
@@ -216,6 +232,11 @@ expect "each exited as it should: 137 (OOM), 0 or 3 ($badst did not)" "$badst" 0
 expect "exactly $N verdicts, none lost, none duplicated, none foreign" \
         "verdicts=$nverd lost=$lost duplicated=$dup foreign=$foreign" "verdicts=$N lost=0 duplicated=0 foreign=0"
 expect "every verdict right, in the container's own cgroup: memcg with init killed for the OOM third, none for the rest ($nwrong wrong)" "$nwrong" 0
+# Under this load (more so under ASan) a watcher may be starved both while
+# the ring wraps and while the runtime removes the cgroup: its verdict is
+# then unknown, as VERDICTS.md promises, never a guess. Rare, and bounded.
+check "at most $UNDECIDED_MAX verdicts unknown because both evidence channels were lost ($nundec)" \
+        test "$nundec" -le "$UNDECIDED_MAX"
 check "no state directory left" test -z "$(ls -A "$state" 2>/dev/null)" || ls -A "$state" | head
 expect "no watcher left ($left still running)" "$left" 0
 # (the 4 MB bound is for real builds; AddressSanitizer's shadow memory alone exceeds it)
