@@ -50,6 +50,7 @@ void oomev_free(struct ev *e)
         free(e->rows);
         free(e->group_memcg);
         free(e->sum_oom);
+        free(e->no_victim_ts);
         free(e);
 }
 
@@ -641,8 +642,10 @@ void oomev_handle(struct oomlog *p, const char *m, size_t n, const struct when *
         case OM_GROUP: on_group(p, m, n, w); break;
         case OM_REAPED: on_reaped(p, m, n, w); break;
         case OM_NO_VICTIM:
-                if (e)
+                if (e && !e->no_victim) {
                         e->no_victim = true;
+                        e->no_victim_ts = oomlog_span_dup(p, (struct span){w->ts, w->ts_len});
+                }
                 break;
         }
         if (p->cur)

@@ -286,6 +286,31 @@ static size_t orphan_invocations(const struct oomlog *p)
         return n;
 }
 
+/* The OOMs that found nothing to kill, in the order they were printed. */
+static int take_novictims(struct oomlog *p, struct oomlog_result *ret)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_evs; i++)
+                n += p->evs[i]->no_victim;
+        if (n == 0)
+                return 0;
+        ret->novictims = calloc(n, sizeof(*ret->novictims));
+        if (!ret->novictims)
+                return -ENOMEM;
+        for (size_t i = 0; i < p->n_evs; i++) {
+                struct ev *e = p->evs[i];
+                if (!e->no_victim)
+                        continue;
+                struct oom_novictim *o = &ret->novictims[ret->n_novictims++];
+                o->memcg = e->stats_path ? dup_or_null(p, e->stats_path) : NULL;
+                o->invoker_comm = e->invoker_comm ? dup_or_null(p, e->invoker_comm) : NULL;
+                o->invoker_pid = e->invoker_pid;
+                o->timestamp = e->no_victim_ts;
+                e->no_victim_ts = NULL;
+        }
+        return p->error;
+}
+
 int oomfinal_run(struct oomlog *p, struct oomlog_result *ret)
 {
         memset(ret, 0, sizeof(*ret));
@@ -310,7 +335,7 @@ int oomfinal_run(struct oomlog *p, struct oomlog_result *ret)
                 memset(&p->kills[i].k, 0, sizeof(p->kills[i].k));
         }
         ret->n_kills = p->n_kills;
-        return 0;
+        return take_novictims(p, ret);
 }
 
 void oom_kill_clear(struct oom_kill *k)
@@ -335,4 +360,11 @@ void oomlog_result_free(struct oomlog_result *r)
         free(r->user_kills);
         r->user_kills = NULL;
         r->n_user_kills = 0;
+        for (size_t i = 0; r->novictims && i < r->n_novictims; i++) {
+                struct oom_novictim *o = &r->novictims[i];
+                free(o->memcg), free(o->invoker_comm), free(o->timestamp);
+        }
+        free(r->novictims);
+        r->novictims = NULL;
+        r->n_novictims = 0;
 }

@@ -57,6 +57,7 @@ struct ev {
         /* selection and kills */
         enum om_origin origin;
         bool sacrifice, has_summary, no_victim;
+        char *no_victim_ts;    /* the no-victim line's timestamp text */
         int64_t sacrifice_pid; /* "Kill process P" */
         char *group_memcg;
         char *sum_oom;            /* oom_memcg of the event's summary line */

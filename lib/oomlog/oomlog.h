@@ -96,11 +96,25 @@ struct user_kill {
         char *timestamp;
 };
 
+/* A kernel OOM that found no process it could kill ("Out of memory and no
+ * killable processes..."): nothing was killed and the charge failed, so a
+ * system call got ENOMEM (a user page fault is retried). NULL / OG_NONE
+ * when the log does not show it. */
+struct oom_novictim {
+        char *memcg; /* the memcg whose limit was reached ("Memory cgroup stats
+                      * for"); NULL for a host-wide OOM */
+        char *invoker_comm;
+        int64_t invoker_pid;
+        char *timestamp; /* as struct oom_kill's */
+};
+
 struct oomlog_result {
         struct oom_kill *kills; /* kernel OOM kills only */
         size_t n_kills;
         struct user_kill *user_kills; /* userspace killers' records */
         size_t n_user_kills;
+        struct oom_novictim *novictims; /* OOMs that killed nothing */
+        size_t n_novictims;
         struct oomlog_stats stats;
 };
 

@@ -69,6 +69,36 @@ static void test_no_victim_and_orphans(void **state)
         assert_int_equal(r.n_kills, 0);
         assert_int_equal(r.stats.invocations, 2);
         assert_int_equal(r.stats.orphan_invocations, 2);
+        /* the first found nothing to kill; the second is only a header */
+        assert_int_equal(r.n_novictims, 1);
+        assert_string_equal(r.novictims[0].memcg, "/x");
+        assert_string_equal(r.novictims[0].invoker_comm, "tee");
+        assert_string_equal(r.novictims[0].timestamp, "5.0");
+        oomlog_result_free(&r);
+}
+
+/* As the hook reads it: /dev/kmsg records, one OOM of a container whose
+ * processes are all at -1000 (measured in the v2 guest); a user-facility
+ * record spelling the same never counts. */
+static void test_kmsg_no_victim(void **state)
+{
+        (void)state;
+        struct oomlog_result r = parse_str(
+                "4,900,70322800,-;dd invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=-1000\n"
+                "6,901,70322850,-;memory: usage 32768kB, limit 32768kB, failcnt 37\n"
+                "6,902,70322874,-;Memory cgroup stats for /oomguard-vm/runc-novictim:\n"
+                "6,903,70322951,-;Tasks state (memory values in pages):\n"
+                "6,904,70322960,-;[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n"
+                "6,905,70322970,-;[    810]     0   810      368      257    45056        0         -1000 dd\n"
+                "4,906,70322978,-;Out of memory and no killable processes...\n"
+                "12,907,70400000,-;dd invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+                "12,908,70400001,-;Memory cgroup stats for /forged:\n"
+                "12,909,70400002,-;Out of memory and no killable processes...\n");
+        assert_int_equal(r.n_kills, 0);
+        assert_int_equal(r.n_novictims, 1);
+        assert_string_equal(r.novictims[0].memcg, "/oomguard-vm/runc-novictim");
+        assert_int_equal(r.novictims[0].invoker_pid, OG_NONE);
+        assert_string_equal(r.novictims[0].timestamp, "70322978");
         oomlog_result_free(&r);
 }
 
@@ -666,6 +696,7 @@ int main(void)
                 cmocka_unit_test(test_interleaved_pairs_by_pid),
                 cmocka_unit_test(test_oom_group),
                 cmocka_unit_test(test_no_victim_and_orphans),
+                cmocka_unit_test(test_kmsg_no_victim),
                 cmocka_unit_test(test_kmsg_user_facility_never_kills),
                 cmocka_unit_test(test_kmsg_escaped_multiline),
                 cmocka_unit_test(test_kmsg_forgeries),
