@@ -79,6 +79,17 @@ static bool counted_kill(const struct verdict_counters *c)
         return counters_known(c) && c->oom_kill_after > c->oom_kill_before;
 }
 
+/* The OOMs in the container's cgroup (or below) that found nothing to
+ * kill. The counters must not deny them: such an OOM means the limit was
+ * reached, so a limit-hit count of 0 says the record is not the kernel's. */
+static size_t own_novictims(const struct verdict_input *in)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < in->n_novictims; i++)
+                n += within(in->novictims[i].memcg, in->cgroup);
+        return in->limit_hits == 0 ? 0 : n;
+}
+
 static void pick_kills(const struct verdict_input *in, struct verdict *v)
 {
         for (size_t i = 0; i < in->n_kills && v->n_kills < VERDICT_MAX_KILLS; i++) {
@@ -224,6 +235,15 @@ static void summarize_limit_hit(const struct verdict_input *in, struct verdict *
                                .writeback = in->writeback,
                                .file = in->file,
                                .anon = in->anon};
+        if (v->n_novictims > 0) {
+                add(v,
+                    "No OOM kill: at the container's memory limit (%zu time%s) the kernel "
+                    "" CAUSE_NO_VICTIM_WHAT ".",
+                    v->n_novictims, v->n_novictims == 1 ? "" : "s");
+                add_exit(in, v);
+                add_fix(v, CAUSE_NO_VICTIM);
+                return;
+        }
         add(v,
             "No OOM kill, but the container's usage reached its memory limit %" PRId64
             " times and the main process exited with code %" PRId64 ": allocations "
@@ -386,10 +406,14 @@ void verdict_decide(const struct verdict_input *in, struct verdict *v)
                  * runtime removed the cgroup is seen by neither) */
                 v->kind = VERDICT_UNKNOWN;
         } else {
-                /* no kill: a failed charge is ENOMEM, and a program that
-                 * exits non-zero after its limit was hit most likely died
-                 * of it (the exit code must be its own, not a signal's) */
-                bool failed = in->exit_code != OG_NONE && in->exit_code > 0 && hit_limit(in);
+                /* no kill: a failed charge is ENOMEM. The kernel says so
+                 * when its OOM found nothing to kill in the cgroup; and a
+                 * program that exits non-zero after its limit was hit most
+                 * likely died of it (the exit code must be its own, not a
+                 * signal's) */
+                v->n_novictims = own_novictims(in);
+                bool failed = v->n_novictims > 0 ||
+                              (in->exit_code != OG_NONE && in->exit_code > 0 && hit_limit(in));
                 v->kind = failed ? VERDICT_LIMIT_HIT : VERDICT_NONE;
                 v->ev_kmsg = in->kmsg_complete && !v->n_unverified;
                 v->ev_counters = in->counters.have;

@@ -57,6 +57,9 @@ struct verdict_input {
         int64_t init_pid;             /* OG_NONE if unknown */
         const struct oom_kill *kills; /* parsed kernel records since create */
         size_t n_kills;
+        /* OOMs since create that found nothing to kill (any cgroup) */
+        const struct oom_novictim *novictims;
+        size_t n_novictims;
         bool kmsg_complete; /* no records lost or unreadable */
         struct verdict_counters counters;
         int64_t limit_bytes;                 /* the container's own limit */
@@ -91,6 +94,8 @@ struct verdict {
         /* kernel-log kills of the container its counters did not count:
          * not trusted (kernel messages quote text anyone can choose) */
         size_t n_unverified;
+        /* OOMs in the container's cgroup that found nothing to kill */
+        size_t n_novictims;
         const char *oom_memcg;  /* whose limit, when a memcg's */
         bool page_cache_driven; /* dirty + writeback pages filled the memcg */
         bool group_kill;        /* memory.oom.group: several killed at once */

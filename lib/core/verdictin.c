@@ -20,6 +20,18 @@ size_t verdictin_kills_since(const struct oom_kill *kills, size_t n, int64_t cre
         return m;
 }
 
+size_t verdictin_novictims_since(const struct oom_novictim *nv, size_t n, int64_t created_us,
+                                 struct oom_novictim *ret)
+{
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+                const char *ts = nv[i].timestamp;
+                if (ts && strtoll(ts, NULL, 10) >= created_us)
+                        ret[m++] = nv[i]; /* shallow: the caller owns the strings */
+        }
+        return m;
+}
+
 void verdictin_counters(int64_t oom_kill_base, int64_t oom_base, const struct evidence *ev,
                         const struct verdictin_live *live, struct verdict_counters *ret,
                         int64_t *ret_peak)

@@ -25,6 +25,11 @@
 size_t verdictin_kills_since(const struct oom_kill *kills, size_t n, int64_t created_us,
                              int64_t init_pid, struct oom_kill *ret);
 
+/* The OOMs of nv[0..n) that found no victim, stamped since created_us;
+ * copied shallowly into ret (room for n); returns how many. */
+size_t verdictin_novictims_since(const struct oom_novictim *nv, size_t n, int64_t created_us,
+                                 struct oom_novictim *ret);
+
 /* What poststop read of the container's cgroup itself. */
 struct verdictin_live {
         bool present;          /* the runtime had not removed it yet */

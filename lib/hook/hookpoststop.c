@@ -462,7 +462,9 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
         read_kills(env, hs->id, dirfd, watcher_ok, hs->created_mono_us - VERDICTIN_SLACK_US, &res,
                    &kr);
         struct oom_kill *kills = calloc(res.n_kills + 1, sizeof(*kills));
-        if (!kills) {
+        struct oom_novictim *nv = calloc(res.n_novictims + 1, sizeof(*nv));
+        if (!kills || !nv) {
+                free(kills), free(nv);
                 oomlog_result_free(&res);
                 return og_error_set(err, -ENOMEM, "out of memory");
         }
@@ -476,6 +478,9 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
                 .init_pid = hs->init_pid,
                 .kills = kills,
                 .n_kills = n,
+                .novictims = nv,
+                .n_novictims = verdictin_novictims_since(res.novictims, res.n_novictims,
+                                                         hs->created_mono_us, nv),
                 .kmsg_complete = kr.complete,
                 .kmsg_wrapped = kr.wrapped,
                 .limit_bytes = hs->limit_bytes,
@@ -494,6 +499,7 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
         pagecache_amend(&v, kills, hs->writeback);
         record(cfg, hs, &v, kills, peak, parents);
         free(kills);
+        free(nv);
         oomlog_result_free(&res);
         return 0;
 }

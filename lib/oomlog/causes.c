@@ -26,6 +26,10 @@ const char *cause_fix(enum og_cause c)
                 [CAUSE_LIMIT_HIT] = "Raise the memory limit above its peak, or make the "
                                     "program use less; if the charge was mostly page cache, "
                                     "bound its dirty pages with the \"writeback\" policy.",
+                [CAUSE_NO_VICTIM] = "Let the kernel choose a victim: give the container's "
+                                    "processes an oom_score_adj above -1000 (oomguard's "
+                                    "\"oom_score_adj_floor\" keeps them at 0 or above), or "
+                                    "raise the limit above its peak.",
                 [CAUSE_USERSPACE] = "Look at the node's killer (systemd-oomd, earlyoom, the "
                                     "kubelet's eviction thresholds) and at the memory "
                                     "pressure that set it off.",

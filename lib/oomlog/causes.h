@@ -19,6 +19,7 @@ enum og_cause {
         CAUSE_CPUSET,
         CAUSE_MEMPOLICY,
         CAUSE_LIMIT_HIT, /* no kill: allocations failed at the limit */
+        CAUSE_NO_VICTIM, /* no kill: nothing the kernel could kill */
         CAUSE_USERSPACE, /* killed from outside under pressure */
         CAUSE_OOMD,      /* systemd-oomd killed a cgroup */
         CAUSE_EARLYOOM,  /* earlyoom signalled a process */
@@ -39,6 +40,12 @@ enum og_cause cause_of_killer(const char *killer);
 #define CAUSE_DEFAULT_PREVENTS                                                                   \
         "oomguard's default writeback policy (\"writeback\": \"auto\") would have "              \
         "prevented it"
+
+/* What an OOM that finds no victim does instead of killing. */
+#define CAUSE_NO_VICTIM_WHAT                                                                     \
+        "found no process it could kill (a process at oom_score_adj -1000 is never chosen) "     \
+        "and failed the charge instead: a system call's allocation fails with ENOMEM "           \
+        "(\"Cannot allocate memory\"), a page fault is retried until memory is freed"
 
 struct pc_figures { /* bytes; OG_NONE when the report does not show it */
         int64_t dirty, writeback, file, anon;

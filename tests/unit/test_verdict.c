@@ -113,6 +113,56 @@ static void test_limit_hit(void **state)
         assert_int_equal(ended(OG_NONE, 9, 7, OG_NONE).kind, VERDICT_NONE);
 }
 
+/* The kernel's OOM in the container's cgroup found nothing to kill: the
+ * charge failed, whatever the exit status says (a kernel before 6.15 does
+ * not keep it). Another cgroup's, or one the counters deny, does not
+ * count. */
+static void test_no_victim(void **state)
+{
+        (void)state;
+        static const struct oom_kill nokill;
+        struct oom_novictim nv[] = {{.memcg = (char *)C1 "/sub", .timestamp = (char *)"1"},
+                                    {.memcg = (char *)C2, .timestamp = (char *)"2"},
+                                    {.memcg = (char *)C1, .timestamp = (char *)"3"}};
+        struct verdict_input in = {.cgroup = C1,
+                                   .init_pid = 100,
+                                   .kills = &nokill,
+                                   .novictims = nv,
+                                   .n_novictims = 3,
+                                   .kmsg_complete = true,
+                                   .counters = {.have = true,
+                                                .oom_kill_before = 0,
+                                                .oom_kill_after = 0,
+                                                .oom_before = OG_NONE,
+                                                .oom_after = OG_NONE},
+                                   VERDICT_INPUT_UNKNOWN};
+        in.limit_hits = 37;
+        struct verdict v;
+        verdict_decide(&in, &v);
+        assert_int_equal(v.kind, VERDICT_LIMIT_HIT);
+        assert_int_equal(v.n_novictims, 2);
+        assert_int_equal(v.init_killed, 0);
+        assert_non_null(
+                strstr(v.summary, "limit (2 times) the kernel found no process it could kill"));
+        assert_non_null(strstr(v.summary, "ENOMEM (\"Cannot allocate memory\")"));
+        assert_non_null(strstr(v.summary + v.fix_at, "oom_score_adj above -1000"));
+        in.exit_code = 1; /* the exit code is told, the cause stays the kernel's */
+        verdict_decide(&in, &v);
+        assert_non_null(strstr(v.summary, "exited with code 1"));
+        assert_non_null(strstr(v.summary, "found no process"));
+        in.cgroup = "/process_api/c9"; /* no OOM of its own */
+        in.exit_code = OG_NONE;
+        verdict_decide(&in, &v);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        in.cgroup = C1; /* the limit never reached: not the kernel's record */
+        in.limit_hits = 0;
+        verdict_decide(&in, &v);
+        assert_int_equal(v.kind, VERDICT_NONE);
+        in.limit_hits = OG_NONE; /* v1 without a failcnt: the record stands */
+        verdict_decide(&in, &v);
+        assert_int_equal(v.kind, VERDICT_LIMIT_HIT);
+}
+
 /* SIGKILL or SIGTERM from outside under pressure: a userspace killer or
  * an eviction is named; without pressure it is a plain stop. */
 static void test_outside_kill_under_pressure(void **state)
@@ -415,6 +465,7 @@ int main(void)
                 cmocka_unit_test(test_ring_wrapped),
                 cmocka_unit_test(test_exit_status),
                 cmocka_unit_test(test_limit_hit),
+                cmocka_unit_test(test_no_victim),
                 cmocka_unit_test(test_outside_kill_under_pressure),
                 cmocka_unit_test(test_group_kill),
         };

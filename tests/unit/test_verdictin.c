@@ -67,6 +67,21 @@ static void test_kills_since(void **state)
         oomlog_result_free(&r);
 }
 
+/* No-victim OOMs: those stamped since create, none without a time. */
+static void test_novictims_since(void **state)
+{
+        (void)state;
+        struct oom_novictim nv[] = {{.timestamp = (char *)"9999999"},
+                                    {.timestamp = NULL},
+                                    {.timestamp = (char *)"10000000"},
+                                    {.timestamp = (char *)"12000000"}};
+        struct oom_novictim out[4];
+        size_t n = verdictin_novictims_since(nv, 4, CREATED, out);
+        assert_int_equal(n, 2);
+        assert_ptr_equal(out[0].timestamp, nv[2].timestamp);
+        assert_ptr_equal(out[1].timestamp, nv[3].timestamp);
+}
+
 /* Unknown victim pid or time: a record without a pid within the slack
  * counts; one without a time is older than any create after boot. */
 static void test_kills_since_unknowns(void **state)
@@ -214,6 +229,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_kills_since),
                 cmocka_unit_test(test_kills_since_unknowns),
+                cmocka_unit_test(test_novictims_since),
                 cmocka_unit_test(test_counters_from_evidence),
                 cmocka_unit_test(test_counters_live),
                 cmocka_unit_test(test_counters_none),

@@ -127,6 +127,41 @@ for rt in crun runc; do
 		fi
 	done
 done
+
+# No process the kernel may kill: the operator's policy puts every process
+# of the container at -1000 (as conmon's -1000 does without oomguard), and
+# dd writes 64 MiB into a tmpfs under a 32 MiB limit. The OOM killer finds
+# no victim and fails the charge instead (mm/memcontrol.c, mem_cgroup_oom):
+# a write(2) gets ENOMEM and dd exits 1; a page fault (dd's own text, read
+# again after reclaim took it) is retried for ever, and dd never ends by
+# itself. Which comes first varies; both are failed charges, and the kernel
+# says "Out of memory and no killable processes" each time.
+og_config '{"oom_score_adj": -1000, "oom_score_adj_floor": -1000}'
+n=runc-novictim
+LIMIT=$L MOUNTS='{"destination": "/big", "type": "tmpfs", "source": "tmpfs", "options": ["size=128m"]}' \
+	ARGS='"/bin/sh", "-c", "cat /proc/self/oom_score_adj; exec dd if=/dev/zero of=/big/f bs=1M count=64"' bundle $n
+run runc $n >"$OUT/$n.st" &
+bg=$!
+i=0
+while kill -0 $bg 2>/dev/null && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+if kill -0 $bg 2>/dev/null; then
+	p=$(head -n 1 "$(memcg_dir "$CGROOT/$n")/cgroup.procs")
+	check "runc: every process at -1000: dd, still running after 10 s, retries a charge in a page fault" \
+		sh -c 'grep -q try_charge "/proc/$1/stack" && grep -q page_fault "/proc/$1/stack"' - "$p" ||
+		sed "s/^/@@NOTE $n: stack: /" "/proc/$p/stack"
+	runc kill $n KILL
+	wait $bg
+else
+	check "runc: every process at -1000: dd's write(2) got ENOMEM and it exited 1" \
+		sh -c '[ "$(cat "$1")" = 1 ] && grep -q "Cannot allocate memory" "$2"' - "$OUT/$n.st" "$OUT/$n.err" || show $n
+fi
+d=$(verdict $n)
+expect "runc: every process at -1000: nothing killed, verdict limit-hit" \
+	"$(head -n 1 "$OUT/$n.out") $(vf "$d" verdict kills.# | xargs)" "-1000 limit-hit 0" || show $n
+check "runc: the kernel said it found no process it could kill" sh -c 'dmesg | grep -q "no killable processes"'
+check "runc: the summary says so, names ENOMEM and the oom_score_adj fix, and counts the limit hits" \
+	sh -c '[ "$1" -gt 0 ] && printf "%s" "$2" | grep -q "found no process it could kill.*Cannot allocate memory.*oom_score_adj above -1000"' - \
+	"$(vf "$d" limit_hits)" "$(vf "$d" summary)"
 rm -f /etc/oomguard/config.json
 
 # the CLI reads the guest's verdict log: one line per container death
