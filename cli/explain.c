@@ -73,6 +73,9 @@ static int print_result(const struct oomlog_result *r, const struct opts *o, con
                 if (e < 0)
                         break;
         }
+        for (size_t i = 0; !o->json && i < r->n_novictims; i++)
+                if (explain_write_novictim_text(stdout, &r->novictims[i]) < 0)
+                        break;
         if (!o->json && r->n_kills == 0 && r->n_user_kills == 0)
                 printf("%s: no OOM kill found (%zu OOM invocations without a "
                        "visible kill).\n",

@@ -25,6 +25,8 @@ void explain_gen_user_kill(yajl_gen g, const struct user_kill *k);
 int explain_write_user_json(FILE *out, const struct user_kill *k);
 /* Who killed what and why, and the causes table's sentence for it. */
 int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index, size_t total);
+/* An OOM that found no process it could kill, as text. */
+int explain_write_novictim_text(FILE *out, const struct oom_novictim *o);
 
 /* The live host's kernel log: its record times (microseconds after boot)
  * also as wall-clock times, from when the host booted. */

@@ -273,6 +273,23 @@ static void user_who(FILE *out, const struct user_kill *k)
                 fprintf(out, " (pid %" PRId64 ")", k->victim_pid);
 }
 
+int explain_write_novictim_text(FILE *out, const struct oom_novictim *o)
+{
+        char ts[128], cg[OOMLOG_TEXT_MAX], comm[64];
+        fputs("No victim", out);
+        if (o->timestamp)
+                fprintf(out, " at %s", clean(o->timestamp, ts, sizeof(ts)));
+        fputs(": the kernel's OOM", out);
+        if (o->memcg)
+                fprintf(out, " in %s", clean(o->memcg, cg, sizeof(cg)));
+        if (o->invoker_comm)
+                fprintf(out, " (invoked by %s)", clean(o->invoker_comm, comm, sizeof(comm)));
+        fprintf(out, " " CAUSE_NO_VICTIM_WHAT ". %s", cause_fix(CAUSE_NO_VICTIM));
+        if (fputs("\n\n", out) == EOF)
+                return -EIO;
+        return 0;
+}
+
 int explain_write_user_text(FILE *out, const struct user_kill *k, size_t index, size_t total)
 {
         char ts[128], buf[OOMLOG_TEXT_MAX];

@@ -49,6 +49,10 @@ one_kill_bounded() { [ "$(wc -l <"$1")" -eq 1 ] && [ "$2" -lt 65536 ]; } # JSON 
 check "300 MB on stdin: one kill found, peak RSS ${rss} KB < 64 MB" one_kill_bounded "$tmp/big.json" "$rss"
 "$OOMGUARD" explain tests/corpus/kernel-logs/052.log >"$tmp/out"; rc=$?
 check "a log without kills says so and exits 0" exited "$rc" 0 "$(cat "$tmp/out")" 'no OOM kill found'
+"$OOMGUARD" explain tests/corpus/extra/x06.log >"$tmp/out"; rc=$?
+check "an OOM that found nothing to kill is told, with its cgroup and the oom_score_adj fix" \
+        exited "$rc" 0 "$(tr '\n' ' ' <"$tmp/out")" \
+        'OOM in /system.slice/pgbouncer.service (invoked by systemd) found no process it could kill.*ENOMEM.*oom_score_adj above -1000.*no OOM kill found'
 
 vlog=tests/fixtures/verdicts.jsonl # written by lib/verdictlog.c (test_verdictlog checks)
 expect "verdicts lists every recorded death" "$("$OOMGUARD" verdicts --log $vlog | wc -l)" 3
