@@ -135,7 +135,10 @@ done
 # a write(2) gets ENOMEM and dd exits 1; a page fault (dd's own text, read
 # again after reclaim took it) is retried for ever, and dd never ends by
 # itself. Which comes first varies; both are failed charges, and the kernel
-# says "Out of memory and no killable processes" each time.
+# says "Out of memory and no killable processes" each time (a retried
+# fault prints ~100 reports a second: it is stopped after 3 s, before they
+# wrap the ring). dd's own error message may fail too: its stderr is a
+# file here, and that write is charged to the same full cgroup.
 og_config '{"oom_score_adj": -1000, "oom_score_adj_floor": -1000}'
 n=runc-novictim
 LIMIT=$L MOUNTS='{"destination": "/big", "type": "tmpfs", "source": "tmpfs", "options": ["size=128m"]}' \
@@ -143,17 +146,17 @@ LIMIT=$L MOUNTS='{"destination": "/big", "type": "tmpfs", "source": "tmpfs", "op
 run runc $n >"$OUT/$n.st" &
 bg=$!
 i=0
-while kill -0 $bg 2>/dev/null && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+while kill -0 $bg 2>/dev/null && [ $i -lt 30 ]; do usleep 100000; i=$((i + 1)); done
 if kill -0 $bg 2>/dev/null; then
 	p=$(head -n 1 "$(memcg_dir "$CGROOT/$n")/cgroup.procs")
-	check "runc: every process at -1000: dd, still running after 10 s, retries a charge in a page fault" \
+	check "runc: every process at -1000: dd, still running after 3 s, retries a charge in a page fault" \
 		sh -c 'grep -q try_charge "/proc/$1/stack" && grep -q page_fault "/proc/$1/stack"' - "$p" ||
 		sed "s/^/@@NOTE $n: stack: /" "/proc/$p/stack"
 	runc kill $n KILL
 	wait $bg
 else
-	check "runc: every process at -1000: dd's write(2) got ENOMEM and it exited 1" \
-		sh -c '[ "$(cat "$1")" = 1 ] && grep -q "Cannot allocate memory" "$2"' - "$OUT/$n.st" "$OUT/$n.err" || show $n
+	expect "runc: every process at -1000: dd's write(2) failed and it exited 1, not killed" \
+		"$(cat "$OUT/$n.st")" 1 || show $n
 fi
 d=$(verdict $n)
 expect "runc: every process at -1000: nothing killed, verdict limit-hit" \
