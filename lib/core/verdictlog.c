@@ -10,7 +10,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -57,11 +59,16 @@ static void pressure(yajl_gen g, const struct verdict *v)
         const int64_t val[] = {v->psi_some, v->psi_full};
         const char *key[] = {"some_avg10", "full_avg10"};
         for (size_t i = 0; i < 2; i++) {
+                char num[32]; /* hundredths as the kernel prints them: 23.27, not 23.2699… */
+                int n = val[i] == OG_NONE || val[i] < 0
+                                ? -1
+                                : snprintf(num, sizeof(num), "%" PRId64 ".%02" PRId64,
+                                           val[i] / 100, val[i] % 100);
                 jg_key(g, key[i]);
-                if (val[i] == OG_NONE)
-                        yajl_gen_null(g);
+                if (n > 0)
+                        yajl_gen_number(g, num, (size_t)n);
                 else
-                        yajl_gen_double(g, (double)val[i] / 100.0);
+                        yajl_gen_null(g);
         }
         yajl_gen_map_close(g);
 }

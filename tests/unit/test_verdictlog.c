@@ -93,6 +93,46 @@ static void test_keys_and_fixture(void **state)
         assert_true(strncmp(fx, line, strlen(line)) == 0);
 }
 
+/* PSI's avg10 as the kernel prints it, two decimals; null when unknown */
+static void test_memory_pressure_decimals(void **state)
+{
+        (void)state;
+        static const struct oom_kill nokill;
+        struct verdict v;
+        struct verdict_input in = {.cgroup = CG,
+                                   .init_pid = 7,
+                                   .kills = &nokill,
+                                   .kmsg_complete = true,
+                                   .counters = {false, OG_NONE, OG_NONE, OG_NONE, OG_NONE},
+                                   .limit_bytes = OG_NONE,
+                                   VERDICT_INPUT_UNKNOWN};
+        in.psi_some = 2327;
+        in.psi_full = 5;
+        verdict_decide(&in, &v);
+        struct verdict_record rec = {.id = "p",
+                                     .cgroup = CG,
+                                     .v = &v,
+                                     .kills = &nokill,
+                                     .limit_bytes = OG_NONE,
+                                     .swap_limit_bytes = OG_NONE,
+                                     .peak_bytes = OG_NONE,
+                                     .oom_score_adj = 0,
+                                     .started = "2026-12-07T14:00:00Z",
+                                     .stopped = "2026-12-07T14:00:01Z",
+                                     .init_pid = 7};
+        _cleanup_free_ char *line = NULL;
+        size_t len;
+        assert_int_equal(verdictlog_render(&rec, &line, &len), 0);
+        assert_non_null(
+                strstr(line, "\"memory_pressure\":{\"some_avg10\":23.27,\"full_avg10\":0.05}"));
+        in.psi_some = in.psi_full = OG_NONE;
+        verdict_decide(&in, &v);
+        free(line);
+        line = NULL;
+        assert_int_equal(verdictlog_render(&rec, &line, &len), 0);
+        assert_non_null(strstr(line, "\"memory_pressure\":null"));
+}
+
 static void test_concurrent_appends(void **state)
 {
         (void)state;
@@ -273,6 +313,7 @@ int main(void)
                 cmocka_unit_test(test_append_torn_and_twice),
                 cmocka_unit_test(test_two_lives_one_second),
                 cmocka_unit_test(test_keys_and_fixture),
+                cmocka_unit_test(test_memory_pressure_decimals),
                 cmocka_unit_test(test_concurrent_appends),
                 cmocka_unit_test(test_scan_by_prefix),
                 cmocka_unit_test(test_scan_exact),
