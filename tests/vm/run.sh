@@ -41,7 +41,8 @@ PAGECACHE_LIB=$(realpath -m "${PAGECACHE_LIB:-$(dirname "$SHIM")/liboomguard-pag
 # takes 20 to 60 s under TCG (more on a busy machine); the timeout only
 # ends one that hangs. Options (vm-lib.sh, vm_boot): disk=MIB:MBPS a second,
 # throttled disk; glibc a container image of glibc programs; optin: run
-# only when named.
+# only when named; kernel=SUITE the kernel of that Debian suite instead of
+# the host's (a scenario that needs a newer one).
 # name        cgroup  MiB   swap(MiB)  timeout(s)  scenario      options
 GUESTS="
 v2-global     2       512   0          360         global.sh
@@ -50,6 +51,7 @@ v2-memcg      2       256   0          300         memcg.sh
 v1-memcg      1       256   0          300         memcg.sh
 v2-knobs      2       256   128        300         knobs.sh
 v1-knobs      1       256   128        300         knobs.sh
+v2-exit       2       256   0          300         exit.sh       kernel=trixie-backports
 v2-pagecache  2       1024  0          1200        pagecache.sh  disk=1024:10,glibc,optin
 v1-pagecache  1       1024  0          1200        pagecache.sh  disk=1024:10,glibc,optin
 "
@@ -86,6 +88,21 @@ while read -r name cg mem swap tmo scen opts; do
         selected+=("$name $cg $mem $swap $tmo $scen $opts")
 done <<<"$GUESTS"
 [ ${#selected[@]} -gt 0 ] || give_up "no guest named $*"
+
+# the other suites' kernels the selected guests ask for (vm_boot: kernel=)
+declare -A KDIR_OF=()
+own_kdir=$KDIR
+for g in "${selected[@]}"; do
+        read -r name cg mem swap tmo scen opts <<<"$g"
+        for o in ${opts//,/ }; do
+                case $o in kernel=*) ;; *) continue ;; esac
+                [ -n "${KDIR_OF[${o#kernel=}]:-}" ] && continue
+                vm_kernel "${o#kernel=}" || give_up "no ${o#kernel=} kernel for $name"
+                KDIR_OF[${o#kernel=}]=$KDIR
+                vm_log "$name: kernel $(cat "$KDIR/release") (${o#kernel=})"
+        done
+done
+KDIR=$own_kdir KAPT=()
 
 jobs_max=${VM_JOBS:-$(nproc)}
 [ "$jobs_max" -gt 4 ] && jobs_max=4

@@ -8,6 +8,10 @@
 #                    the zram modules and (disk-modules/) XFS's, from
 #                    Debian's kernel .deb (fetched with apt-get download
 #                    and extracted, never installed)
+#   kernel-<suite>/<package>_<version>/  the same from another Debian suite,
+#                    for guests whose scenario needs a newer kernel
+#                    (kernel=<suite> in run.sh's table)
+#   apt/<suite>/     that suite's own package lists (the host's untouched)
 #   base-<key>.cpio  the guest's initramfs without oomguard: busybox, runc
 #                    and crun with their libraries, the suite's helpers,
 #                    /init, /vm/lib.sh, the containers' image. <key> hashes
@@ -26,13 +30,28 @@ DISK_MODULES="libcrc32c xfs"              # for guests with a disk (NVMe is buil
 
 vm_log() { echo "tests/vm: $*" >&2; }
 
+VM_DEBIAN_MIRROR=${VM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+KAPT=() # apt-get's options for the kernel's suite; none: the host's own lists
+
+# apt_suite SUITE: KAPT for Debian SUITE's own lists under $VM_DIR/apt,
+# brought up to date (signed by the keys of debian-archive-keyring)
+apt_suite() {
+        local d=$VM_DIR/apt/$1
+        mkdir -p "$d/lists/partial" "$d/cache/archives/partial" || return 1
+        echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $VM_DEBIAN_MIRROR $1 main" \
+                >"$d/sources.list" || return 1
+        KAPT=(-o "Dir::Etc::SourceList=$d/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+                -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
+        apt-get "${KAPT[@]}" update -qq >/dev/null 2>&1
+}
+
 # The candidate version of the kernel package: "<package> <version>".
 kernel_candidate() {
         local pkg ver
-        pkg=$(apt-cache depends "linux-image-$VM_KFLAVOUR" 2>/dev/null |
+        pkg=$(apt-cache "${KAPT[@]}" depends "linux-image-$VM_KFLAVOUR" 2>/dev/null |
                 awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}')
         [ -n "$pkg" ] || return 1
-        ver=$(apt-cache policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" {print $2}')
+        ver=$(apt-cache "${KAPT[@]}" policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" {print $2}')
         [ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
         echo "$pkg $ver"
 }
@@ -46,8 +65,8 @@ extract_modules() {
         mkdir -p "$d" && : >"$d/load-order" || return 1
         for m in "$@"; do
                 f=$(find "$x" -path "*/modules/$kver/*" -name "$m.ko*" | head -n 1)
+                [ -n "$f" ] || continue # built in
                 case $f in
-                "") continue ;;
                 *.xz) xz -dc "$f" ;;
                 *.zst) zstd -qdc "$f" ;;
                 *) cat "$f" ;;
@@ -56,21 +75,33 @@ extract_modules() {
         done
 }
 
-# fetch_kernel PACKAGE VERSION DIR: download the .deb, keep what a guest needs.
+# fetch_kernel PACKAGE VERSION DIR: download the .deb, keep what a guest
+# needs. Newer Debian kernels split it: the image package only depends on
+# linux-binary-<release> (vmlinuz), linux-base-<release> (its config) and
+# linux-modules-<release>, all under /usr/lib/modules/<release>/.
 fetch_kernel() {
-        local pkg=$1 ver=$2 dir=$3 t kver
+        local pkg=$1 ver=$2 dir=$3 t kver d parts f
         t=$(mktemp -d "$VM_DIR/tmp.XXXXXX") || return 1
         chmod 755 "$t" # apt-get download writes as the _apt user when it can
-        if ! (cd "$t" && apt-get download -q "$pkg=$ver" >"$t/log" 2>&1); then
+        kver=${pkg#linux-image-}
+        parts=$(apt-cache "${KAPT[@]}" depends "$pkg" 2>/dev/null | awk -v k="$kver" -v v="$ver" \
+                '$1 == "Depends:" && $2 ~ "^linux-(binary|base|modules)-" && substr($2, length($2) - length(k) + 1) == k {print $2 "=" v}')
+        # shellcheck disable=SC2086 # one word per package
+        if ! (cd "$t" && apt-get "${KAPT[@]}" download -q "$pkg=$ver" $parts >"$t/log" 2>&1); then
                 cat "$t/log" >&2
                 rm -rf "$t"
                 return 1
         fi
-        dpkg-deb -x "$t"/*.deb "$t/x" || { rm -rf "$t"; return 1; }
-        kver=${pkg#linux-image-}
+        for d in "$t"/*.deb; do dpkg-deb -x "$d" "$t/x" || { rm -rf "$t"; return 1; }; done
         mkdir -p "$t/k/modules"
-        if ! cp "$t/x/boot/vmlinuz-$kver" "$t/k/vmlinuz" ||
-                ! cp "$t/x/boot/config-$kver" "$t/k/config"; then
+        for f in boot/vmlinuz-$kver usr/lib/modules/$kver/vmlinuz; do
+                [ -f "$t/x/$f" ] && cp "$t/x/$f" "$t/k/vmlinuz"
+        done
+        for f in boot/config-$kver usr/lib/modules/$kver/config; do
+                [ -f "$t/x/$f" ] && cp "$t/x/$f" "$t/k/config"
+        done
+        if [ ! -f "$t/k/vmlinuz" ] || [ ! -f "$t/k/config" ]; then
+                vm_log "$pkg $ver: no vmlinuz or config in it (nor in: ${parts:-no parts})"
                 rm -rf "$t"
                 return 1
         fi
@@ -80,20 +111,27 @@ fetch_kernel() {
                 rm -rf "$t"
                 return 1
         fi
-        rm -rf "$VM_DIR/kernel" # one kernel cached: the current candidate
-        mkdir -p "$VM_DIR/kernel"
+        rm -rf "$(dirname "$dir")" # one kernel cached per suite: the current candidate
+        mkdir -p "$(dirname "$dir")"
         mv "$t/k" "$dir"
         rm -rf "$t"
 }
 
-# vm_kernel: sets KDIR. Without package lists (and no root to update them)
-# the cached kernel is used as it is.
+# vm_kernel [SUITE]: sets KDIR, the kernel of the host's own Debian suite
+# or of SUITE's. Without package lists (and no root to update them) the
+# cached kernel is used as it is.
 vm_kernel() {
-        local cand
+        local suite=${1:-} kroot=$VM_DIR/kernel cand
+        KAPT=()
+        if [ -n "$suite" ]; then
+                kroot=$VM_DIR/kernel-$suite
+                apt_suite "$suite" || vm_log "$suite: its package lists could not be brought up to date"
+        fi
         cand=$(kernel_candidate) ||
-                { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && cand=$(kernel_candidate); }
+                { [ -z "$suite" ] && [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 &&
+                        cand=$(kernel_candidate); }
         if [ -n "$cand" ]; then
-                KDIR=$VM_DIR/kernel/${cand% *}_${cand#* }
+                KDIR=$kroot/${cand% *}_${cand#* }
                 [ -f "$KDIR/vmlinuz" ] && [ -f "$KDIR/disk-modules/load-order" ] && return 0
                 if [ -f "$KDIR/vmlinuz" ]; then # cached before the disk modules were kept
                         vm_log "fetching ${cand% *} ${cand#* } again for its disk modules"
@@ -101,13 +139,13 @@ vm_kernel() {
                                 vm_log "could not: guests with a disk will fail"
                         return 0
                 fi
-                vm_log "fetching ${cand% *} ${cand#* } (extracted under $VM_DIR/kernel, not installed)"
+                vm_log "fetching ${cand% *} ${cand#* } (extracted under $kroot, not installed)"
                 fetch_kernel "${cand% *}" "${cand#* }" "$KDIR"
                 return
         fi
-        KDIR=$(find "$VM_DIR/kernel" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | tail -n 1)
+        KDIR=$(find "$kroot" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | tail -n 1)
         [ -n "$KDIR" ] && [ -f "$KDIR/vmlinuz" ] && { vm_log "no package lists: using $KDIR"; return 0; }
-        vm_log "no guest kernel: linux-image-$VM_KFLAVOUR is unknown to apt and none is cached"
+        vm_log "no guest kernel: linux-image-$VM_KFLAVOUR${suite:+ ($suite)} is unknown to apt and none is cached"
         return 1
 }
 
@@ -236,7 +274,10 @@ disk_kit() {
 # guest's /init and scenario see its key=value words as variables).
 vm_boot() {
         local name=$1 cg=$2 mem=$3 swap=$4 tmo=$5 scen=$6 opts=${7:-} t initrd acc t0 rc st o
-        local drive=
+        local drive="" KDIR=$KDIR # kernel=SUITE: that suite's kernel (run.sh's KDIR_OF)
+        for o in ${opts//,/ }; do
+                case $o in kernel=*) KDIR=${KDIR_OF[${o#kernel=}]:-$KDIR} ;; esac
+        done
         t=$VM_DIR/run/$name
         mkdir -p "$t/root/vm" "$VM_DIR/logs"
         case $scen in /*) ;; *) scen=$here/scenarios/$scen ;; esac

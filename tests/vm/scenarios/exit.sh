@@ -1,0 +1,61 @@
+# shellcheck shell=dash
+# exit.sh: how the init ended, in every verdict, on a kernel that keeps a
+# reaped process's exit status for whoever holds its pidfd
+# (PIDFD_GET_INFO, Linux 6.15). Debian 12's kernel, which the other
+# busybox guests boot, does not (their exit_code and exit_signal are
+# null), so this guest boots a newer Debian kernel (run.sh: kernel=).
+# cgroup v2, no swap, oomguard's defaults, runc and crun: exit 3, PID 1
+# over its limit, a child killed while PID 1 exits 0, and a SIGKILL from
+# outside while memory.high throttles the container (memory pressure, no
+# OOM kill): the summary names the pressure and a userspace killer or an
+# eviction as the likely cause.
+L=$((32 << 20))
+mkdir -p "$(memcg_dir "$CGROOT")"
+echo +memory >"/sys/fs/cgroup$CGROOT/cgroup.subtree_control"
+kv=$(uname -r)
+at_least_6_15() {
+	set -- $(echo "$1" | tr '.-' '  ')
+	[ "$1" -gt 6 ] || { [ "$1" -eq 6 ] && [ "$2" -ge 15 ]; }
+}
+check "the guest's kernel ($kv) is Linux 6.15 or later" at_least_6_15 "$kv"
+
+for rt in runc crun; do
+	n=$rt-exit3
+	LIMIT=$L ARGS='"/bin/sh", "-c", "exit 3"' bundle $n
+	st=$(run $rt $n)
+	expect "$rt: exit 3: verdict none, exit_code 3, no signal" \
+		"$st $(vf "$(verdict $n)" verdict exit_code exit_signal | xargs)" "3 none 3 null"
+
+	n=$rt-pid1
+	LIMIT=$L ARGS='"/bin/memhog"' bundle $n
+	st=$(run $rt $n)
+	expect "$rt: PID 1 over its limit: 137, verdict memcg, init killed, exit_signal SIGKILL" \
+		"$st $(vf "$(verdict $n)" verdict init_killed exit_code exit_signal | xargs)" \
+		"137 memcg true null SIGKILL"
+
+	n=$rt-child
+	LIMIT=$L ARGS='"/bin/sh", "-c", "/bin/memhog; exit 0"' bundle $n
+	st=$(run $rt $n)
+	expect "$rt: a child over the limit, PID 1 exits 0: memcg, init not killed, exit_code 0" \
+		"$st $(vf "$(verdict $n)" verdict init_killed exit_code exit_signal | xargs)" \
+		"0 memcg false 0 null"
+
+	# memory.high at a quarter of 64 MiB: memhog, wanting 48 MiB, is
+	# throttled (no swap: nothing to reclaim), never OOM-killed
+	og_config '{"memory_high": "25%"}'
+	n=$rt-outside
+	LIMIT=$((64 << 20)) ARGS='"/bin/memhog", "-n", "48", "-H"' bundle $n
+	run $rt $n >"$OUT/$n.st" &
+	bg=$!
+	sleep 5
+	"$rt" kill $n KILL
+	wait $bg
+	rm -f /etc/oomguard/config.json
+	d=$(verdict $n)
+	expect "$rt: SIGKILLed from outside while throttled at memory.high: 137, verdict none, exit_signal SIGKILL, no kill" \
+		"$(cat "$OUT/$n.st") $(vf "$d" verdict exit_signal kills.# | xargs)" "137 none SIGKILL 0" || show $n
+	check "$rt: the summary names the memory pressure and a userspace killer or an eviction" \
+		sh -c 'printf "%s" "$1" | grep -q "under memory pressure (memory.pressure some avg10 .*userspace OOM killer"' - \
+		"$(vf "$d" summary)" || note "$(vf "$d" summary memory_pressure.some_avg10 | xargs)"
+done
+check "no container state left in /run/oomguard" [ -z "$(ls /run/oomguard 2>/dev/null)" ]
