@@ -181,6 +181,7 @@ base_tree() {
         ${CC:-cc} -O2 -static $(pkg-config --cflags yajl 2>/dev/null) -o "$r/usr/local/bin/jget" \
                 "$here/src/jget.c" "$(yajl_static)" || return 1
         ${CC:-cc} -O2 -static -o "$r/usr/local/bin/pcwatch" "$here/src/pcwatch.c" || return 1
+        ${CC:-cc} -O2 -static -o "$r/usr/local/bin/pipesz" "$here/src/pipesz.c" || return 1
         # the "host daemon" of the node-protection scenario: its own name in
         # the kernel's records
         cp "$r/usr/local/bin/memhog" "$r/usr/local/bin/hostd"
@@ -189,9 +190,9 @@ base_tree() {
         install -m 755 "$here/guest/record-state" "$r/vm/record-state"
         printf 'root:x:0:0:root:/:/bin/sh\n' >"$r/etc/passwd"
         printf 'root:x:0:\n' >"$r/etc/group"
-        # the containers' image: busybox and memhog, read-only
+        # the containers' image: busybox, memhog and pipesz, read-only
         mkdir -p "$r/vm/image"/{bin,proc,dev,sys,tmp,etc}
-        cp "$r/bin/busybox" "$r/usr/local/bin/memhog" "$r/vm/image/bin/"
+        cp "$r/bin/busybox" "$r/usr/local/bin/memhog" "$r/usr/local/bin/pipesz" "$r/vm/image/bin/"
         for a in sh cat echo sleep true; do ln -s busybox "$r/vm/image/bin/$a"; done
         cp "$r/etc/passwd" "$r/etc/group" "$r/vm/image/etc/"
         kv=$(cat "$KDIR/release")

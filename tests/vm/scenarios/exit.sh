@@ -5,10 +5,11 @@
 # busybox guests boot, does not (their exit_code and exit_signal are
 # null), so this guest boots a newer Debian kernel (run.sh: kernel=).
 # cgroup v2, no swap, oomguard's defaults, runc and crun: exit 3, PID 1
-# over its limit, a child killed while PID 1 exits 0, and a SIGKILL from
+# over its limit, a child killed while PID 1 exits 0, a SIGKILL from
 # outside while memory.high throttles the container (memory pressure, no
-# OOM kill): the summary names the pressure and a userspace killer or an
-# eviction as the likely cause.
+# OOM kill: the summary names the pressure and a userspace killer or an
+# eviction as the likely cause), and a charge above order 3 that fails
+# with ENOMEM instead of killing (limit-hit).
 L=$((32 << 20))
 mkdir -p "$(memcg_dir "$CGROOT")"
 echo +memory >"/sys/fs/cgroup$CGROOT/cgroup.subtree_control"
@@ -58,4 +59,24 @@ for rt in runc crun; do
 		sh -c 'printf "%s" "$1" | grep -q "under memory pressure (memory.pressure some avg10 .*userspace OOM killer"' - \
 		"$(vf "$d" summary)" || note "$(vf "$d" summary memory_pressure.some_avg10 | xargs)"
 done
+# A charge above order 3 at the limit fails without the OOM killer: pipe
+# rings of 256 MiB (an order-10 slot array each) until one does not fit.
+# The kernel prints nothing; the exit code and the limit hits tell it.
+max0=$(cat /proc/sys/fs/pipe-max-size) soft0=$(cat /proc/sys/fs/pipe-user-pages-soft)
+echo $((256 << 20)) >/proc/sys/fs/pipe-max-size
+echo 0 >/proc/sys/fs/pipe-user-pages-soft
+for rt in runc crun; do
+	n=$rt-costly
+	LIMIT=$L ARGS='"/bin/pipesz", "256"' bundle $n
+	st=$(run $rt $n)
+	d=$(verdict $n)
+	expect "$rt: order-10 charges until one fails: ENOMEM, exit 1, nothing killed, verdict limit-hit" \
+		"$st $(grep -c 'F_SETPIPE_SZ: Cannot allocate memory' "$OUT/$n.out") $(vf "$d" verdict exit_code kills.# | xargs)" \
+		"1 1 limit-hit 1 0" || show $n
+	check "$rt: the limit was hit, and the summary names ENOMEM" \
+		sh -c '[ "$1" -gt 0 ] && printf "%s" "$2" | grep -q "Cannot allocate memory"' - \
+		"$(vf "$d" limit_hits)" "$(vf "$d" summary)"
+done
+echo "$max0" >/proc/sys/fs/pipe-max-size
+echo "$soft0" >/proc/sys/fs/pipe-user-pages-soft
 check "no container state left in /run/oomguard" [ -z "$(ls /run/oomguard 2>/dev/null)" ]
