@@ -15,8 +15,9 @@ mkdir -p "$(memcg_dir "$CGROOT")"
 echo +memory >"/sys/fs/cgroup$CGROOT/cgroup.subtree_control"
 kv=$(uname -r)
 at_least_6_15() {
-	set -- $(echo "$1" | tr '.-' '  ')
-	[ "$1" -gt 6 ] || { [ "$1" -eq 6 ] && [ "$2" -ge 15 ]; }
+	_maj=${1%%.*} _min=${1#*.}
+	_min=${_min%%[.-]*}
+	[ "$_maj" -gt 6 ] || { [ "$_maj" -eq 6 ] && [ "$_min" -ge 15 ]; }
 }
 check "the guest's kernel ($kv) is Linux 6.15 or later" at_least_6_15 "$kv"
 
