@@ -247,8 +247,8 @@ void doctor_parse_swaps(const char *buf, size_t len, size_t *ret_n, int64_t *ret
                 struct scan size = nth(s, e, 2);
                 int64_t kb;
                 if (s[0] == '/' && scan_i64(&size, &kb) && kb >= 0) {
-                        (*ret_n)++;
-                        *ret_kb += kb;
+                        (*ret_n)++; /* a garbled size saturates rather than wraps */
+                        *ret_kb = kb > INT64_MAX - *ret_kb ? INT64_MAX : *ret_kb + kb;
                 }
                 s = nl ? nl + 1 : end;
         }

@@ -361,6 +361,10 @@ static void test_parse_swaps(void **state)
                  2, 1050620},
                 {"", 0, 0},
                 {"/dev/x partition garbage 0 -2\n", 0, 0},
+                /* tests/fuzz/seeds/hostfacts/regress-swaps-overflow: saturates */
+                {"/dev/a partition 9223372036854775807 0 -2\n"
+                 "/dev/b partition 9223372036854775807 0 -3\n",
+                 2, INT64_MAX},
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
                 size_t n;
