@@ -3,6 +3,12 @@
 
 #include <stdlib.h>
 
+/* A record's time, µs after boot; 0 (before any create) when it has none. */
+static long long stamp_us(const char *ts)
+{
+        return ts ? strtoll(ts, NULL, 10) : 0;
+}
+
 /* A restarted container reuses its cgroup path, and its previous life's
  * kill, a moment before create, had an older pid than this init. */
 size_t verdictin_kills_since(const struct oom_kill *kills, size_t n, int64_t created_us,
@@ -10,8 +16,7 @@ size_t verdictin_kills_since(const struct oom_kill *kills, size_t n, int64_t cre
 {
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
-                const char *ts = kills[i].timestamp;
-                long long us = ts ? strtoll(ts, NULL, 10) : 0;
+                long long us = stamp_us(kills[i].timestamp);
                 int64_t pid = kills[i].victim_pid;
                 if (us >= created_us || (us >= created_us - VERDICTIN_SLACK_US &&
                                          (pid == OG_NONE || pid >= init_pid)))
@@ -24,11 +29,9 @@ size_t verdictin_novictims_since(const struct oom_novictim *nv, size_t n, int64_
                                  struct oom_novictim *ret)
 {
         size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-                const char *ts = nv[i].timestamp;
-                if (ts && strtoll(ts, NULL, 10) >= created_us)
+        for (size_t i = 0; i < n; i++)
+                if (nv[i].timestamp && stamp_us(nv[i].timestamp) >= created_us)
                         ret[m++] = nv[i]; /* shallow: the caller owns the strings */
-        }
         return m;
 }
 

@@ -302,8 +302,8 @@ static int take_novictims(struct oomlog *p, struct oomlog_result *ret)
                 if (!e->no_victim)
                         continue;
                 struct oom_novictim *o = &ret->novictims[ret->n_novictims++];
-                o->memcg = e->stats_path ? dup_or_null(p, e->stats_path) : NULL;
-                o->invoker_comm = e->invoker_comm ? dup_or_null(p, e->invoker_comm) : NULL;
+                o->memcg = dup_or_null(p, e->stats_path);
+                o->invoker_comm = dup_or_null(p, e->invoker_comm);
                 o->invoker_pid = e->invoker_pid;
                 o->timestamp = e->no_victim_ts;
                 e->no_victim_ts = NULL;

@@ -21,26 +21,23 @@ at_least_6_15() {
 }
 check "the guest's kernel ($kv) is Linux 6.15 or later" at_least_6_15 "$kv"
 
+# ends RT NAME ARGS TEXT WANT: a container of 32 MiB running ARGS; the
+# runtime's status, then the verdict's kind, init_killed, exit_code and
+# exit_signal, as WANT
+ends() {
+	_n=$1-$2
+	LIMIT=$L ARGS=$3 bundle "$_n"
+	_st=$(run "$1" "$_n")
+	expect "$1: $4" "$_st $(vf "$(verdict "$_n")" verdict init_killed exit_code exit_signal | xargs)" "$5"
+}
+
 for rt in runc crun; do
-	n=$rt-exit3
-	LIMIT=$L ARGS='"/bin/sh", "-c", "exit 3"' bundle $n
-	st=$(run $rt $n)
-	expect "$rt: exit 3: verdict none, exit_code 3, no signal" \
-		"$st $(vf "$(verdict $n)" verdict exit_code exit_signal | xargs)" "3 none 3 null"
-
-	n=$rt-pid1
-	LIMIT=$L ARGS='"/bin/memhog"' bundle $n
-	st=$(run $rt $n)
-	expect "$rt: PID 1 over its limit: 137, verdict memcg, init killed, exit_signal SIGKILL" \
-		"$st $(vf "$(verdict $n)" verdict init_killed exit_code exit_signal | xargs)" \
+	ends $rt exit3 '"/bin/sh", "-c", "exit 3"' "exit 3: verdict none, exit_code 3, no signal" \
+		"3 none false 3 null"
+	ends $rt pid1 '"/bin/memhog"' "PID 1 over its limit: 137, verdict memcg, init killed, exit_signal SIGKILL" \
 		"137 memcg true null SIGKILL"
-
-	n=$rt-child
-	LIMIT=$L ARGS='"/bin/sh", "-c", "/bin/memhog; exit 0"' bundle $n
-	st=$(run $rt $n)
-	expect "$rt: a child over the limit, PID 1 exits 0: memcg, init not killed, exit_code 0" \
-		"$st $(vf "$(verdict $n)" verdict init_killed exit_code exit_signal | xargs)" \
-		"0 memcg false 0 null"
+	ends $rt child '"/bin/sh", "-c", "/bin/memhog; exit 0"' \
+		"a child over the limit, PID 1 exits 0: memcg, init not killed, exit_code 0" "0 memcg false 0 null"
 
 	# memory.high at a quarter of 64 MiB: memhog, wanting 48 MiB, is
 	# throttled (no swap: nothing to reclaim), never OOM-killed
