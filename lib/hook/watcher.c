@@ -436,17 +436,6 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
         if (write(ready_fd, "r", 1) < 0 || close(ready_fd) < 0) {
                 /* a create gone meanwhile: no matter */
         }
-        /* The copy exists from the start: an empty one is a whole copy of
-         * nothing of the container's. Without it, poststop could not tell
-         * a watcher that read every record and copied none from one that
-         * read nothing, and a ring that wrapped since create (another
-         * container's flood) left an idle container's verdict unknown. */
-        if (kfd >= 0) {
-                int cfd = openat(dirfd, KMSG_COPY, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-                                 0600);
-                if (cfd >= 0)
-                        close(cfd);
-        }
         room_watch_init(&room, hs, state_dir, env->proc_root);
         int thfd = hs->cgroup_version == 1 ? threshold_v1(hs->cgroup_dir, hs->limit_bytes) : -1;
         int64_t last_near = 0;
