@@ -314,7 +314,10 @@ for id in v1-$$ v2-$$; do
         expect "$id: verdict memcg, init killed" "$(fields "$v" verdict init_killed)" "verdict=memcg init_killed=true" || echo "$v"
 done
 bad=0
-for id in "${idle[@]}"; do [ "$(field "$(verdict "$id")" verdict)" = none ] || bad=$((bad + 1)); done
+for id in "${idle[@]}"; do
+        v=$(verdict "$id")
+        [ "$(field "$v" verdict)" = none ] || { bad=$((bad + 1)); echo "# $id: $v"; }
+done
 expect "the idle containers: verdict none ($bad not)" "$bad" 0
 expect "no state left" "$(ls -A "$state" 2>/dev/null)" "" || ls -A "$state"
 # the next suite gets whole OOM reports again
