@@ -47,6 +47,7 @@ static const struct {
         EV_FIELD(exit_code, OG_NONE),
         EV_FIELD(exit_signal, OG_NONE),
         EV_FIELD(read_us, OG_NONE),
+        EV_FIELD(kmsg_seq, OG_NONE),
         EV_FIELD(ended, 0),
 };
 

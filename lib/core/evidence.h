@@ -32,6 +32,10 @@ struct evidence {
          * later (its record's clock is the same) can be neither confirmed
          * nor denied by them */
         int64_t read_us;
+        /* the watcher's copy of the kernel's records (kmsg.log) holds the
+         * container's among every record up to this sequence number, less
+         * the gaps it names; OG_NONE: the watcher did not read them */
+        int64_t kmsg_seq;
 };
 
 /* An evidence with nothing in it yet. */

@@ -67,3 +67,21 @@ enum verdictin_trust verdictin_watcher_trust(const struct evidence *ev, bool wat
                 return VERDICTIN_TRUSTED;
         return watcher_alive && !waited ? VERDICTIN_WAIT : VERDICTIN_STALE;
 }
+
+struct verdictin_kmsg_whole verdictin_kmsg_whole(const struct verdictin_kmsg *k)
+{
+        struct verdictin_kmsg_whole w;
+        w.wrapped = k->live_lost > 0 || (k->live_first_seen && k->live_first_seq > 0 &&
+                                         k->live_first_us >= k->from_us);
+        /* the ring was read whole from here on (-1: from nowhere) */
+        int64_t whole_from = k->live_lost > 0 ? k->live_resumed_seq : (int64_t)k->live_first_seq;
+        bool held = k->live_read && k->live_first_seen && whole_from >= 0;
+        /* the copy and the ring meet: nothing between the copy's last record
+         * and that one (a ring unread leaves the copy alone) */
+        bool meets = k->watcher_seq != OG_NONE &&
+                     (!k->live_read || (!k->live_first_seen && k->live_lost == 0) ||
+                      (held && whole_from <= k->watcher_seq + 1));
+        bool gap_live = held && whole_from <= k->copy_lost_after + 1;
+        w.complete = (k->live_read && !w.wrapped) || (meets && (!k->copy_lost || gap_live));
+        return w;
+}

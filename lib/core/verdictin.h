@@ -57,4 +57,35 @@ enum verdictin_trust {
 enum verdictin_trust verdictin_watcher_trust(const struct evidence *ev, bool watcher_alive,
                                              bool waited);
 
+/* What poststop's read of the kernel's records found: the live ring read
+ * whole, and the watcher's copy (lib/hook/kcopy.h). */
+struct verdictin_kmsg {
+        bool live_read;       /* the ring could be read */
+        size_t live_lost;     /* records overwritten while it was read */
+        bool live_first_seen; /* it held a record; its sequence and time: */
+        uint64_t live_first_seq;
+        int64_t live_first_us;
+        int64_t live_resumed_seq; /* with live_lost: every record from this
+                                   * one on was read (kmsg_stats) */
+        int64_t from_us;          /* the container's creation, less the slack */
+        int64_t watcher_seq;      /* the copy reaches this record (trusted
+                                   * watcher's evidence.kmsg_seq), or OG_NONE */
+        bool copy_lost;           /* the copy names a gap, the first after: */
+        int64_t copy_lost_after;
+};
+
+struct verdictin_kmsg_whole {
+        bool wrapped;  /* the ring dropped records since create */
+        bool complete; /* every record since create was read, live or copied */
+};
+
+/* Whether every kernel record since create is at hand. The ring may wrap
+ * without any read failing (a read starts at its oldest record): when
+ * that record is itself newer than create, what came before it is gone.
+ * Nor can records overwritten while the ring was read. The copy fills
+ * such gaps where it reaches the first record the ring was read whole
+ * from; a gap the copy names itself is filled only if the ring still
+ * holds it. */
+struct verdictin_kmsg_whole verdictin_kmsg_whole(const struct verdictin_kmsg *k);
+
 #endif

@@ -61,7 +61,7 @@ struct copy_log {
                 int64_t us;
         } * rec;
         size_t n, next;
-        bool present;
+        bool failed; /* there is one, not loaded: it cannot fill a gap */
         /* records the watcher did not get (lib/hook/kcopy.h): those after
          * lost_after, the lowest such N, are missing from it */
         bool lost;
@@ -73,15 +73,18 @@ static void copy_load(int dirfd, struct copy_log *c)
         size_t len, lines = 1;
         memset(c, 0, sizeof(*c));
         c->buf = malloc(COPY_MAX);
-        if (!c->buf || dirfd < 0 ||
-            statedir_read(dirfd, "kmsg.log", c->buf, COPY_MAX, &len, NULL) < 0)
+        int got = !c->buf     ? -ENOMEM
+                  : dirfd < 0 ? -ENOENT
+                              : statedir_read(dirfd, "kmsg.log", c->buf, COPY_MAX, &len, NULL);
+        /* none: the watcher found nothing of the container's to copy */
+        c->failed = got < 0 && got != -ENOENT;
+        if (got < 0)
                 return;
         for (size_t i = 0; i < len; i++)
                 lines += c->buf[i] == '\n';
         c->rec = calloc(lines, sizeof(*c->rec));
-        if (!c->rec)
+        if ((c->failed = !c->rec))
                 return;
-        c->present = true;
         for (const char *s = c->buf, *end = c->buf + len; s < end;) {
                 const char *nl = memchr(s, '\n', (size_t)(end - s));
                 const char *e = nl ? nl : end;
@@ -160,21 +163,15 @@ static int feed_live(const char *line, size_t len, void *ud)
         return feed_one(c, line, len);
 }
 
-struct kmsg_read {
-        bool complete; /* every record since create was read, live or copied */
-        bool wrapped;  /* the ring dropped some before they could be read */
-};
-
 /* Kernel kills printed since from_us: the live ring merged with the
- * watcher's copy, de-duplicated by sequence number. The ring may have
- * wrapped since create without any read failing (a read starts at the
- * oldest record left): when that oldest record is itself newer than
- * create, what came before it is gone. The copy then fills the gap; it
- * is trusted complete only from a watcher that ran to the end, and where
- * it says it lost records, only if the live ring, read whole, still
- * holds them. res is always valid on return. */
-static void read_kills(const struct hook_env *env, const char *id, int dirfd, bool watcher_ok,
-                       int64_t from_us, struct oomlog_result *res, struct kmsg_read *kr)
+ * watcher's copy, de-duplicated by sequence number; whether that is every
+ * record since create (lib/core/verdictin.h). watcher_seq: how far the
+ * copy of a watcher whose evidence is trusted reaches (OG_NONE: not
+ * trusted, or it did not read the kernel's records). res is always valid
+ * on return. */
+static void read_kills(const struct hook_env *env, const char *id, int dirfd, int64_t watcher_seq,
+                       int64_t from_us, struct oomlog_result *res,
+                       struct verdictin_kmsg_whole *kr)
 {
         struct copy_log copy;
         struct og_error err = {0};
@@ -187,12 +184,18 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
                 feed_copy_before(&ctx, 0, true);
         if (!ctx.p || oomlog_finish(ctx.p, res) < 0) /* finish frees p */
                 memset(res, 0, sizeof(*res));
-        kr->wrapped = ks.lost > 0 ||
-                      (ctx.first_seen && ctx.first_seq > 0 && ctx.first_us >= from_us);
-        bool live_has_gap = r == 0 && ks.lost == 0 && ctx.first_seen &&
-                            (int64_t)ctx.first_seq <= copy.lost_after + 1;
-        kr->complete = (r == 0 && !kr->wrapped) ||
-                       (copy.present && watcher_ok && (!copy.lost || live_has_gap));
+        *kr = verdictin_kmsg_whole(&(struct verdictin_kmsg){
+                .live_read = r == 0,
+                .live_lost = ks.lost,
+                .live_first_seen = ctx.first_seen,
+                .live_first_seq = ctx.first_seq,
+                .live_first_us = ctx.first_us,
+                .live_resumed_seq = ks.resumed_seq,
+                .from_us = from_us,
+                .watcher_seq = copy.failed ? OG_NONE : watcher_seq,
+                .copy_lost = copy.lost,
+                .copy_lost_after = copy.lost_after,
+        });
         if (r < 0)
                 hook_log(LOG_WARNING, "%s: deciding from the cgroup counters alone", err.msg);
         if (ks.lost)
@@ -208,7 +211,12 @@ static void read_kills(const struct hook_env *env, const char *id, int dirfd, bo
                          "%s: the watcher's copy of the kernel's records misses "
                          "some after record %" PRId64,
                          id, copy.lost_after);
-        if (ctx.from_copy > 0 || (r < 0 && copy.present))
+        else if (!kr->complete && watcher_seq != OG_NONE)
+                hook_log(LOG_WARNING,
+                         "%s: the watcher's copy of the kernel's records ends at "
+                         "record %" PRId64 "; the ring's oldest is %" PRIu64,
+                         id, watcher_seq, ctx.first_seq);
+        if (ctx.from_copy > 0 || (r < 0 && watcher_seq != OG_NONE))
                 hook_log(LOG_NOTICE,
                          "%s: deciding from the watcher's copy of the kernel's "
                          "records",
@@ -458,9 +466,9 @@ static int decide(const struct og_config *cfg, const struct hook_env *env, int d
                   struct og_error *err)
 {
         struct oomlog_result res;
-        struct kmsg_read kr;
-        read_kills(env, hs->id, dirfd, watcher_ok, hs->created_mono_us - VERDICTIN_SLACK_US, &res,
-                   &kr);
+        struct verdictin_kmsg_whole kr;
+        read_kills(env, hs->id, dirfd, watcher_ok && ev ? ev->kmsg_seq : OG_NONE,
+                   hs->created_mono_us - VERDICTIN_SLACK_US, &res, &kr);
         struct oom_kill *kills = calloc(res.n_kills + 1, sizeof(*kills));
         struct oom_novictim *nv = calloc(res.n_novictims + 1, sizeof(*nv));
         if (!kills || !nv) {

@@ -268,6 +268,29 @@ static bool copy_kmsg(int kfd, int dirfd, struct kcopy *kc, int64_t *last_seq, i
         return ours;
 }
 
+/* The kernel's records and what the watcher keeps while it reads them. */
+struct kmsg_watch {
+        int fd; /* /dev/kmsg, -1 if it cannot be read */
+        struct kcopy copy;
+        struct own_pids pids;
+        int64_t last_seq; /* the last record read (0: none yet) */
+};
+
+/* Before a final snapshot is saved: the records printed up to now copied
+ * (KMSG_LAST at most), and how far the copy reaches written beside the
+ * counters. poststop trusts the copy to fill a gap in the live ring only
+ * where it reaches the ring's oldest record: a watcher that left without
+ * reading to the end (the runtime removed the cgroup while a flood of
+ * others' records held it back) has not seen its container's last
+ * records, and one with nothing to copy writes no copy at all. */
+static void copy_rest(struct kmsg_watch *km, int dirfd, struct evidence *ev)
+{
+        if (!km || km->fd < 0)
+                return;
+        copy_kmsg(km->fd, dirfd, &km->copy, &km->last_seq, KMSG_LAST);
+        ev->kmsg_seq = km->last_seq;
+}
+
 /* An OOM event comes before the kernel has chosen and counted its victim,
  * and the runtime may remove the cgroup soon after the victim dies: look
  * again every millisecond until the kill is counted, for a short while. */
@@ -348,9 +371,10 @@ static int save(int dirfd, const struct evidence *ev)
         return r;
 }
 
-static void finish(int dirfd, struct evidence *ev)
+static void finish(int dirfd, struct evidence *ev, struct kmsg_watch *km)
 {
         if (!ev->final) {
+                copy_rest(km, dirfd, ev);
                 ev->final = 1;
                 save(dirfd, ev);
         }
@@ -363,7 +387,7 @@ static void room_freep(struct room_watch *w)
 
 /* A snapshot, saved; false if it could not be saved. */
 static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev, bool oom_event,
-                     bool init_exited, int pidfd, struct oom_pending *pend)
+                     bool init_exited, int pidfd, struct oom_pending *pend, struct kmsg_watch *km)
 {
         int64_t before = ev->oom_kill, oom_before = ev->oom, taken = ev->snapshots;
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, ev);
@@ -380,8 +404,10 @@ static bool snapshot(int dirfd, const struct hook_state *hs, struct evidence *ev
                 pend->on = false;
         if (init_exited) /* after the counters: the reap comes before the cgroup goes */
                 init_exit(pidfd, ev);
-        if (watchrule_final(init_exited, fresh)) /* init's death is in it */
+        if (watchrule_final(init_exited, fresh)) { /* init's death is in it */
+                copy_rest(km, dirfd, ev);
                 ev->final = ev->ended = 1;
+        }
         return save(dirfd, ev) == 0;
 }
 
@@ -389,13 +415,6 @@ static bool gone(const struct hook_state *hs, int dirfd)
 {
         return watchrule_gone(access(hs->cgroup_dir, F_OK) == 0, !dir_removed(dirfd));
 }
-
-/* The kernel's records and what the watcher keeps while it reads them. */
-struct kmsg_watch {
-        struct kcopy copy;
-        struct own_pids pids;
-        int64_t last_seq; /* the last record read */
-};
 
 static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                   const struct hook_state *hs, struct evidence *ev, int ready_fd, int pidfd,
@@ -425,6 +444,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                          "poststop only",
                          kmsg, km ? strerror(errno) : "out of memory");
         if (km) {
+                km->fd = kfd;
                 km->pids.n = 0;
                 km->last_seq = 0;
                 kcopy_init(&km->copy, hs->cgroup, hs->init_pid, pid_remembered, &km->pids);
@@ -467,10 +487,10 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                         if (gone(hs, dirfd)) {
                                 if (init_exited)
                                         init_exit(pidfd, ev);
-                                finish(dirfd, ev); /* the cgroup or our state is gone */
+                                finish(dirfd, ev, km); /* the cgroup or our state is gone */
                                 return;
                         }
-                        if (!snapshot(dirfd, hs, ev, oom_event, init_exited, pidfd, &pend))
+                        if (!snapshot(dirfd, hs, ev, oom_event, init_exited, pidfd, &pend, km))
                                 return;
                 }
                 /* The OOM event fires before the kill is counted; the kernel
@@ -501,7 +521,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                         drain(thfd);
                         if (now - last_near >= 50 && !gone(hs, dirfd)) {
                                 last_near = now;
-                                if (!snapshot(dirfd, hs, ev, false, false, -1, &pend))
+                                if (!snapshot(dirfd, hs, ev, false, false, -1, &pend, km))
                                         return;
                         }
                 }
@@ -510,10 +530,10 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                          * status is still to be had */
                         if (p[1].fd >= 0 && exited(pidfd))
                                 init_exit(pidfd, ev);
-                        finish(dirfd, ev); /* the cgroup or our state is gone */
+                        finish(dirfd, ev, km); /* the cgroup or our state is gone */
                         return;
                 }
-                if ((own || armed) && !snapshot(dirfd, hs, ev, false, false, -1, &pend))
+                if ((own || armed) && !snapshot(dirfd, hs, ev, false, false, -1, &pend, km))
                         return;
                 /* A runtime that is a child subreaper may wait for every
                  * descendant, this watcher included, before it removes the
@@ -524,13 +544,13 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                  * death are saved, a watcher adopted by anything but init
                  * copies the last kernel records and leaves. */
                 switch (watchrule_leave(init_exited, getppid(), evfd >= 0, n == 0)) {
-                case WATCHRULE_ADOPTED:
-                        if (kfd >= 0)
-                                copy_kmsg(kfd, dirfd, &km->copy, &km->last_seq, KMSG_LAST);
-                        finish(dirfd, ev);
+                case WATCHRULE_ADOPTED: /* final already: the last records still */
+                        copy_rest(km, dirfd, ev);
+                        ev->final = 1;
+                        save(dirfd, ev);
                         return;
                 case WATCHRULE_IDLE:
-                        finish(dirfd, ev); /* no event source: nothing to wait for */
+                        finish(dirfd, ev, km); /* no event source: nothing to wait for */
                         return;
                 case WATCHRULE_STAY: break;
                 }

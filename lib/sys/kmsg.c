@@ -70,6 +70,7 @@ int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata, struct kmsg
                 ssize_t n = kmsg_read_record(fd, buf);
                 if (n == -EPIPE) {
                         st.lost++;
+                        st.resumed_seq = -1;
                         continue;
                 }
                 if (n == -EINVAL) /* the record does not fit: the kernel would
@@ -84,6 +85,10 @@ int kmsg_read_all(const char *path, kmsg_line_fn fn, void *userdata, struct kmsg
                 if (n == 0)
                         break; /* caught up, or a regular file's end */
                 st.records++;
+                struct kmsg_header h;
+                if (st.lost > 0 && st.resumed_seq < 0 &&
+                    kmsg_header_parse(buf, (size_t)n, &h) > 0)
+                        st.resumed_seq = h.seq;
                 int r = feed_record(buf, (size_t)n, fn, userdata);
                 if (r < 0)
                         return og_error_set(err, r, "processing %s: %s", path, strerror(-r));

@@ -14,6 +14,10 @@
 struct kmsg_stats {
         size_t records;
         size_t lost; /* EPIPE: the ring wrapped past us */
+        /* with lost: the sequence number of the first record read after
+         * the last loss (every record from it on was read); -1 if none
+         * came after it */
+        int64_t resumed_seq;
 };
 
 /* The one record reader: one record from fd (/dev/kmsg opened O_NONBLOCK)

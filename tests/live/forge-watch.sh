@@ -6,7 +6,9 @@
 #    writeback_host_interval allows and never below writeback_host_min;
 # 2. a flood of another container's OOM records, and of records forged by a
 #    cgroup named to spell a victim's path, does not enter a watcher's copy
-#    of its own container's records, nor crowd its own out.
+#    of its own container's records, nor crowd its own out; a watcher that
+#    wakes only after the runtime removed its cgroup still copies its
+#    container's last records, and its copy still fills the ring's gap.
 # Each part prints what it measured: rewrites per second and the watchers'
 # CPU; the watchers' CPU during the flood.
 #
@@ -273,10 +275,26 @@ while os.fstat(fd).st_size < 1048576 - 200:
     i += 1
 PY
 sleep 6
+# v1's watcher held stopped until runc has removed v1's cgroup: it wakes
+# to the OOM event, the init's exit and the cgroup gone at once, and must
+# still copy the kill's records before it leaves
+kill -STOP "${fw[0]}"
 touch "$gate/v1"
+for ((t = 0; t < 100; t++)); do [ -d "$base/v1-$$" ] || break; sleep 0.1; done
+removed_first=$([ -d "$base/v1-$$" ] && echo no || echo yes)
+kill -CONT "${fw[0]}"
 await_done v1-$$
+expect "v1's cgroup was removed while its watcher was stopped" "$removed_first" yes
+# w1's watcher likewise: its counters are then read after the cgroup is
+# gone, and its copy (nothing in it is w1's) must show that the ring, which
+# the flood wrapped since w1's create, lost nothing of w1's
+kill -STOP "${fw[1]}"
 touch "$gate/go"
+for ((t = 0; t < 100; t++)); do [ -d "$base/${idle[0]}" ] || break; sleep 0.1; done
+removed_first=$([ -d "$base/${idle[0]}" ] && echo no || echo yes)
+kill -CONT "${fw[1]}"
 await_done "${idle[@]}"
+expect "${idle[0]}'s cgroup was removed while its watcher was stopped" "$removed_first" yes
 
 # foreign ID FILE: lines of FILE that are not ID's (another cgroup, the
 # forged one, or a kill of a pid other than ID's init)
@@ -316,7 +334,11 @@ done
 bad=0
 for id in "${idle[@]}"; do
         v=$(verdict "$id")
-        [ "$(field "$v" verdict)" = none ] || { bad=$((bad + 1)); echo "# $id: $v"; }
+        [ "$(field "$v" verdict)" = none ] || {
+                bad=$((bad + 1))
+                echo "# $id: $v"
+                grep -F "hook: $id: " "$tmp/hook.err" | sed 's/^/# /'
+        }
 done
 expect "the idle containers: verdict none ($bad not)" "$bad" 0
 expect "no state left" "$(ls -A "$state" 2>/dev/null)" "" || ls -A "$state"

@@ -226,8 +226,10 @@ static void save_copy(const struct fixture *f, const char *text)
 
 /* The live log unreadable, the watcher's counters from before the end:
  * the copy of a watcher that ran to the end decides, "none" when it holds
- * no kill. A copy that says the kernel overwrote records before the
- * watcher read them is not whole: nothing rules out the init's kill. */
+ * no kill, or when there is none because nothing was the container's. A
+ * copy that says the kernel overwrote records before the watcher read
+ * them is not whole, nor is one from a watcher that read no records:
+ * nothing rules out the init's kill. */
 static void test_copy_with_lost_records(void **state)
 {
         (void)state;
@@ -237,11 +239,24 @@ static void test_copy_with_lost_records(void **state)
         snprintf(rec, sizeof(rec), "6,10,%" PRId64 ",-;eth0: link up\n",
                  f.hs.created_mono_us + 1000);
         struct evidence ev = watcher_ev(4243, true, 0, 0);
+        ev.kmsg_seq = 10;
         save_ev(&f, &ev);
         save_copy(&f, rec);
         char *line = poststop(&f);
         has(line, "\"verdict\":\"none\"");
         has(line, "\"init_killed\":false");
+        free(line);
+        fixture(&f, "pn1"); /* no copy */
+        save_ev(&f, &ev);
+        line = poststop(&f);
+        has(line, "\"verdict\":\"none\"");
+        free(line);
+        fixture(&f, "pn2"); /* no copy, and no record read */
+        struct evidence unread = ev;
+        unread.kmsg_seq = OG_NONE;
+        save_ev(&f, &unread);
+        line = poststop(&f);
+        has(line, "\"verdict\":\"unknown\"");
         free(line);
         fixture(&f, "pl2");
         save_ev(&f, &ev);

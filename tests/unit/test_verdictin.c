@@ -224,6 +224,65 @@ static void test_untrusted_watcher_no_counters(void **state)
         assert_int_equal(c.oom_kill_after, 1);
 }
 
+/* Whether every kernel record since create is at hand: the live ring
+ * alone, or with the watcher's copy where the two meet. Created at 10 s
+ * (less the slack: 9 s); the ring's oldest record is 500. */
+static void test_kmsg_whole(void **state)
+{
+        (void)state;
+        const struct verdictin_kmsg base = {
+                .live_read = true,
+                .live_first_seen = true,
+                .live_first_seq = 500,
+                .live_first_us = 8000000, /* before create: not wrapped */
+                .from_us = 9000000,
+                .watcher_seq = OG_NONE,
+        };
+        struct {
+                const char *what;
+                struct verdictin_kmsg k;
+                bool wrapped, complete;
+        } cases[] = {
+                {"the ring holds create's time", base, false, true},
+                {"wrapped, no copy", base, true, false},
+                {"wrapped, the copy reaches the oldest record", base, true, true},
+                {"wrapped, the copy ends one short", base, true, false},
+                {"wrapped, the copy reaches past the oldest", base, true, true},
+                {"wrapped, the copy names a gap the ring holds", base, true, true},
+                {"wrapped, the copy names a gap the ring lost", base, true, false},
+                {"the ring unreadable, a copy", base, false, true},
+                {"the ring unreadable, no copy", base, false, false},
+                {"lost while read, the copy reaches past the loss", base, true, true},
+                {"lost while read, the copy ends before the loss", base, true, false},
+                {"lost while read, nothing after the loss", base, true, false},
+                {"an empty ring", base, false, true},
+        };
+        for (size_t i = 1; i <= 6; i++)
+                cases[i].k.live_first_us = 9500000; /* newer than create */
+        cases[2].k.watcher_seq = 499;
+        cases[3].k.watcher_seq = 498;
+        cases[4].k.watcher_seq = 700;
+        cases[5].k.watcher_seq = 700, cases[5].k.copy_lost = true,
+        cases[5].k.copy_lost_after = 600;
+        cases[6].k.watcher_seq = 700, cases[6].k.copy_lost = true,
+        cases[6].k.copy_lost_after = 400;
+        cases[7].k.live_read = false, cases[7].k.live_first_seen = false,
+        cases[7].k.watcher_seq = 9;
+        cases[8].k.live_read = false, cases[8].k.live_first_seen = false;
+        for (size_t i = 9; i <= 11; i++)
+                cases[i].k.live_lost = 3;
+        cases[9].k.live_resumed_seq = 800, cases[9].k.watcher_seq = 799;
+        cases[10].k.live_resumed_seq = 800, cases[10].k.watcher_seq = 798;
+        cases[11].k.live_resumed_seq = -1, cases[11].k.watcher_seq = 5000;
+        cases[12].k.live_first_seen = false;
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                struct verdictin_kmsg_whole w = verdictin_kmsg_whole(&cases[i].k);
+                if (w.wrapped != cases[i].wrapped || w.complete != cases[i].complete)
+                        fail_msg("%s: wrapped %d complete %d, want %d %d", cases[i].what,
+                                 w.wrapped, w.complete, cases[i].wrapped, cases[i].complete);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -235,6 +294,7 @@ int main(void)
                 cmocka_unit_test(test_counters_none),
                 cmocka_unit_test(test_watcher_trust),
                 cmocka_unit_test(test_untrusted_watcher_no_counters),
+                cmocka_unit_test(test_kmsg_whole),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
