@@ -7,6 +7,8 @@
 # each bare, with /bin/true as both hooks (runc's own cost of running a
 # hook) and with oomguard-hook.
 # The state directory is a tmpfs, as /run is; the verdict log is on disk.
+# HOOK_BEFORE (optional): another build of oomguard-hook (the one before a
+# change) interleaved as a fourth kind, and the ratio of the two.
 # Prints the ratios; never fails on speed.
 set -uo pipefail
 here=$(dirname "$(realpath "$0")")
@@ -22,6 +24,11 @@ printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp
 runc_bundle "$tmp/bare" bare $((32 << 20)) '' - - /bin/true
 runc_bundle "$tmp/true" true $((32 << 20)) '' true - /bin/true
 runc_bundle "$tmp/hook" hook $((32 << 20)) '' "$HOOK" "$tmp/cfg.json" /bin/true
+kinds='sb st sh lb lt lh'
+if [ -n "${HOOK_BEFORE:-}" ]; then
+        runc_bundle "$tmp/before" before $((32 << 20)) '' "$(realpath "$HOOK_BEFORE")" "$tmp/cfg.json" /bin/true
+        kinds="$kinds sB lB"
+fi
 R() { "$RUNC" --root "$tmp/runc" "$@"; }
 us() { local t=$1; echo "${t/./}"; }
 life() { # life MODE N -> microseconds for runc run
@@ -41,10 +48,13 @@ startup() { # startup MODE N -> microseconds for runc create + start
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 ms() { awk -v v="$1" 'BEGIN {printf "%.2f ms", v / 1000}'; }
 life bare w >/dev/null; life true w >/dev/null; life hook w >/dev/null # warm caches
-for k in sb st sh lb lt lh; do : >"$tmp/$k.t"; done
+[ -z "${HOOK_BEFORE:-}" ] || life before w >/dev/null
+for k in $kinds; do : >"$tmp/$k.t"; done
 for i in $(seq "$REPS"); do # a fresh random order each round: no side is favoured
-        for k in $(printf 'sb\nst\nsh\nlb\nlt\nlh\n' | shuf); do
+        for k in $(printf '%s\n' $kinds | shuf); do
                 case $k in
+                sB) startup before "$i" >>"$tmp/sB.t" ;;
+                lB) life before "$i" >>"$tmp/lB.t" ;;
                 sb) startup bare "$i" >>"$tmp/sb.t" ;;
                 st) startup true "$i" >>"$tmp/st.t" ;;
                 sh) startup hook "$i" >>"$tmp/sh.t" ;;
@@ -65,3 +75,9 @@ awk -v b="$lt" -v h="$lh" 'BEGIN {printf "lifecycle oomguard-hook / any-hook rat
 awk -v b="$sb" -v h="$st" 'BEGIN {printf "start-up any-hook/bare ratio: %.3f, runc running a hook +%.2f ms\n", h / b, (h - b) / 1000}'
 awk -v b="$st" -v h="$sh" 'BEGIN {printf "start-up oomguard-hook / any-hook ratio: %.3f, oomguard\x27s own work +%.2f ms\n", h / b, (h - b) / 1000}'
 awk -v b="$sb" -v h="$sh" 'BEGIN {printf "start-up hook/bare ratio: %.3f (target <= 1.03), +%.2f ms per container\n", h / b, (h - b) / 1000}'
+if [ -n "${HOOK_BEFORE:-}" ]; then
+        sB=$(median <"$tmp/sB.t") lB=$(median <"$tmp/lB.t")
+        echo "with HOOK_BEFORE ($HOOK_BEFORE): start-up $(ms "$sB"), lifecycle $(ms "$lB")"
+        awk -v b="$lB" -v h="$lh" 'BEGIN {printf "lifecycle oomguard-hook / HOOK_BEFORE ratio: %.3f, %+.2f ms\n", h / b, (h - b) / 1000}'
+        awk -v b="$sB" -v h="$sh" 'BEGIN {printf "start-up oomguard-hook / HOOK_BEFORE ratio: %.3f, %+.2f ms\n", h / b, (h - b) / 1000}'
+fi

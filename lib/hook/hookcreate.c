@@ -72,7 +72,7 @@ void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a)
         struct cg_counters c;
         a->limit_bytes = cgf_read_limit(dir,
                                         version == 1 ? "memory.limit_in_bytes" : "memory.max");
-        cgf_read_counters(dir, version, &c);
+        cgf_read_own_counters(dir, version, &c);
         a->failcnt = c.limit_hits;
         a->oom_kill = c.oom_kill_local;
 }
@@ -98,12 +98,18 @@ static void ancestors(struct hook_state *hs, const struct cg_location *l)
         }
 }
 
+/* The counters before the container's life: read once, after the policy
+ * is applied (the container has not started: they cannot move). */
 static void baseline(struct hook_state *hs, const struct cg_location *l)
 {
         struct cg_counters c;
         cgf_read_counters(l->dir, l->version, &c);
         hs->oom_kill_base = c.oom_kill;
         hs->oom_base = c.oom;
+}
+
+static void limits(struct hook_state *hs, const struct cg_location *l)
+{
         if (l->version == 1) {
                 hs->limit_bytes = cgf_read_limit(l->dir, "memory.limit_in_bytes");
                 hs->memsw_bytes = cgf_read_limit(l->dir, "memory.memsw.limit_in_bytes");
@@ -212,7 +218,7 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         snprintf(hs.bundle, sizeof(hs.bundle), "%s", st->bundle ? st->bundle : "");
         memcpy(hs.cgroup, loc.path, sizeof(loc.path));
         memcpy(hs.cgroup_dir, loc.dir, sizeof(loc.dir));
-        baseline(&hs, &loc);
+        limits(&hs, &loc);
         struct policy_input in = {
                 .limit = sp.limit > 0 ? sp.limit : hs.limit_bytes,
                 .reservation = sp.reservation,
@@ -231,7 +237,8 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         writeback_of(cfg, annotation(st, &sp, WRITEBACK_ANN), loc.version, hs.writeback,
                      sizeof(hs.writeback));
         spec_free(&sp);
-        baseline(&hs, &loc); /* the limits as now set */
+        limits(&hs, &loc); /* as now set */
+        baseline(&hs, &loc);
         ancestors(&hs, &loc);
         hs.oom_score_adj = pol.oom_score_adj;
         record_times(&hs);

@@ -183,10 +183,10 @@ int64_t cgf_read_oom_kill(const char *dir, int version)
         return w.sum;
 }
 
-void cgf_read_counters(const char *dir, int version, struct cg_counters *ret)
+static void read_counters(const char *dir, int version, bool below, struct cg_counters *ret)
 {
         bool v1 = version == 1;
-        ret->oom_kill = cgf_read_oom_kill(dir, version);
+        ret->oom_kill = below ? cgf_read_oom_kill(dir, version) : OG_NONE;
         ret->oom_kill_local = cgf_read_key(dir, v1 ? "memory.oom_control" : "memory.events.local",
                                            "oom_kill");
         if (v1) {
@@ -200,6 +200,16 @@ void cgf_read_counters(const char *dir, int version, struct cg_counters *ret)
                 ret->limit_hits = n < 0 ? OG_NONE : cgf_parse_key(buf, (size_t)n, "max");
                 ret->oom = n < 0 ? OG_NONE : cgf_parse_key(buf, (size_t)n, "oom");
         }
+}
+
+void cgf_read_counters(const char *dir, int version, struct cg_counters *ret)
+{
+        read_counters(dir, version, true, ret);
+}
+
+void cgf_read_own_counters(const char *dir, int version, struct cg_counters *ret)
+{
+        read_counters(dir, version, false, ret);
 }
 
 void cgf_read_memstat(const char *dir, int version, struct cg_memstat *ret)

@@ -35,6 +35,9 @@ struct cg_counters {
                                  * first), v2 memory.events.local "max" */
 };
 void cgf_read_counters(const char *dir, int version, struct cg_counters *ret);
+/* The same but oom_kill (OG_NONE): a parent's own counters, without a walk
+ * of everything below it (on v1 every other container on the host). */
+void cgf_read_own_counters(const char *dir, int version, struct cg_counters *ret);
 
 /* The page figures of memory.stat, in bytes, from one read of the file;
  * v1 and v2 name them differently (rss/anon, cache/file, dirty/file_dirty,

@@ -79,6 +79,10 @@ static void test_oom_kill_subtree(void **state)
         put(dir, "q,task_memcg=/x", "memory.oom_control", t);
         put(dir, "empty", "memory.limit_in_bytes", "0\n"); /* counter unreadable */
         assert_int_equal(cgf_read_oom_kill(dir, 1), 7);
+        struct cg_counters own; /* a parent's own: no sum over what is below */
+        cgf_read_own_counters(dir, 1, &own);
+        assert_int_equal(own.oom_kill, OG_NONE);
+        assert_int_equal(own.oom_kill_local, 1);
         put(dir, ".", "memory.events", "low 0\nhigh 0\nmax 9\noom 2\noom_kill 5\n");
         put(dir, ".", "memory.events.local", "low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\n");
         assert_int_equal(cgf_read_oom_kill(dir, 2), 5);
