@@ -20,7 +20,8 @@ HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
 runc_setup oomguard-bench || exit 1
 mkdir "$tmp/run"
 mount -t tmpfs -o mode=0700 tmpfs "$tmp/run"
-printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp" >"$tmp/cfg.json"
+# the metrics on disk as by default, not in the host's own textfile directory
+printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl","metrics":"%s/oomguard.prom"}\n' "$tmp" "$tmp" "$tmp" >"$tmp/cfg.json"
 runc_bundle "$tmp/bare" bare $((32 << 20)) '' - - /bin/true
 runc_bundle "$tmp/true" true $((32 << 20)) '' true - /bin/true
 runc_bundle "$tmp/hook" hook $((32 << 20)) '' "$HOOK" "$tmp/cfg.json" /bin/true

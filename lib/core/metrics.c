@@ -204,7 +204,11 @@ static int update(int dirfd, const char *name, const char *path, enum verdict_ki
         char *out = malloc(METRICS_FILE_MAX);
         ssize_t n = out ? metrics_render(&c, out, METRICS_FILE_MAX) : -ENOMEM;
         r = n < 0 ? og_error_set(err, (int)n, "%s: %s", path, strerror((int)-n))
-                  : fileio_write_atomic(dirfd, name, out, (size_t)n, 0644, err);
+                  /* no fsync: the verdict log is the record; a crash at
+                   * worst takes the counters back, which Prometheus reads
+                   * as a counter reset, and a sync on a busy disk would hold
+                   * up every container's teardown */
+                  : fileio_replace(dirfd, name, out, (size_t)n, 0644, err);
         free(out);
         return r;
 }
