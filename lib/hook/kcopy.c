@@ -30,14 +30,19 @@ static bool starts(const char *m, size_t n, const char *lit)
         return n >= l && !memcmp(m, lit, l);
 }
 
-/* Decimal digits at p (at most 10), as a pid; OG_NONE if none. */
+/* The run of decimal digits at p as a pid: at most 10 digits and no
+ * leading zero, as the kernel prints them; OG_NONE otherwise (a longer
+ * run read by its first digits could name any pid). */
 static int64_t pid_at(const char *p, const char *end)
 {
         int64_t v = 0;
         const char *s = p;
-        while (p < end && p - s < 10 && *p >= '0' && *p <= '9')
-                v = v * 10 + (*p++ - '0');
-        return p == s || v <= 0 ? OG_NONE : v;
+        for (; p < end && *p >= '0' && *p <= '9'; p++) {
+                if (p - s == 10)
+                        return OG_NONE;
+                v = v * 10 + (*p - '0');
+        }
+        return p == s || *s == '0' ? OG_NONE : v;
 }
 
 /* Backwards over digits ending at end; s is set to their start. */

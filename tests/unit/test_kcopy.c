@@ -37,6 +37,15 @@ static void test_kind(void **state)
                 {"audit: type=1326 exe=\"/tmp/x: Killed process 16 (a)\"", KCOPY_OTHER, OG_NONE},
                 {"memory: usage 32768kB, limit 32768kB, failcnt 0", KCOPY_OTHER, OG_NONE},
                 {"oom-kil", KCOPY_OTHER, OG_NONE},
+                /* not pids as the kernel prints them: a run longer than
+                 * 10 digits is not read by its first ones (found by
+                 * fuzzing: "0000005000…" taken for 5000), nor a leading 0 */
+                {"oom-kill:constraint=CONSTRAINT_MEMCG,task=x,pid=000000500000005216,uid=0",
+                 KCOPY_SUMMARY, OG_NONE},
+                {"oom-kill:constraint=CONSTRAINT_MEMCG,task=x,pid=04242,uid=0", KCOPY_SUMMARY,
+                 OG_NONE},
+                {"Killed process 42421234567 (a) total-vm:1kB", KCOPY_OTHER, OG_NONE},
+                {"Killed process 4294967295 (a) total-vm:1kB", KCOPY_KILLED, 4294967295},
         };
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
                 int64_t pid;
