@@ -306,7 +306,7 @@ fuzz: $(FUZZ_BIN) | $(BUILD)/.deps-fuzz
 	FUZZ_DIR=$(BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 bench: bench-explain bench-hook bench-shim
-bench-explain bench-hook bench-shim bench-pagecache: | $(BUILD)/.deps-bench
+bench-explain bench-hook bench-shim bench-pagecache bench-collateral: | $(BUILD)/.deps-bench
 
 bench-explain: $(BUILD)/oomguard
 	OOMGUARD=$(BUILD)/oomguard bash bench/explain-vs-grep.sh
@@ -316,6 +316,12 @@ bench-hook: $(BUILD)/oomguard-hook
 
 bench-shim: $(BUILD)/oomguard-shim
 	SHIM=$(BUILD)/oomguard-shim bash bench/shim-create.sh
+
+# A host writer outside any container, beside no guarded container, an idle
+# one and a writing one (the writeback host mode on the host's own
+# vm.dirty_*, restored at exit; root; not part of `bench`)
+bench-collateral: $(BUILD)/oomguard-hook
+	HOOK=$(BUILD)/oomguard-hook bash bench/collateral.sh
 
 # Page-cache writers in 256 MiB containers on a throttled XFS loop device:
 # plain runc against oomguard-shim's default policy (root, xfsprogs,
@@ -364,7 +370,7 @@ deb: $(BUILD)/oomguard $(BUILD)/oomguard-hook $(BUILD)/oomguard-shim \
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo lint check check-start check-docs check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-production check-vm-pagecache check-fresh check-runc-suite asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache install \
+.PHONY: all demo lint check check-start check-docs check-unit check-corpus check-live check-load check-engines check-pkg check-vm check-vm-production check-vm-pagecache check-fresh check-runc-suite asan fuzz bench bench-explain bench-hook bench-shim bench-pagecache bench-collateral install \
 	uninstall deb clean
 .SECONDARY:
 # the compilers' dependency files, one per object
