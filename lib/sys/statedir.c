@@ -90,7 +90,7 @@ int statedir_open(const char *base, const char *id, bool create, int *ret, struc
 int statedir_write(int dirfd, const char *name, const char *data, size_t len,
                    struct og_error *err)
 {
-        int r = fileio_write_atomic(dirfd, name, data, len, 0600, err);
+        int r = fileio_replace(dirfd, name, data, len, 0600, err);
         if (r < 0)
                 og_error_prefix(err, r, "saving the state");
         return r;

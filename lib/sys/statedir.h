@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* /run/oomguard/<name>/: one directory per container, 0700, written only
- * atomically (temp file, fsync, rename), never through a symlink. The
+ * atomically (temp file, rename), never through a symlink. Not synced:
+ * everything here lives as long as the boot does, its readers read the
+ * page cache, and where /run is on a disk a sync makes every one of the
+ * watcher's snapshots wait for it while poststop waits for the last. The
  * name is the id itself when that is a plain name, else a digest of it:
  * every id a runtime accepts gets a directory of its own, and the real id
  * stays in state.json. */

@@ -119,7 +119,7 @@ killed_under_pressure() { # ID: its writer done, then none, SIGKILL, a userspace
 }
 check "limit hit, then SIGKILL from outside: none, exit_signal SIGKILL, the summary blames a userspace killer or an eviction under pressure" \
         killed_under_pressure pk-$$ ||
-        echo "# $(verdict pk-$$)"
+        { echo "# $(verdict pk-$$)"; sed 's/^/# runc: /' "$tmp/pk-$$.err"; }
 
 # 6. a real ENOMEM without a kill: v1 with the OOM killer disabled fails a
 # charge made outside a user page fault (memcg1_oom_prepare), here dd's

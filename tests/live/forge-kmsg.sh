@@ -154,10 +154,13 @@ va=$(verdict na) vb=$(verdict nb)
 expect "B exited 0: verdict none, no kill" \
         "status $(cat "$tmp/nb.status"), $(fields "$vb" verdict kills.0.scope)" "status 0, verdict=none kills.0.scope=null" ||
         echo "$vb"
+# (the kernel's records are the evidence here: whether the watcher also
+# read the counters after A's end races with runc's removal of the
+# cgroup, which check-load measures over 100 containers)
 expect "A, whose process died in its sub-cgroup: verdict memcg, init not killed, the kill in the sub-cgroup" \
-        "$(fields "$va" verdict init_killed kills.0.victim_pid kills.0.task_memcg evidence.counters)" \
-        "verdict=memcg init_killed=false kills.0.victim_pid=$child kills.0.task_memcg=$acg/q,task_memcg=$bcg evidence.counters=true" ||
-        echo "$va"
+        "$(fields "$va" verdict init_killed kills.0.victim_pid kills.0.task_memcg evidence.kmsg)" \
+        "verdict=memcg init_killed=false kills.0.victim_pid=$child kills.0.task_memcg=$acg/q,task_memcg=$bcg evidence.kmsg=true" ||
+        { echo "$va"; sed 's/^/# runc: /' "$tmp/na.err"; }
 
 echo "# c. the kernel's ring buffer overwritten between an OOM and poststop"
 # Real kernel records, fast and without any rate limit: a bridge port
