@@ -129,6 +129,21 @@ bool dirtyctl_worth(int64_t old_room, int64_t new_room, int64_t live_bytes, int6
                (new_room > old_room && was <= live_bytes + margin); /* ours held it down */
 }
 
+bool dirtyctl_engage(bool engaged, int64_t dirty_wb, int64_t room, int64_t now_ms,
+                     int64_t *calm_since_ms)
+{
+        if (dirty_wb == OG_NONE || room == OG_NONE)
+                return engaged; /* unread: as it was */
+        if (dirty_wb * 8 > room) {
+                *calm_since_ms = 0;
+        } else if (*calm_since_ms == 0) {
+                *calm_since_ms = now_ms;
+        }
+        if (!engaged)
+                return dirty_wb >= DIRTY_ENGAGE_MIN && dirty_wb * 2 >= room;
+        return *calm_since_ms == 0 || now_ms - *calm_since_ms < DIRTY_CALM_MS;
+}
+
 static int64_t read_val(const char *dir, const char *name)
 {
         return cgf_read_int(dir, name);
@@ -185,11 +200,13 @@ static bool read_member(int dfd, const char *name, ino_t ino, struct dirty_membe
             fileio_read(dfd, p, STATE_MAX, &s, &len, NULL, NULL) < 0 ||
             hookstate_parse(s, len, &hs, NULL) < 0)
                 return false;
-        bool host = !strcmp(hs.writeback, "host") && hs.limit_bytes != OG_NONE &&
-                    hs.limit_bytes > 0 && hs.limit_bytes < (1LL << 60);
+        bool host = (!strcmp(hs.writeback, "host") || hs.host_fallback > 0) &&
+                    hs.limit_bytes != OG_NONE && hs.limit_bytes > 0 &&
+                    hs.limit_bytes < (1LL << 60);
         *m = (struct dirty_member){.ino = ino,
                                    .limit = host ? hs.limit_bytes : 0,
                                    .version = hs.cgroup_version,
+                                   .fallback = strcmp(hs.writeback, "host") != 0,
                                    .id = strdup(name),
                                    .cgroup_dir = host ? strdup(hs.cgroup_dir) : NULL};
         if (m->id && (!host || m->cgroup_dir))
@@ -215,9 +232,15 @@ static bool member_of(int dfd, const struct dirent *e, struct dirty_cache *cache
         return read_member(dfd, e->d_name, e->d_ino, ret);
 }
 
-static int64_t room_of(const struct dirty_member *m)
+/* dfd: the state directory; a fallback member counts while engaged. */
+static int64_t room_of(int dfd, const struct dirty_member *m)
 {
+        char p[PATH_MAX];
         if (m->limit <= 0)
+                return -1;
+        if (m->fallback &&
+            ((size_t)snprintf(p, sizeof(p), "%s/" DIRTY_ENGAGED, m->id) >= sizeof(p) ||
+             faccessat(dfd, p, F_OK, AT_SYMLINK_NOFOLLOW) < 0))
                 return -1;
         int64_t anon = cgf_read_key(m->cgroup_dir, "memory.stat",
                                     m->version == 1 ? "rss" : "anon");
@@ -243,7 +266,7 @@ static int64_t min_room(int dfd, struct dirty_cache *cache)
                 struct dirty_member m;
                 if (!oci_id_valid(e->d_name, strlen(e->d_name)) || !member_of(dfd, e, cache, &m))
                         continue;
-                int64_t room = room_of(&m);
+                int64_t room = room_of(dfd, &m);
                 if (room >= 0 && (best < 0 || room < best))
                         best = room;
                 if (cache && fresh.n == cap) {

@@ -89,6 +89,24 @@ void dirtyctl_pace(const struct dirty_plan *target, int64_t eff_bytes, bool enro
  * it was the one holding the value down and its room grew. */
 bool dirtyctl_worth(int64_t old_room, int64_t new_room, int64_t live_bytes, int64_t min_bytes);
 
+/* A container whose writes have a window of their own (the preload) on a
+ * host where the host mode would otherwise apply to it: its watcher counts
+ * it in the host mode only while its dirty and writeback pages show that
+ * something in it writes past the window (stdio's own flushes, a process
+ * started by `exec` without the preload, a static program): from when they
+ * reach half its room (DIRTY_ENGAGE_MIN at least, above two windows) until
+ * they have stayed at an eighth of it or less for DIRTY_CALM_MS. The
+ * watcher marks it so with DIRTY_ENGAGED in its state directory. */
+#define DIRTY_ENGAGED "host.engaged"
+#define DIRTY_ENGAGE_MIN (8LL << 20)
+#define DIRTY_CALM_MS 5000
+
+/* Pure: engaged from now on? dirty_wb: dirty + writeback bytes; room: the
+ * limit minus anonymous memory; *calm_since_ms: when they were last seen
+ * to fall to an eighth of the room (0: not since), kept between calls. */
+bool dirtyctl_engage(bool engaged, int64_t dirty_wb, int64_t room, int64_t now_ms,
+                     int64_t *calm_since_ms);
+
 /* The enrolled containers as a watcher last read them: each state
  * directory's inode and what its state.json said, so that a state is
  * parsed once, not at every look. */
@@ -97,6 +115,7 @@ struct dirty_member {
         char *id, *cgroup_dir;
         int64_t limit; /* <= 0: not in the host mode */
         int version;
+        bool fallback; /* counted only while DIRTY_ENGAGED is there */
 };
 struct dirty_cache {
         struct dirty_member *m;
@@ -106,7 +125,8 @@ void dirtyctl_cache_free(struct dirty_cache *c);
 
 /* Re-evaluate and apply, under the state directory's lock: the enrolled
  * containers are the state directories whose state says writeback
- * "host". vm_dir: "/proc/sys/vm"; proc_root for meminfo. bounds: the
+ * "host", and those whose state says host_fallback while DIRTY_ENGAGED is
+ * in them. vm_dir: "/proc/sys/vm"; proc_root for meminfo. bounds: the
  * config's (a hook, at a container's start or end), recorded for the
  * watchers; NULL: a watcher, with the recorded ones (defaults if none),
  * which does not wait for the lock (-EAGAIN, nothing said: look again).

@@ -59,6 +59,7 @@ static const struct field state_fields[] = {
         I64(struct hook_state, created_mono_us),
         STR(struct hook_state, created),
         STR(struct hook_state, writeback),
+        INT(struct hook_state, host_fallback),
         I64(struct hook_state, limit_bytes),
         I64(struct hook_state, memsw_bytes),
         I64(struct hook_state, oom_score_adj),

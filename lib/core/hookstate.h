@@ -23,6 +23,8 @@ struct hook_state {
         int64_t created_mono_us; /* CLOCK_MONOTONIC, to match kmsg records */
         char created[40];        /* ISO 8601, UTC */
         char writeback[16];      /* "preload", "host" or "": the writeback policy in force */
+        int host_fallback;       /* > 0: "preload", and the host mode while it writes past
+                                    the window (lib/core/dirtyctl.h, DIRTY_ENGAGED) */
         int64_t limit_bytes, memsw_bytes, oom_score_adj; /* OG_NONE: unknown */
         int64_t oom_kill_base, oom_base;                 /* counters at create (OG_NONE: none) */
         char notes[4][192]; /* what create adjusted, for the verdict */

@@ -177,15 +177,19 @@ static void ensure_watcher(const struct og_config *cfg, const struct hook_env *e
 /* The writeback policy in force. The shim's annotation says "preload"
  * when the window is in the container; otherwise the host mode applies
  * where the configuration allows it. An annotation can opt out of the
- * host mode (the container has the window), never into it. */
-static void writeback_of(const struct og_config *cfg, const char *ann, int version, char *ret,
-                         size_t cap)
+ * host mode (the container has the window), never into it: where "auto"
+ * would have put it in the host mode, the host mode stays its fallback
+ * for what writes past the window. */
+static void writeback_of(const struct og_config *cfg, const char *ann, int version,
+                         struct hook_state *hs)
 {
         bool host = cfg->writeback == WRITEBACK_HOST ||
                     (cfg->writeback == WRITEBACK_AUTO && version == 1);
         bool preload = ann && !strcmp(ann, "preload") && cfg->writeback != WRITEBACK_OFF &&
                        cfg->writeback != WRITEBACK_HOST;
-        snprintf(ret, cap, "%s", preload ? "preload" : host ? "host" : "");
+        snprintf(hs->writeback, sizeof(hs->writeback), "%s",
+                 preload ? "preload" : host ? "host" : "");
+        hs->host_fallback = preload && host;
 }
 
 static const char *annotation(const struct oci_state *st, const struct oci_spec *sp,
@@ -234,8 +238,7 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         }
         set_adj(env, st->pid, pol.oom_score_adj);
         apply_cgroup(&loc, &pol, in.limit);
-        writeback_of(cfg, annotation(st, &sp, WRITEBACK_ANN), loc.version, hs.writeback,
-                     sizeof(hs.writeback));
+        writeback_of(cfg, annotation(st, &sp, WRITEBACK_ANN), loc.version, &hs);
         spec_free(&sp);
         limits(&hs, &loc); /* as now set */
         baseline(&hs, &loc);

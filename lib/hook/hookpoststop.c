@@ -6,6 +6,7 @@
 #include "hook.h"
 
 #include "cgfiles.h"
+#include "dirtyctl.h"
 #include "hookstate.h"
 #include "kcopy.h"
 #include "pagecache.h"
@@ -16,6 +17,7 @@
 #include "watcher.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -544,6 +546,9 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
                 return r;
         }
         r = decide(cfg, env, d, &hs, have_ev ? &ev : NULL, watcher_ok, err);
+        /* in the host mode, or counted in it as its fallback */
+        bool host = !strcmp(hs.writeback, "host") ||
+                    faccessat(d, DIRTY_ENGAGED, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
         close(d);
         if (r < 0)
                 return r;
@@ -556,7 +561,7 @@ int hook_poststop(const struct og_config *cfg, const struct oci_state *st,
         }
         if ((r = statedir_remove(cfg->state_dir, st->id, err)) < 0)
                 return r;
-        if (!strcmp(hs.writeback, "host")) /* one fewer container to protect */
+        if (host) /* one fewer container to protect */
                 hook_dirty_update(cfg, env);
         return 0;
 }

@@ -456,7 +456,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
         if (write(ready_fd, "r", 1) < 0 || close(ready_fd) < 0) {
                 /* a create gone meanwhile: no matter */
         }
-        room_watch_init(&room, hs, state_dir, env->proc_root);
+        room_watch_init(&room, hs, dirfd, state_dir, env->proc_root);
         int thfd = hs->cgroup_version == 1 ? threshold_v1(hs->cgroup_dir, hs->limit_bytes) : -1;
         int64_t last_near = 0;
         struct pollfd p[5] = {{evfd, POLLIN, 0},
@@ -514,7 +514,7 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
                  * to pass unseen (seen in the load suite). */
                 if (p[3].revents)
                         room_watch_event(&room);
-                else if (n == 0)
+                else if (n == 0 || p[4].revents) /* quiet, or its own writes near the limit */
                         room_watch_quiet(&room, hs);
                 /* near the limit: at most one snapshot every 50 ms */
                 if (p[4].revents) {

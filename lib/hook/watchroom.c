@@ -5,6 +5,7 @@
 #include "cgfiles.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,21 +16,31 @@
 #define MOVED (4LL << 20)
 #define EVERY_MS 30000
 
-static int64_t room_of(const struct room_watch *w, const struct hook_state *hs)
+/* The room, and the dirty and writeback bytes (OG_NONE unread) when
+ * asked for: one read of memory.stat. */
+static int64_t room_of(const struct room_watch *w, const struct hook_state *hs,
+                       int64_t *dirty_wb)
 {
-        int64_t anon = cgf_read_key(hs->cgroup_dir, "memory.stat",
-                                    hs->cgroup_version == 1 ? "rss" : "anon");
-        if (anon == OG_NONE)
+        struct cg_memstat m;
+        cgf_read_memstat(hs->cgroup_dir, hs->cgroup_version, &m);
+        if (dirty_wb)
+                *dirty_wb = m.dirty == OG_NONE || m.writeback == OG_NONE
+                                    ? OG_NONE
+                                    : m.dirty + m.writeback;
+        if (m.anon == OG_NONE)
                 return OG_NONE;
-        return w->limit - anon > 0 ? w->limit - anon : 0;
+        return w->limit - m.anon > 0 ? w->limit - m.anon : 0;
 }
 
-void room_watch_init(struct room_watch *w, const struct hook_state *hs, const char *state_dir,
-                     const char *proc_root)
+void room_watch_init(struct room_watch *w, const struct hook_state *hs, int dirfd,
+                     const char *state_dir, const char *proc_root)
 {
         int64_t now = dirtyctl_now_ms();
+        bool host = !strcmp(hs->writeback, "host");
         *w = (struct room_watch){
-                .on = !strcmp(hs->writeback, "host") && hs->limit_bytes > 0,
+                .on = (host || hs->host_fallback > 0) && hs->limit_bytes > 0,
+                .fallback = !host,
+                .dirfd = dirfd,
                 .fd = -1,
                 .limit = hs->limit_bytes,
                 .last_room = OG_NONE,
@@ -39,8 +50,8 @@ void room_watch_init(struct room_watch *w, const struct hook_state *hs, const ch
                 .state_dir = state_dir,
                 .proc_root = proc_root,
         };
-        if (w->on)
-                w->last_room = room_of(w, hs);
+        if (w->on && !w->fallback)
+                w->last_room = room_of(w, hs, NULL);
 }
 
 void room_watch_free(struct room_watch *w)
@@ -72,12 +83,38 @@ static void look(struct room_watch *w, int64_t now)
         w->next_ms = now + w->bounds.interval_ms;
 }
 
+/* A fallback container's mark, set or taken away: its next look is due
+ * at once. Not marked, it is not counted: if the mark cannot be made, it
+ * stays out (and says nothing: the container's own writes go on). */
+static void engage(struct room_watch *w, bool on, int64_t now)
+{
+        if (on) {
+                int fd = openat(w->dirfd, DIRTY_ENGAGED,
+                                O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (fd < 0)
+                        return;
+                close(fd);
+        } else if (unlinkat(w->dirfd, DIRTY_ENGAGED, 0) < 0 && errno != ENOENT) {
+                return;
+        }
+        w->engaged = on;
+        w->last_room = OG_NONE;
+        w->due_ms = now;
+}
+
 void room_watch_quiet(struct room_watch *w, const struct hook_state *hs)
 {
         if (!w->on)
                 return;
-        int64_t now = dirtyctl_now_ms();
-        int64_t room = room_of(w, hs);
+        int64_t now = dirtyctl_now_ms(), dirty_wb = OG_NONE;
+        int64_t room = room_of(w, hs, w->fallback ? &dirty_wb : NULL);
+        if (w->fallback) {
+                bool on = dirtyctl_engage(w->engaged, dirty_wb, room, now, &w->calm_since_ms);
+                if (on != w->engaged)
+                        engage(w, on, now);
+                if (!w->engaged && w->due_ms == 0)
+                        return; /* not counted: nothing of its own to look at */
+        }
         if (room != OG_NONE && (w->last_room == OG_NONE || room - w->last_room >= MOVED ||
                                 w->last_room - room >= MOVED)) {
                 int64_t live = dirtyctl_live_bytes(dirtyctl_vm_dir(), w->proc_root);

@@ -11,7 +11,10 @@
  * (the watchers spread over a tenth of the interval each, so that one of
  * them makes it and the others see it made), and every 30 s in any case
  * (a container gone without its poststop). lib/dirtyctl.c decides, at its
- * own pace. */
+ * own pace. A container with the host mode as its fallback (the preload's
+ * window in it) is looked at the same way, and is counted only while its
+ * dirty and writeback pages say it writes past the window: the watcher
+ * marks and unmarks it (dirtyctl_engage) and looks at once. */
 #ifndef OOMGUARD_WATCHROOM_H
 #define OOMGUARD_WATCHROOM_H
 #include "dirtyctl.h"
@@ -20,7 +23,11 @@
 #include <stdint.h>
 
 struct room_watch {
-        bool on; /* the container is in the host mode */
+        bool on;       /* the container is in the host mode, or has it as a fallback */
+        bool fallback; /* counted only while engaged (lib/core/dirtyctl.h) */
+        bool engaged;  /* DIRTY_ENGAGED is in its state directory */
+        int64_t calm_since_ms;
+        int dirfd; /* its state directory */
         int fd;  /* an event source, or -1 (none yet) */
         int64_t limit;
         int64_t last_room; /* at the last move considered */
@@ -35,8 +42,8 @@ struct room_watch {
         const char *proc_root; /* its meminfo: MemAvailable */
 };
 
-void room_watch_init(struct room_watch *w, const struct hook_state *hs, const char *state_dir,
-                     const char *proc_root);
+void room_watch_init(struct room_watch *w, const struct hook_state *hs, int dirfd,
+                     const char *state_dir, const char *proc_root);
 void room_watch_free(struct room_watch *w);
 /* poll() timeout in ms given the watcher's own */
 int room_watch_timeout(const struct room_watch *w, int dflt);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The preload tests' probe: writes MIB MiB to FILE one way, then prints
  * how many MiB of the file are still in the page cache (mincore).
- *   pcprobe write|pwrite|writev|forkexec FILE MIB
+ *   pcprobe write|pwrite|writev|forkexec|fwrite FILE MIB
  * forkexec: a child forked and re-executed (as programs that fork and exec
- * do) does the writing with write(); the parent prints the child's figure. */
+ * do) does the writing with write(); the parent prints the child's figure.
+ * fwrite: through a stdio stream, whose flushes call glibc's internal
+ * write, which no preload sees (as awk, sort or samtools write). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,9 +59,12 @@ int main(int argc, char **argv)
         int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0)
                 return 1;
+        FILE *f = !strcmp(argv[1], "fwrite") ? fdopen(dup(fd), "w") : NULL;
         for (int i = 0; i < mib; i++)
-                if (!put(fd, argv[1], i))
+                if (f ? fwrite(block, 1, sizeof(block), f) != sizeof(block) : !put(fd, argv[1], i))
                         return 1;
+        if (f && fclose(f) != 0)
+                return 1;
         printf("%ld\n", resident_mib(fd, (size_t)mib << 20));
         return 0;
 }

@@ -97,6 +97,83 @@ not_preloaded() { # STATUS ID REASON: it ran, no LD_PRELOAD, and its log says RE
 }
 check "an image of static programs: no preload, it runs, and the log says why" not_preloaded "$st" s-bb 'no dynamic loader in the image'
 
+# stdio's flushes call glibc's internal write: the window does not see them
+bundle p-fwrite glibc /bin/pcprobe fwrite /data/f 64
+st=$(run p-fwrite shim); got=$(cat "$tmp/p-fwrite.out")
+check "through the shim, a stdio writer (fwrite): not in the window (${got:-?} MiB cached), as the shim's docs say" \
+        cached_at_least "$st" "$got" 48
+
+# "auto" on v1: the host mode is the preload's fallback. Counted only while
+# the container's dirty and writeback pages reach half its room (48 MiB
+# written through stdio into a 64 MiB container), let go when they have
+# stayed drained for 5 s; a writer the window holds (write) never engages it.
+printf '{"state_dir":"%s/run","verdict_log":"%s/v.jsonl","runtime":"%s","writeback":"auto","writeback_window":"4M"}\n' \
+        "$tmp" "$tmp" "$RUNC" >"$tmp/auto.json"
+export OOMGUARD_CONFIG="$tmp/auto.json"
+# the administrator's own values in bytes (a plain file cannot zero
+# dirty_bytes when dirty_ratio is written, as the kernel does)
+vm=$OOMGUARD_SYSCTL_VM
+printf '%s\n' $((256 << 20)) >"$vm/dirty_bytes"; printf '%s\n' $((128 << 20)) >"$vm/dirty_background_bytes"
+printf '0\n' >"$vm/dirty_ratio"; printf '0\n' >"$vm/dirty_background_ratio"
+vm0=$(cat "$vm/dirty_bytes" "$vm/dirty_background_bytes")
+L=$((64 << 20))
+watch_vm() { # ID: the lowest dirty_bytes seen, whether it was marked, and
+        # whether the mark and the values went while it still ran
+        local low="" marked=no released=no v
+        for _ in $(seq 150); do
+                v=$(cat "$vm/dirty_bytes")
+                { [ -z "$low" ] || [ "$v" -lt "$low" ]; } && low=$v
+                if [ -e "$tmp/run/$1/host.engaged" ]; then
+                        marked=yes
+                elif [ $marked = yes ] && [ "$(cat "$vm/dirty_bytes" "$vm/dirty_background_bytes")" = "$vm0" ] &&
+                        [ ! -e "$tmp/$1.status" ]; then
+                        released=yes
+                fi
+                [ -e "$tmp/$1.status" ] && break
+                sleep 0.1
+        done
+        echo "$low $marked $released"
+}
+# fwrite: written, held 3 s; drain: written, synced, held 8 s (its pages
+# clean, the mark goes after 5 s calm); write: the window holds it
+for m in fwrite drain write; do
+        w=$m; [ $m = drain ] && w="fwrite"
+        hold="sleep 3"; [ $m = drain ] && hold="sync && sleep 8"
+        bundle "a-$m" glibc /bin/sh -c "/bin/pcprobe $w /data/f 48 && $hold"
+        (st=$(run "a-$m" shim); echo "$st" >"$tmp/a-$m.status") &
+        seen=$(watch_vm "a-$m"); wait
+        read -r low marked released <<<"$seen"
+        echo "# a-$m: exit $(cat "$tmp/a-$m.status"), lowest dirty_bytes ${low}, marked: $marked, let go while it ran: $released"
+        eval "seen_$m=\$low marked_$m=\$marked released_$m=\$released st_$m=\$(cat \"\$tmp/a-\$m.status\")"
+done
+# a process started into the running container as `docker exec` starts
+# it: its own process.json, whose environment has no LD_PRELOAD
+bundle a-exec glibc /bin/sleep 10
+(st=$(run a-exec shim); echo "$st" >"$tmp/a-exec.status") &
+for _ in $(seq 50); do "$RUNC" --root "$tmp/runc" state a-exec 2>/dev/null | grep -q running && break; sleep 0.1; done
+python3 - "$tmp/a-exec.json" <<'PY'
+import json, sys
+json.dump({"args": ["/bin/pcprobe", "write", "/data/f", "48"], "env": ["PATH=/bin"], "cwd": "/",
+           "user": {"uid": 0, "gid": 0}}, open(sys.argv[1], "w"))
+PY
+"$SHIM" --root "$tmp/runc" exec --process "$tmp/a-exec.json" a-exec >"$tmp/a-exec.out" 2>&1; st_exec=$?
+marked_exec=no
+for _ in $(seq 30); do [ -e "$tmp/run/a-exec/host.engaged" ] && { marked_exec=yes; break; }; sleep 0.1; done
+low_exec=$(cat "$vm/dirty_bytes")
+"$RUNC" --root "$tmp/runc" kill a-exec KILL; wait
+check "auto, a writer started by exec without the preload (${low_exec} dirty_bytes): the host mode engaged" \
+        eval '[ "$st_exec" -eq 0 ] && [ "$marked_exec" = yes ] && [ "$low_exec" -le $((32 << 20)) ]' || cat "$tmp/a-exec.out"
+lowered() { [ "$1" -eq 0 ] && [ "$2" = yes ] && [ "$3" -le $((32 << 20)) ] && [ "$3" -ge $((16 << 20)) ]; }
+check "auto, a stdio writer past its room's half: the host mode engaged while it wrote (dirty_bytes ${seen_fwrite}: half the room, 16 MiB at least)" \
+        lowered "$st_fwrite" "$marked_fwrite" "$seen_fwrite"
+check "auto, the same writer, its pages written back (sync) while it lives: engaged, then let go after 5 s calm, the administrator's values back before it ends" \
+        eval '[ "$st_drain" -eq 0 ] && [ "$marked_drain" = yes ] && [ "$released_drain" = yes ]'
+check "auto, a writer the window holds: never engaged (dirty_bytes untouched)" \
+        eval '[ "$st_write" -eq 0 ] && [ "$marked_write" = no ] && [ "$seen_write" = $((256 << 20)) ]'
+expect "after both: the administrator's values back, no _dirty.json" \
+        "$(cat "$vm/dirty_bytes" "$vm/dirty_background_bytes") $([ -e "$tmp/run/_dirty.json" ] && echo left)" "$vm0 "
+export OOMGUARD_CONFIG="$cfg"
+
 if [ -x "$PROBE_MUSL" ]; then
         bundle s-musl musl /bin/pcprobe write /data/f 8
         st=$(run s-musl shim)

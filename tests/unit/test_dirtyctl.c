@@ -283,6 +283,35 @@ static void test_worth(void **state)
         assert_true(dirtyctl_worth(20 * M, 4 * M, OG_NONE, 16 * M));
 }
 
+/* The fallback's rule: counted from half the room (and 8 MiB), let go
+ * after five seconds at an eighth of it or less, held meanwhile. */
+static void test_engage(void **state)
+{
+        (void)state;
+        const int64_t room = 200 * M;
+        int64_t calm = 0;
+        assert_false(dirtyctl_engage(false, 32 * M, room, 1000, &calm)); /* two windows */
+        assert_false(dirtyctl_engage(false, 99 * M, room, 1100, &calm));
+        assert_true(dirtyctl_engage(false, 100 * M, room, 1200, &calm));
+        assert_int_equal(calm, 0);
+        assert_false(dirtyctl_engage(false, 7 * M, 0, 1200, &calm)); /* below 8 MiB */
+        assert_true(dirtyctl_engage(false, 8 * M, 0, 1200, &calm)); /* no room left */
+        calm = 0;
+        assert_true(dirtyctl_engage(true, 60 * M, room, 2000, &calm)); /* draining */
+        assert_true(dirtyctl_engage(true, 25 * M, room, 3000, &calm)); /* an eighth */
+        assert_int_equal(calm, 3000);
+        assert_true(dirtyctl_engage(true, 10 * M, room, 7999, &calm));
+        assert_true(dirtyctl_engage(true, OG_NONE, room, 9000, &calm)); /* unread */
+        assert_false(dirtyctl_engage(true, 10 * M, room, 8000, &calm)); /* five seconds */
+        /* a burst meanwhile starts the five seconds again */
+        calm = 0;
+        assert_true(dirtyctl_engage(true, 0, room, 10000, &calm));
+        assert_true(dirtyctl_engage(true, 30 * M, room, 12000, &calm));
+        assert_true(dirtyctl_engage(true, 0, room, 13000, &calm));
+        assert_true(dirtyctl_engage(true, 0, room, 17999, &calm));
+        assert_false(dirtyctl_engage(true, 0, room, 18000, &calm));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -294,6 +323,7 @@ int main(void)
                 cmocka_unit_test(test_pace_last_one_gone),
                 cmocka_unit_test(test_pace_at_once),
                 cmocka_unit_test(test_worth),
+                cmocka_unit_test(test_engage),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

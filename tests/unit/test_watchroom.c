@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include "dirtyctl.h"
 #include "hookstate.h"
 #include "statedir.h"
 #include "watchroom.h"
@@ -101,7 +102,7 @@ static void test_meminfo_from_proc_root(void **state)
         enrol(sd, &hs);
 
         struct room_watch w;
-        room_watch_init(&w, &hs, sd, proc);
+        room_watch_init(&w, &hs, -1, sd, proc);
         assert_true(w.on);
         assert_true(w.last_room == 4 * TIB);
         /* 1 TiB of anonymous memory: the room is 3 TiB, half of it 1.5 TiB,
@@ -124,10 +125,87 @@ static void test_meminfo_from_proc_root(void **state)
         free(got);
 }
 
+static bool marked(const char *sd, const char *id)
+{
+        char p[PATH_MAX];
+        snprintf(p, sizeof(p), "%s/%s/" DIRTY_ENGAGED, sd, id);
+        return access(p, F_OK) == 0;
+}
+
+static void vm_is(const char *vm, const char *want)
+{
+        char p[PATH_MAX];
+        size_t len;
+        snprintf(p, sizeof(p), "%s/dirty_bytes", vm);
+        char *got = read_file(p, &len);
+        assert_non_null(got);
+        assert_string_equal(got, want);
+        free(got);
+}
+
+/* A container with the preload's window and the host mode as its
+ * fallback: not counted while its dirty and writeback pages stay within
+ * the window, counted (marked, and the host's values lowered at once) when
+ * they reach half its room. */
+static void test_fallback_engages(void **state)
+{
+        (void)state;
+        char proc[128], vm[128], sd[128], cg[128];
+        sub(proc, sizeof(proc), "proc2");
+        sub(vm, sizeof(vm), "vm2");
+        sub(sd, sizeof(sd), "state2");
+        sub(cg, sizeof(cg), "cg2");
+        put(proc, "meminfo", "MemTotal: %" PRId64 " kB\nMemAvailable: %" PRId64 " kB\n",
+            101 * TIB / 1024, 100 * TIB / 1024);
+        put(vm, "dirty_bytes", "0\n");
+        put(vm, "dirty_background_bytes", "0\n");
+        put(vm, "dirty_ratio", "20\n");
+        put(vm, "dirty_background_ratio", "10\n");
+        assert_int_equal(setenv("OOMGUARD_SYSCTL_VM", vm, 1), 0);
+        struct hook_state hs = {
+                .cgroup = "/fb1",
+                .cgroup_version = 1,
+                .init_pid = 4243,
+                .created_mono_us = 1,
+                .writeback = "preload",
+                .host_fallback = 1,
+                .limit_bytes = 256 << 20,
+                .memsw_bytes = OG_NONE,
+                .oom_score_adj = OG_NONE,
+                .oom_kill_base = OG_NONE,
+                .oom_base = OG_NONE,
+        };
+        snprintf(hs.id, sizeof(hs.id), "fb1");
+        snprintf(hs.cgroup_dir, sizeof(hs.cgroup_dir), "%s", cg);
+        enrol(sd, &hs);
+        int d = -1;
+        assert_int_equal(statedir_open(sd, hs.id, false, &d, NULL), 0);
+
+        struct room_watch w;
+        room_watch_init(&w, &hs, d, sd, proc);
+        assert_true(w.on && w.fallback && !w.engaged);
+        /* two 16 MiB windows in flight: the preload at work, not counted */
+        put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 40 << 20, 6 << 20,
+            16 << 20, 16 << 20);
+        room_watch_quiet(&w, &hs);
+        assert_false(marked(sd, "fb1"));
+        vm_is(vm, "0\n");
+        /* 125 MiB dirty of its 250 MiB room: something writes past it */
+        put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 130 << 20,
+            6 << 20, 120 << 20, 5 << 20);
+        room_watch_quiet(&w, &hs);
+        assert_true(w.engaged);
+        assert_true(marked(sd, "fb1"));
+        vm_is(vm, "131072000\n"); /* half the 250 MiB room */
+        room_watch_free(&w);
+        close(d);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_meminfo_from_proc_root),
+                cmocka_unit_test(test_fallback_engages),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
