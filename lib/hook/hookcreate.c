@@ -188,7 +188,9 @@ static void writeback_of(const struct og_config *cfg, const char *ann, int versi
         bool preload = ann && !strcmp(ann, "preload") && cfg->writeback != WRITEBACK_OFF &&
                        cfg->writeback != WRITEBACK_HOST;
         snprintf(hs->writeback, sizeof(hs->writeback), "%s",
-                 preload ? "preload" : host ? "host" : "");
+                 preload ? "preload"
+                 : host  ? "host"
+                         : "");
         hs->host_fallback = preload && host;
 }
 

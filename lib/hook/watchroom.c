@@ -18,15 +18,13 @@
 
 /* The room, and the dirty and writeback bytes (OG_NONE unread) when
  * asked for: one read of memory.stat. */
-static int64_t room_of(const struct room_watch *w, const struct hook_state *hs,
-                       int64_t *dirty_wb)
+static int64_t room_of(const struct room_watch *w, const struct hook_state *hs, int64_t *dirty_wb)
 {
         struct cg_memstat m;
         cgf_read_memstat(hs->cgroup_dir, hs->cgroup_version, &m);
         if (dirty_wb)
-                *dirty_wb = m.dirty == OG_NONE || m.writeback == OG_NONE
-                                    ? OG_NONE
-                                    : m.dirty + m.writeback;
+                *dirty_wb = m.dirty == OG_NONE || m.writeback == OG_NONE ? OG_NONE
+                                                                         : m.dirty + m.writeback;
         if (m.anon == OG_NONE)
                 return OG_NONE;
         return w->limit - m.anon > 0 ? w->limit - m.anon : 0;

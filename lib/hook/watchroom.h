@@ -28,7 +28,7 @@ struct room_watch {
         bool engaged;  /* DIRTY_ENGAGED is in its state directory */
         int64_t calm_since_ms;
         int dirfd; /* its state directory */
-        int fd;  /* an event source, or -1 (none yet) */
+        int fd;    /* an event source, or -1 (none yet) */
         int64_t limit;
         int64_t last_room; /* at the last move considered */
         int64_t due_ms;    /* a look of its own is owed at this time (0: none) */

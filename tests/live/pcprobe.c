@@ -61,7 +61,8 @@ int main(int argc, char **argv)
                 return 1;
         FILE *f = !strcmp(argv[1], "fwrite") ? fdopen(dup(fd), "w") : NULL;
         for (int i = 0; i < mib; i++)
-                if (f ? fwrite(block, 1, sizeof(block), f) != sizeof(block) : !put(fd, argv[1], i))
+                if (f ? fwrite(block, 1, sizeof(block), f) != sizeof(block)
+                      : !put(fd, argv[1], i))
                         return 1;
         if (f && fclose(f) != 0)
                 return 1;

@@ -136,6 +136,7 @@ watch_vm() { # ID: the lowest dirty_bytes seen, whether it was marked, and
 }
 # fwrite: written, held 3 s; drain: written, synced, held 8 s (its pages
 # clean, the mark goes after 5 s calm); write: the window holds it
+declare -A A_LOW A_MARKED A_RELEASED A_ST
 for m in fwrite drain write; do
         w=$m; [ $m = drain ] && w="fwrite"
         hold="sleep 3"; [ $m = drain ] && hold="sync && sleep 8"
@@ -144,7 +145,7 @@ for m in fwrite drain write; do
         seen=$(watch_vm "a-$m"); wait
         read -r low marked released <<<"$seen"
         echo "# a-$m: exit $(cat "$tmp/a-$m.status"), lowest dirty_bytes ${low}, marked: $marked, let go while it ran: $released"
-        eval "seen_$m=\$low marked_$m=\$marked released_$m=\$released st_$m=\$(cat \"\$tmp/a-\$m.status\")"
+        A_LOW[$m]=$low A_MARKED[$m]=$marked A_RELEASED[$m]=$released A_ST[$m]=$(cat "$tmp/a-$m.status")
 done
 # a process started into the running container as `docker exec` starts
 # it: its own process.json, whose environment has no LD_PRELOAD
@@ -156,21 +157,26 @@ import json, sys
 json.dump({"args": ["/bin/pcprobe", "write", "/data/f", "48"], "env": ["PATH=/bin"], "cwd": "/",
            "user": {"uid": 0, "gid": 0}}, open(sys.argv[1], "w"))
 PY
-"$SHIM" --root "$tmp/runc" exec --process "$tmp/a-exec.json" a-exec >"$tmp/a-exec.out" 2>&1; st_exec=$?
-marked_exec=no
-for _ in $(seq 30); do [ -e "$tmp/run/a-exec/host.engaged" ] && { marked_exec=yes; break; }; sleep 0.1; done
-low_exec=$(cat "$vm/dirty_bytes")
+"$SHIM" --root "$tmp/runc" exec --process "$tmp/a-exec.json" a-exec >"$tmp/a-exec.out" 2>&1
+A_ST[exec]=$? A_MARKED[exec]=no
+for _ in $(seq 30); do [ -e "$tmp/run/a-exec/host.engaged" ] && { A_MARKED[exec]=yes; break; }; sleep 0.1; done
+A_LOW[exec]=$(cat "$vm/dirty_bytes")
 "$RUNC" --root "$tmp/runc" kill a-exec KILL; wait
-check "auto, a writer started by exec without the preload (${low_exec} dirty_bytes): the host mode engaged" \
-        eval '[ "$st_exec" -eq 0 ] && [ "$marked_exec" = yes ] && [ "$low_exec" -le $((32 << 20)) ]' || cat "$tmp/a-exec.out"
-lowered() { [ "$1" -eq 0 ] && [ "$2" = yes ] && [ "$3" -le $((32 << 20)) ] && [ "$3" -ge $((16 << 20)) ]; }
-check "auto, a stdio writer past its room's half: the host mode engaged while it wrote (dirty_bytes ${seen_fwrite}: half the room, 16 MiB at least)" \
-        lowered "$st_fwrite" "$marked_fwrite" "$seen_fwrite"
+lowered() { # KIND: exit 0, marked, dirty_bytes at half the room (32 MiB) or below, 16 MiB at least
+        [ "${A_ST[$1]}" -eq 0 ] && [ "${A_MARKED[$1]}" = yes ] && [ "${A_LOW[$1]}" -le $((32 << 20)) ] &&
+                [ "${A_LOW[$1]}" -ge $((16 << 20)) ]
+}
+let_go() { [ "${A_ST[$1]}" -eq 0 ] && [ "${A_MARKED[$1]}" = yes ] && [ "${A_RELEASED[$1]}" = yes ]; }
+untouched() { [ "${A_ST[$1]}" -eq 0 ] && [ "${A_MARKED[$1]}" = no ] && [ "${A_LOW[$1]}" = $((256 << 20)) ]; }
+check "auto, a writer started by exec without the preload (${A_LOW[exec]} dirty_bytes): the host mode engaged" \
+        lowered exec || cat "$tmp/a-exec.out"
+check "auto, a stdio writer past its room's half: the host mode engaged while it wrote (dirty_bytes ${A_LOW[fwrite]}: half the room, 16 MiB at least)" \
+        lowered fwrite
 check "auto, the same writer, its pages written back (sync) while it lives: engaged, then let go after 5 s calm, the administrator's values back before it ends" \
-        eval '[ "$st_drain" -eq 0 ] && [ "$marked_drain" = yes ] && [ "$released_drain" = yes ]'
+        let_go drain
 check "auto, a writer the window holds: never engaged (dirty_bytes untouched)" \
-        eval '[ "$st_write" -eq 0 ] && [ "$marked_write" = no ] && [ "$seen_write" = $((256 << 20)) ]'
-expect "after both: the administrator's values back, no _dirty.json" \
+        untouched write
+expect "after them all: the administrator's values back, no _dirty.json" \
         "$(cat "$vm/dirty_bytes" "$vm/dirty_background_bytes") $([ -e "$tmp/run/_dirty.json" ] && echo left)" "$vm0 "
 export OOMGUARD_CONFIG="$cfg"
 

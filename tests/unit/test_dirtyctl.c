@@ -295,7 +295,7 @@ static void test_engage(void **state)
         assert_true(dirtyctl_engage(false, 100 * M, room, 1200, &calm));
         assert_int_equal(calm, 0);
         assert_false(dirtyctl_engage(false, 7 * M, 0, 1200, &calm)); /* below 8 MiB */
-        assert_true(dirtyctl_engage(false, 8 * M, 0, 1200, &calm)); /* no room left */
+        assert_true(dirtyctl_engage(false, 8 * M, 0, 1200, &calm));  /* no room left */
         calm = 0;
         assert_true(dirtyctl_engage(true, 60 * M, room, 2000, &calm)); /* draining */
         assert_true(dirtyctl_engage(true, 25 * M, room, 3000, &calm)); /* an eighth */

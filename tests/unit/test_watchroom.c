@@ -191,8 +191,8 @@ static void test_fallback_engages(void **state)
         assert_false(marked(sd, "fb1"));
         vm_is(vm, "0\n");
         /* 125 MiB dirty of its 250 MiB room: something writes past it */
-        put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 130 << 20,
-            6 << 20, 120 << 20, 5 << 20);
+        put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 130 << 20, 6 << 20,
+            120 << 20, 5 << 20);
         room_watch_quiet(&w, &hs);
         assert_true(w.engaged);
         assert_true(marked(sd, "fb1"));
