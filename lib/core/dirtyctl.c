@@ -129,18 +129,18 @@ bool dirtyctl_worth(int64_t old_room, int64_t new_room, int64_t live_bytes, int6
                (new_room > old_room && was <= live_bytes + margin); /* ours held it down */
 }
 
-bool dirtyctl_engage(bool engaged, int64_t dirty_wb, int64_t room, int64_t now_ms,
+bool dirtyctl_engage(bool engaged, int64_t dirty_wb, int64_t room, bool windowed, int64_t now_ms,
                      int64_t *calm_since_ms)
 {
         if (dirty_wb == OG_NONE || room == OG_NONE)
                 return engaged; /* unread: as it was */
-        if (dirty_wb * 8 > room) {
+        if (dirty_wb * 16 > room) {
                 *calm_since_ms = 0;
         } else if (*calm_since_ms == 0) {
                 *calm_since_ms = now_ms;
         }
         if (!engaged)
-                return dirty_wb >= DIRTY_ENGAGE_MIN && dirty_wb * 2 >= room;
+                return dirty_wb >= DIRTY_ENGAGE_MIN && dirty_wb * (windowed ? 4 : 8) >= room;
         return *calm_since_ms == 0 || now_ms - *calm_since_ms < DIRTY_CALM_MS;
 }
 
@@ -206,7 +206,6 @@ static bool read_member(int dfd, const char *name, ino_t ino, struct dirty_membe
         *m = (struct dirty_member){.ino = ino,
                                    .limit = host ? hs.limit_bytes : 0,
                                    .version = hs.cgroup_version,
-                                   .fallback = strcmp(hs.writeback, "host") != 0,
                                    .id = strdup(name),
                                    .cgroup_dir = host ? strdup(hs.cgroup_dir) : NULL};
         if (m->id && (!host || m->cgroup_dir))
@@ -232,15 +231,13 @@ static bool member_of(int dfd, const struct dirent *e, struct dirty_cache *cache
         return read_member(dfd, e->d_name, e->d_ino, ret);
 }
 
-/* dfd: the state directory; a fallback member counts while engaged. */
+/* dfd: the state directory; a member counts while engaged. */
 static int64_t room_of(int dfd, const struct dirty_member *m)
 {
         char p[PATH_MAX];
-        if (m->limit <= 0)
-                return -1;
-        if (m->fallback &&
-            ((size_t)snprintf(p, sizeof(p), "%s/" DIRTY_ENGAGED, m->id) >= sizeof(p) ||
-             faccessat(dfd, p, F_OK, AT_SYMLINK_NOFOLLOW) < 0))
+        if (m->limit <= 0 ||
+            (size_t)snprintf(p, sizeof(p), "%s/" DIRTY_ENGAGED, m->id) >= sizeof(p) ||
+            faccessat(dfd, p, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
                 return -1;
         int64_t anon = cgf_read_key(m->cgroup_dir, "memory.stat",
                                     m->version == 1 ? "rss" : "anon");
@@ -422,7 +419,7 @@ static int apply(int dfd, const char *vm_dir, const struct record *rec,
 }
 
 int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_root,
-                    const struct dirty_bounds *bounds, struct dirty_cache *cache,
+                    const struct dirty_bounds *bounds, bool hook, struct dirty_cache *cache,
                     struct dirty_next *ret_next, struct og_error *err)
 {
         struct dirty_next local = {0};
@@ -436,7 +433,7 @@ int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_
                                : og_error_set(err, -errno, "%s: %s", state_dir, strerror(errno));
         /* the state directory itself: no lock file. A watcher does not
          * wait for it: a hook's scan must not hold up its snapshots. */
-        if (flock(dfd, bounds ? LOCK_EX : LOCK_EX | LOCK_NB) < 0)
+        if (flock(dfd, hook ? LOCK_EX : LOCK_EX | LOCK_NB) < 0)
                 return errno == EWOULDBLOCK ? -EAGAIN
                                             : og_error_set(err, -errno, "locking %s: %s",
                                                            state_dir, strerror(errno));
@@ -453,8 +450,8 @@ int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_
         struct dirty_plan plan;
         dirtyctl_decide(&rec.admin, avail, room, rec.bounds.min_bytes, &plan);
         int64_t eff = rec.admin.bytes > 0 ? rec.admin.bytes : avail / 100 * rec.admin.ratio;
-        dirtyctl_pace(&plan, eff, room >= 0, bounds != NULL, dirtyctl_now_ms(),
-                      rec.bounds.interval_ms, &rec.pace, next);
+        dirtyctl_pace(&plan, eff, room >= 0, hook, dirtyctl_now_ms(), rec.bounds.interval_ms,
+                      &rec.pace, next);
         next->bounds = rec.bounds;
         int r = apply(dfd, vm_dir, &rec, &plan, next->step);
         if (room < 0) /* nobody enrolled: nothing to remember */

@@ -2,8 +2,11 @@
 /* The writeback policy's host mode: keep vm.dirty_bytes and
  * vm.dirty_background_bytes below half and a quarter of the smallest
  * page-cache room (limit minus anonymous memory) among the running
- * containers enrolled in it, re-evaluated as they come and go and as their
- * anonymous memory moves (the watcher: lib/watchroom.c). Never above what
+ * containers enrolled in it that are writing (engaged: see below),
+ * re-evaluated as they engage and let go, end, and as their anonymous
+ * memory moves (the watcher: lib/watchroom.c). Nothing is held for a
+ * container that does not write: the host's own writers keep their speed
+ * beside idle containers. Never above what
  * the administrator set, never below the administrator's minimum
  * (writeback_host_min, half of it for the background); the
  * administrator's values are saved in <state_dir>/_dirty.json before the
@@ -89,22 +92,25 @@ void dirtyctl_pace(const struct dirty_plan *target, int64_t eff_bytes, bool enro
  * it was the one holding the value down and its room grew. */
 bool dirtyctl_worth(int64_t old_room, int64_t new_room, int64_t live_bytes, int64_t min_bytes);
 
-/* A container whose writes have a window of their own (the preload) on a
- * host where the host mode would otherwise apply to it: its watcher counts
- * it in the host mode only while its dirty and writeback pages show that
- * something in it writes past the window (stdio's own flushes, a process
- * started by `exec` without the preload, a static program): from when they
- * reach half its room (DIRTY_ENGAGE_MIN at least, above two windows) until
- * they have stayed at an eighth of it or less for DIRTY_CALM_MS. The
- * watcher marks it so with DIRTY_ENGAGED in its state directory. */
+/* An enrolled container counts only while engaged: from when its dirty
+ * and writeback pages reach an eighth of its room, below the background
+ * threshold the host mode would set (a quarter when the preload's window
+ * is in it: its two windows in flight are an eighth of the limit;
+ * DIRTY_ENGAGE_MIN at least), until they have stayed at a sixteenth of it
+ * or less for DIRTY_CALM_MS. Its watcher marks it so with
+ * DIRTY_ENGAGED in its state directory. Enrolled: writeback "host"
+ * (static, Go and musl programs), and "preload" where the host mode is its
+ * fallback (host_fallback: stdio's own flushes, a process started by
+ * `exec` without the preload, a static program in a glibc image). */
 #define DIRTY_ENGAGED "host.engaged"
-#define DIRTY_ENGAGE_MIN (8LL << 20)
+#define DIRTY_ENGAGE_MIN (12LL << 20)
 #define DIRTY_CALM_MS 5000
 
 /* Pure: engaged from now on? dirty_wb: dirty + writeback bytes; room: the
- * limit minus anonymous memory; *calm_since_ms: when they were last seen
- * to fall to an eighth of the room (0: not since), kept between calls. */
-bool dirtyctl_engage(bool engaged, int64_t dirty_wb, int64_t room, int64_t now_ms,
+ * limit minus anonymous memory; windowed: the preload's window is in it;
+ * *calm_since_ms: when they were last seen to fall to a sixteenth of the
+ * room (0: not since), kept between calls. */
+bool dirtyctl_engage(bool engaged, int64_t dirty_wb, int64_t room, bool windowed, int64_t now_ms,
                      int64_t *calm_since_ms);
 
 /* The enrolled containers as a watcher last read them: each state
@@ -115,7 +121,6 @@ struct dirty_member {
         char *id, *cgroup_dir;
         int64_t limit; /* <= 0: not in the host mode */
         int version;
-        bool fallback; /* counted only while DIRTY_ENGAGED is there */
 };
 struct dirty_cache {
         struct dirty_member *m;
@@ -123,16 +128,17 @@ struct dirty_cache {
 };
 void dirtyctl_cache_free(struct dirty_cache *c);
 
-/* Re-evaluate and apply, under the state directory's lock: the enrolled
- * containers are the state directories whose state says writeback
- * "host", and those whose state says host_fallback while DIRTY_ENGAGED is
- * in them. vm_dir: "/proc/sys/vm"; proc_root for meminfo. bounds: the
- * config's (a hook, at a container's start or end), recorded for the
- * watchers; NULL: a watcher, with the recorded ones (defaults if none),
- * which does not wait for the lock (-EAGAIN, nothing said: look again).
- * cache: NULL reads every state; ret_next may be NULL. */
+/* Re-evaluate and apply, under the state directory's lock: the containers
+ * counted are the state directories whose state says writeback "host" or
+ * host_fallback and that hold DIRTY_ENGAGED. vm_dir: "/proc/sys/vm";
+ * proc_root for meminfo. bounds: the config's (the watcher had them from
+ * create's), recorded; NULL: the recorded ones (defaults if none). hook: a
+ * hook at a container's end, which waits for the lock and is not held
+ * back; else a watcher, which does not wait for it (-EAGAIN, nothing
+ * said: look again). cache: NULL reads every state; ret_next may be
+ * NULL. */
 int dirtyctl_update(const char *state_dir, const char *vm_dir, const char *proc_root,
-                    const struct dirty_bounds *bounds, struct dirty_cache *cache,
+                    const struct dirty_bounds *bounds, bool hook, struct dirty_cache *cache,
                     struct dirty_next *ret_next, struct og_error *err);
 /* The time a rewrite is owed at (0: none), as _dirty.json says; read
  * again only when the file was replaced since seen. */

@@ -7,6 +7,7 @@
 #define OOMGUARD_HOOK_H
 
 #include "config.h"
+#include "dirtyctl.h"
 #include "ocistate.h"
 
 struct hook_env {
@@ -27,6 +28,8 @@ void hook_read_ancestor(const char *dir, int version, struct hook_ancestor *a);
 /* The annotation oomguard-shim sets: the write window is in the container. */
 #define WRITEBACK_ANN "org.oomguard.writeback"
 
+/* The writeback host mode's bounds from the configuration. */
+struct dirty_bounds hook_dirty_bounds(const struct og_config *cfg);
 /* The writeback host mode re-evaluated; trouble is logged, never fatal.
  * $OOMGUARD_SYSCTL_VM names another directory than /proc/sys/vm (tests). */
 void hook_dirty_update(const struct og_config *cfg, const struct hook_env *env);

@@ -169,7 +169,8 @@ static void ensure_watcher(const struct og_config *cfg, const struct hook_env *e
                         return;
         }
         int64_t pid;
-        if (watcher_start(cfg->state_dir, hs, env, &pid, &err) < 0)
+        const struct dirty_bounds b = hook_dirty_bounds(cfg);
+        if (watcher_start(cfg->state_dir, &b, hs, env, &pid, &err) < 0)
                 hook_log(LOG_WARNING, "%s: %s; the verdict will rest on the kernel's records",
                          hs->id, err.msg);
 }
@@ -249,8 +250,6 @@ int hook_create(const struct og_config *cfg, const struct oci_state *st,
         record_times(&hs);
         r = save_state(cfg, &hs, env->runtime, err);
         if (r == 0)
-                ensure_watcher(cfg, env, &hs);
-        if (r == 0 && !strcmp(hs.writeback, "host"))
-                hook_dirty_update(cfg, env);
+                ensure_watcher(cfg, env, &hs); /* it engages the host mode, if ever */
         return r;
 }

@@ -98,9 +98,13 @@ fail:
 /* v1: an eventfd the kernel signals when usage crosses a threshold just
  * under the limit: the moment the limit is reached, snapshotted (v1 with
  * a memory+swap limit equal to the limit counts no failcnt on Linux 6.18,
- * and the runtime may remove the cgroup before a later look). */
+ * and the runtime may remove the cgroup before a later look). early > 0:
+ * also when it crosses that, for the writeback host mode (a writer at
+ * memory speed fills a 256 MiB limit with dirty pages in 0.4 s, faster
+ * than its 100 ms looks). Each registration waits for an RCU grace period
+ * (~15 ms here), after create has gone on. */
 #define NEAR_LIMIT (512 * 1024)
-static int threshold_v1(const char *dir, int64_t limit)
+static int threshold_v1(const char *dir, int64_t limit, int64_t early)
 {
         char p[4096], reg[96];
         if (limit <= 4 * NEAR_LIMIT || limit >= (INT64_C(1) << 50) ||
@@ -109,8 +113,12 @@ static int threshold_v1(const char *dir, int64_t limit)
         int uf = open(p, O_RDONLY | O_CLOEXEC);
         int efd = uf >= 0 ? eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) : -1;
         snprintf(reg, sizeof(reg), "%d %d %" PRId64, efd, uf, limit - NEAR_LIMIT);
-        if (efd >= 0 && cgf_write(dir, "cgroup.event_control", reg) == 0)
-                return efd; /* uf stays open: the registration refers to it */
+        if (efd >= 0 && cgf_write(dir, "cgroup.event_control", reg) == 0) {
+                snprintf(reg, sizeof(reg), "%d %d %" PRId64, efd, uf, early);
+                if (early > 0 && early < limit - NEAR_LIMIT)
+                        (void)cgf_write(dir, "cgroup.event_control", reg); /* else the looks */
+                return efd; /* uf stays open: the registrations refer to it */
+        }
         if (uf >= 0)
                 close(uf);
         if (efd >= 0)
@@ -416,9 +424,9 @@ static bool gone(const struct hook_state *hs, int dirfd)
         return watchrule_gone(access(hs->cgroup_dir, F_OK) == 0, !dir_removed(dirfd));
 }
 
-static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
-                  const struct hook_state *hs, struct evidence *ev, int ready_fd, int pidfd,
-                  bool init_gone)
+static void watch(int dirfd, const char *state_dir, const struct dirty_bounds *bounds,
+                  const struct hook_env *env, const struct hook_state *hs, struct evidence *ev,
+                  int ready_fd, int pidfd, bool init_gone)
 {
         const char *kmsg = env->kmsg;
         __attribute__((cleanup(room_freep))) struct room_watch room = {.fd = -1};
@@ -456,8 +464,15 @@ static void watch(int dirfd, const char *state_dir, const struct hook_env *env,
         if (write(ready_fd, "r", 1) < 0 || close(ready_fd) < 0) {
                 /* a create gone meanwhile: no matter */
         }
-        room_watch_init(&room, hs, dirfd, state_dir, env->proc_root);
-        int thfd = hs->cgroup_version == 1 ? threshold_v1(hs->cgroup_dir, hs->limit_bytes) : -1;
+        room_watch_init(&room, hs, dirfd, state_dir, bounds, env->proc_root);
+        /* the host mode's early threshold: below an eighth of the limit
+         * dirty a writer is not counted, above three sixteenths it is */
+        int thfd = hs->cgroup_version == 1 ? threshold_v1(hs->cgroup_dir, hs->limit_bytes,
+                                                          room.on ? hs->limit_bytes / 16 * 3 : 0)
+                                           : -1;
+        /* the container may have been writing while they were registered
+         * (a threshold already crossed does not fire) */
+        room_watch_quiet(&room, hs);
         int64_t last_near = 0;
         struct pollfd p[5] = {{evfd, POLLIN, 0},
                               {pidfd, POLLIN, 0},
@@ -583,8 +598,9 @@ static void detach_stdio(int *keep, size_t n)
         syscall(SYS_close_range, from, ~0U, 0U);
 }
 
-static void watcher_main(const char *state_dir, const struct hook_env *env,
-                         const struct hook_state *hs, int ready_fd, int pidfd, bool init_gone)
+static void watcher_main(const char *state_dir, const struct dirty_bounds *bounds,
+                         const struct hook_env *env, const struct hook_state *hs, int ready_fd,
+                         int pidfd, bool init_gone)
 {
         int dirfd = -1;
         struct og_error err = {0};
@@ -604,12 +620,13 @@ static void watcher_main(const char *state_dir, const struct hook_env *env,
         ev.watcher_pid = getpid();
         evidence_snapshot(hs->cgroup_dir, hs->cgroup_version, &ev);
         save(dirfd, &ev);
-        watch(dirfd, state_dir, env, hs, &ev, ready_fd, pidfd, init_gone);
+        watch(dirfd, state_dir, bounds, env, hs, &ev, ready_fd, pidfd, init_gone);
         _exit(0);
 }
 
-int watcher_start(const char *state_dir, const struct hook_state *hs, const struct hook_env *env,
-                  int64_t *ret_pid, struct og_error *err)
+int watcher_start(const char *state_dir, const struct dirty_bounds *bounds,
+                  const struct hook_state *hs, const struct hook_env *env, int64_t *ret_pid,
+                  struct og_error *err)
 {
         int pfd[2];
         if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -634,7 +651,7 @@ int watcher_start(const char *state_dir, const struct hook_state *hs, const stru
                         ssize_t w = write(pfd[1], &g, sizeof(g));
                         _exit(w == sizeof(g) ? 0 : 1);
                 }
-                watcher_main(state_dir, env, hs, pfd[1], pidfd, init_gone);
+                watcher_main(state_dir, bounds, env, hs, pfd[1], pidfd, init_gone);
         }
         close(pfd[1]);
         pid_t g = -1;

@@ -9,6 +9,7 @@
 #ifndef OOMGUARD_WATCHER_H
 #define OOMGUARD_WATCHER_H
 
+#include "dirtyctl.h"
 #include "evidence.h"
 #include "hookstate.h"
 
@@ -23,10 +24,12 @@ bool watcher_alive(const char *proc_root, int64_t pid);
 
 /* Start it (returns once it is detached); its pid is stored in ret_pid.
  * It copies the kernel's records from env's kmsg and reads env's
- * proc_root (the writeback host mode's meminfo). What it cannot do once
+ * proc_root (the writeback host mode's meminfo); bounds: the host mode's
+ * (lib/core/dirtyctl.h), for a container enrolled in it. What it cannot do once
  * started (open its state, save its evidence, read kmsg, watch the
  * cgroup's OOM events) it says through hook_log, once per cause. */
-int watcher_start(const char *state_dir, const struct hook_state *hs, const struct hook_env *env,
-                  int64_t *ret_pid, struct og_error *err);
+int watcher_start(const char *state_dir, const struct dirty_bounds *bounds,
+                  const struct hook_state *hs, const struct hook_env *env, int64_t *ret_pid,
+                  struct og_error *err);
 
 #endif

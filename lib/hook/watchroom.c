@@ -13,6 +13,8 @@
  * (~15 ms here), and a watcher busy registering misses an OOM at the
  * container's first allocation. */
 #define POLL_MS 100
+#define FAST_MS 10          /* while its page cache grows and it is not counted */
+#define GROWING (1LL << 20) /* dirty + writeback grown this much since the last look */
 #define MOVED (4LL << 20)
 #define EVERY_MS 30000
 
@@ -31,25 +33,28 @@ static int64_t room_of(const struct room_watch *w, const struct hook_state *hs, 
 }
 
 void room_watch_init(struct room_watch *w, const struct hook_state *hs, int dirfd,
-                     const char *state_dir, const char *proc_root)
+                     const char *state_dir, const struct dirty_bounds *bounds,
+                     const char *proc_root)
 {
         int64_t now = dirtyctl_now_ms();
-        bool host = !strcmp(hs->writeback, "host");
         *w = (struct room_watch){
-                .on = (host || hs->host_fallback > 0) && hs->limit_bytes > 0,
-                .fallback = !host,
+                .on = (!strcmp(hs->writeback, "host") || hs->host_fallback > 0) &&
+                      hs->limit_bytes > 0,
+                .windowed = hs->host_fallback > 0,
                 .dirfd = dirfd,
+                .have_bounds = bounds != NULL,
+                .last_dirty = OG_NONE,
                 .fd = -1,
                 .limit = hs->limit_bytes,
                 .last_room = OG_NONE,
                 .every_ms = now + EVERY_MS,
-                .bounds = {DIRTY_MIN_DEFAULT, DIRTY_INTERVAL_DEFAULT_MS},
+                .bounds = bounds ? *bounds
+                                 : (struct dirty_bounds){DIRTY_MIN_DEFAULT,
+                                                         DIRTY_INTERVAL_DEFAULT_MS},
                 .slot = (int)(getpid() % 10),
                 .state_dir = state_dir,
                 .proc_root = proc_root,
         };
-        if (w->on && !w->fallback)
-                w->last_room = room_of(w, hs, NULL);
 }
 
 void room_watch_free(struct room_watch *w)
@@ -59,7 +64,8 @@ void room_watch_free(struct room_watch *w)
 
 int room_watch_timeout(const struct room_watch *w, int dflt)
 {
-        return w->on && dflt > POLL_MS ? POLL_MS : dflt;
+        int ms = w->growing ? FAST_MS : POLL_MS;
+        return w->on && dflt > ms ? ms : dflt;
 }
 
 void room_watch_event(struct room_watch *w)
@@ -70,8 +76,9 @@ void room_watch_event(struct room_watch *w)
 static void look(struct room_watch *w, int64_t now)
 {
         struct dirty_next next;
-        int r = dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), w->proc_root, NULL, &w->cache,
-                                &next, NULL);
+        int r = dirtyctl_update(w->state_dir, dirtyctl_vm_dir(), w->proc_root,
+                                w->have_bounds ? &w->bounds : NULL, false, &w->cache, &next,
+                                NULL);
         if (r == -EAGAIN)
                 return; /* a hook holds the lock: again at the next tick */
         /* a wait is recorded as owed: seen from the record from then on */
@@ -81,9 +88,9 @@ static void look(struct room_watch *w, int64_t now)
         w->next_ms = now + w->bounds.interval_ms;
 }
 
-/* A fallback container's mark, set or taken away: its next look is due
- * at once. Not marked, it is not counted: if the mark cannot be made, it
- * stays out (and says nothing: the container's own writes go on). */
+/* The container's mark, set or taken away: its next look is due at once.
+ * Not marked, it is not counted: if the mark cannot be made, it stays out
+ * (and says nothing: the container's own writes go on). */
 static void engage(struct room_watch *w, bool on, int64_t now)
 {
         if (on) {
@@ -105,16 +112,20 @@ void room_watch_quiet(struct room_watch *w, const struct hook_state *hs)
         if (!w->on)
                 return;
         int64_t now = dirtyctl_now_ms(), dirty_wb = OG_NONE;
-        int64_t room = room_of(w, hs, w->fallback ? &dirty_wb : NULL);
-        if (w->fallback) {
-                bool on = dirtyctl_engage(w->engaged, dirty_wb, room, now, &w->calm_since_ms);
-                if (on != w->engaged)
-                        engage(w, on, now);
-                if (!w->engaged && w->due_ms == 0)
-                        return; /* not counted: nothing of its own to look at */
-        }
-        if (room != OG_NONE && (w->last_room == OG_NONE || room - w->last_room >= MOVED ||
-                                w->last_room - room >= MOVED)) {
+        int64_t room = room_of(w, hs, &dirty_wb);
+        bool on = dirtyctl_engage(w->engaged, dirty_wb, room, w->windowed, now,
+                                  &w->calm_since_ms);
+        if (on != w->engaged)
+                engage(w, on, now);
+        /* a writer at memory speed fills a 256 MiB room in 0.4 s: while the
+         * page cache grows, look every 10 ms until it is counted */
+        w->growing = !w->engaged && dirty_wb != OG_NONE && w->last_dirty != OG_NONE &&
+                     dirty_wb - w->last_dirty >= GROWING;
+        w->last_dirty = dirty_wb;
+        /* counted: its room's moves may move the host's values */
+        if (w->engaged && room != OG_NONE &&
+            (w->last_room == OG_NONE || room - w->last_room >= MOVED ||
+             w->last_room - room >= MOVED)) {
                 int64_t live = dirtyctl_live_bytes(dirtyctl_vm_dir(), w->proc_root);
                 if (dirtyctl_worth(w->last_room, room, live, w->bounds.min_bytes) &&
                     (w->due_ms == 0 || w->due_ms > now))

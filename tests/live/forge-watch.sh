@@ -37,6 +37,8 @@ SWING=${FORGE_SWING_SECONDS:-10} FLOOD=${FORGE_FLOOD_SECONDS:-8} IDLE=${FORGE_ID
 HOST_MIN=${FORGE_HOST_MIN-24M}
 state="$tmp/run" vlog="$tmp/log/verdicts.jsonl" gate="$tmp/gate"
 mkdir -p "$tmp/log" "$gate" "$tmp/copies" && mkdir -m 700 "$state"
+# on a disk: the swinging containers' writes must leave dirty pages
+data=$(mktemp -d "${DISK_TMPDIR:-/var/tmp}/oomguard-forge.XXXXXX")
 forge_pid='' mon=''
 forge_cleanup() {
         touch "$gate/stop" "$gate/go" "$gate/stop-swing" 2>/dev/null
@@ -45,6 +47,7 @@ forge_cleanup() {
         local c
         for c in "${RUNC_CONTAINERS[@]}"; do "$RUNC" --root "$tmp/runc" kill "$c" KILL >/dev/null 2>&1; done
         wait 2>/dev/null
+        rm -rf "$data"
 }
 runc_at_exit forge_cleanup
 
@@ -82,11 +85,13 @@ chmod 755 "$hookw"
 gbundle() {
         local id=$1 lim=$2 c=$3; shift 3
         runc_bundle "$tmp/b/$id" "$id" "$lim" '' "$hookw" "$c" "$@"
-        python3 - "$tmp/b/$id/config.json" "$gate" <<'PY'
+        python3 - "$tmp/b/$id/config.json" "$gate" "$data" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["mounts"].append({"destination": "/gate", "type": "bind", "source": sys.argv[2],
                     "options": ["rbind", "ro", "nosuid", "nodev"]})
+c["mounts"].append({"destination": "/data", "type": "bind", "source": sys.argv[3],
+                    "options": ["rbind", "rw", "nosuid", "nodev"]})
 json.dump(c, open(sys.argv[1], "w"))
 PY
 }
@@ -167,13 +172,16 @@ PY
 mon=$!
 for i in $(seq 50); do [ -s "$tmp/writes" ] && break; sleep 0.1; done
 t0=$(date +%s.%N)
-# 64 MiB each: 48 MiB of anonymous memory for 0.3 s, then none for 0.2 to
-# 0.5 s; the room swings between 64 and 16 MiB, whose half is below the floor
+# 64 MiB each: 16 MiB written to a disk (dirty pages: counted in the host
+# mode from then on), then over and over 8 MiB written again (its own
+# reclaim writes its pages back: it stays counted only while it writes),
+# 48 MiB of anonymous memory for 0.3 s, none for 0.2 to 0.5 s; the room
+# swings between 64 and 16 MiB, whose half is below the floor
 L=$((64 << 20))
 sw=()
 for i in $(seq 0 9); do
         id=sw$i-$$; sw+=("$id")
-        gbundle "$id" $L "$hcfg" /bin/sh -c "while [ ! -e /gate/stop-swing ]; do /bin/oomguard-hog 48 1 2>/dev/null & p=\$!; sleep 0.3; kill \$p; wait \$p; sleep 0.$((2 + i % 4)); done"
+        gbundle "$id" $L "$hcfg" /bin/sh -c "/bin/busybox dd if=/dev/zero of=/data/$id bs=1M count=16 2>/dev/null; while [ ! -e /gate/stop-swing ]; do /bin/busybox dd if=/dev/zero of=/data/$id bs=1M count=8 conv=notrunc 2>/dev/null; /bin/oomguard-hog 48 1 2>/dev/null & p=\$!; sleep 0.3; kill \$p; wait \$p; sleep 0.$((2 + i % 4)); done"
         rstart "$id"
 done
 await_up "${sw[@]}"

@@ -183,26 +183,37 @@ vmis() { [ "$(cat "$vmh/dirty_bytes")" = "$1" ] && [ "$(cat "$vmh/dirty_backgrou
 vmsoon() { local i; for i in $(seq 60); do vmis "$1" "$2" && return 0; sleep 0.05; done; return 1; }
 M=$((1 << 20))
 export OOMGUARD_SYSCTL_VM="$vmh"
-for id in wa-$$:256 wb-$$:64; do
-        n=${id%%:*}; lim=$((${id##*:} * M)); cgroup "$n" $lim; bundle "$n" $lim; start "$n" "$n" sleep 30
+# writes N MiB to a file on the disk (dirty pages, charged to its cgroup), then CMD
+writes() { local n=$1; shift; exec sh -c 'dd if=/dev/zero of="$1" bs=1M count="$2" status=none && shift 2 && exec "$@"' sh "$tmp/$RANDOM.dat" "$n" "$@"; }
+for id in wa-$$:256:96 wb-$$:64:24; do
+        IFS=: read -r n lim mib <<<"$id"; lim=$((lim * M))
+        cgroup "$n" $lim; bundle "$n" $lim; start "$n" "$n" bash -c "$(declare -f writes); tmp=$tmp; writes $mib sleep 30"
 done
 create wa-$$ "$hostcfg"
-check "host mode: a 256 MiB container: dirty_bytes 128 MiB, background 64 MiB" vmis $((128 * M)) $((64 * M))
-create wb-$$ "$hostcfg"
-check "host mode: a 64 MiB one beside it: the smaller room rules (32 / 16 MiB)" vmsoon $((32 * M)) $((16 * M))
+check "host mode: a 256 MiB container that has not written: nothing held (the administrator's values, nothing saved)" \
+        eval 'vmis 0 0 && [ ! -e "$tmp/run/_dirty.json" ]'
+go wa-$$
+# half and a quarter of its room: 256 MiB less the shell's and dd's own memory
+vmnear() { local i b; for i in $(seq 60); do b=$(cat "$vmh/dirty_bytes"); [ "$b" -ge $(($1 * M)) ] && [ "$b" -le $(($2 * M)) ] && return 0; sleep 0.05; done; return 1; }
+check "host mode: it writes 96 MiB (over an eighth of its room): dirty_bytes half its room (120-128 MiB)" vmnear 120 128
+create wb-$$ "$hostcfg"; go wb-$$
+check "host mode: a 64 MiB one beside it writes 24 MiB: the smaller room rules (32 / 16 MiB)" vmsoon $((32 * M)) $((16 * M))
 kill -KILL "${PID[wb-$$]}"; wait "${PID[wb-$$]}" 2>/dev/null; rmdir "$base/wb-$$"; poststop wb-$$
-check "host mode: the 64 MiB one gone: back to 128 / 64 MiB" vmsoon $((128 * M)) $((64 * M))
+check "host mode: the 64 MiB one gone: back to half the first one's room" vmnear 120 128
 printf '%s\n' $((100 * M)) >"$vmh/dirty_bytes" # the administrator steps in
-cgroup wc-$$ $((64 * M)); bundle wc-$$ $((64 * M)); start wc-$$ wc-$$ sleep 30; create wc-$$ "$hostcfg"
+cgroup wc-$$ $((64 * M)); bundle wc-$$ $((64 * M))
+start wc-$$ wc-$$ bash -c "$(declare -f writes); tmp=$tmp; writes 24 sleep 30"; create wc-$$ "$hostcfg"; go wc-$$
+vmsoon $((32 * M)) $((16 * M)) # engaged
 kill -KILL "${PID[wc-$$]}"; wait "${PID[wc-$$]}" 2>/dev/null; rmdir "$base/wc-$$"; poststop wc-$$
 check "host mode: never above the administrator's own 100 MiB" vmsoon $((100 * M)) $((64 * M))
-# the room shrinks after create: the watcher follows it
-cgroup wg-$$ $((256 * M)); bundle wg-$$ $((256 * M)); start wg-$$ wg-$$ "$HOG" 128 5; create wg-$$ "$hostcfg"
+# the room shrinks after it engaged: the watcher follows it
+cgroup wg-$$ $((256 * M)); bundle wg-$$ $((256 * M))
+start wg-$$ wg-$$ bash -c "$(declare -f writes); tmp=$tmp; writes 48 $HOG 128 5"; create wg-$$ "$hostcfg"
 check "host mode: another 256 MiB container, still 100 MiB (the administrator's)" vmis $((100 * M)) $((64 * M))
 go wg-$$
 for _ in $(seq 60); do [ "$(cat "$vmh/dirty_bytes")" -le $((66 * M)) ] && break; sleep 0.05; done
 db=$(cat "$vmh/dirty_bytes")
-check "host mode: it takes 128 MiB of anonymous memory: its watcher lowers dirty_bytes to half the 128 MiB left ($((db >> 20)) MiB)" \
+check "host mode: 48 MiB written, then 128 MiB of anonymous memory taken: its watcher lowers dirty_bytes to half the 128 MiB left ($((db >> 20)) MiB)" \
         test "$db" -ge $((56 * M)) -a "$db" -le $((66 * M))
 wait "${PID[wg-$$]}" 2>/dev/null; rmdir "$base/wg-$$"; poststop wg-$$
 kill -KILL "${PID[wa-$$]}"; wait "${PID[wa-$$]}" 2>/dev/null; rmdir "$base/wa-$$"; poststop wa-$$

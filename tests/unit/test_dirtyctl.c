@@ -283,33 +283,40 @@ static void test_worth(void **state)
         assert_true(dirtyctl_worth(20 * M, 4 * M, OG_NONE, 16 * M));
 }
 
-/* The fallback's rule: counted from half the room (and 8 MiB), let go
- * after five seconds at an eighth of it or less, held meanwhile. */
+/* The rule: counted from an eighth of the room (a quarter with the
+ * preload's window; 12 MiB at least), let go after five seconds at a
+ * sixteenth of it or less, held meanwhile. */
 static void test_engage(void **state)
 {
         (void)state;
         const int64_t room = 200 * M;
         int64_t calm = 0;
-        assert_false(dirtyctl_engage(false, 32 * M, room, 1000, &calm)); /* two windows */
-        assert_false(dirtyctl_engage(false, 99 * M, room, 1100, &calm));
-        assert_true(dirtyctl_engage(false, 100 * M, room, 1200, &calm));
+        assert_false(dirtyctl_engage(false, 32 * M, room, true, 1000, &calm)); /* two windows */
+        assert_false(dirtyctl_engage(false, 49 * M, room, true, 1100, &calm));
+        assert_true(dirtyctl_engage(false, 50 * M, room, true, 1200, &calm));
         assert_int_equal(calm, 0);
-        assert_false(dirtyctl_engage(false, 7 * M, 0, 1200, &calm)); /* below 8 MiB */
-        assert_true(dirtyctl_engage(false, 8 * M, 0, 1200, &calm));  /* no room left */
+        assert_false(dirtyctl_engage(false, 11 * M, 0, true, 1200, &calm)); /* below 12 MiB */
+        assert_true(dirtyctl_engage(false, 12 * M, 0, true, 1200, &calm));  /* no room left */
+        /* without a window: from an eighth */
+        assert_false(dirtyctl_engage(false, 24 * M, room, false, 1200, &calm));
+        assert_true(dirtyctl_engage(false, 25 * M, room, false, 1200, &calm));
+        assert_false(dirtyctl_engage(false, 11 * M, 0, false, 1200, &calm));
         calm = 0;
-        assert_true(dirtyctl_engage(true, 60 * M, room, 2000, &calm)); /* draining */
-        assert_true(dirtyctl_engage(true, 25 * M, room, 3000, &calm)); /* an eighth */
+        assert_true(dirtyctl_engage(true, 60 * M, room, true, 2000, &calm)); /* draining */
+        assert_true(dirtyctl_engage(true, 13 * M, room, true, 2500, &calm));
+        assert_int_equal(calm, 0);
+        assert_true(dirtyctl_engage(true, 12 * M, room, true, 3000, &calm)); /* a sixteenth */
         assert_int_equal(calm, 3000);
-        assert_true(dirtyctl_engage(true, 10 * M, room, 7999, &calm));
-        assert_true(dirtyctl_engage(true, OG_NONE, room, 9000, &calm)); /* unread */
-        assert_false(dirtyctl_engage(true, 10 * M, room, 8000, &calm)); /* five seconds */
+        assert_true(dirtyctl_engage(true, 10 * M, room, true, 7999, &calm));
+        assert_true(dirtyctl_engage(true, OG_NONE, room, true, 9000, &calm)); /* unread */
+        assert_false(dirtyctl_engage(true, 10 * M, room, true, 8000, &calm)); /* five seconds */
         /* a burst meanwhile starts the five seconds again */
         calm = 0;
-        assert_true(dirtyctl_engage(true, 0, room, 10000, &calm));
-        assert_true(dirtyctl_engage(true, 30 * M, room, 12000, &calm));
-        assert_true(dirtyctl_engage(true, 0, room, 13000, &calm));
-        assert_true(dirtyctl_engage(true, 0, room, 17999, &calm));
-        assert_false(dirtyctl_engage(true, 0, room, 18000, &calm));
+        assert_true(dirtyctl_engage(true, 0, room, true, 10000, &calm));
+        assert_true(dirtyctl_engage(true, 30 * M, room, true, 12000, &calm));
+        assert_true(dirtyctl_engage(true, 0, room, true, 13000, &calm));
+        assert_true(dirtyctl_engage(true, 0, room, true, 17999, &calm));
+        assert_false(dirtyctl_engage(true, 0, room, true, 18000, &calm));
 }
 
 int main(void)

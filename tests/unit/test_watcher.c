@@ -140,7 +140,7 @@ static void test_kmsg_and_events(void **state)
         snprintf(kmsg, sizeof(kmsg), "%s/no-kmsg", base);
         make_state(&hs, "wk1", sd);
         struct hook_env env = {.proc_root = "/proc", .kmsg = kmsg};
-        assert_int_equal(watcher_start(sd, &hs, &env, &pid, &err), 0);
+        assert_int_equal(watcher_start(sd, NULL, &hs, &env, &pid, &err), 0);
         collect(got, sizeof(got), 3000, 2);
         collect(got + strlen(got), sizeof(got) - strlen(got), 300, 0); /* nothing more */
         stop(pid);
@@ -167,7 +167,7 @@ static void test_no_state(void **state)
         snprintf(sd, sizeof(sd), "%s/no-state", base);
         make_state(&hs, "ws1", NULL);
         struct hook_env env = {.proc_root = "/proc", .kmsg = "/dev/kmsg"};
-        assert_int_equal(watcher_start(sd, &hs, &env, &pid, &err), 0);
+        assert_int_equal(watcher_start(sd, NULL, &hs, &env, &pid, &err), 0);
         collect(got, sizeof(got), 3000, 1);
         collect(got + strlen(got), sizeof(got) - strlen(got), 300, 0);
         stop(pid);
@@ -195,7 +195,7 @@ static void test_evidence_once(void **state)
         assert_true(fd >= 0);
         close(fd);
         struct hook_env env = {.proc_root = "/proc", .kmsg = kmsg};
-        assert_int_equal(watcher_start(sd, &hs, &env, &pid, &err), 0);
+        assert_int_equal(watcher_start(sd, NULL, &hs, &env, &pid, &err), 0);
         for (int i = 0; i < 300 && watcher_alive("/proc", pid); i++)
                 usleep(10000); /* it leaves when a snapshot cannot be saved */
         collect(got, sizeof(got), 500, 0);

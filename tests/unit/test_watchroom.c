@@ -101,16 +101,21 @@ static void test_meminfo_from_proc_root(void **state)
         snprintf(hs.cgroup_dir, sizeof(hs.cgroup_dir), "%s", cg);
         enrol(sd, &hs);
 
+        int d = -1;
+        assert_int_equal(statedir_open(sd, hs.id, false, &d, NULL), 0);
         struct room_watch w;
-        room_watch_init(&w, &hs, -1, sd, proc);
+        room_watch_init(&w, &hs, d, sd, NULL, proc);
         assert_true(w.on);
-        assert_true(w.last_room == 4 * TIB);
-        /* 1 TiB of anonymous memory: the room is 3 TiB, half of it 1.5 TiB,
-         * below the 20 TiB the administrator's 20 % of 100 TiB allow (on
-         * the host's own meminfo it would be above: nothing to do) */
-        put(cg, "memory.stat", "cache 0\nrss %" PRId64 "\n", TIB);
+        /* 1 TiB of anonymous memory and 1 TiB dirty: the room is 3 TiB
+         * (engaged: a third of it dirty), half of it 1.5 TiB, below the
+         * 20 TiB the administrator's 20 % of 100 TiB allow (on the host's
+         * own meminfo it would be above: nothing to do) */
+        put(cg, "memory.stat", "cache 0\nrss %" PRId64 "\ndirty %" PRId64 "\nwriteback 0\n", TIB,
+            TIB);
         room_watch_quiet(&w, &hs);
+        assert_true(w.engaged);
         room_watch_free(&w);
+        close(d);
         char path[PATH_MAX];
         size_t len;
         snprintf(path, sizeof(path), "%s/dirty_bytes", vm);
@@ -146,7 +151,7 @@ static void vm_is(const char *vm, const char *want)
 /* A container with the preload's window and the host mode as its
  * fallback: not counted while its dirty and writeback pages stay within
  * the window, counted (marked, and the host's values lowered at once) when
- * they reach half its room. */
+ * they reach a quarter of its room. */
 static void test_fallback_engages(void **state)
 {
         (void)state;
@@ -182,17 +187,19 @@ static void test_fallback_engages(void **state)
         assert_int_equal(statedir_open(sd, hs.id, false, &d, NULL), 0);
 
         struct room_watch w;
-        room_watch_init(&w, &hs, d, sd, proc);
-        assert_true(w.on && w.fallback && !w.engaged);
+        const struct dirty_bounds b = {16 << 20, 1000};
+        room_watch_init(&w, &hs, d, sd, &b, proc);
+        assert_true(w.on && !w.engaged);
         /* two 16 MiB windows in flight: the preload at work, not counted */
         put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 40 << 20, 6 << 20,
             16 << 20, 16 << 20);
         room_watch_quiet(&w, &hs);
         assert_false(marked(sd, "fb1"));
         vm_is(vm, "0\n");
-        /* 125 MiB dirty of its 250 MiB room: something writes past it */
-        put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 130 << 20, 6 << 20,
-            120 << 20, 5 << 20);
+        /* 70 MiB dirty of its 250 MiB room, over a quarter: something
+         * writes past it */
+        put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 80 << 20, 6 << 20,
+            65 << 20, 5 << 20);
         room_watch_quiet(&w, &hs);
         assert_true(w.engaged);
         assert_true(marked(sd, "fb1"));
