@@ -5,7 +5,8 @@
 #   none:    with no guarded container,
 #   idle:    beside a guarded container that only sleeps (static busybox,
 #            64 MiB limit, the default configuration: its programs cannot
-#            be preloaded, so the writeback host mode holds vm.dirty_*),
+#            be preloaded, so it is enrolled in the writeback host mode,
+#            which holds nothing for a container that does not write),
 #   writing: beside a guarded container that writes to a file of its own
 #            in a loop (the same container, writing to a bind-mounted
 #            directory on the same disk),
@@ -41,6 +42,7 @@ restore_vm() { # ratios after bytes: writing a ratio clears the bytes, and back
 stop_all() {
         local c
         for c in "${RUNC_CONTAINERS[@]}"; do "$RUNC" --root "$tmp/runc" delete --force "$c" >/dev/null 2>&1; done
+        umount -l "$tmp/run" 2>/dev/null # its last watchers may still be leaving
         restore_vm
 }
 runc_at_exit stop_all
@@ -61,16 +63,17 @@ PY
 ln -s busybox "$tmp/rootfs/bin/dd" 2>/dev/null
 ln -s busybox "$tmp/rootfs/bin/rm" 2>/dev/null
 host_mode() { [ -e "$tmp/run/_dirty.json" ]; }
-start() { # start KIND N: a guarded container, and the host mode engaged
+start() { # start KIND N: a guarded container running; the writing one has engaged the host mode
         local id="$1$2" t
         RUNC_CONTAINERS+=("$id")
         (cd "$tmp/$1" && "$RUNC" --root "$tmp/runc" run -d "$id" </dev/null >/dev/null 2>"$tmp/err") ||
                 { echo "collateral: $1 did not start: $(tail -c 300 "$tmp/err")" >&2; exit 1; }
-        for ((t = 0; t < 50; t++)); do
-                host_mode && { cat "$vm/dirty_bytes" >>"$tmp/held"; return 0; }
+        [ "$1" = writing ] || return 0
+        for ((t = 0; t < 100; t++)); do
+                host_mode && return 0
                 sleep 0.1
         done
-        echo "collateral: the host mode did not engage for $id" >&2
+        echo "collateral: the host mode did not engage for $id, which writes" >&2
         exit 1
 }
 stop() { # stop ID: gone, and the host mode released
@@ -102,7 +105,11 @@ round() { # round KIND N: both writers under KIND
         idle | writing) start "$1" "$2" ;;
         esac
         [ "$1" != writing ] || sleep 1 # its loop under way
-        for w in burst durable; do write "$w" >>"$tmp/$1.$w"; sync; done
+        for w in burst durable; do
+                write "$w" >>"$tmp/$1.$w"
+                echo "$1 $(cat "$vm/dirty_bytes")" >>"$tmp/held" # as the writer ended
+                sync
+        done
         case $1 in
         idle | writing) stop "$1$2" ;;
         esac
@@ -118,4 +125,5 @@ for w in burst durable; do
                 "$w" "$n" "$i" "$(awk -v a="$i" -v b="$n" 'BEGIN {print a / b}')" \
                 "$g" "$(awk -v a="$g" -v b="$n" 'BEGIN {print a / b}')"
 done
-echo "vm.dirty_bytes: $(awk '$1 == "dirty_bytes" {print $2}' <<<"$saved") without a guarded container; held at $(sort -un "$tmp/held" | tr '\n' ' ')beside one"
+held() { awk -v k="$1" '$1 == k {print $2}' "$tmp/held" | sort -un | tr '\n' ' '; }
+echo "vm.dirty_bytes as each writer ended: none $(held none)idle $(held idle)writing $(held writing)"

@@ -798,8 +798,9 @@ for d in 0.0005 0.001 0.0015 0.002 0.003 0.004 0.005 0.007 0.01 0.015 0.02 0.05;
         check "create killed after ${d}s (left $left)$([ $again -eq 1 ] && echo ', then create again'): poststop exit 0, $([ $again -eq 1 ] && echo 'one verdict' || echo 'at most one verdict'), no state, no watcher left" \
                 killed_create $r3 "$id" $again
 done
-# killed while it holds the state and a watcher: stopped on the state
-# directory's lock (the writeback host mode takes it), if it gets there
+# killed while it holds the state and a watcher, the state directory's
+# lock held meanwhile (create takes it no more: the host mode's watchers
+# and poststop do; blocked says whether it still waited there)
 hcase
 proc kl true
 exec {lk}<"$state"; flock -x "$lk"
