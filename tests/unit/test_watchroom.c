@@ -68,66 +68,56 @@ static void enrol(const char *state_dir, struct hook_state *hs)
         free(json);
 }
 
-static void test_meminfo_from_proc_root(void **state)
-{
-        (void)state;
+/* A scratch host: a proc root whose meminfo no real host matches (100 TiB
+ * available), the administrator's vm.dirty_* as ratios (so MemAvailable
+ * sets them), a state directory and a cgroup directory. */
+struct fixture {
         char proc[128], vm[128], sd[128], cg[128];
-        sub(proc, sizeof(proc), "proc");
-        sub(vm, sizeof(vm), "vm");
-        sub(sd, sizeof(sd), "state");
-        sub(cg, sizeof(cg), "cg");
-        /* the administrator's values: ratios, so MemAvailable sets them */
-        put(proc, "meminfo", "MemTotal: %" PRId64 " kB\nMemAvailable: %" PRId64 " kB\n",
+};
+
+static void fixture(struct fixture *f, const char *tag)
+{
+        char n[32];
+        snprintf(n, sizeof(n), "proc%s", tag);
+        sub(f->proc, sizeof(f->proc), n);
+        snprintf(n, sizeof(n), "vm%s", tag);
+        sub(f->vm, sizeof(f->vm), n);
+        snprintf(n, sizeof(n), "state%s", tag);
+        sub(f->sd, sizeof(f->sd), n);
+        snprintf(n, sizeof(n), "cg%s", tag);
+        sub(f->cg, sizeof(f->cg), n);
+        put(f->proc, "meminfo", "MemTotal: %" PRId64 " kB\nMemAvailable: %" PRId64 " kB\n",
             101 * TIB / 1024, 100 * TIB / 1024);
-        put(vm, "dirty_bytes", "0\n");
-        put(vm, "dirty_background_bytes", "0\n");
-        put(vm, "dirty_ratio", "20\n");
-        put(vm, "dirty_background_ratio", "10\n");
-        assert_int_equal(setenv("OOMGUARD_SYSCTL_VM", vm, 1), 0);
-        put(cg, "memory.stat", "cache 0\nrss 0\n");
+        put(f->vm, "dirty_bytes", "0\n");
+        put(f->vm, "dirty_background_bytes", "0\n");
+        put(f->vm, "dirty_ratio", "20\n");
+        put(f->vm, "dirty_background_ratio", "10\n");
+        assert_int_equal(setenv("OOMGUARD_SYSCTL_VM", f->vm, 1), 0);
+}
+
+/* A container in the fixture's cgroup, enrolled; its state directory
+ * opened in *dirfd. */
+static struct hook_state member(const struct fixture *f, const char *id, const char *writeback,
+                                int64_t limit, int *dirfd)
+{
         struct hook_state hs = {
-                .cgroup = "/wr1",
                 .cgroup_version = 1,
                 .init_pid = 4242,
                 .created_mono_us = 1,
-                .writeback = "host",
-                .limit_bytes = 4 * TIB,
+                .host_fallback = !strcmp(writeback, "preload"),
+                .limit_bytes = limit,
                 .memsw_bytes = OG_NONE,
                 .oom_score_adj = OG_NONE,
                 .oom_kill_base = OG_NONE,
                 .oom_base = OG_NONE,
         };
-        snprintf(hs.id, sizeof(hs.id), "wr1");
-        snprintf(hs.cgroup_dir, sizeof(hs.cgroup_dir), "%s", cg);
-        enrol(sd, &hs);
-
-        int d = -1;
-        assert_int_equal(statedir_open(sd, hs.id, false, &d, NULL), 0);
-        struct room_watch w;
-        room_watch_init(&w, &hs, d, sd, NULL, proc);
-        assert_true(w.on);
-        /* 1 TiB of anonymous memory and 1 TiB dirty: the room is 3 TiB
-         * (engaged: a third of it dirty), half of it 1.5 TiB, below the
-         * 20 TiB the administrator's 20 % of 100 TiB allow (on the host's
-         * own meminfo it would be above: nothing to do) */
-        put(cg, "memory.stat", "cache 0\nrss %" PRId64 "\ndirty %" PRId64 "\nwriteback 0\n", TIB,
-            TIB);
-        room_watch_quiet(&w, &hs);
-        assert_true(w.engaged);
-        room_watch_free(&w);
-        close(d);
-        char path[PATH_MAX];
-        size_t len;
-        snprintf(path, sizeof(path), "%s/dirty_bytes", vm);
-        char *got = read_file(path, &len);
-        assert_non_null(got);
-        assert_string_equal(got, "1649267441664\n"); /* 1.5 TiB */
-        free(got);
-        snprintf(path, sizeof(path), "%s/dirty_background_bytes", vm);
-        got = read_file(path, &len);
-        assert_non_null(got);
-        assert_string_equal(got, "824633720832\n"); /* 0.75 TiB */
-        free(got);
+        snprintf(hs.id, sizeof(hs.id), "%s", id);
+        snprintf(hs.cgroup, sizeof(hs.cgroup), "/%s", id);
+        snprintf(hs.writeback, sizeof(hs.writeback), "%s", writeback);
+        snprintf(hs.cgroup_dir, sizeof(hs.cgroup_dir), "%s", f->cg);
+        enrol(f->sd, &hs);
+        assert_int_equal(statedir_open(f->sd, hs.id, false, dirfd, NULL), 0);
+        return hs;
 }
 
 static bool marked(const char *sd, const char *id)
@@ -137,15 +127,40 @@ static bool marked(const char *sd, const char *id)
         return access(p, F_OK) == 0;
 }
 
-static void vm_is(const char *vm, const char *want)
+static void vm_is(const char *vm, const char *name, const char *want)
 {
         char p[PATH_MAX];
         size_t len;
-        snprintf(p, sizeof(p), "%s/dirty_bytes", vm);
+        snprintf(p, sizeof(p), "%s/%s", vm, name);
         char *got = read_file(p, &len);
         assert_non_null(got);
         assert_string_equal(got, want);
         free(got);
+}
+
+static void test_meminfo_from_proc_root(void **state)
+{
+        (void)state;
+        struct fixture f;
+        fixture(&f, "");
+        put(f.cg, "memory.stat", "cache 0\nrss 0\n");
+        int d = -1;
+        struct hook_state hs = member(&f, "wr1", "host", 4 * TIB, &d);
+        struct room_watch w;
+        room_watch_init(&w, &hs, d, f.sd, NULL, f.proc);
+        assert_true(w.on);
+        /* 1 TiB of anonymous memory and 1 TiB dirty: the room is 3 TiB
+         * (engaged: a third of it dirty), half of it 1.5 TiB, below the
+         * 20 TiB the administrator's 20 % of 100 TiB allow (on the host's
+         * own meminfo it would be above: nothing to do) */
+        put(f.cg, "memory.stat", "cache 0\nrss %" PRId64 "\ndirty %" PRId64 "\nwriteback 0\n",
+            TIB, TIB);
+        room_watch_quiet(&w, &hs);
+        assert_true(w.engaged);
+        room_watch_free(&w);
+        close(d);
+        vm_is(f.vm, "dirty_bytes", "1649267441664\n");           /* 1.5 TiB */
+        vm_is(f.vm, "dirty_background_bytes", "824633720832\n"); /* 0.75 TiB */
 }
 
 /* A container with the preload's window and the host mode as its
@@ -155,55 +170,29 @@ static void vm_is(const char *vm, const char *want)
 static void test_fallback_engages(void **state)
 {
         (void)state;
-        char proc[128], vm[128], sd[128], cg[128];
-        sub(proc, sizeof(proc), "proc2");
-        sub(vm, sizeof(vm), "vm2");
-        sub(sd, sizeof(sd), "state2");
-        sub(cg, sizeof(cg), "cg2");
-        put(proc, "meminfo", "MemTotal: %" PRId64 " kB\nMemAvailable: %" PRId64 " kB\n",
-            101 * TIB / 1024, 100 * TIB / 1024);
-        put(vm, "dirty_bytes", "0\n");
-        put(vm, "dirty_background_bytes", "0\n");
-        put(vm, "dirty_ratio", "20\n");
-        put(vm, "dirty_background_ratio", "10\n");
-        assert_int_equal(setenv("OOMGUARD_SYSCTL_VM", vm, 1), 0);
-        struct hook_state hs = {
-                .cgroup = "/fb1",
-                .cgroup_version = 1,
-                .init_pid = 4243,
-                .created_mono_us = 1,
-                .writeback = "preload",
-                .host_fallback = 1,
-                .limit_bytes = 256 << 20,
-                .memsw_bytes = OG_NONE,
-                .oom_score_adj = OG_NONE,
-                .oom_kill_base = OG_NONE,
-                .oom_base = OG_NONE,
-        };
-        snprintf(hs.id, sizeof(hs.id), "fb1");
-        snprintf(hs.cgroup_dir, sizeof(hs.cgroup_dir), "%s", cg);
-        enrol(sd, &hs);
+        struct fixture f;
+        fixture(&f, "2");
         int d = -1;
-        assert_int_equal(statedir_open(sd, hs.id, false, &d, NULL), 0);
+        struct hook_state hs = member(&f, "fb1", "preload", 256 << 20, &d);
 
         struct room_watch w;
         const struct dirty_bounds b = {16 << 20, 1000};
-        room_watch_init(&w, &hs, d, sd, &b, proc);
+        room_watch_init(&w, &hs, d, f.sd, &b, f.proc);
         assert_true(w.on && !w.engaged);
         /* two 16 MiB windows in flight: the preload at work, not counted */
-        put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 40 << 20, 6 << 20,
+        put(f.cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 40 << 20, 6 << 20,
             16 << 20, 16 << 20);
         room_watch_quiet(&w, &hs);
-        assert_false(marked(sd, "fb1"));
-        vm_is(vm, "0\n");
+        assert_false(marked(f.sd, "fb1"));
+        vm_is(f.vm, "dirty_bytes", "0\n");
         /* 70 MiB dirty of its 250 MiB room, over a quarter: something
          * writes past it */
-        put(cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 80 << 20, 6 << 20,
+        put(f.cg, "memory.stat", "cache %d\nrss %d\ndirty %d\nwriteback %d\n", 80 << 20, 6 << 20,
             65 << 20, 5 << 20);
         room_watch_quiet(&w, &hs);
         assert_true(w.engaged);
-        assert_true(marked(sd, "fb1"));
-        vm_is(vm, "131072000\n"); /* half the 250 MiB room */
+        assert_true(marked(f.sd, "fb1"));
+        vm_is(f.vm, "dirty_bytes", "131072000\n"); /* half the 250 MiB room */
         room_watch_free(&w);
         close(d);
 }
