@@ -38,7 +38,9 @@ struct verdictin_live {
 };
 
 /* The counters before (create's baseline) and after: from the cgroup when
- * it is still there, else from the evidence (the watcher's last snapshot,
+ * it is still there (never below the evidence's: counters only rise, and
+ * a v1 sub-cgroup the runtime removed first takes its kills with it), else
+ * from the evidence (the watcher's last snapshot,
  * or the shim's; NULL when none is trusted). None (ret->have false) when
  * create had no baseline or nothing says how it ended. *ret_peak is the
  * peak of the same source, OG_NONE when none. */

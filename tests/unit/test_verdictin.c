@@ -154,6 +154,14 @@ static void test_counters_live(void **state)
         assert_true(c.read_us == OG_NONE);
         assert_int_equal(peak, 80 << 20);
         assert_true(c.to_end);
+        /* the live read below the evidence (v1: a sub-cgroup with a kill
+         * removed before the container's own): the evidence's */
+        const struct verdictin_live lost = {true, 1, 0, 2 << 20};
+        verdictin_counters(1, 0, &ev, &lost, &c, &peak);
+        assert_int_equal(c.oom_kill_after, 3);
+        assert_int_equal(c.oom_after, 2);
+        assert_int_equal(peak, 64 << 20);
+        assert_true(c.to_end);
         /* no evidence at all: the cgroup alone */
         verdictin_counters(1, OG_NONE, NULL, &live, &c, &peak);
         assert_true(c.have);
