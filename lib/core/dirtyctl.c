@@ -129,6 +129,13 @@ bool dirtyctl_worth(int64_t old_room, int64_t new_room, int64_t live_bytes, int6
                (new_room > old_room && was <= live_bytes + margin); /* ours held it down */
 }
 
+int64_t dirtyctl_room(int64_t limit, int64_t anon)
+{
+        if (anon == OG_NONE)
+                return OG_NONE;
+        return limit - anon > 0 ? limit - anon : 0;
+}
+
 bool dirtyctl_engage(bool engaged, int64_t dirty_wb, int64_t room, bool windowed, int64_t now_ms,
                      int64_t *calm_since_ms)
 {
@@ -239,11 +246,10 @@ static int64_t room_of(int dfd, const struct dirty_member *m)
             (size_t)snprintf(p, sizeof(p), "%s/" DIRTY_ENGAGED, m->id) >= sizeof(p) ||
             faccessat(dfd, p, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
                 return -1;
-        int64_t anon = cgf_read_key(m->cgroup_dir, "memory.stat",
-                                    m->version == 1 ? "rss" : "anon");
-        if (anon == OG_NONE)
-                return -1; /* gone */
-        return m->limit - anon > 0 ? m->limit - anon : 0;
+        struct cg_memstat ms;
+        cgf_read_memstat(m->cgroup_dir, m->version, &ms);
+        int64_t room = dirtyctl_room(m->limit, ms.anon);
+        return room == OG_NONE ? -1 : room; /* unread: gone */
 }
 
 /* The smallest room among enrolled containers whose cgroup still exists,

@@ -86,6 +86,9 @@ void dirtyctl_pace(const struct dirty_plan *target, int64_t eff_bytes, bool enro
                    bool at_once, int64_t now_ms, int64_t interval_ms, struct dirty_pace *pace,
                    struct dirty_next *ret);
 
+/* Pure: a container's page-cache room, its limit minus its anonymous
+ * memory (never below 0); OG_NONE when the anonymous memory is unread. */
+int64_t dirtyctl_room(int64_t limit, int64_t anon);
 /* Pure: is a watcher's look at the host values worth taking, its room
  * having moved from old_room to new_room while the value in force is
  * live_bytes? Only if its own target would now be lower by the margin, or

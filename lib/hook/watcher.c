@@ -429,7 +429,7 @@ static void watch(int dirfd, const char *state_dir, const struct dirty_bounds *b
                   int ready_fd, int pidfd, bool init_gone)
 {
         const char *kmsg = env->kmsg;
-        __attribute__((cleanup(room_freep))) struct room_watch room = {.fd = -1};
+        __attribute__((cleanup(room_freep))) struct room_watch room = {.on = false};
         int evfd = hs->cgroup_version == 1 ? events_v1(hs->cgroup_dir)
                                            : events_v2(hs->cgroup_dir);
         if (evfd < 0)
@@ -474,15 +474,12 @@ static void watch(int dirfd, const char *state_dir, const struct dirty_bounds *b
          * (a threshold already crossed does not fire) */
         room_watch_quiet(&room, hs);
         int64_t last_near = 0;
-        struct pollfd p[5] = {{evfd, POLLIN, 0},
-                              {pidfd, POLLIN, 0},
-                              {kfd, POLLIN, 0},
-                              {room.fd, POLLIN, 0},
-                              {thfd, POLLIN, 0}};
+        struct pollfd p[4] = {
+                {evfd, POLLIN, 0}, {pidfd, POLLIN, 0}, {kfd, POLLIN, 0}, {thfd, POLLIN, 0}};
         int64_t last_tick = dirtyctl_now_ms();
         struct oom_pending pend = {.on = false};
         for (;;) {
-                int n = init_gone ? 0 : poll(p, 5, room_watch_timeout(&room, IDLE_CHECK_MS));
+                int n = init_gone ? 0 : poll(p, 4, room_watch_timeout(&room, IDLE_CHECK_MS));
                 if (n < 0 && errno == EINTR)
                         continue;
                 bool oom_event = p[0].revents != 0;
@@ -527,12 +524,10 @@ static void watch(int dirfd, const char *state_dir, const struct dirty_bounds *b
                  * for a fifth of a second, long enough for the container's
                  * own OOM, its death and the runtime's removal of its cgroup
                  * to pass unseen (seen in the load suite). */
-                if (p[3].revents)
-                        room_watch_event(&room);
-                else if (n == 0 || p[4].revents) /* quiet, or its own writes near the limit */
+                if (n == 0 || p[3].revents) /* quiet, or its own writes near the limit */
                         room_watch_quiet(&room, hs);
                 /* near the limit: at most one snapshot every 50 ms */
-                if (p[4].revents) {
+                if (p[3].revents) {
                         drain(thfd);
                         if (now - last_near >= 50 && !gone(hs, dirfd)) {
                                 last_near = now;
@@ -540,7 +535,7 @@ static void watch(int dirfd, const char *state_dir, const struct dirty_bounds *b
                                         return;
                         }
                 }
-                if ((own || armed || tick || p[3].revents) && gone(hs, dirfd)) {
+                if ((own || armed || tick) && gone(hs, dirfd)) {
                         /* the init exited after this round's poll: its
                          * status is still to be had */
                         if (p[1].fd >= 0 && exited(pidfd))

@@ -27,9 +27,7 @@ static int64_t room_of(const struct room_watch *w, const struct hook_state *hs, 
         if (dirty_wb)
                 *dirty_wb = m.dirty == OG_NONE || m.writeback == OG_NONE ? OG_NONE
                                                                          : m.dirty + m.writeback;
-        if (m.anon == OG_NONE)
-                return OG_NONE;
-        return w->limit - m.anon > 0 ? w->limit - m.anon : 0;
+        return dirtyctl_room(w->limit, m.anon);
 }
 
 void room_watch_init(struct room_watch *w, const struct hook_state *hs, int dirfd,
@@ -44,7 +42,6 @@ void room_watch_init(struct room_watch *w, const struct hook_state *hs, int dirf
                 .dirfd = dirfd,
                 .have_bounds = bounds != NULL,
                 .last_dirty = OG_NONE,
-                .fd = -1,
                 .limit = hs->limit_bytes,
                 .last_room = OG_NONE,
                 .every_ms = now + EVERY_MS,
@@ -66,11 +63,6 @@ int room_watch_timeout(const struct room_watch *w, int dflt)
 {
         int ms = w->growing ? FAST_MS : POLL_MS;
         return w->on && dflt > ms ? ms : dflt;
-}
-
-void room_watch_event(struct room_watch *w)
-{
-        (void)w;
 }
 
 static void look(struct room_watch *w, int64_t now)

@@ -33,7 +33,6 @@ struct room_watch {
         int64_t last_dirty;
         int64_t calm_since_ms;
         int dirfd; /* its state directory */
-        int fd;    /* an event source, or -1 (none yet) */
         int64_t limit;
         int64_t last_room; /* at the last move considered */
         int64_t due_ms;    /* a look of its own is owed at this time (0: none) */
@@ -53,8 +52,6 @@ void room_watch_init(struct room_watch *w, const struct hook_state *hs, int dirf
 void room_watch_free(struct room_watch *w);
 /* poll() timeout in ms given the watcher's own */
 int room_watch_timeout(const struct room_watch *w, int dflt);
-/* Its event source fired (reserved: none is used). */
-void room_watch_event(struct room_watch *w);
 /* poll() timed out: look, and re-evaluate when it is worth it. */
 void room_watch_quiet(struct room_watch *w, const struct hook_state *hs);
 #endif

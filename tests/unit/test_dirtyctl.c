@@ -281,6 +281,18 @@ static void test_worth(void **state)
         assert_false(dirtyctl_worth(20 * M, 4 * M, 16 * M, 16 * M));
         assert_true(dirtyctl_worth(OG_NONE, 4 * M, 16 * M, 16 * M));
         assert_true(dirtyctl_worth(20 * M, 4 * M, OG_NONE, 16 * M));
+        /* 26 MiB in force, set by a room of 52: a drop to the floor of 24
+         * is within the eighth (forge-watch's swinging containers) */
+        assert_false(dirtyctl_worth(52 * M, 16 * M, 26 * M, 24 * M));
+        assert_true(dirtyctl_worth(64 * M, 16 * M, 28 * M, 24 * M));
+}
+
+static void test_room(void **state)
+{
+        (void)state;
+        assert_int_equal(dirtyctl_room(256 * M, 200 * M), 56 * M);
+        assert_int_equal(dirtyctl_room(256 * M, 300 * M), 0); /* over: no room, never negative */
+        assert_int_equal(dirtyctl_room(256 * M, OG_NONE), OG_NONE);
 }
 
 /* The rule: counted from an eighth of the room (a quarter with the
@@ -330,6 +342,7 @@ int main(void)
                 cmocka_unit_test(test_pace_last_one_gone),
                 cmocka_unit_test(test_pace_at_once),
                 cmocka_unit_test(test_worth),
+                cmocka_unit_test(test_room),
                 cmocka_unit_test(test_engage),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
