@@ -78,9 +78,15 @@ runc_at_exit() { trap "$1; runc_cleanup" EXIT; }
 runc_cleanup() {
         local c d i
         for c in "${RUNC_CONTAINERS[@]}"; do "$RUNC" --root "$tmp/runc" delete --force "$c" >/dev/null 2>&1; done
-        # shellcheck disable=SC2044 # cgroup paths of runc ids: no blanks, no glob characters
-        for d in $(find "$base" -mindepth 1 -depth -type d 2>/dev/null); do rmdir "$d"; done
-        rmdir "$base" 2>/dev/null
+        # a killed container's last task may still be exiting: up to 2 s
+        for i in $(seq 20); do
+                # shellcheck disable=SC2044 # cgroup paths of runc ids: no blanks, no glob characters
+                for d in $(find "$base" -mindepth 1 -depth -type d 2>/dev/null); do rmdir "$d" 2>/dev/null; done
+                rmdir "$base" 2>/dev/null
+                [ -d "$base" ] || break
+                sleep 0.1
+        done
+        [ ! -d "$base" ] || echo "runc_cleanup: could not remove $base" >&2
         for ((i = ${#RUNC_DEV_NEW[@]} - 1; i >= 0; i--)); do
                 find "${RUNC_DEV_NEW[$i]}" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
                 rmdir "${RUNC_DEV_NEW[$i]}" 2>/dev/null
