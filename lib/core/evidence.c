@@ -151,7 +151,11 @@ void evidence_snapshot(const char *dir, int version, struct evidence *ev)
         if (c.oom_kill == OG_NONE)
                 return; /* the cgroup is gone: keep the last snapshot */
         ev->read_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-        ev->oom_kill = c.oom_kill;
+        /* never lower: on v1 it is a sum over the subtree, and a
+         * sub-cgroup removed (the runtime removes them first) takes its
+         * kills out of the sum */
+        if (ev->oom_kill == OG_NONE || c.oom_kill > ev->oom_kill)
+                ev->oom_kill = c.oom_kill;
         update(&ev->oom, c.oom);
         update(&ev->peak_bytes, cgf_read_peak(dir, version));
         struct cg_memstat m;

@@ -165,12 +165,29 @@ static void flush(struct kcopy *k, kcopy_emit_fn emit, void *ud)
         k->held_len = 0;
 }
 
+/* Some task_memcg= in the text is followed by the cgroup and then '/' or
+ * ',': one reading of a summary whose keys repeat names the cgroup. */
+static bool spells(const char *m, size_t n, const char *cgroup)
+{
+        static const char key[] = "task_memcg=";
+        size_t cl = strlen(cgroup), kl = sizeof(key) - 1;
+        const char *end = m + n, *p = m;
+        while (cl > 0 && (p = memmem(p, (size_t)(end - p), key, kl))) {
+                p += kl;
+                if ((size_t)(end - p) > cl && !memcmp(p, cgroup, cl) &&
+                    (p[cl] == '/' || p[cl] == ','))
+                        return true;
+        }
+        return false;
+}
+
 static bool summary(struct kcopy *k, const char *m, size_t n, int64_t pid)
 {
-        bool ours = kcopy_summary_within(m, n, k->cgroup) == 1 || pid_is_ours(k, pid);
+        int within = kcopy_summary_within(m, n, k->cgroup);
+        bool ours = within == 1 || pid_is_ours(k, pid);
         k->report_pid = pid;
         if (!ours) {
-                k->state = KCOPY_FOREIGN;
+                k->state = within == -1 && spells(m, n, k->cgroup) ? KCOPY_MAYBE : KCOPY_FOREIGN;
                 k->held_len = 0;
                 return false;
         }
@@ -220,7 +237,13 @@ bool kcopy_feed(struct kcopy *k, const char *rec, size_t len, kcopy_emit_fn emit
                 hold(k, rec, line);
                 return false;
         case KCOPY_SUMMARY: ours = summary(k, m, mlen, pid); break;
-        case KCOPY_KILLED: ours = killed(k, pid); break;
+        case KCOPY_KILLED:
+                if (k->state == KCOPY_MAYBE && pid == k->report_pid && pid != k->init_pid) {
+                        k->state = KCOPY_OUTSIDE;
+                        return true; /* a look at the counters, nothing copied */
+                }
+                ours = killed(k, pid);
+                break;
         case KCOPY_OTHER:
                 if (!marker_in(m, mlen))
                         return false;

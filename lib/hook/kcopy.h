@@ -13,7 +13,14 @@
  *   container's summaries, its init, or one of its processes (pid_ours:
  *   the watcher's list from the container's last OOM event).
  * Everything else is not copied at all, so no other container's records
- * can take the copy's room, and none wakes the watcher for a snapshot. */
+ * can take the copy's room. One kind wakes the watcher for a snapshot
+ * without being copied: the kill line of a summary whose keys repeat, one
+ * reading of which names the container's cgroup or below it, and whose
+ * victim the watcher does not know. It may be a kill in a sub-cgroup of
+ * the container (cgroup v1 counts it there alone, and the runtime may
+ * remove that sub-cgroup before the end), or a forgery: the counters read
+ * then decide. The kernel prints such a summary only within its rate limit
+ * on OOM reports. */
 #ifndef OOMGUARD_KCOPY_H
 #define OOMGUARD_KCOPY_H
 
@@ -41,7 +48,7 @@ struct kcopy {
         int64_t init_pid;
         kcopy_pid_fn pid_ours; /* may be NULL */
         void *ud;
-        enum { KCOPY_OUTSIDE, KCOPY_HOLDING, KCOPY_OURS, KCOPY_FOREIGN } state;
+        enum { KCOPY_OUTSIDE, KCOPY_HOLDING, KCOPY_OURS, KCOPY_FOREIGN, KCOPY_MAYBE } state;
         int64_t report_pid; /* the current report's victim */
         int64_t victims[KCOPY_VICTIMS];
         unsigned next_victim;
@@ -64,7 +71,8 @@ int kcopy_summary_within(const char *msg, size_t len, const char *cgroup);
 /* One record as /dev/kmsg returns it ("pri,seq,usec,flags;text\n…").
  * What is to be copied goes to emit: the held records of a report that
  * turned out the container's, then this record's first line. True if it
- * was a summary or a kill of the container's. */
+ * was a summary or a kill of the container's, or the kill line of a
+ * summary that may be (see above): a snapshot is worth taking. */
 bool kcopy_feed(struct kcopy *k, const char *rec, size_t len, kcopy_emit_fn emit, void *ud);
 
 /* Pure: where a full copy (len bytes of kmsg-format lines) is cut to keep

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* evidence_snapshot on a fixture cgroup whose counter file is a FIFO: the
- * counter's value is written by a child at a moment the test knows. */
+/* evidence_snapshot on fixture cgroups: one whose counter file is a FIFO
+ * (the counter's value is written by a child at a moment the test knows),
+ * one whose sub-cgroup goes. */
 #define _GNU_SOURCE
 #include "testutil.h"
 
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -76,10 +78,48 @@ static void test_read_us_before_counters(void **state)
                          ev.read_us - start, LATE_US);
 }
 
+static void put(const char *dir, const char *name, const char *text)
+{
+        char p[PATH_MAX + 32];
+        snprintf(p, sizeof(p), "%s/%s", dir, name);
+        FILE *f = fopen(p, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        assert_int_equal(fclose(f), 0);
+}
+
+/* cgroup v1 counts a kill in the sub-cgroup it happened in alone, and the
+ * kill counter is the sum over the container's subtree: once the runtime
+ * has removed that sub-cgroup (it removes them first), the sum is lower.
+ * A snapshot never lowers what an earlier one counted. */
+static void test_oom_kill_never_lower(void **state)
+{
+        (void)state;
+        char dir[64], q[PATH_MAX];
+        assert_int_equal(scratch_make(dir, sizeof(dir), "evidence"), 0);
+        snprintf(q, sizeof(q), "%s/q", dir);
+        assert_int_equal(mkdir(q, 0700), 0);
+        put(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+        put(q, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+        struct evidence ev;
+        evidence_init(&ev);
+        evidence_snapshot(dir, 1, &ev);
+        assert_int_equal(ev.oom_kill, 1);
+        char p[PATH_MAX + 32];
+        snprintf(p, sizeof(p), "%s/memory.oom_control", q);
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(rmdir(q), 0);
+        evidence_snapshot(dir, 1, &ev);
+        assert_int_equal(ev.snapshots, 2);
+        assert_int_equal(ev.oom_kill, 1);
+        assert_int_equal(scratch_remove(dir), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_read_us_before_counters),
+                cmocka_unit_test(test_oom_kill_never_lower),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

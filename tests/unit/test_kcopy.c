@@ -192,8 +192,29 @@ static void test_feed(void **state)
                           "6,30,3000,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
                           "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
                           ",task=hog,pid=1301,uid=0\n"));
+        /* its kill line: a look at the counters (one reading names our
+         * cgroup: a sub-cgroup's kill is counted there), nothing copied */
+        assert_true(feed(&k, &s,
+                         "3,31,3001,-;Memory cgroup out of memory: Killed process 1301 (hog)\n"));
+        assert_int_equal(s.len, before);
+        /* once: the same pid again is not the report's kill line */
         assert_false(feed(
                 &k, &s, "3,31,3001,-;Memory cgroup out of memory: Killed process 1301 (hog)\n"));
+        /* keys that repeat without naming our cgroup: no look */
+        assert_false(feed(&k, &s,
+                          "6,33,3003,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                          "/q,task_memcg=" THEIRS ",task_memcg=" THEIRS "/q,task_memcg=" THEIRS
+                          ",task=hog,pid=1302,uid=0\n"));
+        assert_false(feed(
+                &k, &s, "3,34,3004,-;Memory cgroup out of memory: Killed process 1302 (hog)\n"));
+        /* a name that only begins like ours (…/ours-2): no look */
+        assert_false(feed(&k, &s,
+                          "6,35,3005,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                          "/q,task_memcg=" OURS "-2,task_memcg=" THEIRS "/q,task_memcg=" OURS
+                          "-2,task=hog,pid=1303,uid=0\n"));
+        assert_false(feed(
+                &k, &s, "3,36,3006,-;Memory cgroup out of memory: Killed process 1303 (hog)\n"));
+        assert_int_equal(s.len, before);
         /* the same ambiguity, but the victim is ours (looked up by its pid) */
         assert_true(feed(&k, &s,
                          "6,32,3002,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
