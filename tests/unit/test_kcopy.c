@@ -123,6 +123,26 @@ static bool feed(struct kcopy *k, struct sink *s, const char *rec)
         return kcopy_feed(k, rec, strlen(rec), emit, s);
 }
 
+/* A summary whose keys repeat: a cgroup THEIRS/q,task_memcg=SPELT, both
+ * its oom_memcg and its task_memcg. */
+static bool repeated(struct kcopy *k, struct sink *s, const char *spelt, int pid)
+{
+        char rec[512];
+        snprintf(rec, sizeof(rec),
+                 "6,30,3000,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
+                 "/q,task_memcg=%s,task_memcg=" THEIRS "/q,task_memcg=%s,task=hog,pid=%d,uid=0\n",
+                 spelt, spelt, pid);
+        return feed(k, s, rec);
+}
+
+static bool kill_line(struct kcopy *k, struct sink *s, int pid)
+{
+        char rec[128];
+        snprintf(rec, sizeof(rec),
+                 "3,31,3001,-;Memory cgroup out of memory: Killed process %d (hog)\n", pid);
+        return feed(k, s, rec);
+}
+
 /* One OOM report as /dev/kmsg gives it, in cgroup cg, victim pid. */
 static int report(struct kcopy *k, struct sink *s, const char *cg, int pid)
 {
@@ -188,38 +208,22 @@ static void test_feed(void **state)
         assert_non_null(strstr(s.buf + after_own, "Killed process 333 (w)"));
         /* a summary forged with a cgroup name that spells ours, for their victim */
         size_t before = s.len;
-        assert_false(feed(&k, &s,
-                          "6,30,3000,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
-                          "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
-                          ",task=hog,pid=1301,uid=0\n"));
+        assert_false(repeated(&k, &s, OURS, 1301));
         /* its kill line: a look at the counters (one reading names our
          * cgroup: a sub-cgroup's kill is counted there), nothing copied */
-        assert_true(feed(&k, &s,
-                         "3,31,3001,-;Memory cgroup out of memory: Killed process 1301 (hog)\n"));
+        assert_true(kill_line(&k, &s, 1301));
         assert_int_equal(s.len, before);
         /* once: the same pid again is not the report's kill line */
-        assert_false(feed(
-                &k, &s, "3,31,3001,-;Memory cgroup out of memory: Killed process 1301 (hog)\n"));
+        assert_false(kill_line(&k, &s, 1301));
         /* keys that repeat without naming our cgroup: no look */
-        assert_false(feed(&k, &s,
-                          "6,33,3003,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
-                          "/q,task_memcg=" THEIRS ",task_memcg=" THEIRS "/q,task_memcg=" THEIRS
-                          ",task=hog,pid=1302,uid=0\n"));
-        assert_false(feed(
-                &k, &s, "3,34,3004,-;Memory cgroup out of memory: Killed process 1302 (hog)\n"));
-        /* a name that only begins like ours (…/ours-2): no look */
-        assert_false(feed(&k, &s,
-                          "6,35,3005,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
-                          "/q,task_memcg=" OURS "-2,task_memcg=" THEIRS "/q,task_memcg=" OURS
-                          "-2,task=hog,pid=1303,uid=0\n"));
-        assert_false(feed(
-                &k, &s, "3,36,3006,-;Memory cgroup out of memory: Killed process 1303 (hog)\n"));
+        assert_false(repeated(&k, &s, THEIRS, 1302));
+        assert_false(kill_line(&k, &s, 1302));
+        /* a name that only begins like ours (…/c1-2): no look */
+        assert_false(repeated(&k, &s, OURS "-2", 1303));
+        assert_false(kill_line(&k, &s, 1303));
         assert_int_equal(s.len, before);
         /* the same ambiguity, but the victim is ours (looked up by its pid) */
-        assert_true(feed(&k, &s,
-                         "6,32,3002,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=" THEIRS
-                         "/q,task_memcg=" OURS ",task_memcg=" THEIRS "/q,task_memcg=" OURS
-                         ",task=hog,pid=340,uid=0\n"));
+        assert_true(repeated(&k, &s, OURS, 340));
         assert_non_null(strstr(s.buf + before, "pid=340"));
         assert_null(strstr(s.buf + before, "pid=1301"));
         /* userspace (facility 1) and records without a header are never copied */
