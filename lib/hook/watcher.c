@@ -379,13 +379,18 @@ static int save(int dirfd, const struct evidence *ev)
         return r;
 }
 
+/* The last records copied, the record saved as final. */
+static void save_final(int dirfd, struct evidence *ev, struct kmsg_watch *km)
+{
+        copy_rest(km, dirfd, ev);
+        ev->final = 1;
+        save(dirfd, ev);
+}
+
 static void finish(int dirfd, struct evidence *ev, struct kmsg_watch *km)
 {
-        if (!ev->final) {
-                copy_rest(km, dirfd, ev);
-                ev->final = 1;
-                save(dirfd, ev);
-        }
+        if (!ev->final)
+                save_final(dirfd, ev, km);
 }
 
 static void room_freep(struct room_watch *w)
@@ -555,9 +560,7 @@ static void watch(int dirfd, const char *state_dir, const struct dirty_bounds *b
                  * copies the last kernel records and leaves. */
                 switch (watchrule_leave(init_exited, getppid(), evfd >= 0, n == 0)) {
                 case WATCHRULE_ADOPTED: /* final already: the last records still */
-                        copy_rest(km, dirfd, ev);
-                        ev->final = 1;
-                        save(dirfd, ev);
+                        save_final(dirfd, ev, km);
                         return;
                 case WATCHRULE_IDLE:
                         finish(dirfd, ev, km); /* no event source: nothing to wait for */
