@@ -17,7 +17,7 @@ HOOK=$(realpath "${HOOK:-build/oomguard-hook}")
 runc_setup oomguard-churn || exit 1
 mkdir "$tmp/run"
 mount -t tmpfs -o mode=0700 tmpfs "$tmp/run"
-printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp" >"$tmp/cfg.json"
+printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl","metrics":"%s/oomguard.prom"}\n' "$tmp" "$tmp" "$tmp" >"$tmp/cfg.json"
 # one bundle, and so one cgroup, per slot: no two running containers share
 for ((k = 0; k < PAR; k++)); do
         runc_bundle "$tmp/b$k" "c$k" $((32 << 20)) '' "$HOOK" "$tmp/cfg.json" /bin/true

@@ -14,7 +14,7 @@ RUNS=${RUNS:-3}
 runc_setup oomguard-prof || exit 1
 mkdir "$tmp/run"
 mount -t tmpfs -o mode=0700 tmpfs "$tmp/run"
-printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp" >"$tmp/cfg.json"
+printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl","metrics":"%s/oomguard.prom"}\n' "$tmp" "$tmp" "$tmp" >"$tmp/cfg.json"
 runc_bundle "$tmp/hook" hook $((32 << 20)) '' "$HOOK" "$tmp/cfg.json" /bin/true
 for i in $(seq "$RUNS"); do
         (cd "$tmp/hook" && strace --seccomp-bpf -f -ttt -T -e trace=execve,clock_nanosleep,nanosleep,exit_group,prctl,pidfd_open,poll,ppoll,wait4,waitid,read -o "$tmp/trace" "$RUNC" --root "$tmp/runc" run "p$i" </dev/null >/dev/null)

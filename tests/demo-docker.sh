@@ -13,7 +13,7 @@ export HOG_STATIC
 say() { printf '\n\033[1m### %s\033[0m\n' "$1"; }
 eng_setup oomguard-demo-docker && eng_image || exit 1
 vlog="$ENG_TMP/verdicts.jsonl"
-printf '{"state_dir":"%s/state","verdict_log":"%s","runtime":"%s"}\n' \
+printf '{"metrics":"off","state_dir":"%s/state","verdict_log":"%s","runtime":"%s"}\n' \
         "$ENG_TMP" "$vlog" "$(command -v runc)" >"$ENG_TMP/oomguard.json"
 export OOMGUARD_CONFIG="$ENG_TMP/oomguard.json"
 docker_start "$SHIM" default || exit 1

@@ -9,7 +9,7 @@ runc_reexec "$0" "$@"
 runc_binaries
 runc_setup oomguard-demo || exit 1
 cfg="$tmp/config.json"
-printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp" >"$cfg"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl"}\n' "$tmp" "$tmp" >"$cfg"
 M=$((1 << 20))
 say() { printf '\n\033[1m### %s\033[0m\n' "$1"; }
 run() { (cd "$tmp/$1" && "$RUNC" --root "$tmp/runc" run "$1" </dev/null >/dev/null 2>&1); echo "runc run $1: exit $?"; }

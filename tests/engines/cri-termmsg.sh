@@ -65,7 +65,7 @@ eng_private_dir /var/log/pods || broken "a private /var/log/pods"
 
 cfg="$ENG_TMP/oomguard.json"
 vlog="$ENG_TMP/log/verdicts.jsonl"
-printf '{"state_dir":"%s/state","verdict_log":"%s","runtime":"%s","termination_message":"/var/lib/kubelet/pods"}\n' \
+printf '{"metrics":"off","state_dir":"%s/state","verdict_log":"%s","runtime":"%s","termination_message":"/var/lib/kubelet/pods"}\n' \
         "$ENG_TMP" "$vlog" "$(command -v runc)" >"$cfg"
 # containerd hands its environment to the shim, which gives the hook --config
 export OOMGUARD_CONFIG="$cfg"

@@ -29,7 +29,7 @@ eng_image || { bad "busybox image"; finish; exit; }
 # hook it adds read this configuration (private state and verdict log).
 cfg="$ENG_TMP/oomguard.json"
 vlog="$ENG_TMP/log/verdicts.jsonl"
-printf '{"state_dir":"%s/state","verdict_log":"%s","runtime":"%s"}\n' \
+printf '{"metrics":"off","state_dir":"%s/state","verdict_log":"%s","runtime":"%s"}\n' \
         "$ENG_TMP" "$vlog" "$(command -v runc)" >"$cfg"
 export OOMGUARD_CONFIG="$cfg"
 L=$((32 << 20))

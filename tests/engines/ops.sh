@@ -22,7 +22,7 @@ eng_image || { bad "busybox image"; finish; exit; }
 cfg="$ENG_TMP/oomguard.json"
 vlog="$ENG_TMP/log/verdicts.jsonl"
 good() { # good [RUNTIME]
-        printf '{"state_dir":"%s/state","verdict_log":"%s","runtime":"%s","writeback":"off"}\n' \
+        printf '{"metrics":"off","state_dir":"%s/state","verdict_log":"%s","runtime":"%s","writeback":"off"}\n' \
                 "$ENG_TMP" "$vlog" "${1:-$(command -v runc)}" >"$cfg"
 }
 good
@@ -73,7 +73,7 @@ dk rm -f "$b" >/dev/null 2>&1
 good
 
 # ---- a typo in the configuration
-printf '{"state_dir":"%s/state","verdict_log":"%s","writebak":"off"}\n' "$ENG_TMP" "$vlog" >"$cfg"
+printf '{"metrics":"off","state_dir":"%s/state","verdict_log":"%s","writebak":"off"}\n' "$ENG_TMP" "$vlog" >"$cfg"
 c=$(run_d)
 check "typo: the last good configuration stays in force (the container's state in its state_dir)" test -d "$ENG_TMP/state/$c"
 lg=$(bundle_log "$c")

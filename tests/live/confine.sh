@@ -41,7 +41,7 @@ trap cleanup EXIT
 mkdir "$base" && created+=("$base")
 cfg="$tmp/config.json"
 # (writeback off: the host mode would retune this host's vm.dirty_*)
-printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","writeback":"off"}\n' "$tmp" "$tmp" >"$cfg"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","writeback":"off"}\n' "$tmp" "$tmp" >"$cfg"
 # shellcheck disable=SC2034 # read by verdict (verdict-lib.sh)
 vlog="$tmp/log/verdicts.jsonl"
 L=$((32 << 20))
@@ -180,7 +180,7 @@ expect "the confined create can (CAP_DAC_OVERRIDE kept): $(expect_adj $L)" "$(ca
 # poststop has no CAP_DAC_OVERRIDE: a log directory root does not own is shut
 other="$tmp/otherlog"; mkdir "$other"; chown 65534:65534 "$other"; chmod 0755 "$other"
 ocfg="$tmp/other.json"
-printf '{"state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl","writeback":"off"}\n' "$tmp" "$other" >"$ocfg"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/verdicts.jsonl","writeback":"off"}\n' "$tmp" "$other" >"$ocfg"
 stop "$id"; poststop "$id" "$ocfg"; rc=$?
 shut_out() { exited "$1" 0 "$(cat "$tmp/err")" 'otherlog/verdicts.jsonl.*Permission denied' && [ ! -e "$other/verdicts.jsonl" ]; } # RC
 check "poststop has no CAP_DAC_OVERRIDE: it cannot append to a log in a directory of another user's (fail-open: exit 0)" shut_out "$rc"
@@ -249,7 +249,7 @@ else
         mkdir -p "$tmp/vm"
         for f in dirty_bytes dirty_background_bytes dirty_ratio dirty_background_ratio; do cat "/proc/sys/vm/$f" >"$tmp/vm/$f"; done
         hcfg="$tmp/host.json"
-        printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","writeback":"host"}\n' "$tmp" "$tmp" >"$hcfg"
+        printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","writeback":"host"}\n' "$tmp" "$tmp" >"$hcfg"
         id=l1-$$; cgroup "$id" $L; start "$id" sleep 30
         cgroup l2-$$ $L; start l2-$$ sleep 30
         mine=${PID[$id]} theirs=${PID[l2-$$]} ovr=$(cat /proc/sys/vm/overcommit_ratio)

@@ -16,7 +16,7 @@ runc_binaries
 . "$here/verdict-lib.sh"
 runc_suite oomguard-deaths
 cfg="$tmp/config.json"
-printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none","writeback":"off"}\n' "$tmp" "$tmp" >"$cfg"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none","writeback":"off"}\n' "$tmp" "$tmp" >"$cfg"
 vlog="$tmp/log/verdicts.jsonl"
 mkdir -p "$tmp/data" # disk-backed, for page-cache writes
 

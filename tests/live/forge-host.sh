@@ -36,7 +36,7 @@ host="$tmp/host" state="$tmp/run"
 cfg="$tmp/config.json"
 # the host mode on (its private vm.dirty_* copy from runc_setup), so the
 # probe gets every rule the hook may have
-printf '{"state_dir":"%s","verdict_log":"%s/log/verdicts.jsonl","runtime":"%s","writeback":"host"}\n' \
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s/log/verdicts.jsonl","runtime":"%s","writeback":"host"}\n' \
         "$state" "$tmp" "$RUNC" >"$cfg"
 
 # root's files, as /etc would hold them, and a root-only socket like
@@ -104,7 +104,7 @@ mkdir -p "$img/lib64" "$img/lib/x86_64-linux-gnu"
 cp -L /lib64/ld-linux-x86-64.so.2 "$img/lib64/"
 cp -L /lib/x86_64-linux-gnu/libc.so.6 "$img/lib/x86_64-linux-gnu/"
 for c in mount md5sum echo; do ln -sf busybox "$img/bin/$c"; done
-printf '{"state_dir":"%s","verdict_log":"%s/log/verdicts.jsonl","runtime":"%s","writeback":"preload"}\n' \
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s/log/verdicts.jsonl","runtime":"%s","writeback":"preload"}\n' \
         "$state" "$tmp" "$RUNC" >"$tmp/preload.json"
 export OOMGUARD_CONFIG="$tmp/preload.json"
 # glibc image, CAP_SYS_ADMIN, no user namespace (runc's default namespaces),

@@ -49,8 +49,8 @@ since_mark() { tail -n +$((hmark + 1)) "$tmp/hook.err"; }
 hook_says() { if grep -q "$@" <<<"$(since_mark)"; then echo said; else echo unsaid; fi; }
 logs_say() { if grep -q -- "$2" "$1"; then echo said; else echo unsaid; fi; }
 cfg="$tmp/cfg.json" scfg="$tmp/shim.json"
-printf '{"state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"}\n' "$state" "$vlog" >"$cfg"
-printf '{"state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","swap":"none","writeback":"off"}\n' \
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"}\n' "$state" "$vlog" >"$cfg"
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","swap":"none","writeback":"off"}\n' \
         "$state" "$vlog" "$RUNC" "$hookw" >"$scfg"
 
 # verdicts ID: how many records name exactly this id (compared as JSON, not as a pattern)

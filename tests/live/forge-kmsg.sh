@@ -41,7 +41,7 @@ L=$((32 << 20))
 state="$tmp/run" vlog="$tmp/log/verdicts.jsonl" gate="$tmp/gate"
 mkdir -p "$tmp/log" "$gate" && mkdir -m 700 "$state"
 cfg="$tmp/cfg.json"
-printf '{"state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"}\n' \
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"}\n' \
         "$state" "$vlog" >"$cfg"
 forge_cleanup() {
         touch "$gate/stop" 2>/dev/null

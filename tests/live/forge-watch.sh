@@ -144,7 +144,7 @@ else
         min=$((16 << 20)) minkey=
 fi
 hcfg="$tmp/host.json"
-printf '{"state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"host"%s}\n' \
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"host"%s}\n' \
         "$state" "$vlog" "$minkey" >"$hcfg"
 # every write to the private dirty_bytes and dirty_background_bytes, and
 # the value it left, from before the first container starts
@@ -231,7 +231,7 @@ check "the swinging containers stopped; the private vm.dirty_* hold their values
 
 echo "# 2. a flood of another container's OOM records, and of records forged by a cgroup's name"
 ocfg="$tmp/off.json"
-printf '{"state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"}\n' "$state" "$vlog" >"$ocfg"
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"}\n' "$state" "$vlog" >"$ocfg"
 V=$((32 << 20))
 cgv1="$rel/${base##*/}/v1-$$"
 # v1 is OOM-killed after the flood, v2 during it; the idle ones exit 0

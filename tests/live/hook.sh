@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir "$base" && created+=("$base")
 cfg="$tmp/config.json"
-printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
 vlog="$tmp/log/verdicts.jsonl"
 fake_sysctl_vm "$tmp/vm"
 
@@ -177,7 +177,7 @@ vmh="$tmp/vmh"; mkdir "$vmh"
 printf '0\n' >"$vmh/dirty_bytes"; printf '0\n' >"$vmh/dirty_background_bytes"
 printf '20\n' >"$vmh/dirty_ratio"; printf '10\n' >"$vmh/dirty_background_ratio"
 hostcfg="$tmp/host.json"
-printf '{"state_dir":"%s/run","verdict_log":"%s","writeback":"host"}\n' "$tmp" "$vlog" >"$hostcfg"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s","writeback":"host"}\n' "$tmp" "$vlog" >"$hostcfg"
 vmis() { [ "$(cat "$vmh/dirty_bytes")" = "$1" ] && [ "$(cat "$vmh/dirty_background_bytes")" = "$2" ]; }
 # at most one rewrite a second host-wide: one owed meanwhile comes within 3 s
 vmsoon() { local i; for i in $(seq 60); do vmis "$1" "$2" && return 0; sleep 0.05; done; return 1; }

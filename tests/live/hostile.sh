@@ -59,7 +59,7 @@ no_holders() {
 
 # conf FILE STATE_DIR VERDICT_LOG [MEMBERS]: a configuration
 conf() {
-        printf '{"state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"%s}\n' \
+        printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"off"%s}\n' \
                 "$2" "$3" "${4:+,$4}" >"$1"
 }
 cfg="$tmp/cfg.json" closed="$tmp/closed.json"
@@ -150,9 +150,9 @@ rrun() { # rrun ID [VAR=VALUE...]: runc run, stdout in $tmp/ID.out, exit status 
 }
 # the shim in front of runc; it adds the same wrapper
 scfg="$tmp/shim.json" sclosed="$tmp/shim-closed.json"
-printf '{"state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","writeback":"off"}\n' \
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","writeback":"off"}\n' \
         "$state" "$vlog" "$RUNC" "$hookw" >"$scfg"
-printf '{"state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","writeback":"off","fail_closed":true}\n' \
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","writeback":"off","fail_closed":true}\n' \
         "$state" "$vlog" "$RUNC" "$hookw" >"$sclosed"
 sbundle() { local id=$1; shift; runc_bundle "$tmp/b/$id" "$id" "$L" '' - - "$@"; }
 srun() { # srun ID [CONFIG] [ID-AS-PASSED]: oomguard-shim run, as engines call it; exit status echoed
@@ -308,7 +308,7 @@ check "annotation -1000 in the bundle's config.json: clamped to the floor 300, a
 poststop "ann-$$" "$fcfg"
 stop ann; uncg ann
 # real containers: runc with the hook, and the shim (which sets process.oomScoreAdj)
-printf '{"state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","writeback":"off","oom_score_adj_floor":300}\n' \
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","runtime":"%s","hook":"%s","writeback":"off","oom_score_adj_floor":300}\n' \
         "$state" "$vlog" "$RUNC" "$hookw" >"$tmp/shim-floor.json"
 for a in '-1000:300' 'rm -rf /:'"$auto"; do
         hcase
@@ -770,7 +770,7 @@ check "… one verdict none, state removed, no watcher left" once_none wc
 
 echo "# 10. the hook killed (SIGKILL) during create and during poststop"
 hostcfg="$tmp/host.json"
-printf '{"state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"host"}\n' "$state" "$vlog" >"$hostcfg"
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","swap":"none","writeback":"host"}\n' "$state" "$vlog" >"$hostcfg"
 # the administrator's own vm.dirty_* in bytes (a plain file cannot zero
 # dirty_bytes when dirty_ratio is written, as the kernel does): what
 # oomguard writes back is then exactly comparable

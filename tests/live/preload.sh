@@ -18,7 +18,7 @@ PROBE_MUSL=${PCPROBE_MUSL:-build/tests/pcprobe-musl}
 . "$here/../lib/harness.sh"
 runc_suite oomguard-preload
 cfg="$tmp/config.json"
-printf '{"state_dir":"%s/run","verdict_log":"%s/v.jsonl","runtime":"%s","writeback":"preload","writeback_window":"4M"}\n' \
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/v.jsonl","runtime":"%s","writeback":"preload","writeback_window":"4M"}\n' \
         "$tmp" "$tmp" "$RUNC" >"$cfg"
 export OOMGUARD_CONFIG="$cfg"
 L=$((256 << 20))
@@ -107,7 +107,7 @@ check "through the shim, a stdio writer (fwrite): not in the window (${got:-?} M
 # the container's dirty and writeback pages reach half its room (48 MiB
 # written through stdio into a 64 MiB container), let go when they have
 # stayed drained for 5 s; a writer the window holds (write) never engages it.
-printf '{"state_dir":"%s/run","verdict_log":"%s/v.jsonl","runtime":"%s","writeback":"auto","writeback_window":"4M"}\n' \
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/v.jsonl","runtime":"%s","writeback":"auto","writeback_window":"4M"}\n' \
         "$tmp" "$tmp" "$RUNC" >"$tmp/auto.json"
 export OOMGUARD_CONFIG="$tmp/auto.json"
 # the administrator's own values in bytes (a plain file cannot zero

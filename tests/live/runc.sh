@@ -18,7 +18,7 @@ runc_binaries
 . "$here/verdict-lib.sh"
 runc_suite oomguard-runc
 cfg="$tmp/config.json"
-printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","swap":"none"}\n' "$tmp" "$tmp" >"$cfg"
 vlog="$tmp/log/verdicts.jsonl"
 
 bundle() { # bundle ID CGROUP LIMIT ANNOTATIONS-JSON CMD...

@@ -15,7 +15,7 @@ SHIM=$(realpath "${SHIM:-build/oomguard-shim}")
 . "$here/verdict-lib.sh"
 runc_suite oomguard-shim
 cfg="$tmp/config.json"
-printf '{"state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","runtime":"%s"}\n' \
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s/log/verdicts.jsonl","runtime":"%s"}\n' \
         "$tmp" "$tmp" "$RUNC" >"$cfg"
 vlog="$tmp/log/verdicts.jsonl"
 L=$((32 << 20))
@@ -71,7 +71,7 @@ expect "with the watcher dead, the shim's snapshot before delete gave the counte
 check "and no warning or error in the engine's log" not grep -q '"level":"\(warning\|error\)"' "$tmp/s3-$$.log"
 
 # 4. the swap policy and an annotation below the floor, as the runtime sees them
-printf '{"state_dir":"%s/run","verdict_log":"%s","runtime":"%s","swap":"none"}\n' "$tmp" "$vlog" "$RUNC" >"$tmp/swap.json"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s","runtime":"%s","swap":"none"}\n' "$tmp" "$vlog" "$RUNC" >"$tmp/swap.json"
 bundle s4-$$ $L '{"org.oomguard.oom_score_adj":"-1000"}' /bin/cat /proc/self/oom_score_adj
 st=$(OOMGUARD_CONFIG="$tmp/swap.json" run s4-$$)
 expect "swap none: config.json memory.swap = limit; annotation -1000 runs at the floor 0" \
@@ -85,7 +85,7 @@ st=$(run s5-$$)
 check "fail-open: the container runs, the --log file has a warning naming the file" \
         exited "$st" 0 "$(cat "$tmp/s5-$$.log")" '"level":"warning".*config.json'
 cp -a "$tmp/b/s5-$$" "$tmp/b/s6-$$"
-printf '{"state_dir":"%s/run","verdict_log":"%s","runtime":"%s","fail_closed":true}\n' "$tmp" "$vlog" "$RUNC" >"$tmp/closed.json"
+printf '{"metrics":"off","state_dir":"%s/run","verdict_log":"%s","runtime":"%s","fail_closed":true}\n' "$tmp" "$vlog" "$RUNC" >"$tmp/closed.json"
 st=$(OOMGUARD_CONFIG="$tmp/closed.json" run s6-$$)
 refused_before_runc() { # STATUS ID: an error in the ID's --log file, and runc never ran it
         [ "$1" -ne 0 ] && grep -q '"level":"error".*fail_closed' "$tmp/$2.log" &&

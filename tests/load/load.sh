@@ -35,7 +35,7 @@ L=$((32 << 20))
 
 runc_suite oomguard-load
 cfg="$tmp/config.json" vlog="$tmp/log/verdicts.jsonl" state="$tmp/run"
-printf '{"state_dir":"%s","verdict_log":"%s","swap":"none"}\n' "$state" "$vlog" >"$cfg"
+printf '{"metrics":"off","state_dir":"%s","verdict_log":"%s","swap":"none"}\n' "$state" "$vlog" >"$cfg"
 # the administrator's own vm.dirty_* in bytes (a plain file cannot zero
 # dirty_bytes when dirty_ratio is written, as the kernel does): what
 # oomguard writes back is then exactly comparable
