@@ -325,7 +325,7 @@ bench-collateral: $(BUILD)/oomguard-hook
 
 # Page-cache writers in 256 MiB containers on a throttled XFS loop device:
 # plain runc against oomguard-shim's default policy (root, xfsprogs,
-# about 15 minutes; not part of `bench`)
+# about 7 minutes a round, RUNS=5 by default; not part of `bench`)
 bench-pagecache: all
 	SHIM=$(BUILD)/oomguard-shim bash bench/pagecache.sh
 
