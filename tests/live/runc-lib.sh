@@ -91,7 +91,9 @@ runc_cleanup() {
                 find "${RUNC_DEV_NEW[$i]}" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
                 rmdir "${RUNC_DEV_NEW[$i]}" 2>/dev/null
         done
-        umount "$tmp/run" 2>/dev/null
+        # a watcher may still hold the state tmpfs: detached all the same,
+        # or its mount point would stay behind once the namespace is gone
+        umount "$tmp/run" 2>/dev/null || umount -l "$tmp/run" 2>/dev/null
         rm -rf "$tmp"
 }
 
