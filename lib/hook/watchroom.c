@@ -13,7 +13,7 @@
  * (~15 ms here), and a watcher busy registering misses an OOM at the
  * container's first allocation. */
 #define POLL_MS 100
-#define FAST_MS 10          /* while its page cache grows and it is not counted */
+#define FAST_MS 10          /* while its page cache grows and it is not counted, or it settles */
 #define GROWING (1LL << 20) /* dirty + writeback grown this much since the last look */
 #define MOVED (4LL << 20)
 #define EVERY_MS 30000
@@ -61,7 +61,7 @@ void room_watch_free(struct room_watch *w)
 
 int room_watch_timeout(const struct room_watch *w, int dflt)
 {
-        int ms = w->growing ? FAST_MS : POLL_MS;
+        int ms = w->growing || w->settling ? FAST_MS : POLL_MS;
         return w->on && dflt > ms ? ms : dflt;
 }
 

@@ -2,7 +2,8 @@
 /* The watcher's part in the writeback host mode. For an enrolled
  * container (or one with the host mode as the preload's fallback) the
  * watcher looks every 100 ms (one read of memory.stat; every 10 ms while
- * its dirty and writeback pages grow and it is not counted yet), when
+ * its dirty and writeback pages grow and it is not counted yet, and until
+ * its usage thresholds are registered: lib/hook/watcher.c), when
  * poll() timed out or its own usage crossed the near-limit threshold, so
  * that an OOM
  * finds it free to take its snapshot. Its dirty and writeback pages decide
@@ -30,6 +31,7 @@ struct room_watch {
         bool have_bounds; /* the configuration's, from create (else as recorded) */
         bool windowed;    /* the preload's window is in it (the host mode its fallback) */
         bool growing;     /* its dirty and writeback pages grew at the last look */
+        bool settling;    /* its usage thresholds not registered yet (v1): looks at 10 ms */
         int64_t last_dirty;
         int64_t calm_since_ms;
         int dirfd; /* its state directory */
