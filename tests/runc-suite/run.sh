@@ -141,7 +141,8 @@ prepared=$SECONDS
 rm -rf "$OUT"
 mkdir -p "$OUT/runc" "$OUT/shim/state"
 # The shim's private configuration: its own state directory and verdict
-# log, the real runc, no write window; the hook it registers is a wrapper
+# log, no metrics (not the host's node_exporter directory), the real runc,
+# no write window; the hook it registers is a wrapper
 # that notes each run (stage, container id, bundle) and execs oomguard-hook.
 cat >"$OUT/shim/hook" <<EOF
 #!/bin/bash
@@ -153,7 +154,7 @@ printf '%s\t%s\n' "\${*: -1}" "\$(jq -r '[.id, .bundle] | @tsv' <<<"\$st" 2>/dev
 exec "$HOOK" "\$@" <<<"\$st"
 EOF
 chmod 755 "$OUT/shim/hook"
-printf '{"state_dir": "%s", "verdict_log": "%s", "runtime": "%s", "hook": "%s", "writeback": "off"}\n' \
+printf '{"state_dir": "%s", "verdict_log": "%s", "metrics": "off", "runtime": "%s", "hook": "%s", "writeback": "off"}\n' \
         "$OUT/shim/state" "$OUT/shim/verdicts.jsonl" "$RUNC_BIN" "$OUT/shim/hook" >"$OUT/shim/config.json"
 
 # --- the run's cgroups -------------------------------------------------------
