@@ -96,14 +96,19 @@ void evidence_parse_psi(const char *buf, size_t len, int64_t *some, int64_t *ful
         *full = psi_avg10(buf, len, "full");
 }
 
+int64_t evidence_max(int64_t a, int64_t b)
+{
+        if (a == OG_NONE)
+                return b;
+        return b != OG_NONE && b > a ? b : a;
+}
+
 void evidence_merge(struct evidence *into, const struct evidence *later)
 {
-        int64_t *a[] = {&into->oom_kill, &into->oom, &into->peak_bytes, &into->limit_hits_now};
-        const int64_t b[] = {later->oom_kill, later->oom, later->peak_bytes,
-                             later->limit_hits_now};
-        for (size_t i = 0; i < ARRAY_SIZE(a); i++) /* counters only grow */
-                if (b[i] != OG_NONE && (*a[i] == OG_NONE || b[i] > *a[i]))
-                        *a[i] = b[i];
+        into->oom_kill = evidence_max(into->oom_kill, later->oom_kill);
+        into->oom = evidence_max(into->oom, later->oom);
+        into->peak_bytes = evidence_max(into->peak_bytes, later->peak_bytes);
+        into->limit_hits_now = evidence_max(into->limit_hits_now, later->limit_hits_now);
         if (into->anon == OG_NONE) { /* the figures at an OOM event matter more */
                 into->anon = later->anon;
                 into->file = later->file;
@@ -154,8 +159,7 @@ void evidence_snapshot(const char *dir, int version, struct evidence *ev)
         /* never lower: on v1 it is a sum over the subtree, and a
          * sub-cgroup removed (the runtime removes them first) takes its
          * kills out of the sum */
-        if (ev->oom_kill == OG_NONE || c.oom_kill > ev->oom_kill)
-                ev->oom_kill = c.oom_kill;
+        ev->oom_kill = evidence_max(ev->oom_kill, c.oom_kill);
         update(&ev->oom, c.oom);
         update(&ev->peak_bytes, cgf_read_peak(dir, version));
         struct cg_memstat m;

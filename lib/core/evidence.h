@@ -55,6 +55,10 @@ int evidence_save(int state_dirfd, const char *name, const struct evidence *ev);
 /* Fold a later snapshot in: the highest counters and peak; page-cache
  * figures only where into has none. */
 void evidence_merge(struct evidence *into, const struct evidence *later);
+/* Pure: the larger of two readings of a counter (counters only rise: a
+ * lower reading missed something, such as a v1 sub-cgroup the runtime
+ * removed first); OG_NONE only if both are. */
+int64_t evidence_max(int64_t a, int64_t b);
 
 /* Pure: one snapshot of a cgroup's files into ev (for tests too). */
 void evidence_snapshot(const char *cgroup_dir, int version, struct evidence *ev);

@@ -35,14 +35,6 @@ size_t verdictin_novictims_since(const struct oom_novictim *nv, size_t n, int64_
         return m;
 }
 
-/* The larger of two readings of a counter; OG_NONE only if both are. */
-static int64_t max_known(int64_t live, int64_t saved)
-{
-        if (live == OG_NONE)
-                return saved;
-        return saved != OG_NONE && saved > live ? saved : live;
-}
-
 void verdictin_counters(int64_t oom_kill_base, int64_t oom_base, const struct evidence *ev,
                         const struct verdictin_live *live, struct verdict_counters *ret,
                         int64_t *ret_peak)
@@ -58,9 +50,9 @@ void verdictin_counters(int64_t oom_kill_base, int64_t oom_base, const struct ev
                 /* counters only rise: a read below the evidence's missed
                  * what the runtime had removed already (v1 counts kills per
                  * cgroup, summed over the subtree: sub-cgroups go first) */
-                ret->oom_kill_after = max_known(live->oom_kill, ev ? ev->oom_kill : OG_NONE);
-                ret->oom_after = max_known(live->oom, ev ? ev->oom : OG_NONE);
-                *ret_peak = max_known(live->peak_bytes, ev ? ev->peak_bytes : OG_NONE);
+                ret->oom_kill_after = evidence_max(live->oom_kill, ev ? ev->oom_kill : OG_NONE);
+                ret->oom_after = evidence_max(live->oom, ev ? ev->oom : OG_NONE);
+                *ret_peak = evidence_max(live->peak_bytes, ev ? ev->peak_bytes : OG_NONE);
                 ret->to_end = true;
                 return;
         }

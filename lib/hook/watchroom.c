@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Not memory thresholds: each registration waits for an RCU grace period
- * (~15 ms here), and a watcher busy registering misses an OOM at the
- * container's first allocation. */
+/* Looks, not a threshold per room: the room moves with the anonymous
+ * memory, and each v1 threshold registration waits for an RCU grace
+ * period (lib/hook/watcher.c: the watcher's one early threshold). */
 #define POLL_MS 100
 #define FAST_MS 10          /* while its page cache grows and it is not counted, or it settles */
 #define GROWING (1LL << 20) /* dirty + writeback grown this much since the last look */

@@ -115,11 +115,23 @@ static void test_oom_kill_never_lower(void **state)
         assert_int_equal(scratch_remove(dir), 0);
 }
 
+/* Counters only rise: the larger reading, whichever is known. */
+static void test_max(void **state)
+{
+        (void)state;
+        assert_int_equal(evidence_max(OG_NONE, OG_NONE), OG_NONE);
+        assert_int_equal(evidence_max(OG_NONE, 2), 2);
+        assert_int_equal(evidence_max(3, OG_NONE), 3);
+        assert_int_equal(evidence_max(1, 0), 1); /* a sub-cgroup gone: its kill kept */
+        assert_int_equal(evidence_max(0, 1), 1);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_read_us_before_counters),
                 cmocka_unit_test(test_oom_kill_never_lower),
+                cmocka_unit_test(test_max),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
